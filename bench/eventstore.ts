@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { createPostgresEventStore } from '../src/eventstore/postgres-event-store';
+import type { EventStore, TenantId } from '../src/eventstore/types';
+import { startEmbeddedPostgres } from '../src/infra/db/embedded';
+import { createTenantSchema, migratePublic } from '../src/infra/db/migrator';
+import { createKnex, createPool, ensureDatabase, type Pool } from '../src/infra/db/postgres';
+import { createLogger } from '../src/infra/logger';
+import { measureAppends, runAppendBenchmarks } from './append';
+
+/**
+ * `npm run bench:eventstore`: event store figures on a throwaway embedded PostgreSQL. Prints a
+ * table, then one JSON object as the last line for scripts to read. Not a test: the numbers
+ * depend on the machine.
+ *
+ * Each benchmark is a function of the context returning named figures; the rebuild and
+ * subscription benchmarks (`rebuild_events_per_s`, `subscribe_latency_p99_ms`) join the list
+ * below the same way.
+ */
+export interface BenchContext {
+  pool: Pool;
+  knex: Knex;
+  store: EventStore;
+  /** A fresh tenant per benchmark, so none reads another's events. */
+  newTenant(): Promise<TenantId>;
+}
+
+export type Benchmark = (ctx: BenchContext) => Promise<Record<string, number>>;
+
+const benchmarks: { name: string; run: Benchmark }[] = [
+  { name: 'append', run: async (ctx) => ({ ...(await runAppendBenchmarks(ctx.pool, ctx.store, await ctx.newTenant())) }) },
+  {
+    // The same 16 writers with grouping off: one call, one commit and one WAL flush per append,
+    // in turn on the tenant lock. Shows what group commit buys; not part of the targets.
+    name: 'append without grouping',
+    run: async (ctx) => {
+      const ungrouped = createPostgresEventStore({ pool: ctx.pool, grouping: { maxAppends: 1 } });
+      try {
+        return { append_1_per_tx_c16_ungrouped: await measureAppends(ungrouped, await ctx.newTenant(), 16, 1) };
+      } finally {
+        await ungrouped.close();
+      }
+    },
+  },
+];
+
+const UNITS: Record<string, string> = { append_ratio: 'x', subscribe_latency_p99_ms: 'ms' };
+
+async function createBenchTenant(knex: Knex): Promise<TenantId> {
+  return knex.transaction(async (trx) => {
+    const [row] = await trx('public.tenants')
+      .insert({ business_name: 'Bench shop', account_type: 'business', schema_name: `pending_${process.hrtime.bigint()}` })
+      .returning('id');
+    const id = (row as { id: number }).id;
+    const schema = await createTenantSchema(trx, id);
+    await trx('public.tenants').where({ id }).update({ schema_name: schema });
+    return id;
+  });
+}
+
+function printTable(figures: Record<string, number>): void {
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  console.log(`${'figure'.padEnd(width)}  ${'value'.padStart(10)}  unit`);
+  for (const [name, value] of Object.entries(figures)) {
+    console.log(`${name.padEnd(width)}  ${value.toLocaleString('en-US').padStart(10)}  ${UNITS[name] ?? 'events/s'}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-'));
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const db = await startEmbeddedPostgres(dataDir, logger);
+  const cleanups: (() => Promise<unknown>)[] = [() => db.stop()];
+  try {
+    await ensureDatabase(db.url);
+    const knex = createKnex(db.url);
+    cleanups.unshift(() => knex.destroy());
+    await migratePublic(knex);
+    const pool = createPool(db.url, 24, 'stoflow-bench');
+    cleanups.unshift(() => pool.end());
+    const store = createPostgresEventStore({ pool });
+    cleanups.unshift(() => store.close());
+
+    const ctx: BenchContext = { pool, knex, store, newTenant: () => createBenchTenant(knex) };
+    const figures: Record<string, number> = {};
+    for (const benchmark of benchmarks) {
+      console.log(`running ${benchmark.name}…`);
+      Object.assign(figures, await benchmark.run(ctx));
+    }
+    printTable(figures);
+    console.log(JSON.stringify(figures));
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Run only as the entry point, so other benchmarks may import the types above.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,9 @@
+import type { Migration } from '../types';
+import * as m0001 from './0001_event_store';
+import * as m0002 from './0002_processing';
+
+/** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
+export const tenantMigrations: Migration[] = [
+  { name: '0001_event_store', ...m0001 },
+  { name: '0002_processing', ...m0002 },
+];

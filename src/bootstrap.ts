@@ -1,0 +1,58 @@
+import { config as loadDotenv } from 'dotenv';
+import { type Config, ConfigError, loadConfig } from './config';
+import { startEmbeddedPostgres } from './infra/db/embedded';
+import { createKnex, ensureDatabase } from './infra/db/postgres';
+import { migrateAll } from './infra/db/migrator';
+import { setSchemaPrefix } from './infra/db/tenancy';
+import { createLogger, type Logger } from './infra/logger';
+import { seedReferenceData } from './seed';
+
+/** Reads `.env` (without overriding the real environment) and validates; exits 2 on bad config. */
+export function configFromEnvironment(): Config {
+  loadDotenv({ quiet: true });
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export function loggerFor(config: Config, options: { file?: boolean } = {}): Logger {
+  return createLogger({ level: config.LOG_LEVEL, logDir: options.file === false ? undefined : 'logs' });
+}
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** The configured PostgreSQL, or the embedded one under the data folder when none is set. */
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (config.DATABASE_URL) {
+    await ensureDatabase(config.DATABASE_URL);
+    return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  }
+  const embedded = await startEmbeddedPostgres(config.STOFLOW_DATA_DIR, logger);
+  await ensureDatabase(embedded.url);
+  return { url: embedded.url, embedded: true, stop: embedded.stop };
+}
+
+/** Brings public and every tenant schema up to date, then seeds reference data; idempotent. */
+export async function prepareSchema(config: Config, databaseUrl: string, logger: Logger): Promise<void> {
+  setSchemaPrefix(config.TENANT_SCHEMA_PREFIX);
+  const knex = createKnex(databaseUrl, 4);
+  try {
+    const result = await migrateAll(knex);
+    for (const failure of result.failures) logger.error(failure, 'tenant schema failed to migrate');
+    logger.info({ public: result.publicApplied.length, tenants: result.tenants, tenants_migrated: result.tenantsApplied }, 'migrations applied');
+    const seeded = await seedReferenceData(knex);
+    logger.info({ seeded }, 'reference data seeded');
+  } finally {
+    await knex.destroy();
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** Environment flag parser: `true/false/1/0/yes/no`, case-insensitive. */
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: 'expected true or false' });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+export const configSchema = z
+  .object({
+    ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
+    DEBUG: flag(true),
+    PORT: int(8000, 0, 65535),
+    HOST: z.string().trim().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    STOFLOW_DATA_DIR: z.string().trim().min(1).default('.stoflow'),
+    DATABASE_URL: url(['postgres', 'postgresql']),
+    DATABASE_POOL_MAX: int(20, 1, 500),
+    REDIS_URL: url(['redis', 'rediss']),
+    EVENTSTORE_CONNECTION_STRING: url(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent']),
+    JWT_SECRET_KEY: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+    JWT_ALGORITHM: z.literal('HS256').default('HS256'),
+    JWT_EXPIRE_MINUTES: int(1440, 1, 60 * 24 * 30),
+    JWT_REFRESH_EXPIRE_DAYS: int(7, 1, 365),
+    JWT_ISSUER: z.string().trim().min(1).default('stoflow'),
+    JWT_AUDIENCE: z.string().trim().min(1).default('stoflow-api'),
+    PASSWORD_PEPPER: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+    TENANT_SCHEMA_PREFIX: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _ only, starting with a letter')
+      .default('client_'),
+    TENANT_MAX_SCHEMAS: int(1000, 1, 1_000_000),
+    CORS_ORIGINS: z
+      .string()
+      .default('http://localhost:3000')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url())),
+    TRUST_PROXY_HOPS: int(0, 0, 10),
+    RATE_LIMIT_GLOBAL_PER_MINUTE: int(600, 1, 1_000_000),
+    RATE_LIMIT_LOGIN_PER_EMAIL: int(10, 1, 10_000),
+    RATE_LIMIT_LOGIN_PER_IP: int(20, 1, 10_000),
+    RATE_LIMIT_REGISTER_PER_IP_HOUR: int(10, 1, 10_000),
+    RUN_WORKERS: flag(true),
+    READ_YOUR_WRITES_TIMEOUT_MS: int(5000, 10, 60_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET_KEY'], message: 'is required when ENVIRONMENT=production' });
+    }
+    if (c.JWT_SECRET_KEY !== undefined && c.JWT_SECRET_KEY.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET_KEY'], message: 'must be at least 32 characters' });
+    }
+    // A pepper kept in the data folder would vanish with a redeployed container, and every
+    // password with it: production must say which one to use.
+    if (c.ENVIRONMENT === 'production' && !c.PASSWORD_PEPPER) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPER'], message: 'is required when ENVIRONMENT=production' });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
+  );
+}

@@ -1,0 +1,54 @@
+import type { Pool } from '../infra/db/postgres';
+import { tenantSchema } from '../infra/db/tenancy';
+
+export type LagReport = {
+  status: 'ok' | 'degraded';
+  /** Per projection or reactor: the largest number of unprocessed events in any tenant. */
+  lag: Record<string, { events: number; tenant: number | null }>;
+  tenants_checked: number;
+};
+
+interface Consumer {
+  name: string;
+  handles: readonly string[];
+}
+
+const CAP = 10_000;
+
+/**
+ * How far each projection and reactor is behind the log, per tenant, as events of the types it
+ * handles past its checkpoint (counted up to 10,000). Cached briefly: /health must stay cheap.
+ */
+export function projectionLag(options: { pool: Pool; consumers: readonly Consumer[]; degradedAt?: number; maxTenants?: number; cacheMs?: number }) {
+  const spec = JSON.stringify(options.consumers.map((c) => ({ name: c.name, types: c.handles })));
+  let cached: { at: number; report: LagReport } | undefined;
+
+  async function measure(): Promise<LagReport> {
+    const tenants = await options.pool.query<{ id: number }>('select id from public.tenants order by id desc limit $1', [options.maxTenants ?? 200]);
+    const lag: LagReport['lag'] = Object.fromEntries(options.consumers.map((c) => [c.name, { events: 0, tenant: null }]));
+    for (const { id } of tenants.rows) {
+      const schema = tenantSchema(id);
+      const { rows } = await options.pool.query<{ name: string; behind: number }>(
+        `select n.name, (select count(*)::int from (
+                  select 1 from "${schema}".events e
+                   where e.position > coalesce(c.position, 0) and e.type = any(n.types) limit ${CAP}) x) as behind
+           from jsonb_to_recordset($1::jsonb) as n(name text, types text[])
+           left join "${schema}".checkpoints c on c.name = n.name`,
+        [spec],
+      );
+      for (const row of rows) {
+        const entry = lag[row.name]!;
+        if (row.behind > entry.events) lag[row.name] = { events: row.behind, tenant: id };
+      }
+    }
+    const worst = Math.max(0, ...Object.values(lag).map((l) => l.events));
+    return { status: worst >= (options.degradedAt ?? 1000) ? 'degraded' : 'ok', lag, tenants_checked: tenants.rows.length };
+  }
+
+  return async (): Promise<LagReport> => {
+    if (cached && Date.now() - cached.at < (options.cacheMs ?? 2000)) return cached.report;
+    const report = await measure();
+    cached = { at: Date.now(), report };
+    return report;
+  };
+}

@@ -1,0 +1,82 @@
+import { randomInt } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from '../infra/logger';
+
+// Advisory-lock keys (first key of the two-key form), kept apart from every other lock: per group,
+// one "presence" key held once by each live worker and one "lease" key held per tenant.
+const BASE = 1_000_000;
+
+export interface LeaseManager {
+  readonly workerId: number;
+  /** Tenants this worker holds now. */
+  held(): ReadonlySet<number>;
+  /** Takes a fair share of `tenants` (and gives back what exceeds it). Returns the held set. */
+  rebalance(tenants: readonly number[]): Promise<ReadonlySet<number>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Workers share tenants through session-level advisory locks held on one dedicated connection
+ * each. A worker that dies loses its connection and with it every lock, so the others take its
+ * tenants at their next rebalance. Live workers are counted from their presence locks, which
+ * gives each one its fair share without any table or heartbeat.
+ */
+export function createLeaseManager(connectionString: string, logger: Logger, group = 0): LeaseManager {
+  const workerId = randomInt(1, 2 ** 31 - 1);
+  const PRESENCE = BASE + group * 2;
+  const LEASE = PRESENCE + 1;
+  let client: pg.Client | null = null;
+  const held = new Set<number>();
+
+  async function connection(): Promise<pg.Client> {
+    if (client) return client;
+    const c = new pg.Client({ connectionString, application_name: `stoflow-worker-${workerId}` });
+    c.on('error', (err) => {
+      logger.warn({ err: err.message, workerId }, 'lease connection lost: giving up every tenant');
+      held.clear();
+      if (client === c) client = null;
+    });
+    await c.connect();
+    await c.query('select pg_advisory_lock($1, $2)', [PRESENCE, workerId]);
+    client = c;
+    return c;
+  }
+
+  return {
+    workerId,
+    held: () => held,
+    async rebalance(tenants) {
+      const c = await connection();
+      const live = new Set(tenants);
+      for (const tenant of [...held]) {
+        if (!live.has(tenant)) {
+          await c.query('select pg_advisory_unlock($1, $2)', [LEASE, tenant]);
+          held.delete(tenant);
+        }
+      }
+      const { rows } = await c.query<{ workers: number }>(
+        `select count(*)::int as workers from pg_locks where locktype = 'advisory' and classid = $1 and objsubid = 2 and granted`,
+        [PRESENCE],
+      );
+      const share = Math.ceil(tenants.length / Math.max(1, rows[0]?.workers ?? 1));
+      for (const tenant of [...held].slice(share)) {
+        await c.query('select pg_advisory_unlock($1, $2)', [LEASE, tenant]);
+        held.delete(tenant);
+      }
+      // Random order: workers starting together do not all race for the same tenants.
+      const candidates = tenants.filter((t) => !held.has(t)).sort(() => Math.random() - 0.5);
+      for (const tenant of candidates) {
+        if (held.size >= share) break;
+        const { rows: got } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [LEASE, tenant]);
+        if (got[0]?.ok) held.add(tenant);
+      }
+      return held;
+    },
+    async close() {
+      const c = client;
+      client = null;
+      held.clear();
+      if (c) await c.end().catch(() => undefined);
+    },
+  };
+}

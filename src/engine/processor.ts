@@ -1,0 +1,147 @@
+import type { EventStore } from '../eventstore/types';
+import type { Pool } from '../infra/db/postgres';
+import type { Logger } from '../infra/logger';
+import type { Clock } from '../infra/clock';
+import { createLeaseManager, type LeaseManager } from './leases';
+import type { Projection } from './projection';
+import type { Reactor } from './reactor';
+import { createTenantRunner } from './tenant-runner';
+
+export interface ProcessorOptions {
+  pool: Pool;
+  /** For the lease connection (a dedicated session outside the pool). */
+  connectionString: string;
+  store: EventStore;
+  projections: readonly Projection[];
+  reactors: readonly Reactor[];
+  logger: Logger;
+  clock: Clock;
+  ids: { uuid(): string };
+  /** How often tenants are re-shared among workers and everything re-read (default 1 s). */
+  rebalanceMs?: number;
+  batchSize?: number;
+  random?: () => number;
+  /**
+   * Processes sharing tenants form a group (default 0); another group runs independently (a
+   * separate pool of workers for one purpose, or an isolated test).
+   */
+  group?: number;
+  /** The tenants to process (default: every tenant in public.tenants). */
+  listTenants?: () => Promise<number[]>;
+}
+
+interface Pump {
+  running: Promise<void> | null;
+  again: boolean;
+  retryTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Runs projections and reactors for the tenants this process leases: catches each one up from its
+ * checkpoints, then follows live on the store's wake-ups (LISTEN/NOTIFY), with the rebalance tick
+ * as the polling fallback. Used in the API process by default and by `npm run worker`.
+ */
+export function createProcessor(options: ProcessorOptions) {
+  const { store, logger } = options;
+  // With a store that cannot project inline, the runner keeps every read model.
+  const projections = store.projectsInline ? options.projections.filter((p) => p.consistency === 'eventual') : options.projections;
+  const runner = createTenantRunner({ ...options, projections });
+  const leases: LeaseManager = createLeaseManager(options.connectionString, logger, options.group ?? 0);
+  const pumps = new Map<number, Pump>();
+  let stopped = false;
+  let unwatch: (() => Promise<void>) | undefined;
+  let tick: NodeJS.Timeout | undefined;
+  let rebalancing: Promise<void> | null = null;
+
+  function pumpOf(tenant: number): Pump {
+    let pump = pumps.get(tenant);
+    if (!pump) {
+      pump = { running: null, again: false };
+      pumps.set(tenant, pump);
+    }
+    return pump;
+  }
+
+  function wake(tenant: number): void {
+    if (stopped || !leases.held().has(tenant)) return;
+    const pump = pumpOf(tenant);
+    if (pump.running) {
+      pump.again = true;
+      return;
+    }
+    pump.running = (async () => {
+      do {
+        pump.again = false;
+        try {
+          const outcome = await runner.run(tenant);
+          if (outcome.nextRetryAt) scheduleRetry(tenant, pump, outcome.nextRetryAt);
+        } catch (err) {
+          logger.error({ err, tenant }, 'processing failed; will retry at the next tick');
+        }
+      } while (pump.again && !stopped && leases.held().has(tenant));
+      pump.running = null;
+    })();
+  }
+
+  function scheduleRetry(tenant: number, pump: Pump, at: Date): void {
+    clearTimeout(pump.retryTimer);
+    const delay = Math.max(0, at.getTime() - options.clock.now().getTime());
+    pump.retryTimer = setTimeout(() => wake(tenant), Math.min(delay, 2 ** 31 - 1));
+    pump.retryTimer.unref();
+  }
+
+  async function rebalance(): Promise<void> {
+    try {
+      const tenants = options.listTenants
+        ? await options.listTenants()
+        : (await options.pool.query<{ id: number }>('select id from public.tenants order by id')).rows.map((r) => r.id);
+      const held = await leases.rebalance(tenants);
+      for (const tenant of held) wake(tenant);
+    } catch (err) {
+      logger.warn({ err }, 'tenant rebalance failed');
+    }
+  }
+
+  function rebalanceOnce(): Promise<void> {
+    rebalancing ??= rebalance().finally(() => {
+      rebalancing = null;
+    });
+    return rebalancing;
+  }
+
+  return {
+    workerId: leases.workerId,
+    held: () => leases.held(),
+    async start(): Promise<void> {
+      unwatch = await store.watch((tenant) => {
+        if (tenant === null) for (const t of leases.held()) wake(t);
+        else if (leases.held().has(tenant)) wake(tenant);
+        else void rebalanceOnce(); // a new tenant, perhaps
+      });
+      await rebalanceOnce();
+      tick = setInterval(() => void rebalanceOnce(), options.rebalanceMs ?? 1000);
+      tick.unref();
+    },
+    /** Processes every held tenant until nothing is left to do (tests, CLI). */
+    async drain(): Promise<void> {
+      await rebalanceOnce();
+      for (const tenant of leases.held()) wake(tenant);
+      for (;;) {
+        const running = [...pumps.values()].map((p) => p.running).filter((r): r is Promise<void> => r !== null);
+        if (running.length === 0) return;
+        await Promise.all(running);
+      }
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(tick);
+      for (const pump of pumps.values()) clearTimeout(pump.retryTimer);
+      await unwatch?.();
+      await rebalancing;
+      await Promise.all([...pumps.values()].map((p) => p.running));
+      await leases.close();
+    },
+  };
+}
+
+export type Processor = ReturnType<typeof createProcessor>;

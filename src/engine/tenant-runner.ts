@@ -1,0 +1,214 @@
+import type { EventStore, RecordedEvent } from '../eventstore/types';
+import { inTransaction, type Pool } from '../infra/db/postgres';
+import { tenantSchema } from '../infra/db/tenancy';
+import type { Logger } from '../infra/logger';
+import type { Clock } from '../infra/clock';
+import { lockCheckpoint, readCheckpoints, saveCheckpoint } from './checkpoints';
+import { tablesOf, type Projection } from './projection';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  idempotencyKey,
+  reactionStream,
+  ReactionEvents,
+  retryDelayMs,
+  type Reactor,
+} from './reactor';
+
+export interface TenantRunnerDeps {
+  pool: Pool;
+  store: EventStore;
+  /** Projections this runner applies (the eventual ones, or all when the store cannot inline). */
+  projections: readonly Projection[];
+  reactors: readonly Reactor[];
+  logger: Logger;
+  clock: Clock;
+  ids: { uuid(): string };
+  batchSize?: number;
+  random?: () => number;
+}
+
+export interface RunOutcome {
+  /** Events applied or reacted to in this run. */
+  processed: number;
+  /** When the earliest pending retry is due, if any. */
+  nextRetryAt?: Date;
+}
+
+/**
+ * One pass over a tenant: every projection caught up (batch and checkpoint in one transaction, so
+ * a crash never applies an event twice or loses one), every reactor fed its new events, and due
+ * retries attempted. The caller guarantees one pass per tenant at a time (leases).
+ */
+export function createTenantRunner(deps: TenantRunnerDeps) {
+  const batchSize = deps.batchSize ?? 1000;
+  const random = deps.random ?? Math.random;
+
+  async function catchUpProjection(tenant: number, projection: Projection): Promise<number> {
+    const schema = tenantSchema(tenant);
+    let total = 0;
+    for (;;) {
+      // Read outside the transaction (never two connections at once per pump: a small pool shared
+      // by many tenants would otherwise deadlock), then apply only if nobody moved meanwhile.
+      const from = (await readCheckpoints(deps.pool, schema)).get(projection.name) ?? 0n;
+      // The head is read first: when the batch is short, every handled event up to it is in the
+      // batch, so the checkpoint can move to the head (lag and read-your-writes see "caught up").
+      const head = await deps.store.head(tenant);
+      const events = await deps.store.readLog(tenant, from, batchSize, projection.handles);
+      const last = events.length > 0 ? events[events.length - 1]!.position : from;
+      const reached = events.length < batchSize && head > last ? head : last;
+      if (reached === from) return total;
+      const applied = await inTransaction(deps.pool, async (tx) => {
+        const checkpoint = await lockCheckpoint(tx, schema, projection.name);
+        if (checkpoint !== from) return -1; // another runner (or a rebuild) moved it: read again
+        if (events.length > 0) await projection.apply(tx, tablesOf(projection, schema), events);
+        await saveCheckpoint(tx, schema, projection.name, reached);
+        return events.length;
+      });
+      if (applied < 0) continue;
+      total += applied;
+      if (applied < batchSize) return total;
+    }
+  }
+
+  async function recordFailure(tenant: number, reactor: Reactor, event: RecordedEvent, attempt: number, error: unknown): Promise<void> {
+    const schema = tenantSchema(tenant);
+    const max = reactor.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const message = error instanceof Error ? error.message : String(error);
+    const dead = attempt >= max;
+    const nextAttemptAt = dead ? null : new Date(deps.clock.now().getTime() + retryDelayMs(attempt, reactor.baseDelayMs ?? 2000, random));
+    await deps.pool.query(
+      `insert into "${schema}".reaction_failures
+         (reactor, event_id, event_position, event_type, stream_id, event, attempts, status, last_error, next_attempt_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       on conflict (reactor, event_id) do update
+         set attempts = excluded.attempts, status = excluded.status, last_error = excluded.last_error,
+             next_attempt_at = excluded.next_attempt_at, updated_at = now()`,
+      [
+        reactor.name,
+        event.id,
+        event.position.toString(),
+        event.type,
+        event.streamId,
+        JSON.stringify(serialise(event)),
+        attempt,
+        dead ? 'dead' : 'retrying',
+        message.slice(0, 2000),
+        nextAttemptAt,
+      ],
+    );
+    const data = {
+      reactor: reactor.name,
+      event_id: event.id,
+      event_type: event.type,
+      stream_id: event.streamId,
+      attempt,
+      error: message.slice(0, 500),
+      ...(nextAttemptAt ? { next_attempt_at: nextAttemptAt.toISOString() } : {}),
+    };
+    await deps.store.append(
+      tenant,
+      reactionStream(reactor.name),
+      [{ id: deps.ids.uuid(), type: dead ? ReactionEvents.deadLettered : ReactionEvents.failed, data, metadata: { causation_id: event.id, correlation_id: event.metadata.correlation_id } }],
+      'any',
+    );
+    deps.logger.warn({ tenant, reactor: reactor.name, event_id: event.id, attempt, dead, err: message }, dead ? 'reaction dead-lettered' : 'reaction failed; will retry');
+  }
+
+  async function react(tenant: number, reactor: Reactor, event: RecordedEvent, attempt: number): Promise<boolean> {
+    try {
+      await reactor.react(event, { tenant, attempt, idempotencyKey: idempotencyKey(reactor.name, event) });
+      return true;
+    } catch (err) {
+      await recordFailure(tenant, reactor, event, attempt, err);
+      return false;
+    }
+  }
+
+  async function feedReactor(tenant: number, reactor: Reactor, checkpoints: Map<string, bigint>): Promise<number> {
+    const schema = tenantSchema(tenant);
+    let position = checkpoints.get(reactor.name) ?? 0n;
+    let total = 0;
+    for (;;) {
+      const events = await deps.store.readLog(tenant, position, batchSize, reactor.handles);
+      for (const event of events) {
+        await react(tenant, reactor, event, 1);
+        // At least once: the checkpoint moves after the effect; a crash in between redelivers.
+        position = event.position;
+        await deps.pool.query(
+          `insert into "${schema}".checkpoints (name, position) values ($1, $2)
+           on conflict (name) do update set position = excluded.position, updated_at = now()`,
+          [reactor.name, position.toString()],
+        );
+      }
+      total += events.length;
+      if (events.length < batchSize) return total;
+    }
+  }
+
+  async function retryDue(tenant: number): Promise<{ processed: number; nextRetryAt?: Date }> {
+    const schema = tenantSchema(tenant);
+    const now = deps.clock.now();
+    const due = await deps.pool.query<{ reactor: string; event: SerialisedEvent; attempts: number }>(
+      `select reactor, event, attempts from "${schema}".reaction_failures
+        where status = 'retrying' and next_attempt_at <= $1 order by next_attempt_at limit 100`,
+      [now],
+    );
+    let processed = 0;
+    for (const row of due.rows) {
+      const reactor = deps.reactors.find((r) => r.name === row.reactor);
+      if (!reactor) continue;
+      const event = deserialise(row.event);
+      if (await react(tenant, reactor, event, row.attempts + 1)) {
+        await deps.pool.query(
+          `update "${schema}".reaction_failures set status = 'resolved', next_attempt_at = null, updated_at = now() where reactor = $1 and event_id = $2`,
+          [reactor.name, event.id],
+        );
+        await deps.store.append(
+          tenant,
+          reactionStream(reactor.name),
+          [{ id: deps.ids.uuid(), type: ReactionEvents.recovered, data: { reactor: reactor.name, event_id: event.id, attempt: row.attempts + 1 }, metadata: { causation_id: event.id } }],
+          'any',
+        );
+      }
+      processed++;
+    }
+    const next = await deps.pool.query<{ at: Date | null }>(
+      `select min(next_attempt_at) as at from "${schema}".reaction_failures where status = 'retrying'`,
+    );
+    return { processed, nextRetryAt: next.rows[0]?.at ?? undefined };
+  }
+
+  return {
+    async run(tenant: number): Promise<RunOutcome> {
+      let processed = 0;
+      for (const projection of deps.projections) processed += await catchUpProjection(tenant, projection);
+      if (deps.reactors.length === 0) return { processed };
+      const checkpoints = await readCheckpoints(deps.pool, tenantSchema(tenant));
+      for (const reactor of deps.reactors) processed += await feedReactor(tenant, reactor, checkpoints);
+      const retries = await retryDue(tenant);
+      return { processed: processed + retries.processed, nextRetryAt: retries.nextRetryAt };
+    },
+  };
+}
+
+export type TenantRunner = ReturnType<typeof createTenantRunner>;
+
+interface SerialisedEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  schemaVersion: number;
+  metadata: Record<string, unknown>;
+  streamId: string;
+  streamVersion: number;
+  position: string;
+  recordedAt: string;
+}
+
+function serialise(event: RecordedEvent): SerialisedEvent {
+  return { ...event, position: event.position.toString(), recordedAt: event.recordedAt.toISOString() };
+}
+
+function deserialise(row: SerialisedEvent): RecordedEvent {
+  return { ...row, position: BigInt(row.position), recordedAt: new Date(row.recordedAt) };
+}

@@ -1,0 +1,192 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type AppendExpectedRevision,
+  type CurrentRevision,
+  type JSONType,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import { ConcurrencyError } from '../shared/errors';
+import { readTenantLog, tenantHead, watchTenants } from './esdb-log';
+import { esdbStreamName, parseEsdbStreamName } from './esdb-naming';
+import type { AppendResult, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent, TenantId, Upcaster } from './types';
+import { createUpcasterRegistry } from './upcasters';
+
+export interface EsdbEventStoreOptions {
+  /** `esdb://…` or `kurrentdb://…` (EVENTSTORE_CONNECTION_STRING). */
+  connectionString: string;
+  upcasters?: readonly Upcaster[];
+  /** Watchers are also woken this often, in case the live subscription missed something. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Numbering: ESDB revisions start at 0 and a missing stream is `no_stream`; ours start at 1 and a
+ * missing stream is version 0. So version = revision + 1 both ways, and the API reads the same
+ * numbers on both backends. The schema version travels in the event metadata; correlation and
+ * causation ids are also copied to ESDB's own `$correlationId`/`$causationId` so its built-in
+ * `$bc-` projections work.
+ */
+const SCHEMA_KEY = '$schemaVersion';
+const ESDB_KEYS = [SCHEMA_KEY, '$correlationId', '$causationId'];
+
+function toRevision(expected: ExpectedVersion): AppendExpectedRevision {
+  if (expected === 'any') return ANY;
+  if (expected === 'stream_exists') return STREAM_EXISTS;
+  if (expected === 'no_stream' || expected === 0) return NO_STREAM;
+  if (!Number.isSafeInteger(expected) || expected < 0) throw new Error(`Invalid expected version: ${String(expected)}`);
+  return BigInt(expected - 1);
+}
+
+const versionOf = (revision: CurrentRevision): number => (revision === NO_STREAM ? 0 : Number(revision) + 1);
+
+function metadataOf(raw: unknown): { metadata: EventMetadata; schemaVersion: number } {
+  const stored = raw && typeof raw === 'object' && !(raw instanceof Uint8Array) ? (raw as Record<string, unknown>) : {};
+  const metadata: EventMetadata = {};
+  for (const [key, value] of Object.entries(stored)) if (!ESDB_KEYS.includes(key)) metadata[key] = value;
+  const schemaVersion = typeof stored[SCHEMA_KEY] === 'number' ? stored[SCHEMA_KEY] : 1;
+  return { metadata, schemaVersion };
+}
+
+function toEsdbEvent(event: NewEvent, schemaVersion: number) {
+  const metadata: Record<string, unknown> = { ...(event.metadata ?? {}), [SCHEMA_KEY]: schemaVersion };
+  if (event.metadata?.correlation_id) metadata.$correlationId = event.metadata.correlation_id;
+  if (event.metadata?.causation_id) metadata.$causationId = event.metadata.causation_id;
+  return jsonEvent({ id: event.id, type: event.type, data: (event.data ?? null) as JSONType, metadata });
+}
+
+function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
+  const { metadata, schemaVersion } = metadataOf(event.metadata);
+  const parsed = parseEsdbStreamName(event.streamId);
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    schemaVersion,
+    metadata,
+    streamId: parsed ? parsed.stream : event.streamId,
+    streamVersion: Number(event.revision) + 1,
+    position: event.position?.commit ?? 0n,
+    recordedAt: event.created,
+  };
+}
+
+export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore {
+  const client = EventStoreDBClient.connectionString(options.connectionString);
+  const registry = createUpcasterRegistry(options.upcasters ?? []);
+  const read = (event: EsdbRecordedEvent) => registry.upcast(toRecorded(event));
+  const watchers = new Set<() => Promise<void>>();
+
+  async function readRange(name: string, fromVersion: number, count: number): Promise<RecordedEvent[]> {
+    const found: RecordedEvent[] = [];
+    try {
+      const from = fromVersion <= 1 ? START : BigInt(fromVersion - 1);
+      for await (const resolved of client.readStream(name, { fromRevision: from, maxCount: count })) {
+        if (resolved.event) found.push(toRecorded(resolved.event));
+      }
+    } catch (err) {
+      if (!(err instanceof StreamNotFoundError)) throw err;
+    }
+    return found;
+  }
+
+  /**
+   * A retry with the same exact expected version finds its events where it meant to put them:
+   * answer with the original result and write nothing. (The server is idempotent for such
+   * retries too, but its answer does not say the write was a duplicate.)
+   */
+  async function storedRetry(name: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult | null> {
+    if (typeof expected !== 'number' && expected !== 'no_stream') return null;
+    const start = expected === 'no_stream' ? 0 : expected;
+    const stored = await readRange(name, start + 1, events.length);
+    if (stored.length !== events.length || stored.some((e, i) => e.id !== events[i]?.id)) return null;
+    return {
+      nextExpectedVersion: start + events.length,
+      firstPosition: stored[0]?.position ?? 0n,
+      lastPosition: stored[stored.length - 1]?.position ?? 0n,
+      duplicate: true,
+    };
+  }
+
+  return {
+    backend: 'eventstoredb',
+    projectsInline: false,
+
+    async append(tenant, stream, events, expected) {
+      const name = esdbStreamName(tenant, stream);
+      if (new Set(events.map((e) => e.id)).size !== events.length) throw new Error(`Duplicate event id in one append to ${stream}`);
+      const retry = events.length > 0 ? await storedRetry(name, events, expected) : null;
+      if (retry) return retry;
+      let written;
+      try {
+        const proposed = events.map((e) => toEsdbEvent(e, e.schemaVersion ?? registry.currentVersion(e.type)));
+        written = await client.appendToStream(name, proposed, { expectedRevision: toRevision(expected) });
+      } catch (err) {
+        if (err instanceof WrongExpectedVersionError) throw new ConcurrencyError(stream, expected, versionOf(err.actualVersion));
+        throw err;
+      }
+      const next = versionOf(written.nextExpectedRevision < 0n ? NO_STREAM : written.nextExpectedRevision);
+      if (events.length === 0) return { nextExpectedVersion: next, firstPosition: 0n, lastPosition: 0n, duplicate: false };
+      // One event: its position is the write's. Several: the write reports one position for
+      // all of them, so read them back for each one's own.
+      const single = events.length === 1 ? written.position?.commit : undefined;
+      const stored = single === undefined ? await readRange(name, next - events.length + 1, events.length) : [];
+      return {
+        nextExpectedVersion: next,
+        firstPosition: single ?? stored[0]?.position ?? 0n,
+        lastPosition: single ?? stored[stored.length - 1]?.position ?? 0n,
+        // No position means the server recognised a retry of events it already holds.
+        duplicate: written.position === undefined,
+      };
+    },
+
+    async readStream(tenant, stream, { from, direction = 'forwards', limit } = {}) {
+      const backwards = direction === 'backwards';
+      const found: RecordedEvent[] = [];
+      if (limit === 0 || (from !== undefined && from < 1 && backwards)) return found;
+      const fromRevision = from === undefined || (!backwards && from <= 1) ? (backwards ? END : START) : BigInt(from - 1);
+      try {
+        const reading = client.readStream(esdbStreamName(tenant, stream), {
+          fromRevision,
+          direction: backwards ? BACKWARDS : FORWARDS,
+          ...(limit === undefined ? {} : { maxCount: limit }),
+        });
+        for await (const resolved of reading) if (resolved.event) found.push(read(resolved.event));
+      } catch (err) {
+        if (!(err instanceof StreamNotFoundError)) throw err;
+      }
+      return found;
+    },
+
+    async readLog(tenant, after, limit, types) {
+      const events = await readTenantLog(client, toRecorded, tenant, after, limit, types);
+      return events.map((e) => registry.upcast(e));
+    },
+
+    head: (tenant: TenantId) => tenantHead(client, tenant),
+
+    async watch(onWake) {
+      const stop = watchTenants(client, onWake, options.pollIntervalMs ?? 1000);
+      watchers.add(stop);
+      return async () => {
+        watchers.delete(stop);
+        await stop();
+      };
+    },
+
+    async close() {
+      await Promise.all([...watchers].map((stop) => stop()));
+      watchers.clear();
+      await client.dispose();
+    },
+  };
+}

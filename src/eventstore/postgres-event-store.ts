@@ -1,0 +1,224 @@
+import { inTransaction, type Pool } from '../infra/db/postgres';
+import { tenantSchema, tenantTable } from '../infra/db/tenancy';
+import { ConcurrencyError, ConflictError } from '../shared/errors';
+import { createAppendQueue, type AppendQueueLimits, type QueuedAppend } from './postgres-append-queue';
+import { createPostgresWatcher } from './postgres-watch';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  InlineProjector,
+  NewEvent,
+  ReadStreamOptions,
+  RecordedEvent,
+  TenantId,
+  Upcaster,
+} from './types';
+import { createUpcasterRegistry, type UpcasterRegistry } from './upcasters';
+
+export interface PostgresEventStoreOptions {
+  pool: Pool;
+  /** Read models updated inside the append transaction. */
+  inline?: InlineProjector;
+  upcasters?: readonly Upcaster[];
+  /** NOTIFY channel for new events (default `stoflow_events`). */
+  channel?: string;
+  /** How often watchers are woken without a notification, in case one was lost (default 1 s). */
+  pollIntervalMs?: number;
+  /** How many concurrent appends of a tenant may share one call (group commit). */
+  grouping?: AppendQueueLimits;
+}
+
+export const DEFAULT_EVENTS_CHANNEL = 'stoflow_events';
+
+const EVENT_COLUMNS = 'position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at';
+
+interface EventRow {
+  position: number | string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  recorded_at: Date;
+}
+
+interface AppendRow {
+  outcome: 'appended' | 'duplicate' | 'conflict' | 'id_conflict';
+  next_version: number;
+  first_position: number | string | null;
+  last_position: number | string | null;
+  appended_at: Date;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: row.data,
+    schemaVersion: row.schema_version,
+    metadata: row.metadata ?? {},
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    position: BigInt(row.position),
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** The SQL encoding of an expected version (see the append_events migration). */
+function encodeExpected(expected: ExpectedVersion): number {
+  if (expected === 'any') return -1;
+  if (expected === 'stream_exists') return -2;
+  if (expected === 'no_stream') return 0;
+  if (!Number.isSafeInteger(expected) || expected < 0) throw new Error(`Invalid expected version: ${String(expected)}`);
+  return expected;
+}
+
+function checkEvents(stream: string, events: NewEvent[]): void {
+  if (stream.length === 0) throw new Error('A stream id is required');
+  const ids = new Set(events.map((e) => e.id));
+  if (ids.size !== events.length) throw new Error(`Duplicate event id in one append to ${stream}`);
+}
+
+function appendCall(tenant: TenantId): string {
+  return `select outcome, next_version, first_position, last_position, appended_at
+            from "${tenantSchema(tenant)}".append_events($1::text[], $2::bigint[], $3::integer[], $4::uuid[],
+                 $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9::text)`;
+}
+
+/** Parameters of one append_events call for one or more appends (one per stream). */
+function appendParams(batch: QueuedAppend[], registry: UpcasterRegistry, channel: string) {
+  const events = batch.flatMap((b) => b.events);
+  return [
+    batch.map((b) => b.stream),
+    batch.map((b) => encodeExpected(b.expected)),
+    batch.map((b) => b.events.length),
+    events.map((e) => e.id),
+    events.map((e) => e.type),
+    events.map((e) => e.schemaVersion ?? registry.currentVersion(e.type)),
+    events.map((e) => JSON.stringify(e.data ?? null)),
+    events.map((e) => JSON.stringify(e.metadata ?? {})),
+    channel,
+  ];
+}
+
+function toResult(stream: string, expected: ExpectedVersion, row: AppendRow | undefined): AppendResult {
+  if (!row) throw new Error(`append_events returned nothing for ${stream}`);
+  if (row.outcome === 'conflict') throw new ConcurrencyError(stream, expected, row.next_version);
+  if (row.outcome === 'id_conflict') {
+    throw new ConflictError(`Some event ids of this append are already stored elsewhere than ${stream}`, 'event_id_conflict');
+  }
+  return {
+    nextExpectedVersion: row.next_version,
+    firstPosition: row.first_position === null ? 0n : BigInt(row.first_position),
+    lastPosition: row.last_position === null ? 0n : BigInt(row.last_position),
+    duplicate: row.outcome === 'duplicate',
+  };
+}
+
+/**
+ * The envelopes of a fresh append, rebuilt without reading them back: append_events guarantees
+ * (and checks) that the positions of one call are consecutive.
+ */
+function envelopes(stream: string, events: NewEvent[], schemaVersions: number[], result: AppendResult, at: Date): RecordedEvent[] {
+  const start = result.nextExpectedVersion - events.length;
+  return events.map((e, i) => ({
+    id: e.id,
+    type: e.type,
+    data: e.data,
+    schemaVersion: schemaVersions[i] ?? 1,
+    metadata: e.metadata ?? {},
+    streamId: stream,
+    streamVersion: start + i + 1,
+    position: result.firstPosition + BigInt(i),
+    recordedAt: at,
+  }));
+}
+
+export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  const { pool, inline } = options;
+  const channel = options.channel ?? DEFAULT_EVENTS_CHANNEL;
+  const registry = createUpcasterRegistry(options.upcasters ?? []);
+  const watcher = createPostgresWatcher({ pool, channel, pollIntervalMs: options.pollIntervalMs ?? 1000 });
+  const upcast = (row: EventRow) => registry.upcast(toRecorded(row));
+
+  /** One round trip for every append of the tenant that is waiting: autocommit, no begin/commit. */
+  const queue = createAppendQueue<AppendRow>(async (tenant, batch) => {
+    const result = await pool.query<AppendRow>(appendCall(tenant), appendParams(batch, registry, channel));
+    return result.rows;
+  }, options.grouping);
+
+  /**
+   * begin; append; project; commit — the read model moves with the log or not at all. The
+   * tenant lock taken by the function is held across the projection until commit.
+   */
+  async function appendProjected(tenant: TenantId, stream: string, events: NewEvent[], expected: ExpectedVersion, projector: InlineProjector) {
+    return inTransaction(pool, async (tx) => {
+      const params = appendParams([{ stream, events, expected }], registry, channel);
+      const row = (await tx.query<AppendRow>(appendCall(tenant), params)).rows[0];
+      const result = toResult(stream, expected, row);
+      // A duplicate was projected when it was first appended.
+      if (!result.duplicate && row) {
+        const recorded = envelopes(stream, events, params[5] as number[], result, row.appended_at);
+        const handled = recorded.filter((e) => projector.handles(e.type));
+        if (handled.length > 0) await projector.project(tx, tenant, handled.map((e) => registry.upcast(e)));
+      }
+      return result;
+    });
+  }
+
+  return {
+    backend: 'postgres',
+    projectsInline: true,
+
+    async append(tenant, stream, events, expected) {
+      checkEvents(stream, events);
+      if (inline && events.some((e) => inline.handles(e.type))) {
+        return appendProjected(tenant, stream, events, expected, inline);
+      }
+      return toResult(stream, expected, await queue.append(tenant, { stream, events, expected }));
+    },
+
+    async readStream(tenant, stream, { from, direction = 'forwards', limit }: ReadStreamOptions = {}) {
+      const backwards = direction === 'backwards';
+      const params: unknown[] = [stream];
+      let where = 'stream_id = $1';
+      if (from !== undefined) {
+        params.push(from);
+        where += backwards ? ` and stream_version <= $2` : ` and stream_version >= $2`;
+      }
+      params.push(limit ?? null);
+      const rows = await pool.query<EventRow>(
+        `select ${EVENT_COLUMNS} from ${tenantTable(tenant, 'events')} where ${where}
+          order by stream_version ${backwards ? 'desc' : 'asc'} limit $${params.length}`,
+        params,
+      );
+      return rows.rows.map(upcast);
+    },
+
+    async readLog(tenant, after, limit, types) {
+      const params: unknown[] = [after.toString(), limit];
+      const byType = types && types.length > 0 ? ' and type = any($3::text[])' : '';
+      if (byType) params.push(types);
+      const rows = await pool.query<EventRow>(
+        `select ${EVENT_COLUMNS} from ${tenantTable(tenant, 'events')}
+          where position > $1${byType} order by position limit $2`,
+        params,
+      );
+      return rows.rows.map(upcast);
+    },
+
+    async head(tenant) {
+      const rows = await pool.query<{ head: number | string | null }>(`select max(position) as head from ${tenantTable(tenant, 'events')}`);
+      return BigInt(rows.rows[0]?.head ?? 0);
+    },
+
+    watch: (onWake) => watcher.watch(onWake),
+
+    async close() {
+      await watcher.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import type { Logger } from '../infra/logger';
+import { docsRouter } from './docs';
+import { buildOpenApi } from './openapi';
+import { notFoundHandler, problemHandler, sendProblem } from './problem';
+import { mountRoute, type AnyRoute, type Authenticate } from './route';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  checks: Record<string, { status: 'ok' | 'degraded' | 'down' | 'disabled'; [detail: string]: unknown }>;
+}
+
+export interface AppOptions {
+  logger: Logger;
+  corsOrigins: string[];
+  trustProxyHops: number;
+  routes: AnyRoute[];
+  authenticate: Authenticate;
+  health: () => Promise<HealthReport>;
+  /** Applied to every /api route (the global per-IP limit). */
+  apiLimiter?: RequestHandler;
+  /** Routers mounted before the API routes (static files…). */
+  routers?: Router[];
+  version?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Rejects bodies that are not JSON on JSON routes (multipart is parsed by the routes that take it). */
+const requireJson: RequestHandler = (req, res, next) => {
+  if (!['POST', 'PUT', 'PATCH'].includes(req.method) || !req.headers['content-type'] && !hasBody(req)) return next();
+  if (!hasBody(req) || req.is(['application/json', 'application/*+json', 'multipart/form-data'])) return next();
+  sendProblem(res, { status: 415, detail: 'Send the body as application/json', code: 'unsupported_media_type', instance: req.originalUrl });
+};
+
+function hasBody(req: express.Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** The HTTP shell. Nothing listens or connects here: the caller owns the server. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxyHops);
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      options.logger.info({ request_id: requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } }));
+  const allowed = new Set(options.corsOrigins);
+  app.use(
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+      credentials: true,
+      exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Location'],
+      maxAge: 600,
+    }),
+  );
+  app.use(requireJson);
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  app.get('/health', async (_req, res) => {
+    const report = await options.health();
+    res.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+  app.use(docsRouter(() => buildOpenApi(options.routes, {
+    title: 'Stoflow API',
+    version: options.version ?? '0.1.0',
+    description: 'List each product once, publish it everywhere, keep every listing in sync.',
+  })));
+  for (const router of options.routers ?? []) app.use(router);
+  if (options.apiLimiter) app.use('/api', options.apiLimiter);
+
+  const api = express.Router();
+  for (const route of options.routes) mountRoute(api, route, options.authenticate);
+  app.use(api);
+
+  app.use(notFoundHandler);
+  app.use(problemHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,123 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '../infra/logger';
+import { AppError, type FieldProblem, ValidationError } from '../shared/errors';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  request_id?: string;
+  errors?: FieldProblem[];
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function statusOf(err: AppError): number {
+  switch (err.kind) {
+    case 'validation':
+      return (err as ValidationError).unprocessable ? 422 : 400;
+    case 'not_found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'concurrency':
+      return 412;
+    case 'precondition_required':
+      return 428;
+    case 'domain_rule':
+      return 422;
+    case 'auth':
+      return (err as AppError & { forbidden: boolean }).forbidden ? 403 : 401;
+    case 'rate_limited':
+      return 429;
+    case 'unavailable':
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+export interface ProblemInput {
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  errors?: FieldProblem[];
+  type?: string;
+  title?: string;
+}
+
+export function sendProblem(res: Response, problem: ProblemInput, extensions: Record<string, unknown> = {}): void {
+  const body = {
+    type: problem.type ?? 'about:blank',
+    title: problem.title ?? TITLES[problem.status] ?? 'Error',
+    ...problem,
+    ...extensions,
+    request_id: res.locals.requestId as string | undefined,
+  };
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** Unknown routes answer with a problem too. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, { status: 404, detail: `No route for ${req.method} ${req.path}`, code: 'route_not_found', instance: req.originalUrl });
+};
+
+interface HttpParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+/** Maps every error to RFC 9457 problem details; unknown errors leak nothing and are logged. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const instance = req.originalUrl;
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (err instanceof AppError) {
+      const status = statusOf(err);
+      if (err.kind === 'rate_limited') res.setHeader('Retry-After', String((err as AppError & { retryAfterSeconds: number }).retryAfterSeconds));
+      const errors = err instanceof ValidationError ? err.errors : (err as AppError & { field?: string }).field ? [{ field: (err as AppError & { field: string }).field, message: err.message }] : undefined;
+      sendProblem(res, { status, detail: err.message, code: err.code, instance, ...(errors ? { errors } : {}) }, err.extra);
+      return;
+    }
+    const parser = err as HttpParserError;
+    if (parser.type === 'entity.too.large') {
+      sendProblem(res, { status: 413, detail: 'The request body is larger than allowed', code: 'body_too_large', instance });
+      return;
+    }
+    if (parser.type === 'entity.parse.failed') {
+      sendProblem(res, { status: 400, detail: 'The request body is not valid JSON', code: 'malformed_json', instance, errors: [{ field: 'body', message: 'malformed JSON' }] });
+      return;
+    }
+    if (parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported') {
+      sendProblem(res, { status: 415, detail: 'Unsupported body encoding', code: 'unsupported_encoding', instance });
+      return;
+    }
+    logger.error({ err, request_id: res.locals.requestId, path: req.path }, 'unhandled error');
+    sendProblem(res, { status: 500, detail: 'An unexpected error occurred', code: 'internal_error', instance });
+  };
+}

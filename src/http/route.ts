@@ -1,0 +1,110 @@
+import type { Request, Response, Router, RequestHandler } from 'express';
+import { z } from 'zod';
+import { parseOrThrow } from './validate';
+
+/** Who is calling: always taken from the verified access token, never from the request body. */
+export interface AuthContext {
+  userId: string;
+  tenantId: number;
+  role: string;
+  tokenId: string;
+}
+
+export interface RouteContext<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  auth: AuthContext;
+  requestId: string;
+  req: Request;
+  res: Response;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+  method: Method;
+  /** OpenAPI-style path: `/api/products/{id}`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Requires a bearer access token (default true). */
+  auth?: boolean;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Request headers worth documenting (If-Match, Idempotency-Key…). */
+  headers?: { name: string; description: string; required?: boolean }[];
+  /** Non-JSON request body (multipart uploads), documented as is. */
+  rawBody?: { contentType: string; schema: Record<string, unknown> };
+  /** Express middleware to run before validation (multipart parsing…). */
+  before?: RequestHandler[];
+  responses: Record<number, ResponseSpec>;
+  /** Returns a reply, or undefined when the handler wrote the response itself (streams). */
+  handle(ctx: RouteContext<B, Q, P>): Promise<Reply | undefined>;
+}
+
+/** Identity helper that lets TypeScript infer B, Q and P from the schemas. */
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): RouteSpec<B, Q, P> {
+  return spec;
+}
+
+export type Authenticate = (req: Request) => Promise<AuthContext>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any>;
+
+function expressPath(path: string): string {
+  return path.replace(/\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g, ':$1');
+}
+
+/** Sends a reply: JSON bodies as application/json, problems are sent by the error middleware. */
+export function sendReply(res: Response, reply: Reply): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.body === undefined) res.status(reply.status).end();
+  else res.status(reply.status).json(reply.body);
+}
+
+export function mountRoute(router: Router, route: AnyRoute, authenticate: Authenticate): void {
+  // Authentication runs before any body parsing of the route's own (uploads are not read for strangers).
+  const authenticated: RequestHandler = (req, res, next) => {
+    authenticate(req).then(
+      (auth) => {
+        res.locals.auth = auth;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+  const handler: RequestHandler = async (req, res, next) => {
+    try {
+      const ctx: RouteContext<unknown, unknown, unknown> = {
+        params: route.params ? parseOrThrow(route.params, req.params, 'path') : req.params,
+        query: route.query ? parseOrThrow(route.query, req.query ?? {}, 'query') : req.query,
+        body: route.body ? parseOrThrow(route.body, req.body ?? {}, 'body') : req.body,
+        auth: res.locals.auth as AuthContext,
+        requestId: String(res.locals.requestId ?? ''),
+        req,
+        res,
+      };
+      const reply = await route.handle(ctx);
+      if (reply) sendReply(res, reply);
+    } catch (err) {
+      next(err);
+    }
+  };
+  const chain = [...(route.auth === false ? [] : [authenticated]), ...(route.before ?? []), handler];
+  router[route.method](expressPath(route.path), ...chain);
+}

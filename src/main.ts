@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
+import { buildApp } from './http/api';
+import { buildServices } from './services';
+
+/** The composition root: config → database → schema → services → HTTP server (+ workers). */
+async function main(): Promise<void> {
+  const config = configFromEnvironment();
+  const logger = loggerFor(config);
+  const database = await openDatabase(config, logger);
+  await prepareSchema(config, database.url, logger);
+  const services = buildServices(config, logger, database.url);
+  const app = buildApp(services);
+  if (config.RUN_WORKERS) await services.startProcessing();
+  else logger.info('RUN_WORKERS=false: projections and reactors run in `npm run worker` processes');
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const base = `http://localhost:${port}`;
+  logger.info({ port, database: database.embedded ? 'embedded' : 'external' }, 'Stoflow is listening');
+  process.stdout.write(`\nStoflow API   ${base}/api\nSwagger UI    ${base}/docs\nReDoc         ${base}/redoc\nHealth        ${base}/health\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s: exiting');
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 3000).unref();
+    });
+    await services.close();
+    await database.stop();
+    logger.info('stopped');
+    logger.flush?.();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Stoflow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+import type { Knex } from 'knex';
+import type { Config } from './config';
+import { createKnex, createPool, type Pool } from './infra/db/postgres';
+import { setSchemaPrefix } from './infra/db/tenancy';
+import type { Logger } from './infra/logger';
+import { createRedis, type Redis } from './infra/redis';
+import { persistentSecret } from './infra/secrets';
+import { systemClock, randomIds, type Clock, type IdGenerator } from './infra/clock';
+import { limiterFactory, type LimiterFactory } from './http/rate-limit';
+import { createEventStore } from './eventstore';
+import type { EventStore, EventMetadata } from './eventstore/types';
+import { productUpcasters } from './domain/product/upcasters';
+import { createInlineProjector } from './engine/inline';
+import { createProcessor, type Processor } from './engine/processor';
+import type { Projection } from './engine/projection';
+import type { Reactor } from './engine/reactor';
+import { readYourWrites } from './engine/read-your-writes';
+import type { CommandContext } from './commands/context';
+import { allProjections } from './projections';
+import { buildReactors } from './reactors';
+
+/**
+ * Everything with a connection or a side effect, built once by the composition root and passed
+ * down as arguments. Nothing in the codebase connects at import time.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  knex: Knex;
+  redis?: Redis;
+  clock: Clock;
+  ids: IdGenerator;
+  jwtSecret: string;
+  /** Server-side secret mixed into every password before bcrypt (see src/accounts/passwords.ts). */
+  passwordPepper: string;
+  limiter: LimiterFactory;
+  eventStore: EventStore;
+  projections: readonly Projection[];
+  reactors: readonly Reactor[];
+  /** Projectors and reactors for the tenants this process leases (started by `startProcessing`). */
+  processor: Processor;
+  /** The context a command handler runs in, for one request. */
+  commandContext(metadata: EventMetadata): CommandContext;
+  /** Starts projecting and reacting for this process's share of tenants. */
+  startProcessing(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export function resolveJwtSecret(config: Config, logger: Logger): string {
+  if (config.JWT_SECRET_KEY) return config.JWT_SECRET_KEY;
+  const secret = persistentSecret(config.STOFLOW_DATA_DIR, 'jwt-secret');
+  logger.warn(
+    { file: `${config.STOFLOW_DATA_DIR}/jwt-secret`, created: secret.created },
+    'JWT_SECRET_KEY is not set: using a development key kept in the data folder (set it in production)',
+  );
+  return secret.value;
+}
+
+/**
+ * The data-folder secret, tolerating another process creating it at the same moment (two API
+ * processes or test workers starting together): it is then read once the writer is done.
+ */
+function sharedPersistentSecret(dataDir: string, name: string): { value: string; created: boolean } {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const secret = persistentSecret(dataDir, name);
+      if (secret.value !== '') return secret;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
+  throw new Error(`${dataDir}/${name} stays empty: delete it and start again`);
+}
+
+export function resolvePasswordPepper(config: Config, logger: Logger): string {
+  if (config.PASSWORD_PEPPER) return config.PASSWORD_PEPPER;
+  const secret = sharedPersistentSecret(config.STOFLOW_DATA_DIR, 'password-pepper');
+  logger.warn(
+    { file: `${config.STOFLOW_DATA_DIR}/password-pepper`, created: secret.created },
+    'PASSWORD_PEPPER is not set: using a development pepper kept in the data folder (losing it invalidates every password)',
+  );
+  return secret.value;
+}
+
+export function buildServices(config: Config, logger: Logger, databaseUrl: string, overrides: ServiceOverrides = {}): Services {
+  setSchemaPrefix(config.TENANT_SCHEMA_PREFIX);
+  const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX);
+  const knex = createKnex(databaseUrl, 4);
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    let lastWarning = 0;
+    redis = createRedis(config.REDIS_URL, (err) => {
+      // A Redis outage is survivable (limits fall back to memory); say so, but not on every retry.
+      if (Date.now() - lastWarning > 30_000) {
+        lastWarning = Date.now();
+        logger.warn({ err: err.message }, 'Redis connection problem');
+      }
+    });
+  } else {
+    logger.warn('REDIS_URL is not set: rate limits are counted in process memory (one process only)');
+  }
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const projections = allProjections;
+  // The inline projector reads the log through the store it is part of (for catching up).
+  const holder: { store?: EventStore } = {};
+  const eventStore = createEventStore({
+    pool,
+    connectionString: config.EVENTSTORE_CONNECTION_STRING,
+    inline: createInlineProjector(projections, () => holder.store!),
+    upcasters: productUpcasters,
+  });
+  holder.store = eventStore;
+  const reactors = buildReactors({ pool, clock, ids });
+  const processor = createProcessor({ pool, connectionString: databaseUrl, store: eventStore, projections, reactors, logger, clock, ids });
+  const awaitReadModels = readYourWrites({ pool, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
+  let processing = false;
+  const services: Services = {
+    config,
+    logger,
+    pool,
+    knex,
+    redis,
+    clock,
+    ids,
+    jwtSecret: resolveJwtSecret(config, logger),
+    passwordPepper: resolvePasswordPepper(config, logger),
+    limiter: limiterFactory(redis, logger),
+    eventStore,
+    projections,
+    reactors,
+    processor,
+    commandContext: (metadata) => ({ store: eventStore, clock, ids, metadata, readYourWrites: awaitReadModels }),
+    async startProcessing() {
+      processing = true;
+      await processor.start();
+    },
+    async close() {
+      if (processing) await processor.stop();
+      await eventStore.close();
+      redis?.disconnect();
+      await Promise.allSettled([pool.end(), knex.destroy()]);
+    },
+  };
+  return services;
+}

@@ -1,0 +1,61 @@
+import { once } from 'node:events';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { Clock } from '../../src/infra/clock';
+import type { Redis } from '../../src/infra/redis';
+import type { ServiceOverrides } from '../../src/services';
+import { startTestApp, type TestApp } from '../support/app';
+
+/** Accepted by the password policy; tests that care about the password say so. */
+export const PASSWORD = 'Velvet-Jacket-1987';
+
+/**
+ * The app with per-IP limits out of the way: every test connects from 127.0.0.1 and the counters
+ * live in the one shared Redis. The limits themselves are proven in rate-limits.api.test.ts.
+ */
+export function startAccountsApp(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApp> {
+  return startTestApp({ RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000', RATE_LIMIT_LOGIN_PER_IP: '10000', ...env }, overrides);
+}
+
+/** Unique per call across both workers: tests never share an account. */
+export function uniqueEmail(label = 'seller'): string {
+  return `${label}.${process.pid}.${randomBytes(6).toString('hex')}@example.test`;
+}
+
+/** A random private address per test, so per-IP limits of different tests never meet. */
+export function uniqueIp(): string {
+  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+export interface Registered {
+  email: string;
+  password: string;
+  userId: string;
+  tenantId: number;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export async function registerAccount(app: Express, fields: Record<string, unknown> = {}): Promise<Registered> {
+  const email = (fields.email as string | undefined) ?? uniqueEmail();
+  const password = (fields.password as string | undefined) ?? PASSWORD;
+  const res = await request(app)
+    .post('/api/auth/register')
+    .send({ email, password, full_name: 'Camille Martin', account_type: 'individual', ...fields });
+  if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { email, password, userId: res.body.user_id, tenantId: res.body.tenant_id, accessToken: res.body.access_token, refreshToken: res.body.refresh_token };
+}
+
+/** The client refuses commands until connected (no offline queue): wait, so limits count in Redis. */
+export async function redisReady(redis: Redis | undefined): Promise<Redis> {
+  if (!redis) throw new Error('these tests need REDIS_URL');
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  return redis;
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = new Date()): Clock & { advance(ms: number): void } {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms) => (now += ms) };
+}

@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('When nothing is set, then the documented defaults apply', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 8000,
+      ENVIRONMENT: 'development',
+      DEBUG: true,
+      JWT_ALGORITHM: 'HS256',
+      JWT_EXPIRE_MINUTES: 1440,
+      JWT_REFRESH_EXPIRE_DAYS: 7,
+      TENANT_SCHEMA_PREFIX: 'client_',
+      TENANT_MAX_SCHEMAS: 1000,
+      CORS_ORIGINS: ['http://localhost:3000'],
+      STOFLOW_DATA_DIR: '.stoflow',
+      LOG_LEVEL: 'info',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('When values are given as strings, then they are parsed into their types', () => {
+    const config = loadConfig({ PORT: '9000', DEBUG: 'false', CORS_ORIGINS: 'https://a.example, https://b.example', TENANT_MAX_SCHEMAS: '5' });
+    expect(config.PORT).toBe(9000);
+    expect(config.DEBUG).toBe(false);
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.TENANT_MAX_SCHEMAS).toBe(5);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['DEBUG', { DEBUG: 'maybe' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['REDIS_URL', { REDIS_URL: 'http://localhost:6379' }],
+    ['ENVIRONMENT', { ENVIRONMENT: 'staging' }],
+    ['JWT_ALGORITHM', { JWT_ALGORITHM: 'none' }],
+    ['TENANT_SCHEMA_PREFIX', { TENANT_SCHEMA_PREFIX: 'Client-"; drop' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'not a url' }],
+    ['JWT_SECRET_KEY', { ENVIRONMENT: 'production' }],
+    ['JWT_SECRET_KEY', { JWT_SECRET_KEY: 'short' }],
+    ['PASSWORD_PEPPER', { ENVIRONMENT: 'production', JWT_SECRET_KEY: 'x'.repeat(40) }],
+  ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
+    let caught: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.map((p) => p.variable);
+    expect(problems).toContain(variable);
+    expect((caught as ConfigError).message).toContain(variable);
+  });
+
+  it('When production has a strong JWT key and a password pepper, then the configuration is accepted', () => {
+    const config = loadConfig({ ENVIRONMENT: 'production', JWT_SECRET_KEY: 'x'.repeat(40), PASSWORD_PEPPER: 'p'.repeat(40) });
+    expect(config.ENVIRONMENT).toBe('production');
+  });
+});

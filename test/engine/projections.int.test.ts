@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { createPostgresEventStore } from '../../src/eventstore/postgres-event-store';
+import type { EventStore } from '../../src/eventstore/types';
+import { createInlineProjector } from '../../src/engine/inline';
+import { createProcessor } from '../../src/engine/processor';
+import { rebuildProjection, verifyProjection } from '../../src/engine/rebuild';
+import { readCheckpoints } from '../../src/engine/checkpoints';
+import type { Pool } from '../../src/infra/db/postgres';
+import { tenantSchema } from '../../src/infra/db/tenancy';
+import { createLogger } from '../../src/infra/logger';
+import { randomIds, systemClock } from '../../src/infra/clock';
+import { createTestTenant, databaseUrl, testKnex, testPool } from '../support/db';
+import { actualCounts, countingProjection, createCountingTable, expectedCounts } from './fixtures/counting-projection';
+
+const logger = createLogger({ level: 'silent' });
+const inlineCounts = countingProjection('test_inline', 'inline');
+const eventualCounts = countingProjection('test_eventual', 'eventual');
+let group = 5000 + (process.pid % 1000) * 10;
+
+function counted(n = 1) {
+  return Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'Counted', data: { i } }));
+}
+
+describe('Projections', () => {
+  let knex: Knex;
+  let pool: Pool;
+  let store: EventStore;
+
+  beforeAll(() => {
+    knex = testKnex();
+    pool = testPool(20);
+    const holder: { store?: EventStore } = {};
+    store = createPostgresEventStore({ pool, inline: createInlineProjector([inlineCounts], () => holder.store!), pollIntervalMs: 200 });
+    holder.store = store;
+  });
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await knex.destroy();
+  });
+
+  async function tenantWith(...tables: string[]): Promise<number> {
+    const tenant = await createTestTenant(knex);
+    for (const table of tables) await createCountingTable(pool, tenant, table);
+    return tenant;
+  }
+
+  describe('inline', () => {
+    it('When events are appended, then the read model already holds them when append returns, with the checkpoint at their position', async () => {
+      const tenant = await tenantWith('test_inline');
+      const result = await store.append(tenant, 'p-1', counted(3), 'no_stream');
+      expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ 'p-1': 3 });
+      expect((await readCheckpoints(pool, tenantSchema(tenant))).get('test_inline')).toBe(result.lastPosition);
+    });
+
+    it('When an append fails its version check, then the read model is untouched', async () => {
+      const tenant = await tenantWith('test_inline');
+      await store.append(tenant, 'p-1', counted(1), 'no_stream');
+      await expect(store.append(tenant, 'p-1', counted(2), 'no_stream')).rejects.toThrow();
+      expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ 'p-1': 1 });
+    });
+
+    it('When the same events are appended again, then they are not counted twice', async () => {
+      const tenant = await tenantWith('test_inline');
+      const events = counted(2);
+      await store.append(tenant, 'p-1', events, 'no_stream');
+      await store.append(tenant, 'p-1', events, 'no_stream');
+      expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ 'p-1': 2 });
+    });
+
+    it('When a read model is behind the log, then the next append first applies what it missed', async () => {
+      const tenant = await tenantWith('test_inline');
+      await store.append(tenant, 'p-1', counted(2), 'any');
+      // Simulate a read model created after those events (a new projection): empty, no checkpoint.
+      await pool.query(`truncate "${tenantSchema(tenant)}".test_inline`);
+      await pool.query(`delete from "${tenantSchema(tenant)}".checkpoints where name = 'test_inline'`);
+      await store.append(tenant, 'p-2', counted(1), 'any');
+      expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ 'p-1': 2, 'p-2': 1 });
+    });
+  });
+
+  describe('eventual, through the processor', () => {
+    it('When events are appended, then the processor applies them after a wake-up, each exactly once', async () => {
+      const tenant = await tenantWith('test_inline', 'test_eventual');
+      const processor = createProcessor({
+        pool,
+        connectionString: databaseUrl(),
+        store,
+        projections: [inlineCounts, eventualCounts],
+        reactors: [],
+        logger,
+        clock: systemClock,
+        ids: randomIds,
+        group: group++,
+        listTenants: async () => [tenant],
+        batchSize: 7,
+      });
+      await processor.start();
+      try {
+        await Promise.all(['a', 'b', 'c'].map(async (s) => {
+          for (let i = 0; i < 10; i++) await store.append(tenant, s, counted(2), 'any');
+        }));
+        const deadline = Date.now() + 10_000;
+        while (JSON.stringify(await actualCounts(pool, tenant, 'test_eventual')) !== JSON.stringify(await expectedCounts(pool, tenant))) {
+          if (Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await processor.drain();
+        expect(await actualCounts(pool, tenant, 'test_eventual')).toEqual({ a: 20, b: 20, c: 20 });
+        // The inline model is not applied a second time by the processor.
+        expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ a: 20, b: 20, c: 20 });
+      } finally {
+        await processor.stop();
+      }
+    });
+  });
+
+  describe('rebuild', () => {
+    it('When a read model is rebuilt while writers and readers keep going, then queries never fail and the result equals the log', async () => {
+      const tenant = await tenantWith('test_inline');
+      await Promise.all(['a', 'b', 'c', 'd'].map((s) => store.append(tenant, s, counted(50), 'any')));
+      let writing = true;
+      let reads = 0;
+      const readErrors: unknown[] = [];
+      const writers = Promise.all(['a', 'b', 'e'].map(async (s) => {
+        while (writing) await store.append(tenant, s, counted(1), 'any');
+      }));
+      const reader = (async () => {
+        while (writing) {
+          try {
+            await pool.query(`select sum(n) from "${tenantSchema(tenant)}".test_inline`);
+            reads++;
+          } catch (err) {
+            readErrors.push(err);
+          }
+        }
+      })();
+      await rebuildProjection({ pool, store, tenant, projection: inlineCounts, batchSize: 13 });
+      await rebuildProjection({ pool, store, tenant, projection: inlineCounts, batchSize: 50 });
+      writing = false;
+      await Promise.all([writers, reader]);
+
+      expect(readErrors).toEqual([]);
+      expect(reads).toBeGreaterThan(0);
+      expect(await actualCounts(pool, tenant, 'test_inline')).toEqual(await expectedCounts(pool, tenant));
+      expect(await verifyProjection({ pool, store, tenant, projection: inlineCounts })).toEqual([]);
+    });
+
+    it('When a read model is rebuilt, then its indexes keep their names', async () => {
+      const tenant = await tenantWith('test_inline');
+      await store.append(tenant, 'a', counted(3), 'any');
+      const names = async () =>
+        (await pool.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = $1 and tablename = 'test_inline' order by 1`, [tenantSchema(tenant)])).rows.map((r) => r.indexname);
+      const before = await names();
+      await rebuildProjection({ pool, store, tenant, projection: inlineCounts });
+      expect(await names()).toEqual(before);
+      expect(before).toEqual(['test_inline_n_idx', 'test_inline_pkey']);
+    });
+
+    it('When a live row is tampered with, then verify reports the drift, and a rebuild repairs it', async () => {
+      const tenant = await tenantWith('test_inline');
+      await store.append(tenant, 'a', counted(4), 'any');
+      await store.append(tenant, 'b', counted(2), 'any');
+      await pool.query(`update "${tenantSchema(tenant)}".test_inline set n = 99 where stream_id = 'a'`);
+      const drift = await verifyProjection({ pool, store, tenant, projection: inlineCounts });
+      expect(drift).toHaveLength(1);
+      expect(drift[0]!.unexpected).toEqual([{ stream_id: 'a', n: 99, last_version: 4 }]);
+      expect(drift[0]!.missing).toEqual([{ stream_id: 'a', n: 4, last_version: 4 }]);
+      await rebuildProjection({ pool, store, tenant, projection: inlineCounts });
+      expect(await verifyProjection({ pool, store, tenant, projection: inlineCounts })).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { createPostgresEventStore } from '../../src/eventstore/postgres-event-store';
+import type { EventStore, RecordedEvent } from '../../src/eventstore/types';
+import { createProcessor } from '../../src/engine/processor';
+import { retryDelayMs, type Reactor } from '../../src/engine/reactor';
+import { stockDepletedReactor } from '../../src/reactors/stock-depleted';
+import type { Pool } from '../../src/infra/db/postgres';
+import { tenantSchema } from '../../src/infra/db/tenancy';
+import { createLogger } from '../../src/infra/logger';
+import { randomIds, systemClock } from '../../src/infra/clock';
+import { createTestTenant, databaseUrl, testKnex, testPool } from '../support/db';
+
+const logger = createLogger({ level: 'silent' });
+let group = 7000 + (process.pid % 1000) * 10;
+
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Reactors', () => {
+  let knex: Knex;
+  let pool: Pool;
+  let store: EventStore;
+
+  beforeAll(() => {
+    knex = testKnex();
+    pool = testPool();
+    store = createPostgresEventStore({ pool, pollIntervalMs: 100 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await knex.destroy();
+  });
+
+  function processorFor(tenant: number, reactors: Reactor[]) {
+    return createProcessor({
+      pool,
+      connectionString: databaseUrl(),
+      store,
+      projections: [],
+      reactors,
+      logger,
+      clock: systemClock,
+      ids: randomIds,
+      group: group++,
+      listTenants: async () => [tenant],
+      rebalanceMs: 100,
+    });
+  }
+
+  async function reactionEvents(tenant: number, reactor: string): Promise<RecordedEvent[]> {
+    return store.readStream(tenant, `reactions-${reactor}`);
+  }
+
+  it('When a reaction fails twice, then it is retried with backoff, each failure is an event, and the effect happens once with one key', async () => {
+    const tenant = await createTestTenant(knex);
+    const keys: string[] = [];
+    let calls = 0;
+    const flaky: Reactor = {
+      name: 'flaky',
+      handles: ['Ping'],
+      baseDelayMs: 20,
+      async react(_event, { idempotencyKey, attempt }) {
+        calls++;
+        if (attempt < 3) throw new Error(`marketplace timeout #${attempt}`);
+        keys.push(idempotencyKey);
+      },
+    };
+    const processor = processorFor(tenant, [flaky]);
+    await processor.start();
+    try {
+      const ping = { id: randomUUID(), type: 'Ping', data: {} };
+      await store.append(tenant, 'pings', [ping], 'any');
+      await eventually(async () => keys.length === 1, 'the third attempt');
+      expect(calls).toBe(3);
+      expect(keys).toEqual([`flaky:${ping.id}`]);
+      await eventually(async () => (await reactionEvents(tenant, 'flaky')).length === 3, 'the recovery event');
+      const events = await reactionEvents(tenant, 'flaky');
+      expect(events.map((e) => e.type)).toEqual(['ReactionFailed', 'ReactionFailed', 'ReactionRecovered']);
+      expect(events[0]!.data).toMatchObject({ reactor: 'flaky', event_id: ping.id, attempt: 1, error: 'marketplace timeout #1' });
+      expect(events[0]!.metadata.causation_id).toBe(ping.id);
+      const row = await pool.query(`select status, attempts from "${tenantSchema(tenant)}".reaction_failures`);
+      expect(row.rows).toEqual([{ status: 'resolved', attempts: 2 }]);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it('When a reaction keeps failing, then after the last attempt it becomes a dead letter and later events still flow', async () => {
+    const tenant = await createTestTenant(knex);
+    const handled: string[] = [];
+    const broken: Reactor = {
+      name: 'broken',
+      handles: ['Ping'],
+      maxAttempts: 3,
+      baseDelayMs: 10,
+      async react(event) {
+        if ((event.data as { fail: boolean }).fail) throw new Error('listing rejected');
+        handled.push(event.id);
+      },
+    };
+    const processor = processorFor(tenant, [broken]);
+    await processor.start();
+    try {
+      const bad = { id: randomUUID(), type: 'Ping', data: { fail: true } };
+      const good = { id: randomUUID(), type: 'Ping', data: { fail: false } };
+      await store.append(tenant, 'pings', [bad, good], 'any');
+      await eventually(async () => (await reactionEvents(tenant, 'broken')).some((e) => e.type === 'ReactionDeadLettered'), 'the dead letter');
+      expect(handled).toEqual([good.id]);
+      const types = (await reactionEvents(tenant, 'broken')).map((e) => e.type);
+      expect(types).toEqual(['ReactionFailed', 'ReactionFailed', 'ReactionDeadLettered']);
+      const row = await pool.query(`select status, attempts, last_error, event_id from "${tenantSchema(tenant)}".reaction_failures`);
+      expect(row.rows).toEqual([{ status: 'dead', attempts: 3, last_error: 'listing rejected', event_id: bad.id }]);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it('When the last unit is sold, then the seller gets one notification, even if the event is delivered again', async () => {
+    const tenant = await createTestTenant(knex);
+    const reactor = stockDepletedReactor({ pool, ids: randomIds });
+    const productId = randomUUID();
+    const stream = `product-${productId}`;
+    await store.append(tenant, stream, [
+      { id: randomUUID(), type: 'ProductSold', data: { product_id: productId, quantity: 1, remaining_stock: 1 } },
+      { id: randomUUID(), type: 'ProductSold', data: { product_id: productId, quantity: 1, remaining_stock: 0 } },
+    ], 'any');
+    const first = processorFor(tenant, [reactor]);
+    await first.start();
+    await first.drain();
+    await first.stop();
+    // Redelivery: forget the checkpoint and run again.
+    await pool.query(`delete from "${tenantSchema(tenant)}".checkpoints where name = $1`, [reactor.name]);
+    const second = processorFor(tenant, [reactor]);
+    await second.start();
+    await second.drain();
+    await second.stop();
+    const { rows } = await pool.query(`select kind, product_id, title from "${tenantSchema(tenant)}".notifications`);
+    expect(rows).toEqual([{ kind: 'stock_depleted', product_id: productId, title: 'Sold out' }]);
+  });
+});
+
+describe('Retry delays', () => {
+  it('When attempts grow, then the delay doubles within its jitter band and is capped', () => {
+    expect(retryDelayMs(1, 1000, () => 0)).toBe(500);
+    expect(retryDelayMs(1, 1000, () => 1)).toBe(1000);
+    expect(retryDelayMs(3, 1000, () => 0)).toBe(2000);
+    expect(retryDelayMs(3, 1000, () => 1)).toBe(4000);
+    expect(retryDelayMs(30, 1000, () => 1)).toBe(600_000);
+  });
+});

@@ -1,0 +1,185 @@
+import { once } from 'node:events';
+import request from 'supertest';
+import { z } from 'zod';
+import { createApp } from '../../src/http/app';
+import { defineRoute } from '../../src/http/route';
+import { createLogger } from '../../src/infra/logger';
+import { ConflictError } from '../../src/shared/errors';
+import { startTestApp, type TestApp } from '../support/app';
+
+const logger = createLogger({ level: 'silent' });
+
+// A tiny app on the real shell, with routes that exercise each path of the error mapping.
+function shellApp() {
+  const echo = defineRoute({
+    method: 'post',
+    path: '/api/echo',
+    summary: 'Echo',
+    tags: ['test'],
+    auth: false,
+    body: z.object({ name: z.string().min(1), count: z.number().int().min(0) }).strict(),
+    responses: { 200: { description: 'echo' } },
+    handle: async ({ body }) => ({ status: 200, body }),
+  });
+  const boom = defineRoute({
+    method: 'get',
+    path: '/api/boom',
+    summary: 'Fails',
+    tags: ['test'],
+    auth: false,
+    responses: { 200: { description: 'never' } },
+    handle: async () => {
+      throw new Error('secret database password is hunter2');
+    },
+  });
+  const conflict = defineRoute({
+    method: 'get',
+    path: '/api/conflict',
+    summary: 'Conflicts',
+    tags: ['test'],
+    auth: false,
+    responses: { 200: { description: 'never' } },
+    handle: async () => {
+      throw new ConflictError('SKU already used', 'duplicate_sku');
+    },
+  });
+  return createApp({
+    logger,
+    corsOrigins: ['https://app.stoflow.example'],
+    trustProxyHops: 0,
+    routes: [echo, boom, conflict],
+    authenticate: async () => {
+      throw new Error('not used');
+    },
+    health: async () => ({ status: 'ok', checks: { database: { status: 'ok' } } }),
+  });
+}
+
+describe('HTTP shell', () => {
+  const app = shellApp();
+
+  it('When any response is sent, then security headers are set, X-Powered-By is not, and a request id is echoed', async () => {
+    const res = await request(app).get('/health').set('X-Request-Id', 'abc-123');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-frame-options']).toBeDefined();
+    expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it('When the client sends no request id, then one is generated for it', async () => {
+    const res = await request(app).get('/health');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('When an allowed origin calls, then CORS headers allow it; when another origin calls, then there are none', async () => {
+    const allowed = await request(app).options('/api/echo').set('Origin', 'https://app.stoflow.example').set('Access-Control-Request-Method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.stoflow.example');
+    const other = await request(app).options('/api/echo').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('When a route is unknown, then the answer is a 404 problem', async () => {
+    const res = await request(app).get('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, instance: '/api/nothing-here' });
+  });
+
+  it('When the body is valid, then the route answers', async () => {
+    const res = await request(app).post('/api/echo').send({ name: 'a', count: 2 });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ name: 'a', count: 2 });
+  });
+
+  it('When fields are wrong or unknown, then a 400 problem names each of them', async () => {
+    const res = await request(app).post('/api/echo').send({ name: '', count: -1, tenant_id: 9 });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['count', 'name', 'tenant_id']);
+  });
+
+  it('When the JSON is malformed, then the answer is a 400 problem', async () => {
+    const res = await request(app).post('/api/echo').set('Content-Type', 'application/json').send('{"name": ');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('malformed_json');
+  });
+
+  it('When the body is not JSON, then the answer is 415', async () => {
+    const res = await request(app).post('/api/echo').set('Content-Type', 'text/plain').send('name=a');
+    expect(res.status).toBe(415);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('When the body is larger than 1 MB, then the answer is 413', async () => {
+    const res = await request(app).post('/api/echo').set('Content-Type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10), count: 1 }));
+    expect(res.status).toBe(413);
+    expect(res.body.status).toBe(413);
+  });
+
+  it('When a route fails unexpectedly, then a generic 500 leaks nothing', async () => {
+    const res = await request(app).get('/api/boom');
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+    expect(res.body).toMatchObject({ status: 500, title: 'Internal Server Error', code: 'internal_error' });
+    expect(res.body.request_id).toBe(res.headers['x-request-id']);
+  });
+
+  it('When a route raises a conflict, then the problem carries its code and 409', async () => {
+    const res = await request(app).get('/api/conflict');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ status: 409, code: 'duplicate_sku', detail: 'SKU already used' });
+  });
+});
+
+describe('Documentation and health on the real service', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    if (t.services.redis && t.services.redis.status !== 'ready') await once(t.services.redis, 'ready');
+  });
+  afterAll(async () => t.close());
+
+  it('When the OpenAPI document is fetched, then it is OpenAPI 3.1 with bearer auth declared', async () => {
+    const res = await request(t.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('When /docs and /redoc are opened, then the pages and their scripts come from this server', async () => {
+    const docs = await request(t.app).get('/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect(docs.text).not.toMatch(/https?:\/\//);
+    const bundle = await request(t.app).get('/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    const redoc = await request(t.app).get('/redoc');
+    expect(redoc.text).toContain('/redoc/redoc.standalone.js');
+    const redocJs = await request(t.app).get('/redoc/redoc.standalone.js');
+    expect(redocJs.status).toBe(200);
+    expect(redocJs.text.length).toBeGreaterThan(100_000);
+  });
+
+  it('When the database and Redis are up, then health is 200 with both checks ok', async () => {
+    const res = await request(t.app).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.checks.database.status).toBe('ok');
+    expect(res.body.checks.redis.status).toBe('ok');
+  });
+});
+
+describe('Health when the database is down', () => {
+  it('When PostgreSQL cannot be reached, then health answers 503 naming the database', async () => {
+    const t = await startTestApp({ DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/nowhere' });
+    try {
+      const res = await request(t.app).get('/health');
+      expect(res.status).toBe(503);
+      expect(res.body.status).toBe('down');
+      expect(res.body.checks.database.status).toBe('down');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import type { Express } from 'express';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/infra/logger';
+import { buildApp } from '../../src/http/api';
+import { buildServices, type ServiceOverrides, type Services } from '../../src/services';
+import { databaseUrl } from './db';
+
+export interface TestApp {
+  app: Express;
+  services: Services;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** The real app on the real test database and Redis; `env` overrides configuration variables. */
+export async function startTestApp(env: Record<string, string | undefined> = {}, overrides: ServiceOverrides = {}): Promise<TestApp> {
+  const config = loadConfig({
+    ENVIRONMENT: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    DATABASE_URL: databaseUrl(),
+    REDIS_URL: process.env.REDIS_URL,
+    STOFLOW_DATA_DIR: process.env.STOFLOW_TEST_DATA_DIR ?? '/tmp/stoflow-test-data',
+    DATABASE_POOL_MAX: '10',
+    // Every test connects from 127.0.0.1 and shares one Redis: the limits of a real deployment
+    // would throttle unrelated tests. The rate-limit tests set their own.
+    RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
+    RATE_LIMIT_LOGIN_PER_IP: '10000',
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    ...env,
+  });
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const services = buildServices(config, logger, config.DATABASE_URL ?? databaseUrl(), overrides);
+  const app = buildApp(services);
+  return { app, services, config, close: () => services.close() };
+}

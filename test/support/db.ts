@@ -1,0 +1,31 @@
+import type { Knex } from 'knex';
+import { createKnex, createPool, type Pool } from '../../src/infra/db/postgres';
+import { createTenantSchema } from '../../src/infra/db/migrator';
+
+/** The test database (started by the global setup). */
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run the tests through jest (global setup)');
+  return url;
+}
+
+export function testPool(max = 10): Pool {
+  return createPool(databaseUrl(), max, 'stoflow-test');
+}
+
+export function testKnex(): Knex {
+  return createKnex(databaseUrl(), 4);
+}
+
+/** A fresh tenant with its own schema and every tenant migration: tests never share one. */
+export async function createTestTenant(knex: Knex, name = 'Test shop'): Promise<number> {
+  return knex.transaction(async (trx) => {
+    const [row] = await trx('public.tenants')
+      .insert({ business_name: name, account_type: 'business', schema_name: `pending_${process.hrtime.bigint()}_${Math.random().toString(36).slice(2)}` })
+      .returning('id');
+    const id = (row as { id: number }).id;
+    const schema = await createTenantSchema(trx, id);
+    await trx('public.tenants').where({ id }).update({ schema_name: schema });
+    return id;
+  });
+}
