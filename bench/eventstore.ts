@@ -9,6 +9,7 @@ import { createTenantSchema, migratePublic } from '../src/infra/db/migrator';
 import { createKnex, createPool, ensureDatabase, type Pool } from '../src/infra/db/postgres';
 import { createLogger } from '../src/infra/logger';
 import { measureAppends, runAppendBenchmarks } from './append';
+import { measureSubscribeLatency } from './subscribe';
 
 /**
  * `npm run bench:eventstore`: event store figures on a throwaway embedded PostgreSQL. Prints a
@@ -21,6 +22,7 @@ import { measureAppends, runAppendBenchmarks } from './append';
  */
 export interface BenchContext {
   pool: Pool;
+  connectionString: string;
   knex: Knex;
   store: EventStore;
   /** A fresh tenant per benchmark, so none reads another's events. */
@@ -44,9 +46,10 @@ const benchmarks: { name: string; run: Benchmark }[] = [
       }
     },
   },
+  { name: 'subscribe latency', run: async (ctx) => measureSubscribeLatency(ctx.pool, ctx.connectionString, ctx.store, await ctx.newTenant()) },
 ];
 
-const UNITS: Record<string, string> = { append_ratio: 'x', subscribe_latency_p99_ms: 'ms' };
+const UNITS: Record<string, string> = { append_ratio: 'x', subscribe_latency_p50_ms: 'ms', subscribe_latency_p99_ms: 'ms' };
 
 async function createBenchTenant(knex: Knex): Promise<TenantId> {
   return knex.transaction(async (trx) => {
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     const store = createPostgresEventStore({ pool });
     cleanups.unshift(() => store.close());
 
-    const ctx: BenchContext = { pool, knex, store, newTenant: () => createBenchTenant(knex) };
+    const ctx: BenchContext = { pool, connectionString: db.url, knex, store, newTenant: () => createBenchTenant(knex) };
     const figures: Record<string, number> = {};
     for (const benchmark of benchmarks) {
       console.log(`running ${benchmark.name}…`);

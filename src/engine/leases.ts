@@ -32,9 +32,10 @@ export function createLeaseManager(connectionString: string, logger: Logger, gro
     if (client) return client;
     const c = new pg.Client({ connectionString, application_name: `stoflow-worker-${workerId}` });
     c.on('error', (err) => {
+      if (client !== c) return; // closed on purpose
       logger.warn({ err: err.message, workerId }, 'lease connection lost: giving up every tenant');
       held.clear();
-      if (client === c) client = null;
+      client = null;
     });
     await c.connect();
     await c.query('select pg_advisory_lock($1, $2)', [PRESENCE, workerId]);
