@@ -116,6 +116,45 @@ describe('Projections', () => {
     });
   });
 
+  describe('the gap', () => {
+    it('When append A is held open and B commits behind it, then the projector never moves past A, and later holds both', async () => {
+      const tenant = await tenantWith('test_inline', 'test_eventual');
+      let inserted!: () => void;
+      const insertedA = new Promise<void>((r) => (inserted = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      // An inline projector that keeps A's transaction open after its insert.
+      const storeA = createPostgresEventStore({
+        pool,
+        inline: { handles: () => true, project: async () => { inserted(); await released; } },
+      });
+      const processor = createProcessor({
+        pool, connectionString: databaseUrl(), store, projections: [eventualCounts], reactors: [], logger,
+        clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant],
+      });
+      try {
+        const appendA = storeA.append(tenant, 'x', counted(1), 'no_stream');
+        await insertedA;
+        const appendB = store.append(tenant, 'y', counted(1), 'no_stream');
+        await processor.start();
+        await processor.drain();
+        expect(await actualCounts(pool, tenant, 'test_eventual')).toEqual({});
+        expect((await readCheckpoints(pool, tenantSchema(tenant))).get('test_eventual') ?? 0n).toBe(0n);
+
+        release();
+        const [a, b] = await Promise.all([appendA, appendB]);
+        await processor.drain();
+        expect(await actualCounts(pool, tenant, 'test_eventual')).toEqual({ x: 1, y: 1 });
+        expect(b.firstPosition).toBeGreaterThan(a.lastPosition);
+        expect((await readCheckpoints(pool, tenantSchema(tenant))).get('test_eventual')).toBe(b.lastPosition);
+      } finally {
+        release();
+        await processor.stop();
+        await storeA.close();
+      }
+    });
+  });
+
   describe('rebuild', () => {
     it('When a read model is rebuilt while writers and readers keep going, then queries never fail and the result equals the log', async () => {
       const tenant = await tenantWith('test_inline');
