@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
+
+// The run command as a user runs it: the compiled service on its embedded PostgreSQL.
+const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+interface Running {
+  child: ChildProcess;
+  base: string;
+}
+
+function start(dataDir: string): Promise<Running> {
+  const env: NodeJS.ProcessEnv = { ...process.env, STOFLOW_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ENVIRONMENT: 'development' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, [MAIN], { env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /^Stoflow API\s+(http:\/\/localhost:\d+)\/api/.exec(line);
+      if (match) resolve({ child, base: match[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`the service exited with ${code} before listening`)));
+  });
+}
+
+function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.once('exit', (code) => resolve(code));
+    running.child.kill(signal);
+  });
+}
+
+describe('The run command', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the build first (npm test does)`);
+    dataDir = mkdtempSync(join(tmpdir(), 'stoflow-run-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('When started without DATABASE_URL, then it serves on the embedded PostgreSQL, stops cleanly on a signal, and a second start keeps the data', async () => {
+    const first = await start(dataDir);
+    const health = await fetch(`${first.base}/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { checks: { database: { status: string } } }).checks.database.status).toBe('ok');
+    const email = `first.${randomBytes(4).toString('hex')}@example.test`;
+    const registered = await fetch(`${first.base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'Sturdy-Password-42', full_name: 'First Seller', account_type: 'individual' }),
+    });
+    expect(registered.status).toBe(201);
+    expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
+    expect(await stop(first, 'SIGTERM')).toBe(0);
+
+    const second = await start(dataDir);
+    const login = await fetch(`${second.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'Sturdy-Password-42' }),
+    });
+    expect(login.status).toBe(200);
+    expect(await stop(second, 'SIGINT')).toBe(0);
+  }, 60_000);
+});
