@@ -151,23 +151,35 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   }, options.grouping);
 
   /**
-   * begin; append; project; commit — the read model moves with the log or not at all. The
-   * tenant lock taken by the function is held across the projection until commit.
+   * begin; append; project; commit — the read models move with the log or not at all, and the
+   * tenant lock taken by the function is held across the projection until commit. Grouped like
+   * plain appends: one commit for every waiting append of the tenant. When a projection refuses
+   * one append (a duplicate SKU…), the whole call rolls back and the queue retries each append
+   * alone, so only the offending one fails.
    */
-  async function appendProjected(tenant: TenantId, stream: string, events: NewEvent[], expected: ExpectedVersion, projector: InlineProjector) {
-    return inTransaction(pool, async (tx) => {
-      const params = appendParams([{ stream, events, expected }], registry, channel);
-      const row = (await tx.query<AppendRow>(appendCall(tenant), params)).rows[0];
-      const result = toResult(stream, expected, row);
-      // A duplicate was projected when it was first appended.
-      if (!result.duplicate && row) {
-        const recorded = envelopes(stream, events, params[5] as number[], result, row.appended_at);
-        const handled = recorded.filter((e) => projector.handles(e.type));
-        if (handled.length > 0) await projector.project(tx, tenant, handled.map((e) => registry.upcast(e)));
-      }
-      return result;
-    });
-  }
+  const projectedQueue = inline
+    ? createAppendQueue<AppendRow>(
+        (tenant, batch) =>
+          inTransaction(pool, async (tx) => {
+            const params = appendParams(batch, registry, channel);
+            const rows = (await tx.query<AppendRow>(appendCall(tenant), params)).rows;
+            const versions = params[5] as number[];
+            let offset = 0;
+            for (const [i, item] of batch.entries()) {
+              const row = rows[i];
+              const own = versions.slice(offset, offset + item.events.length);
+              offset += item.events.length;
+              // Conflicts are answered per append; duplicates were projected when first appended.
+              if (!row || row.outcome !== 'appended') continue;
+              const recorded = envelopes(item.stream, item.events, own, toResult(item.stream, item.expected, row), row.appended_at);
+              const handled = recorded.filter((e) => inline.handles(e.type));
+              if (handled.length > 0) await inline.project(tx, tenant, handled.map((e) => registry.upcast(e)));
+            }
+            return rows;
+          }),
+        options.grouping,
+      )
+    : undefined;
 
   return {
     backend: 'postgres',
@@ -175,10 +187,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 
     async append(tenant, stream, events, expected) {
       checkEvents(stream, events);
-      if (inline && events.some((e) => inline.handles(e.type))) {
-        return appendProjected(tenant, stream, events, expected, inline);
-      }
-      return toResult(stream, expected, await queue.append(tenant, { stream, events, expected }));
+      const projected = projectedQueue && events.some((e) => inline!.handles(e.type));
+      return toResult(stream, expected, await (projected ? projectedQueue : queue).append(tenant, { stream, events, expected }));
     },
 
     async readStream(tenant, stream, { from, direction = 'forwards', limit }: ReadStreamOptions = {}) {
