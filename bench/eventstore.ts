@@ -10,6 +10,7 @@ import { createKnex, createPool, ensureDatabase, type Pool } from '../src/infra/
 import { createLogger } from '../src/infra/logger';
 import { measureAppends, runAppendBenchmarks } from './append';
 import { measureSubscribeLatency } from './subscribe';
+import { measureRebuild } from './rebuild';
 
 /**
  * `npm run bench:eventstore`: event store figures on a throwaway embedded PostgreSQL. Prints a
@@ -46,10 +47,11 @@ const benchmarks: { name: string; run: Benchmark }[] = [
       }
     },
   },
+  { name: 'rebuild of the products read model', run: async (ctx) => measureRebuild(ctx.pool, ctx.store, await ctx.newTenant()) },
   { name: 'subscribe latency', run: async (ctx) => measureSubscribeLatency(ctx.pool, ctx.connectionString, ctx.store, await ctx.newTenant()) },
 ];
 
-const UNITS: Record<string, string> = { append_ratio: 'x', subscribe_latency_p50_ms: 'ms', subscribe_latency_p99_ms: 'ms' };
+const UNITS: Record<string, string> = { append_ratio: 'x', rebuild_events: 'events', subscribe_latency_p50_ms: 'ms', subscribe_latency_p99_ms: 'ms' };
 
 async function createBenchTenant(knex: Knex): Promise<TenantId> {
   return knex.transaction(async (trx) => {

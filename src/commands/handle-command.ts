@@ -24,6 +24,11 @@ export interface HandleOptions<Command, Event extends DomainEvent, State> {
    * which the store treats as a no-op returning the first result.
    */
   idSeed?: string;
+  /**
+   * The command starts a stream under an id just drawn (a random uuid): nothing to load. The
+   * append still requires that the stream does not exist.
+   */
+  newStream?: boolean;
 }
 
 /** Event id `n` of a request, derived from its idempotency seed (uuid-shaped, version 8). */
@@ -43,7 +48,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<HandledCommand<State, Event>> {
   const { store } = ctx;
   const { tenant, stream, decider } = options;
-  const history = await store.readStream(tenant, stream);
+  const history = options.newStream ? [] : await store.readStream(tenant, stream);
   const current = history.length > 0 ? history[history.length - 1]!.streamVersion : 0;
   if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
     throw new ConcurrencyError(stream, options.expectedVersion, current);

@@ -30,23 +30,33 @@ async function createCopies(db: Queryable, schema: string, projection: Projectio
   }
 }
 
-/** Replays the log into the copies, a batch per transaction; returns the last position applied. */
+/**
+ * Replays the log into the copies, a batch per transaction; returns the last position applied.
+ * The next batch is read while the current one is applied: reading and writing overlap.
+ */
 async function replayInto(options: RebuildOptions, suffix: string, from: bigint, db?: Queryable): Promise<{ position: bigint; events: number }> {
   const { pool, store, tenant, projection } = options;
   const schema = tenantSchema(tenant);
   const tables = tablesOf(projection, schema, suffix);
   const batchSize = options.batchSize ?? 5000;
+  const read = (after: bigint) => store.readLog(tenant, after, batchSize, projection.handles);
   let position = from;
   let events = 0;
+  let next = read(position);
   for (;;) {
-    const batch = await store.readLog(tenant, position, batchSize, projection.handles);
+    const batch = await next;
     if (batch.length === 0) return { position, events };
+    position = batch[batch.length - 1]!.position;
+    const more = batch.length === batchSize;
+    if (more) {
+      next = read(position);
+      next.catch(() => undefined); // awaited on the next turn; never an unhandled rejection
+    }
     if (db) await projection.apply(db, tables, batch);
     else await inTransaction(pool, (tx) => projection.apply(tx, tables, batch));
-    position = batch[batch.length - 1]!.position;
     events += batch.length;
     options.onProgress?.(position, events);
-    if (batch.length < batchSize) return { position, events };
+    if (!more) return { position, events };
   }
 }
 

@@ -1,5 +1,8 @@
 import type { Express } from 'express';
 import { accountRoutes, bearerAuthenticator } from '../accounts/routes';
+import { eventFeedRoutes } from '../audit/event-feed';
+import { mediaRouter, productRoutes } from '../products/routes';
+import { imageStorage } from '../infra/storage';
 import type { Services } from '../services';
 import { createApp } from './app';
 import { healthCheck } from './health';
@@ -10,7 +13,7 @@ import { listReactionFailuresRoute } from '../queries/list-reaction-failures';
 
 /** Every feature's routes, in the order they appear in the OpenAPI document. */
 export function apiRoutes(services: Services): AnyRoute[] {
-  return [...accountRoutes(services), listNotificationsRoute(services), listReactionFailuresRoute(services)];
+  return [...accountRoutes(services), ...productRoutes(services), listNotificationsRoute(services), listReactionFailuresRoute(services), ...eventFeedRoutes(services)];
 }
 
 export function buildApp(services: Services): Express {
@@ -20,6 +23,7 @@ export function buildApp(services: Services): Express {
     corsOrigins: config.CORS_ORIGINS,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     routes: apiRoutes(services),
+    routers: [mediaRouter(imageStorage(config.STOFLOW_DATA_DIR))],
     authenticate: bearerAuthenticator(services),
     health: healthCheck({
       pool: services.pool,

@@ -1,4 +1,5 @@
 import type { Projection } from '../engine/projection';
+import { productsProjection } from './products';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [];
+export const allProjections: readonly Projection[] = [productsProjection];

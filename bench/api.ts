@@ -1,0 +1,237 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Server } from 'node:http';
+import { openDatabase, prepareSchema } from '../src/bootstrap';
+import { createProduct, type CreateProductBody } from '../src/commands/create-product';
+import { loadConfig, type Config } from '../src/config';
+import { buildApp } from '../src/http/api';
+import { createLogger } from '../src/infra/logger';
+import { buildServices } from '../src/services';
+
+/**
+ * `npm run bench`: the HTTP API on the embedded database. One tenant is seeded with 100,000
+ * products through the command path, then autocannon drives each scenario (50 connections,
+ * 10 s), with GET /health in the same run as the ceiling of the HTTP stack. The server runs in a
+ * child process, so the load generator never shares its event loop. Prints a table, then one
+ * JSON object as the last line. Not a test: the figures depend on the machine.
+ *
+ * BENCH_PRODUCTS, BENCH_CONNECTIONS and BENCH_SECONDS override the defaults.
+ */
+
+// autocannon ships no types; this is the part used here.
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+}
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = require('autocannon') as Autocannon;
+
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SEED_IN_FLIGHT = 32;
+
+const LEAVES = ['women-t-shirts', 'women-blouses', 'women-jumpers', 'women-cardigans', 't-shirts', 'jeans', 'sneakers', 'shirts'];
+const BRANDS = ['Nike', 'adidas', 'Puma', 'Levi\'s', 'Zara', 'Patagonia', 'The North Face', 'Converse'];
+const COLORS = ['black', 'white', 'grey', 'blue', 'navy', 'red', 'green', 'beige'];
+const SIZES = ['xs', 's', 'm', 'l', 'xl'];
+const CONDITIONS = ['new_with_tags', 'like_new', 'very_good', 'good'];
+const WORDS = ['vintage', 'cotton', 'wool', 'denim', 'linen', 'oversized', 'slim', 'classic', 'retro', 'summer', 'winter', 'striped'];
+
+function config(dataDir: string, databaseUrl?: string): Config {
+  return loadConfig({
+    ENVIRONMENT: 'development',
+    LOG_LEVEL: 'error',
+    STOFLOW_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '20',
+    JWT_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+    PASSWORD_PEPPER: 'bench-pepper',
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    RATE_LIMIT_REGISTER_PER_IP_HOUR: '1000',
+    RUN_WORKERS: 'false',
+  });
+}
+
+function productBody(n: number, sku: string): CreateProductBody {
+  const pick = <T>(list: readonly T[], salt: number): T => list[(n * 7 + salt) % list.length]!;
+  return {
+    sku,
+    title: `${pick(WORDS, 1)} ${pick(WORDS, 5)} ${pick(BRANDS, 2)} item ${n}`,
+    description: `A ${pick(WORDS, 3)} piece in ${pick(COLORS, 4)}, ${pick(WORDS, 9)} fit.`,
+    price: 5 + (n % 9_000) / 100 + (n % 97),
+    cost_price: 2 + (n % 500) / 100,
+    stock_quantity: 1 + (n % 3),
+    category: pick(LEAVES, 0),
+    brand: pick(BRANDS, 2),
+    size: pick(SIZES, 6),
+    color: pick(COLORS, 4),
+    gender: n % 2 === 0 ? 'women' : 'men',
+    condition: pick(CONDITIONS, 8),
+  };
+}
+
+/** Child process: the API server alone, printing its port. */
+async function serve(): Promise<void> {
+  const cfg = config(process.env.BENCH_DATA_DIR!, process.env.BENCH_DATABASE_URL!);
+  const logger = createLogger({ level: 'error' });
+  const services = buildServices(cfg, logger, process.env.BENCH_DATABASE_URL!);
+  const app = buildApp(services);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  process.stdout.write(`bench-api-port ${typeof address === 'object' && address ? address.port : 0}\n`);
+  process.on('SIGTERM', () => {
+    server.close();
+    void services.close().then(() => process.exit(0));
+  });
+}
+
+async function startServer(dataDir: string, databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [__filename, 'serve'], {
+    env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    // The server's own warnings share stdout: wait for the line that names the port.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /^bench-api-port (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the API server exited with ${code}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+interface Figures {
+  rps: number;
+  p99_ms: number;
+  p50_ms: number;
+  non_2xx: number;
+  errors: number;
+}
+
+async function drive(base: string, request: AutocannonRequest & { path: string }, label: string): Promise<Figures> {
+  console.log(`running ${label} (${CONNECTIONS} connections, ${SECONDS} s)…`);
+  const result = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
+  return {
+    rps: Math.round(result.requests.average),
+    p99_ms: result.latency.p99,
+    p50_ms: result.latency.p50,
+    non_2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const summary = await run();
+  // Last, after every process has stopped, so nothing prints below it.
+  console.log(JSON.stringify(summary));
+}
+
+async function run(): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-api-'));
+  const logger = createLogger({ level: 'error' });
+  const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  try {
+    const bootConfig = config(dataDir);
+    const database = await openDatabase(bootConfig, logger);
+    cleanups.unshift(() => database.stop());
+    await prepareSchema(bootConfig, database.url, logger);
+    const { child, base } = await startServer(dataDir, database.url);
+    cleanups.unshift(async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    });
+
+    const registered = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'business', business_name: 'Bench shop' }),
+    });
+    if (registered.status !== 201) throw new Error(`registration failed: ${registered.status} ${await registered.text()}`);
+    const account = (await registered.json()) as { access_token: string; tenant_id: number; user_id: string };
+    const authorization = `Bearer ${account.access_token}`;
+
+    // Seeding goes through the same command handler as POST /api/products, from this process.
+    const services = buildServices(config(dataDir, database.url), logger, database.url);
+    cleanups.unshift(() => services.close());
+    const auth = { userId: account.user_id, tenantId: account.tenant_id, role: 'admin', tokenId: 'bench' };
+    const ids: string[] = [];
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SEED_IN_FLIGHT }, async () => {
+        for (let n = next++; n < PRODUCTS; n = next++) {
+          const reply = await createProduct(services, { auth, metadata: { actor: auth.userId, request_id: `seed-${n}` }, body: productBody(n, `SEED-${n}`) });
+          if (n % 100 === 0) ids.push((reply.body as { id: string }).id);
+          if ((n + 1) % 10_000 === 0) console.log(`seeded ${n + 1} products (${Math.round((n + 1) / ((Date.now() - started) / 1000))}/s)`);
+        }
+      }),
+    );
+    const seedSeconds = (Date.now() - started) / 1000;
+    console.log(`seeded ${PRODUCTS} products in ${seedSeconds.toFixed(1)} s`);
+
+    const headers = { authorization, 'content-type': 'application/json' };
+    let sku = 0;
+    let detail = 0;
+    const figures: Record<string, Figures> = {};
+    figures.health = await drive(base, { method: 'GET', path: '/health' }, 'GET /health');
+    figures.create = await drive(
+      base,
+      {
+        method: 'POST',
+        path: '/api/products',
+        headers,
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(productBody(sku, `BENCH-${sku++}`)) }),
+      },
+      'POST /api/products',
+    );
+    figures.list = await drive(base, { method: 'GET', path: '/api/products?status=draft&limit=50', headers }, 'GET /api/products?status=draft&limit=50');
+    figures.detail = await drive(
+      base,
+      { method: 'GET', path: `/api/products/${ids[0]}`, headers, setupRequest: (req) => ({ ...req, path: `/api/products/${ids[detail++ % ids.length]}` }) },
+      'GET /api/products/{id}',
+    );
+
+    const health = figures.health.rps || 1;
+    const width = 8;
+    console.log(`\n${'scenario'.padEnd(width)}  ${'req/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'non-2xx'.padStart(8)}  ${'errors'.padStart(7)}  ${'÷ health'.padStart(8)}`);
+    for (const [name, f] of Object.entries(figures)) {
+      console.log(
+        `${name.padEnd(width)}  ${f.rps.toLocaleString('en-US').padStart(8)}  ${String(f.p50_ms).padStart(7)}  ${String(f.p99_ms).padStart(7)}  ${String(f.non_2xx).padStart(8)}  ${String(f.errors).padStart(7)}  ${(f.rps / health).toFixed(2).padStart(8)}`,
+      );
+    }
+    const summary: Record<string, number> = { products_seeded: PRODUCTS, seed_per_s: Math.round(PRODUCTS / seedSeconds) };
+    for (const [name, f] of Object.entries(figures)) {
+      summary[`${name}_rps`] = f.rps;
+      summary[`${name}_p99_ms`] = f.p99_ms;
+      if (name !== 'health') summary[`${name}_to_health`] = Math.round((f.rps / health) * 100) / 100;
+    }
+    return summary;
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+}
+
+if (require.main === module) {
+  (process.argv[2] === 'serve' ? serve() : main()).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

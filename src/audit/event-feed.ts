@@ -1,0 +1,203 @@
+import type { Response } from 'express';
+import { z } from 'zod';
+import { subscribe, type Subscription } from '../eventstore/subscribe';
+import type { EventStore, RecordedEvent } from '../eventstore/types';
+import { defineRoute, type AnyRoute } from '../http/route';
+import type { Logger } from '../infra/logger';
+import { ValidationError } from '../shared/errors';
+
+/**
+ * The tenant's log for analytics consumers: catch-up paging and a live Server-Sent Events stream,
+ * both in log order, tenant taken from the token. The store never lets a reader skip an event
+ * that commits late, so "everything after position p" is a complete, gap-free answer and a
+ * consumer only has to remember the last position it handled.
+ *
+ * Positions are JSON numbers: exact up to 2^53 − 1, which a tenant's log would need nine
+ * quadrillion events to pass. In SSE they are the `id:` of each message, as decimal text.
+ */
+export const feedItemSchema = z.object({
+  position: z.number().int().describe('Position in the tenant log: strictly increasing, the cursor to resume from'),
+  stream: z.string().describe('Stream the event belongs to, e.g. product-<uuid>'),
+  version: z.number().int().describe('Version of the stream after this event (1 for its first)'),
+  type: z.string().describe('Event type, e.g. ProductPriceChanged'),
+  data: z.unknown().describe('The event data, in the current shape of its type (older versions are upcast)'),
+  recorded_at: z.string().describe('When the event was appended (ISO 8601)'),
+});
+
+export type FeedItem = z.infer<typeof feedItemSchema>;
+
+const MAX_POSITION = 9223372036854775807n;
+
+const position = z
+  .string()
+  .regex(/^[0-9]{1,19}$/, 'must be a log position (a non-negative integer)')
+  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= MAX_POSITION, 'is too large');
+
+const types = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean)))
+  .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, 'must be an event type name')).max(50))
+  .describe('Only events of these types: repeat the parameter or separate with commas');
+
+const pageQuery = z
+  .object({
+    after: position.optional().describe('Return events after this position (default 0: from the beginning); pass the previous next_after'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page, at most 1000'),
+    type: types,
+  })
+  .strict();
+
+const streamQuery = z
+  .object({
+    after: position.optional().describe('Start after this position (default 0); a Last-Event-ID header takes precedence'),
+    type: types,
+  })
+  .strict();
+
+export function feedItem(event: RecordedEvent): FeedItem {
+  return {
+    position: Number(event.position),
+    stream: event.streamId,
+    version: event.streamVersion,
+    type: event.type,
+    data: event.data,
+    recorded_at: event.recordedAt.toISOString(),
+  };
+}
+
+/** One SSE message: `id` (the position, echoed back as Last-Event-ID on reconnect), `event`, `data`. */
+export function sseMessage(event: RecordedEvent): string {
+  return `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(feedItem(event))}\n\n`;
+}
+
+export interface EventFeedDeps {
+  eventStore: EventStore;
+  logger?: Logger;
+  /** Comment lines that keep proxies and clients from closing an idle stream (default 15 s). */
+  heartbeatMs?: number;
+}
+
+class ClientGone extends Error {}
+
+/** Writes, waiting for the socket to drain: a slow consumer slows its subscription, not the server's memory. */
+function send(res: Response, chunk: string): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.reject(new ClientGone());
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (gone: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      if (gone) reject(new ClientGone());
+      else resolve();
+    };
+    const onDrain = done(false);
+    const onClose = done(true);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+function resumePoint(lastEventId: string | undefined, after: string | undefined): bigint {
+  if (lastEventId === undefined) return after === undefined ? 0n : BigInt(after);
+  const parsed = position.safeParse(lastEventId.trim());
+  if (!parsed.success) throw new ValidationError([{ field: 'Last-Event-ID', message: 'must be a log position (the id of the last event received)' }]);
+  return BigInt(parsed.data);
+}
+
+export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
+  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+
+  const page = defineRoute({
+    method: 'get',
+    path: '/api/events',
+    summary: "Page through the account's event log in order (catch-up)",
+    tags: ['Event feed'],
+    query: pageQuery,
+    responses: {
+      200: {
+        description:
+          'Events with a position greater than `after`, in log order, at most `limit`. Pass `next_after` as the next `after`; ' +
+          'an empty page means the consumer is caught up (poll again later, or switch to /api/events/stream). Pages never skip an event.',
+        schema: z.object({
+          items: z.array(feedItemSchema),
+          next_after: z.number().int().describe('The position to ask after next: the last item’s, or `after` when the page is empty'),
+        }),
+      },
+    },
+    async handle({ auth, query }) {
+      const after = query.after === undefined ? 0n : BigInt(query.after);
+      const events = await deps.eventStore.readLog(auth.tenantId, after, query.limit, query.type.length > 0 ? query.type : undefined);
+      const last = events[events.length - 1];
+      return { status: 200, body: { items: events.map(feedItem), next_after: Number(last ? last.position : after) } };
+    },
+  });
+
+  const stream = defineRoute({
+    method: 'get',
+    path: '/api/events/stream',
+    summary: "Follow the account's event log live (Server-Sent Events)",
+    tags: ['Event feed'],
+    query: streamQuery,
+    headers: [
+      {
+        name: 'Last-Event-ID',
+        description: 'Resume after this position: the `id` of the last message received (EventSource clients send it when they reconnect)',
+      },
+    ],
+    responses: {
+      200: {
+        description:
+          'A text/event-stream that first catches up from `after` (or Last-Event-ID) and then follows live. One message per event: ' +
+          '`id:` its position, `event:` its type, `data:` the same JSON object as an item of GET /api/events. A `: keep-alive` comment ' +
+          'every 15 s keeps idle connections open. Reconnecting with Last-Event-ID resumes with neither loss nor duplicates.',
+        contentType: 'text/event-stream',
+        schema: z.string(),
+      },
+    },
+    async handle({ auth, query, req, res }) {
+      const from = resumePoint(req.header('last-event-id'), query.after);
+      const tenant = auth.tenantId;
+      res.status(200);
+      res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-cache, no-transform');
+      res.setHeader('Connection', 'keep-alive');
+      // nginx and similar proxies would otherwise buffer the stream and deliver it in lumps.
+      res.setHeader('X-Accel-Buffering', 'no');
+      res.flushHeaders();
+      req.socket.setNoDelay(true);
+      res.write('retry: 3000\n\n');
+
+      let subscription: Subscription;
+      try {
+        subscription = await subscribe(deps.eventStore, tenant, from, (event) => send(res, sseMessage(event)), {
+          types: query.type.length > 0 ? query.type : undefined,
+          onError: (err) => deps.logger?.warn({ err, tenant }, 'event stream: reading the log failed; retrying'),
+        });
+      } catch (err) {
+        // The headers are out: end the stream, and the client reconnects after `retry`.
+        deps.logger?.error({ err, tenant }, 'event stream could not start');
+        res.end();
+        return undefined;
+      }
+      let closed = false;
+      const heartbeat = setInterval(() => void send(res, ': keep-alive\n\n').catch(() => undefined), heartbeatMs);
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        void subscription.stop();
+        if (!res.writableEnded) res.end();
+      };
+      res.on('close', close);
+      if (res.destroyed) close();
+      subscription.done.catch((err: unknown) => {
+        if (!(err instanceof ClientGone)) deps.logger?.error({ err, tenant }, 'event stream failed');
+        close();
+      });
+      return undefined;
+    },
+  });
+
+  return [page, stream];
+}

@@ -1,0 +1,80 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createEventStore } from '../../eventstore';
+import { defineCommand, EXIT, parseTenant } from '../command';
+import { eventLine } from '../event-line';
+import { EXPORT_END, EXPORT_FORMAT, type ExportHeader, type ExportTrailer } from '../export-file';
+import { createOutput, type Output } from '../output';
+
+const PAGE = 1000;
+
+export const exportCommand = defineCommand({
+  name: 'export',
+  summary: "A tenant's whole log as NDJSON (a backup that `stoflow import` restores)",
+  usage: 'stoflow export <tenant> [--out FILE]',
+  help: `Writes a header line, every event of the tenant's log in order exactly as stored (ids, types,
+schema versions, data, metadata, recording times) and a trailer line counting them. Reads up to
+the head of the log as it was when the export started, so it is consistent while the service runs.
+
+Options:
+  --out FILE   write to FILE (via FILE.partial, renamed once complete) instead of stdout
+
+Examples:
+  stoflow export 7 --out backups/tenant-7.ndjson
+  stoflow export 7 | gzip > tenant-7.ndjson.gz`,
+  options: { out: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(session, args) {
+    const tenant = parseTenant(args.positionals[0]);
+    const file = args.string('out');
+    await session.requireTenant(tenant);
+    const { pool, config } = await session.services();
+    // Without upcasters: the backup holds each event as it was written, not as today's code reads it.
+    const raw = createEventStore({ pool, connectionString: config.EVENTSTORE_CONNECTION_STRING });
+    const partial = file === undefined ? undefined : `${resolve(file)}.partial`;
+    const out: Output = partial === undefined ? session.out : createOutput(createWriteStream(partial), { closeOnEnd: true });
+    try {
+      const head = await raw.head(tenant);
+      const header: ExportHeader = { format: EXPORT_FORMAT, version: 1, tenant, head: Number(head), exported_at: new Date().toISOString() };
+      await out.jsonLine(header);
+      const progress = session.progress(`export tenant ${tenant}`, { total: Number(head), unit: 'events' });
+      const streams = new Set<string>();
+      let events = 0;
+      let position = 0n;
+      while (position < head && !out.closed) {
+        const page = await raw.readLog(tenant, position, PAGE);
+        for (const event of page) {
+          if (event.position > head) break;
+          await out.jsonLine(eventLine(event));
+          streams.add(event.streamId);
+          events++;
+        }
+        if (page.length < PAGE) break;
+        position = page[page.length - 1]!.position;
+        progress.update(Number(position));
+      }
+      const trailer: ExportTrailer = { format: EXPORT_END, events, streams: streams.size };
+      await out.jsonLine(trailer);
+      progress.update(Number(head));
+      progress.finish();
+      if (out.closed && partial === undefined) return EXIT.ok; // the reader of stdout went away
+      if (partial !== undefined) {
+        await out.end();
+        await rename(partial, resolve(file!));
+      }
+      const summary = { tenant, events, streams: streams.size, head, file: file === undefined ? null : resolve(file) };
+      if (session.json && file !== undefined) await session.out.json(summary);
+      else session.note(`Exported ${events} event(s) in ${streams.size} stream(s) of tenant ${tenant}${file === undefined ? '' : ` to ${file}`}`);
+      return EXIT.ok;
+    } catch (err) {
+      if (partial !== undefined) {
+        await out.end().catch(() => undefined);
+        await rm(partial, { force: true });
+      }
+      throw err;
+    } finally {
+      await raw.close();
+    }
+  },
+});

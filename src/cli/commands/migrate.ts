@@ -1,0 +1,66 @@
+import { migrateAll } from '../../infra/db/migrator';
+import { defineCommand, EXIT, parseTenant, splitList } from '../command';
+import { table } from '../format';
+import type { Progress } from '../progress';
+
+/** Below this many tenants, migrating is over before a bar would say anything. */
+const BAR_FROM = 20;
+
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  summary: 'Bring public and every tenant schema up to date (npm run migrate)',
+  usage: 'stoflow migrate [--tenant N] [--concurrency N] [--json]',
+  help: `Public first, then the tenants in parallel, each in one transaction of its own: a tenant
+that fails is rolled back and reported by name while the others migrate, and running the command
+again picks up where it stopped. Exits 1 when a tenant failed.
+
+Options:
+  --tenant N        only this tenant (repeatable; public is always migrated)
+  --concurrency N   tenants migrated at once (default 4)
+
+Examples:
+  npm run migrate
+  stoflow migrate --concurrency 8 --json`,
+  options: { tenant: { type: 'string', multiple: true }, concurrency: { type: 'string' } },
+  positionals: { min: 0, max: 0 },
+  async run(session, args) {
+    const tenants = splitList(args.strings('tenant')).map((t) => parseTenant(t, '--tenant'));
+    const concurrency = args.integer('concurrency', 1) ?? 4;
+    const knex = await session.knex();
+    let progress: Progress | undefined;
+    const result = await migrateAll(knex, {
+      concurrency,
+      tenants: tenants.length > 0 ? tenants : undefined,
+      onProgress: (done, total) => {
+        if (total < BAR_FROM) return;
+        progress ??= session.progress('migrate tenants', { total, unit: 'tenants' });
+        progress.update(done);
+      },
+    });
+    progress?.finish();
+    const failures = [...result.failures].sort((a, b) => a.tenantId - b.tenantId);
+    if (session.json) {
+      await session.out.json({ public_applied: result.publicApplied, tenants: result.tenants, tenants_migrated: result.tenantsApplied, failures });
+      return failures.length > 0 ? EXIT.finding : EXIT.ok;
+    }
+    await session.out.line(
+      result.publicApplied.length > 0 ? `public: applied ${result.publicApplied.join(', ')}` : 'public: up to date',
+    );
+    await session.out.line(`tenants: ${result.tenants} checked, ${result.tenantsApplied} migrated, ${failures.length} failed`);
+    if (failures.length > 0) {
+      await session.out.line('');
+      await session.out.line(
+        table(
+          [
+            { header: 'TENANT', value: (f: (typeof failures)[number]) => f.tenantId, align: 'right' },
+            { header: 'SCHEMA', value: (f: (typeof failures)[number]) => f.schema },
+            { header: 'ERROR', value: (f: (typeof failures)[number]) => f.error },
+          ],
+          failures,
+        ),
+      );
+      await session.out.line('\nThe failed schemas were rolled back; fix the cause and run `stoflow migrate` again.');
+    }
+    return failures.length > 0 ? EXIT.finding : EXIT.ok;
+  },
+});

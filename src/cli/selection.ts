@@ -1,0 +1,68 @@
+import type { Projection } from '../engine/projection';
+import { listTenantIds } from '../infra/db/migrator';
+import { UsageError, parseTenant, splitList, type Args, type Options } from './command';
+import type { Session } from './session';
+
+/** `--tenant N` (repeatable) or `--all`, and `--projection NAME` (repeatable): replay and verify. */
+export const selectionOptions: Options = {
+  tenant: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  projection: { type: 'string', multiple: true },
+};
+
+export const selectionHelp = `  --tenant N         a tenant (repeatable: --tenant 3 --tenant 7)
+  --all              every tenant
+  --projection NAME  only this read model (repeatable; default: all of them)`;
+
+export async function selectTenants(session: Session, args: Args): Promise<number[]> {
+  const named = splitList(args.strings('tenant'));
+  const all = args.flag('all');
+  if (all === named.length > 0) throw new UsageError('Name the tenants with --tenant N, or take every tenant with --all');
+  if (!all) {
+    const ids = [...new Set(named.map((n) => parseTenant(n, '--tenant')))];
+    for (const id of ids) await session.requireTenant(id);
+    return ids;
+  }
+  return listTenantIds(await session.knex());
+}
+
+export function selectProjections(args: Args, registered: readonly Projection[]): Projection[] {
+  const names = splitList(args.strings('projection'));
+  if (names.length === 0) return [...registered];
+  const unknown = names.filter((n) => !registered.some((p) => p.name === n));
+  if (unknown.length > 0) {
+    const known = registered.map((p) => p.name).join(', ') || 'none registered';
+    throw new UsageError(`Unknown projection ${unknown.join(', ')} (known: ${known})`);
+  }
+  return registered.filter((p) => names.includes(p.name));
+}
+
+/**
+ * Runs `work` for every read model of every tenant, one at a time (gentle on a live service),
+ * with one progress bar over all of it. Progress is measured in log positions: each rebuild walks
+ * its tenant's log from 0 to the head, whatever share of the events its read model handles.
+ */
+export async function eachReadModel<T>(
+  session: Session,
+  label: string,
+  tenants: readonly number[],
+  projections: readonly Projection[],
+  work: (tenant: number, projection: Projection, onProgress: (position: bigint) => void) => Promise<T>,
+): Promise<T[]> {
+  const { eventStore } = await session.services();
+  const heads = new Map<number, number>();
+  for (const tenant of tenants) heads.set(tenant, Number(await eventStore.head(tenant)));
+  const total = [...heads.values()].reduce((sum, head) => sum + head, 0) * projections.length;
+  const progress = session.progress(label, { total, unit: 'events' });
+  const results: T[] = [];
+  let finished = 0;
+  for (const tenant of tenants) {
+    for (const projection of projections) {
+      results.push(await work(tenant, projection, (position) => progress.update(finished + Number(position))));
+      finished += heads.get(tenant) ?? 0;
+      progress.update(finished);
+    }
+  }
+  progress.finish();
+  return results;
+}

@@ -1,0 +1,143 @@
+import { ConflictError, DomainRuleError, NotFoundError, ValidationError, type FieldProblem } from '../../shared/errors';
+import type { DetailChanges, ProductChanges, ProductCommand } from './commands';
+import { DETAIL_FIELDS, type ProductDetails, type ProductEvent } from './events';
+import {
+  MAX_IMAGES,
+  checkChannel,
+  checkDetailChanges,
+  checkImages,
+  checkNewProduct,
+  checkPrice,
+  checkQuantity,
+  checkStock,
+  sortProblems,
+} from './rules';
+import type { Product, ProductState } from './state';
+
+function refuseInvalid(problems: FieldProblem[]): void {
+  if (problems.length > 0) throw new ValidationError(sortProblems(problems), true);
+}
+
+function existing(state: ProductState): Product {
+  if (state === null) throw new NotFoundError('Product not found', 'product_not_found');
+  return state;
+}
+
+/** Draft (and, later, published) products change; sold and archived ones are history. */
+function editable(state: ProductState): Product {
+  const product = existing(state);
+  if (product.status === 'sold') throw new DomainRuleError('A sold product cannot be edited', 'product_sold');
+  if (product.status === 'archived') throw new DomainRuleError('An archived product cannot be edited', 'product_archived');
+  return product;
+}
+
+function detailChanges(changes: DetailChanges): DetailChanges {
+  const { title, description, category, brand, size, color, gender, condition, cost_price } = changes;
+  return Object.fromEntries(Object.entries({ title, description, category, brand, size, color, gender, condition, cost_price }).filter(([, v]) => v !== undefined));
+}
+
+/** Only what really differs from the current details: re-sending a form appends nothing. */
+function changedDetails(product: Product, wanted: Partial<ProductDetails>): Partial<ProductDetails> {
+  const changed: Partial<ProductDetails> = {};
+  for (const field of DETAIL_FIELDS) {
+    const value = wanted[field];
+    if (value !== undefined && value !== product.details[field]) (changed as Record<string, unknown>)[field] = value;
+  }
+  return changed;
+}
+
+/** Edits details, price and stock together: every field checked first, then one event per kind of change. */
+function decideEdit(state: ProductState, changes: ProductChanges, references: Parameters<typeof checkDetailChanges>[1], now: Date): ProductEvent[] {
+  const product = editable(state);
+  const details = checkDetailChanges(detailChanges(changes), references);
+  const price = changes.price === undefined ? undefined : checkPrice(changes.price);
+  const stockProblems = changes.stock_quantity === undefined ? [] : checkStock(changes.stock_quantity);
+  refuseInvalid([...details.problems, ...(price?.problems ?? []), ...stockProblems]);
+
+  const at = now.toISOString();
+  const events: ProductEvent[] = [];
+  const changed = changedDetails(product, details.value);
+  if (Object.keys(changed).length > 0) events.push({ type: 'ProductDetailsUpdated', data: { changes: changed, updated_at: at } });
+  if (price && price.value !== product.price_cents) {
+    events.push({ type: 'ProductPriceChanged', data: { price_cents: price.value, previous_price_cents: product.price_cents, changed_at: at } });
+  }
+  if (changes.stock_quantity !== undefined && changes.stock_quantity !== product.stock_quantity) {
+    const delta = changes.stock_quantity - product.stock_quantity;
+    events.push({ type: 'ProductStockAdjusted', data: { stock_quantity: changes.stock_quantity, delta, adjusted_at: at } });
+  }
+  return events;
+}
+
+export function decide(command: ProductCommand, state: ProductState): ProductEvent[] {
+  const at = command.now.toISOString();
+  switch (command.type) {
+    case 'CreateProduct': {
+      if (state !== null) throw new ConflictError('This product already exists', 'product_exists');
+      const checked = checkNewProduct(command.input, command.references);
+      refuseInvalid(checked.problems);
+      return [{ type: 'ProductCreated', data: { product_id: command.product_id, ...checked.value, created_at: at } }];
+    }
+    case 'EditProduct':
+      return decideEdit(state, command.changes, command.references, command.now);
+    case 'UpdateProductDetails':
+      return decideEdit(state, detailChanges(command.changes), command.references, command.now);
+    case 'ChangeProductPrice':
+      return decideEdit(state, { price: command.price }, {}, command.now);
+    case 'AdjustProductStock':
+      return decideEdit(state, { stock_quantity: command.stock_quantity }, {}, command.now);
+    case 'AddProductImages': {
+      const product = editable(state);
+      refuseInvalid(checkImages(command.images));
+      if (product.images.length + command.images.length > MAX_IMAGES) {
+        throw new DomainRuleError(`A product holds at most ${MAX_IMAGES} images (it has ${product.images.length})`, 'too_many_images', 'file');
+      }
+      return command.images.map((image, i) => ({
+        type: 'ProductImageAdded',
+        data: { ...image, position: product.images.length + i, added_at: at },
+      }));
+    }
+    case 'RemoveProductImage': {
+      const product = editable(state);
+      if (!product.images.some((i) => i.image_id === command.image_id)) throw new NotFoundError('Image not found', 'image_not_found');
+      return [{ type: 'ProductImageRemoved', data: { image_id: command.image_id, removed_at: at } }];
+    }
+    case 'ReorderProductImages': {
+      const product = editable(state);
+      const current = product.images.map((i) => i.image_id);
+      const wanted = command.image_ids;
+      const permutation = wanted.length === current.length && new Set(wanted).size === wanted.length && wanted.every((id) => current.includes(id));
+      if (!permutation) refuseInvalid([{ field: 'image_ids', message: "must list each of the product's images exactly once" }]);
+      if (wanted.every((id, i) => current[i] === id)) return [];
+      return [{ type: 'ProductImagesReordered', data: { image_ids: [...wanted], reordered_at: at } }];
+    }
+    case 'RecordProductSale': {
+      const product = existing(state);
+      // A sale already recorded is a retry (same request, same marketplace order): nothing new.
+      if (product.sale_ids.includes(command.sale_id)) return [];
+      const unitPrice = checkPrice(command.unit_price, 'unit_price');
+      const channel = checkChannel(command.channel);
+      refuseInvalid([...checkQuantity(command.quantity), ...unitPrice.problems, ...channel.problems]);
+      if (product.status === 'archived') throw new DomainRuleError('An archived product cannot be sold', 'product_archived');
+      if (product.status === 'sold') throw new DomainRuleError('This product is already sold out', 'product_sold', 'quantity');
+      if (command.quantity > product.stock_quantity) {
+        throw new DomainRuleError(`Only ${product.stock_quantity} in stock`, 'insufficient_stock', 'quantity');
+      }
+      const remaining = product.stock_quantity - command.quantity;
+      return [
+        {
+          type: 'ProductSold',
+          data: { sale_id: command.sale_id, quantity: command.quantity, unit_price_cents: unitPrice.value, channel: channel.value, remaining_stock: remaining, sold_at: at },
+        },
+      ];
+    }
+    case 'ArchiveProduct': {
+      const product = existing(state);
+      if (product.status === 'archived') return [];
+      return [{ type: 'ProductArchived', data: { archived_at: at } }];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unknown product command: ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import type { DomainEvent } from '../shared/decider';
+
+/**
+ * What happened to a product, in the past tense, data in snake_case as stored. Money is integer
+ * cents; times are ISO strings taken from the command's clock.
+ */
+export type ProductStatus = 'draft' | 'published' | 'sold' | 'archived';
+
+/** The details a seller edits freely while the product is still for sale. */
+export interface ProductDetails {
+  title: string;
+  description: string;
+  category: string;
+  brand: string | null;
+  size: string | null;
+  color: string | null;
+  gender: string | null;
+  condition: string;
+  cost_price_cents: number | null;
+}
+
+export type ProductCreated = DomainEvent<
+  'ProductCreated',
+  ProductDetails & {
+    product_id: string;
+    sku: string;
+    price_cents: number;
+    stock_quantity: number;
+    created_at: string;
+  }
+>;
+
+export type ProductDetailsUpdated = DomainEvent<'ProductDetailsUpdated', { changes: Partial<ProductDetails>; updated_at: string }>;
+
+export type ProductPriceChanged = DomainEvent<'ProductPriceChanged', { price_cents: number; previous_price_cents: number; changed_at: string }>;
+
+export type ProductStockAdjusted = DomainEvent<'ProductStockAdjusted', { stock_quantity: number; delta: number; adjusted_at: string }>;
+
+export type ProductImageAdded = DomainEvent<
+  'ProductImageAdded',
+  { image_id: string; file: string; content_type: string; size_bytes: number; position: number; added_at: string }
+>;
+
+export type ProductImageRemoved = DomainEvent<'ProductImageRemoved', { image_id: string; removed_at: string }>;
+
+export type ProductImagesReordered = DomainEvent<'ProductImagesReordered', { image_ids: string[]; reordered_at: string }>;
+
+export type SaleChannel = 'offline';
+
+export type ProductSold = DomainEvent<
+  'ProductSold',
+  { sale_id: string; quantity: number; unit_price_cents: number; channel: SaleChannel; remaining_stock: number; sold_at: string }
+>;
+
+export type ProductArchived = DomainEvent<'ProductArchived', { archived_at: string }>;
+
+export type ProductEvent =
+  | ProductCreated
+  | ProductDetailsUpdated
+  | ProductPriceChanged
+  | ProductStockAdjusted
+  | ProductImageAdded
+  | ProductImageRemoved
+  | ProductImagesReordered
+  | ProductSold
+  | ProductArchived;
+
+export type ProductEventType = ProductEvent['type'];
+
+export const PRODUCT_EVENT_TYPES: readonly ProductEventType[] = [
+  'ProductCreated',
+  'ProductDetailsUpdated',
+  'ProductPriceChanged',
+  'ProductStockAdjusted',
+  'ProductImageAdded',
+  'ProductImageRemoved',
+  'ProductImagesReordered',
+  'ProductSold',
+  'ProductArchived',
+];
+
+/** The detail fields, in the order problems and changes are reported. */
+export const DETAIL_FIELDS: readonly (keyof ProductDetails)[] = [
+  'title',
+  'description',
+  'category',
+  'brand',
+  'size',
+  'color',
+  'gender',
+  'condition',
+  'cost_price_cents',
+];

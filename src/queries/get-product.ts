@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/route';
+import type { Queryable } from '../infra/db/postgres';
+import { tenantTable } from '../infra/db/tenancy';
+import { NotFoundError } from '../shared/errors';
+import { etagOf, isProductId, productSchema, type ProductDto } from './product-representation';
+
+interface ProductJsonRow {
+  version: number;
+  json: string;
+}
+
+/** One product of the tenant as JSON text; another tenant's id is as unknown here as a made-up one. */
+export async function findProductJson(db: Queryable, tenantId: number, id: string): Promise<ProductJsonRow | null> {
+  if (!isProductId(id)) return null;
+  const { rows } = await db.query<ProductJsonRow>(`select version, representation as json from ${tenantTable(tenantId, 'products')} where id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function findProduct(db: Queryable, tenantId: number, id: string): Promise<ProductDto | null> {
+  const found = await findProductJson(db, tenantId, id);
+  return found ? (JSON.parse(found.json) as ProductDto) : null;
+}
+
+export async function getProduct(db: Queryable, tenantId: number, id: string): Promise<ProductDto> {
+  const product = await findProduct(db, tenantId, id);
+  if (!product) throw new NotFoundError('Product not found', 'product_not_found');
+  return product;
+}
+
+export const productIdParams = z.object({ id: z.string().describe('Product id (uuid)') });
+
+/** GET /api/products/{id} */
+export function getProductRoute(db: Queryable) {
+  return defineRoute({
+    method: 'get',
+    path: '/api/products/{id}',
+    summary: 'One product, with its version as the ETag',
+    tags: ['products'],
+    params: productIdParams,
+    headers: [{ name: 'If-None-Match', description: 'An ETag already held: 304 when the product has not changed since' }],
+    responses: {
+      200: { description: 'The product', schema: productSchema },
+      304: { description: 'Not modified since the ETag sent in If-None-Match' },
+      404: { description: 'No such product for this account' },
+    },
+    handle: async ({ params, auth, req, res }) => {
+      const found = await findProductJson(db, auth.tenantId, params.id);
+      if (!found) throw new NotFoundError('Product not found', 'product_not_found');
+      const etag = etagOf(found.version);
+      if (req.headers['if-none-match'] === etag) return { status: 304, headers: { ETag: etag } };
+      res.status(200).setHeader('ETag', etag);
+      res.type('application/json').send(found.json);
+      return undefined;
+    },
+  });
+}

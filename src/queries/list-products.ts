@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/route';
+import type { Queryable } from '../infra/db/postgres';
+import { tenantTable } from '../infra/db/tenancy';
+import { ValidationError } from '../shared/errors';
+import { productSchema, type ProductDto } from './product-representation';
+
+const STATUSES = ['draft', 'published', 'sold', 'archived'] as const;
+type Status = (typeof STATUSES)[number];
+
+const SORTS = {
+  created_at: 'created_at asc, id asc',
+  '-created_at': 'created_at desc, id desc',
+  price: 'price_cents asc, id asc',
+  '-price': 'price_cents desc, id desc',
+  title: 'title asc, id asc',
+  '-title': 'title desc, id desc',
+} as const;
+type Sort = keyof typeof SORTS;
+
+const amount = z.coerce.number().min(0).max(99_999.99);
+
+export const listProductsQuery = z
+  .object({
+    status: z
+      .string()
+      .optional()
+      .describe(`Comma-separated: ${STATUSES.join(', ')} (default: everything but archived)`)
+      .superRefine((value, ctx) => {
+        const unknown = (value ?? STATUSES[0]).split(',').filter((s) => !(STATUSES as readonly string[]).includes(s));
+        if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `must be among ${STATUSES.join(', ')}` });
+      })
+      .transform((value) => (value === undefined ? undefined : ([...new Set(value.split(','))] as Status[]))),
+    category: z.string().min(1).max(100).optional().describe('Category slug: the category and everything under it'),
+    brand: z.string().trim().min(1).max(100).optional().describe('Brand name, any case'),
+    q: z.string().max(200).optional().describe('Words to find in the title, description or SKU (prefixes match)'),
+    min_price: amount.optional().describe('Lowest price in euros'),
+    max_price: amount.optional().describe('Highest price in euros'),
+    sort: z.enum(Object.keys(SORTS) as [Sort, ...Sort[]]).default('-created_at').describe('created_at, price or title; "-" for descending'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.min_price !== undefined && v.max_price !== undefined && v.min_price > v.max_price) {
+      ctx.addIssue({ code: 'custom', path: ['min_price'], message: 'must not be above max_price' });
+    }
+  });
+
+export type ListProductsQuery = z.output<typeof listProductsQuery>;
+
+export const productPageSchema = z.object({
+  items: z.array(productSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export interface ProductPage {
+  items: ProductDto[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** "blue deni" → `'blue':* & 'deni':*` — letters and digits only, so nothing needs quoting. */
+function prefixQuery(q: string): string | null {
+  const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 10);
+  return words.length === 0 ? null : words.map((w) => `'${w}':*`).join(' & ');
+}
+
+async function categoryPath(db: Queryable, slug: string): Promise<string> {
+  const { rows } = await db.query<{ path: string }>('select path from public.categories where slug = $1', [slug]);
+  if (!rows[0]) throw new ValidationError([{ field: 'category', message: 'is not a known category' }]);
+  return rows[0].path;
+}
+
+/**
+ * A page of the tenant's products as JSON text, built by PostgreSQL. With no filter but the
+ * status, the total comes from the per-status counts; any other filter counts the matching rows.
+ */
+export async function listProductsJson(db: Queryable, tenantId: number, query: ListProductsQuery): Promise<string> {
+  const products = tenantTable(tenantId, 'products');
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  // One status compares with `=`, so its (status, sort key) index also gives the order.
+  const byStatus =
+    query.status === undefined ? `status <> 'archived'` : query.status.length === 1 ? `status = ${param(query.status[0])}` : `status = any(${param(query.status)}::text[])`;
+  const where = [byStatus];
+  let narrowed = false;
+  if (query.category !== undefined) {
+    const path = param(await categoryPath(db, query.category));
+    where.push(`category in (select c.slug from public.categories c where c.path = ${path} or c.path like ${path} || '.%')`);
+    narrowed = true;
+  }
+  if (query.brand !== undefined) {
+    where.push(`lower(brand) = lower(${param(query.brand)})`);
+    narrowed = true;
+  }
+  const words = query.q === undefined ? null : prefixQuery(query.q);
+  if (words !== null) {
+    where.push(`search @@ to_tsquery('simple', ${param(words)})`);
+    narrowed = true;
+  }
+  if (query.min_price !== undefined) {
+    where.push(`price_cents >= ${param(Math.ceil(query.min_price * 100 - 1e-6))}`);
+    narrowed = true;
+  }
+  if (query.max_price !== undefined) {
+    where.push(`price_cents <= ${param(Math.floor(query.max_price * 100 + 1e-6))}`);
+    narrowed = true;
+  }
+  const filter = where.join(' and ');
+  const order = SORTS[query.sort];
+  const total = narrowed
+    ? `select count(*) from ${products} where ${filter}`
+    : `select coalesce(sum(n), 0)::bigint from ${tenantTable(tenantId, 'product_counts')} where ${byStatus}`;
+  // The stored representations, joined as they are: nothing is parsed or re-serialized.
+  const { rows } = await db.query<{ page: string }>(
+    `select '{"items":[' || coalesce((select string_agg(x.representation, ',' order by ${order.replace(/(\w+) (asc|desc)/g, 'x.$1 $2')})
+                                        from (select representation, id, created_at, price_cents, title from ${products}
+                                               where ${filter} order by ${order}
+                                               limit ${param(query.limit)} offset ${param(query.offset)}) x), '')
+            || '],"total":' || (${total}) || ',"limit":' || ${param(query.limit)}::int || ',"offset":' || ${param(query.offset)}::int || '}' as page`,
+    params,
+  );
+  return rows[0]!.page;
+}
+
+/** A page of products, parsed (the route sends the text as it is). */
+export async function listProducts(db: Queryable, tenantId: number, query: ListProductsQuery): Promise<ProductPage> {
+  return JSON.parse(await listProductsJson(db, tenantId, query)) as ProductPage;
+}
+
+/** GET /api/products */
+export function listProductsRoute(db: Queryable) {
+  return defineRoute({
+    method: 'get',
+    path: '/api/products',
+    summary: 'A page of products, filtered and sorted',
+    tags: ['products'],
+    query: listProductsQuery,
+    responses: {
+      200: { description: 'The page and the total number of matching products', schema: productPageSchema },
+      400: { description: 'A filter value is not valid (each one is named)' },
+    },
+    handle: async ({ query, auth, res }) => {
+      res.status(200).type('application/json').send(await listProductsJson(db, auth.tenantId, query));
+      return undefined;
+    },
+  });
+}
