@@ -40,8 +40,11 @@ export interface Registered {
 export async function registerAccount(app: Express, fields: Record<string, unknown> = {}): Promise<Registered> {
   const email = (fields.email as string | undefined) ?? uniqueEmail();
   const password = (fields.password as string | undefined) ?? PASSWORD;
+  // A fresh address each time: apps that trust a proxy hop count this registration on it alone,
+  // never on a counter every other test file also feeds.
   const res = await request(app)
     .post('/api/auth/register')
+    .set('X-Forwarded-For', uniqueIp())
     .send({ email, password, full_name: 'Camille Martin', account_type: 'individual', ...fields });
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { email, password, userId: res.body.user_id, tenantId: res.body.tenant_id, accessToken: res.body.access_token, refreshToken: res.body.refresh_token };
