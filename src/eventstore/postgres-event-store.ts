@@ -164,6 +164,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
             const params = appendParams(batch, registry, channel);
             const rows = (await tx.query<AppendRow>(appendCall(tenant), params)).rows;
             const versions = params[5] as number[];
+            // Every handled event of the call, in log order, projected in one go (set-based).
+            const handled: RecordedEvent[] = [];
             let offset = 0;
             for (const [i, item] of batch.entries()) {
               const row = rows[i];
@@ -172,9 +174,10 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
               // Conflicts are answered per append; duplicates were projected when first appended.
               if (!row || row.outcome !== 'appended') continue;
               const recorded = envelopes(item.stream, item.events, own, toResult(item.stream, item.expected, row), row.appended_at);
-              const handled = recorded.filter((e) => inline.handles(e.type));
-              if (handled.length > 0) await inline.project(tx, tenant, handled.map((e) => registry.upcast(e)));
+              handled.push(...recorded.filter((e) => inline.handles(e.type)).map((e) => registry.upcast(e)));
             }
+            handled.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+            if (handled.length > 0) await inline.project(tx, tenant, handled);
             return rows;
           }),
         options.grouping,

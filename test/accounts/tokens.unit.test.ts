@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { hashRefreshToken, newRefreshToken, signAccessToken, verifyAccessToken, type AccessTokenSettings } from '../../src/accounts/tokens';
 import { AuthError } from '../../src/shared/errors';
 
 const settings: AccessTokenSettings = {
-  secret: 'unit-test-secret-that-is-long-enough-0123456789',
+  secret: createSecretKey(Buffer.from('unit-test-secret-that-is-long-enough-0123456789')),
   algorithm: 'HS256',
   issuer: 'stoflow',
   audience: 'stoflow-api',
