@@ -28,6 +28,11 @@ export interface ProcessorOptions {
   group?: number;
   /** The tenants to process (default: every tenant in public.tenants). */
   listTenants?: () => Promise<number[]>;
+  /**
+   * The polling fallback: at most this often (default 10 s) every held tenant is run even without
+   * a notification naming it, in case one was lost. Notifications do the real-time work.
+   */
+  sweepMs?: number;
 }
 
 interface Pump {
@@ -52,6 +57,16 @@ export function createProcessor(options: ProcessorOptions) {
   let unwatch: (() => Promise<void>) | undefined;
   let tick: NodeJS.Timeout | undefined;
   let rebalancing: Promise<void> | null = null;
+  let lastSweep = 0;
+  const sweepMs = options.sweepMs ?? 10_000;
+
+  /** Runs every held tenant, throttled: with many tenants a sweep per second would be a storm. */
+  function sweep(force = false): void {
+    const now = Date.now();
+    if (!force && now - lastSweep < sweepMs) return;
+    lastSweep = now;
+    for (const tenant of leases.held()) wake(tenant);
+  }
 
   function pumpOf(tenant: number): Pump {
     let pump = pumps.get(tenant);
@@ -95,8 +110,11 @@ export function createProcessor(options: ProcessorOptions) {
       const tenants = options.listTenants
         ? await options.listTenants()
         : (await options.pool.query<{ id: number }>('select id from public.tenants order by id')).rows.map((r) => r.id);
+      const before = new Set(leases.held());
       const held = await leases.rebalance(tenants);
-      for (const tenant of held) wake(tenant);
+      // Newly leased tenants catch up at once; the others follow their notifications.
+      for (const tenant of held) if (!before.has(tenant)) wake(tenant);
+      sweep();
     } catch (err) {
       logger.warn({ err }, 'tenant rebalance failed');
     }
@@ -114,7 +132,7 @@ export function createProcessor(options: ProcessorOptions) {
     held: () => leases.held(),
     async start(): Promise<void> {
       unwatch = await store.watch((tenant) => {
-        if (tenant === null) for (const t of leases.held()) wake(t);
+        if (tenant === null) sweep();
         else if (leases.held().has(tenant)) wake(tenant);
         else void rebalanceOnce(); // a new tenant, perhaps
       });
@@ -125,7 +143,7 @@ export function createProcessor(options: ProcessorOptions) {
     /** Processes every held tenant until nothing is left to do (tests, CLI). */
     async drain(): Promise<void> {
       await rebalanceOnce();
-      for (const tenant of leases.held()) wake(tenant);
+      sweep(true);
       for (;;) {
         const running = [...pumps.values()].map((p) => p.running).filter((r): r is Promise<void> => r !== null);
         if (running.length === 0) return;
