@@ -70,6 +70,7 @@ export const configSchema = z
     RATE_LIMIT_REGISTER_PER_IP_HOUR: int(10, 1, 10_000),
     RUN_WORKERS: flag(true),
     READ_YOUR_WRITES_TIMEOUT_MS: int(5000, 10, 60_000),
+    IDEMPOTENCY_KEY_TTL_HOURS: int(24, 1, 24 * 30),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {

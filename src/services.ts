@@ -16,6 +16,7 @@ import type { Projection } from './engine/projection';
 import type { Reactor } from './engine/reactor';
 import { readYourWrites } from './engine/read-your-writes';
 import type { CommandContext } from './commands/context';
+import { purgeIdempotencyKeys } from './commands/idempotency';
 import { allProjections } from './projections';
 import { buildReactors } from './reactors';
 
@@ -119,7 +120,22 @@ export function buildServices(config: Config, logger: Logger, databaseUrl: strin
   });
   holder.store = eventStore;
   const reactors = buildReactors({ pool, clock, ids });
-  const processor = createProcessor({ pool, connectionString: databaseUrl, store: eventStore, projections, reactors, logger, clock, ids });
+  const processor = createProcessor({
+    pool,
+    connectionString: databaseUrl,
+    store: eventStore,
+    projections,
+    reactors,
+    logger,
+    clock,
+    ids,
+    housekeeping: {
+      everyMs: 60 * 60_000,
+      run: async (tenant) => {
+        await purgeIdempotencyKeys(pool, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
+      },
+    },
+  });
   const awaitReadModels = readYourWrites({ pool, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
   let processing = false;
   const services: Services = {

@@ -104,8 +104,13 @@ export function createProductRoute(services: Services) {
     handle: async ({ body, auth, requestId, req }) => {
       const idempotencyKey = checkIdempotencyKey(req.header('idempotency-key'));
       const metadata = requestMetadata(auth, requestId, req);
-      return idempotent(services.pool, auth.tenantId, idempotencyKey, { route: 'POST /api/products', body }, () =>
-        createProduct(services, { auth, metadata, body, idempotencyKey }),
+      return idempotent(
+        services.pool,
+        auth.tenantId,
+        idempotencyKey,
+        { route: 'POST /api/products', body },
+        (seed) => createProduct(services, { auth, metadata, body, idempotencyKey: seed }),
+        services.config.IDEMPOTENCY_KEY_TTL_HOURS,
       );
     },
   });

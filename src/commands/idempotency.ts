@@ -12,6 +12,8 @@ import { ValidationError } from '../shared/errors';
  * refused (422). A retry arriving while the first is still running runs too: the commands behind
  * this derive their ids (product, sale, event ids) from the key, so both append the same events
  * once and answer alike. A failed first attempt releases the key, so a retry runs again.
+ * Keys are remembered for a day (IDEMPOTENCY_KEY_TTL_HOURS): an older key is claimed afresh, and
+ * `purgeIdempotencyKeys` (run by the background housekeeping) deletes them.
  */
 export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', description: 'Any unique string (a UUID): a retry with the same key and body returns the first answer and creates nothing' };
 
@@ -36,6 +38,7 @@ export function requestHash(request: unknown): string {
 }
 
 interface KeyRow {
+  created_at: Date;
   request_hash: string;
   status: number | null;
   body: unknown;
@@ -46,16 +49,32 @@ function reused(): ValidationError {
   return new ValidationError([{ field: 'Idempotency-Key', message: 'was already used for a different request' }], true, 'This Idempotency-Key was already used for a different request');
 }
 
-export async function idempotent(db: Queryable, tenantId: number, key: string | undefined, request: unknown, run: () => Promise<Reply>): Promise<Reply> {
-  if (key === undefined) return run();
+export const DEFAULT_KEY_TTL_HOURS = 24;
+
+export async function idempotent(
+  db: Queryable,
+  tenantId: number,
+  key: string | undefined,
+  request: unknown,
+  run: (seed: string | undefined) => Promise<Reply>,
+  ttlHours = DEFAULT_KEY_TTL_HOURS,
+): Promise<Reply> {
+  if (key === undefined) return run(undefined);
   const table = tenantTable(tenantId, 'idempotency_keys');
   const hash = requestHash(request);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const claimed = await db.query(`insert into ${table} (key, request_hash) values ($1, $2) on conflict (key) do nothing`, [key, hash]);
+    // A key past its lifetime is free again: claimed afresh as if never seen.
+    const claimed = await db.query(
+      `insert into ${table} as k (key, request_hash) values ($1, $2)
+       on conflict (key) do update set request_hash = excluded.request_hash, status = null, body = null, headers = null, created_at = now()
+        where k.created_at < now() - make_interval(hours => $3)
+       returning k.created_at`,
+      [key, hash, ttlHours],
+    );
     if (claimed.rowCount === 1) {
       let reply: Reply;
       try {
-        reply = await run();
+        reply = await run(seedOf(key, (claimed.rows[0] as { created_at: Date }).created_at));
       } catch (err) {
         await db.query(`delete from ${table} where key = $1 and status is null`, [key]);
         throw err;
@@ -68,12 +87,30 @@ export async function idempotent(db: Queryable, tenantId: number, key: string | 
       ]);
       return reply;
     }
-    const { rows } = await db.query<KeyRow>(`select request_hash, status, body, headers from ${table} where key = $1`, [key]);
+    const { rows } = await db.query<KeyRow>(`select request_hash, status, body, headers, created_at from ${table} where key = $1`, [key]);
     const row = rows[0];
     if (!row) continue; // the first attempt failed and let go of the key: claim it again
     if (row.request_hash !== hash) throw reused();
     if (row.status !== null) return { status: row.status, body: row.body ?? undefined, headers: row.headers ?? {} };
-    return run();
+    return run(seedOf(key, row.created_at));
   }
-  return run();
+  throw new Error(`Could not claim the Idempotency-Key ${key}`);
+}
+
+/**
+ * The seed commands derive their ids from: the key and the moment it was claimed. Concurrent
+ * retries read the same claim and append the same events; a key reused after it expired is a
+ * new claim, and makes new ids.
+ */
+function seedOf(key: string, claimedAt: Date): string {
+  return `${key}@${claimedAt.toISOString()}`;
+}
+
+/** Forgets the keys of one tenant older than their lifetime; returns how many. */
+export async function purgeIdempotencyKeys(db: Queryable, tenantId: number, ttlHours = DEFAULT_KEY_TTL_HOURS): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from ${tenantTable(tenantId, 'idempotency_keys')} where created_at < now() - make_interval(hours => $1)`,
+    [ttlHours],
+  );
+  return rowCount ?? 0;
 }

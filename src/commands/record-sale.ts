@@ -46,23 +46,23 @@ export function recordSaleRoute(services: Services) {
     handle: async ({ params, body, auth, requestId, req }) => {
       const id = assertProductId(params.id);
       const key = checkIdempotencyKey(req.header('idempotency-key'));
-      return idempotent(pool, auth.tenantId, key, { route: `POST /api/products/${id}/sales`, body }, async () => {
+      return idempotent(pool, auth.tenantId, key, { route: `POST /api/products/${id}/sales`, body }, async (seed) => {
         const ctx = services.commandContext(requestMetadata(auth, requestId, req));
-        const saleId = key === undefined ? ctx.ids.uuid() : deterministicUuid(`${auth.tenantId}:sale:${key}`, 0);
+        const saleId = seed === undefined ? ctx.ids.uuid() : deterministicUuid(`${auth.tenantId}:sale:${seed}`, 0);
         const result = await handleCommand(ctx, {
           tenant: auth.tenantId,
           stream: productStream(id),
           decider: productDecider,
           command: { type: 'RecordProductSale', sale_id: saleId, ...body, now: ctx.clock.now() },
           expectedVersion: optionalIfMatch(req),
-          idSeed: key,
+          idSeed: seed,
         }).catch(unknownWhenAbsent);
         const sold = result.events.find((e): e is ProductSold => e.type === 'ProductSold');
         const sale = sold
           ? { id: sold.data.sale_id, quantity: sold.data.quantity, unit_price: sold.data.unit_price_cents / 100, channel: sold.data.channel, remaining_stock: sold.data.remaining_stock, sold_at: sold.data.sold_at }
           : { id: saleId, quantity: body.quantity, unit_price: body.unit_price, channel: body.channel, remaining_stock: result.state?.stock_quantity ?? 0, sold_at: null };
         return productReply(pool, auth.tenantId, id, 201, { sale });
-      });
+      }, services.config.IDEMPOTENCY_KEY_TTL_HOURS);
     },
   });
 }

@@ -33,6 +33,8 @@ export interface ProcessorOptions {
    * a notification naming it, in case one was lost. Notifications do the real-time work.
    */
   sweepMs?: number;
+  /** Periodic upkeep per tenant (expired keys…), run after a pass at most every `everyMs`. */
+  housekeeping?: { everyMs: number; run(tenant: number): Promise<void> };
 }
 
 interface Pump {
@@ -53,6 +55,14 @@ export function createProcessor(options: ProcessorOptions) {
   const runner = createTenantRunner({ ...options, projections });
   const leases: LeaseManager = createLeaseManager(options.connectionString, logger, options.group ?? 0);
   const pumps = new Map<number, Pump>();
+  const lastUpkeep = new Map<number, number>();
+
+  async function upkeep(tenant: number): Promise<void> {
+    const house = options.housekeeping;
+    if (!house || Date.now() - (lastUpkeep.get(tenant) ?? 0) < house.everyMs) return;
+    lastUpkeep.set(tenant, Date.now());
+    await house.run(tenant);
+  }
   let stopped = false;
   let unwatch: (() => Promise<void>) | undefined;
   let tick: NodeJS.Timeout | undefined;
@@ -90,6 +100,7 @@ export function createProcessor(options: ProcessorOptions) {
         try {
           const outcome = await runner.run(tenant);
           if (outcome.nextRetryAt) scheduleRetry(tenant, pump, outcome.nextRetryAt);
+          await upkeep(tenant);
         } catch (err) {
           logger.error({ err, tenant }, 'processing failed; will retry at the next tick');
         }

@@ -140,6 +140,27 @@ describe('Projections', () => {
     });
   });
 
+  describe('housekeeping', () => {
+    it('When the processor runs a tenant, then its upkeep runs too, at most once per interval', async () => {
+      const tenant = await tenantWith('test_inline', 'test_eventual');
+      const upkept: number[] = [];
+      const processor = createProcessor({
+        pool, connectionString: databaseUrl(), store, projections: [eventualCounts], reactors: [], logger,
+        clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant],
+        housekeeping: { everyMs: 60_000, run: async (t) => void upkept.push(t) },
+      });
+      try {
+        await processor.start();
+        await processor.drain();
+        await store.append(tenant, 'a', counted(1), 'any');
+        await processor.drain();
+        expect(upkept).toEqual([tenant]);
+      } finally {
+        await processor.stop();
+      }
+    });
+  });
+
   describe('the gap', () => {
     it('When append A is held open and B commits behind it, then the projector never moves past A, and later holds both', async () => {
       const tenant = await tenantWith('test_inline', 'test_eventual');
