@@ -11,21 +11,9 @@ import { ValidationError, type FieldProblem } from '../shared/errors';
 import { handleCommand } from './handle-command';
 import { assertProductId, optionalIfMatch, productReply, requestMetadata, unknownWhenAbsent } from './product-commands';
 
-// multer ships no types; this is the part used here.
-interface UploadedFile {
-  fieldname: string;
-  size: number;
-  buffer: Buffer;
-}
-interface MulterError extends Error {
-  code: string;
-  field?: string;
-}
-interface Multer {
-  (options: { storage: unknown; limits: Record<string, number> }): { any(): RequestHandler };
-  memoryStorage(): unknown;
-}
-const multer = require('multer') as Multer;
+import multer from 'multer';
+
+type UploadedFile = Express.Multer.File;
 
 const FILE_FIELDS = ['file', 'files'];
 
@@ -46,7 +34,7 @@ function parseUpload(): RequestHandler {
     }
     upload(req, res, (err?: unknown) => {
       if (!err) return next();
-      const code = (err as MulterError).code;
+      const code = err instanceof multer.MulterError ? err.code : undefined;
       const message = code ? UPLOAD_LIMITS[code] : undefined;
       next(new ValidationError([{ field: 'file', message: message ?? 'the upload could not be read' }], message !== undefined));
     });
@@ -90,7 +78,7 @@ export function addProductImagesRoute(services: Services, storage: ObjectStorage
     handle: async ({ params, auth, requestId, req }) => {
       const id = assertProductId(params.id);
       await getProduct(pool, auth.tenantId, id); // no file is kept for a product that is not there
-      const files = (req as typeof req & { files?: UploadedFile[] }).files ?? [];
+      const files = Array.isArray(req.files) ? req.files : [];
       const checked = checkFiles(files);
       if (checked.problems.length > 0) throw new ValidationError(checked.problems, true);
       const ctx = services.commandContext(requestMetadata(auth, requestId, req));
