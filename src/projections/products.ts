@@ -2,7 +2,7 @@ import { PRODUCT_EVENT_TYPES, productIdOfStream, type ProductCreated, type Produ
 import type { Projection, Tables } from '../engine/projection';
 import type { RecordedEvent } from '../eventstore/types';
 import type { Queryable } from '../infra/db/postgres';
-import { toProductDto } from '../queries/product-representation';
+import { toProductDto, type ProductRecord } from '../queries/product-representation';
 
 /**
  * `products`: one row per product for the list and the detail, with its images in display order
@@ -15,36 +15,9 @@ import { toProductDto } from '../queries/product-representation';
  * the stream version it reflects: events at or below it are skipped, and the write itself only
  * replaces an older row, so offering a batch again changes nothing.
  */
-export interface ImageRow {
-  id: string;
-  file: string;
-  content_type: string;
-  size_bytes: number;
-}
-
-export interface ProductRow {
-  id: string;
-  sku: string;
-  title: string;
-  description: string;
-  price_cents: number;
-  cost_price_cents: number | null;
-  stock_quantity: number;
-  sold_quantity: number;
-  category: string;
-  brand: string | null;
-  size: string | null;
-  color: string | null;
-  gender: string | null;
-  condition: string;
-  status: string;
-  images: ImageRow[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-  sold_at: string | null;
-  archived_at: string | null;
-}
+/** The row as folded in memory: the same shape the representation is made from. */
+export type ProductRow = ProductRecord;
+export type ImageRow = ProductRecord['images'][number];
 
 const COLUMNS = [
   'id uuid',
