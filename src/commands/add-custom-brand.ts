@@ -1,46 +1,24 @@
 import { z } from 'zod';
+import { BRAND_LIST_STREAM, brandListDecider, normaliseBrandName } from '../domain/brand/brand-list';
 import { defineRoute } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
 import { findBrand } from '../queries/reference-data';
 import { brandSlug } from '../seed';
-import { ConflictError, ValidationError } from '../shared/errors';
+import type { Services } from '../services';
+import { ConcurrencyError } from '../shared/errors';
+import { handleCommand } from './handle-command';
+import { requestMetadata } from './product-commands';
 
 /**
- * A brand the shared list lacks, added for this tenant only. Brands are reference data, not a
- * product's history, so this writes the tenant's table directly; products that use the brand
- * record its name in their own events.
+ * A brand the shared list lacks, added for this tenant only: a `BrandAdded` event in the tenant's
+ * brand stream, projected inline into `custom_brands` (so it is audited, exported and restored
+ * like the rest of the catalogue).
  */
 export const addBrandBody = z.object({ name: z.string().describe('1 to 100 characters, as the brand spells itself') }).strict();
 
 export const customBrandSchema = z.object({ name: z.string(), slug: z.string(), custom: z.literal(true) });
 
-function taken(existing: string): ConflictError {
-  return new ConflictError(`The brand "${existing}" already exists`, 'brand_exists', { errors: [{ field: 'name', message: `already exists as "${existing}"` }] });
-}
-
-export async function addCustomBrand(db: Queryable, tenantId: number, userId: string, rawName: string): Promise<z.infer<typeof customBrandSchema>> {
-  const name = rawName.trim().replace(/\s+/g, ' ');
-  const slug = brandSlug(name);
-  if (name.length < 1 || name.length > 100 || slug === '') {
-    throw new ValidationError([{ field: 'name', message: 'must be 1 to 100 characters, with at least one letter or digit' }], true);
-  }
-  const shared = await findBrand(db, name);
-  if (shared !== null) throw taken(shared);
-  const { rows } = await db.query<{ name: string }>(
-    `insert into ${tenantTable(tenantId, 'custom_brands')} (name, slug, created_by) values ($1, $2, $3)
-     on conflict ((lower(name))) do nothing returning name`,
-    [name, slug, userId],
-  );
-  if (rows.length === 0) {
-    const { rows: existing } = await db.query<{ name: string }>(`select name from ${tenantTable(tenantId, 'custom_brands')} where lower(name) = lower($1)`, [name]);
-    throw taken(existing[0]?.name ?? name);
-  }
-  return { name, slug, custom: true };
-}
-
 /** POST /api/attributes/brands */
-export function addCustomBrandRoute(db: Queryable) {
+export function addCustomBrandRoute(services: Services) {
   return defineRoute({
     method: 'post',
     path: '/api/attributes/brands',
@@ -53,6 +31,26 @@ export function addCustomBrandRoute(db: Queryable) {
       409: { description: 'The brand already exists (any case), shared or yours' },
       422: { description: 'name is empty or too long' },
     },
-    handle: async ({ body, auth }) => ({ status: 201, body: await addCustomBrand(db, auth.tenantId, auth.userId, body.name) }),
+    handle: async ({ body, auth, requestId, req }) => {
+      const ctx = services.commandContext(requestMetadata(auth, requestId, req));
+      const name = normaliseBrandName(body.name);
+      const shared = await findBrand(services.pool, name);
+      // Brands of one tenant share a stream: two added at the same instant race on its version,
+      // and the loser simply decides again on the new state.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await handleCommand(ctx, {
+            tenant: auth.tenantId,
+            stream: BRAND_LIST_STREAM,
+            decider: brandListDecider,
+            command: { type: 'AddBrand', name, slug: brandSlug(name), shared, now: ctx.clock.now() },
+          });
+          const added = result.events[0]!.data;
+          return { status: 201, body: { name: added.name, slug: added.slug, custom: true as const } };
+        } catch (err) {
+          if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
+        }
+      }
+    },
   });
 }

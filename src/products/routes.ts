@@ -33,7 +33,7 @@ export function productRoutes(services: Services): AnyRoute[] {
     reorderProductImagesRoute(services),
     productHistoryRoute(services.eventStore),
     listCategoriesRoute(pool),
-    addCustomBrandRoute(pool),
+    addCustomBrandRoute(services),
     listAttributesRoute(pool),
   ];
 }

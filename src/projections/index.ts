@@ -1,5 +1,6 @@
 import type { Projection } from '../engine/projection';
+import { customBrandsProjection } from './custom-brands';
 import { productsProjection } from './products';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [productsProjection];
+export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection];

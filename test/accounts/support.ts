@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -53,7 +52,8 @@ export async function registerAccount(app: Express, fields: Record<string, unkno
 /** The client refuses commands until connected (no offline queue): wait, so limits count in Redis. */
 export async function redisReady(redis: Redis | undefined): Promise<Redis> {
   if (!redis) throw new Error('these tests need REDIS_URL');
-  if (redis.status !== 'ready') await once(redis, 'ready');
+  // Not events.once: it rejects on the 'error' a reconnect attempt emits before Redis is back.
+  if (redis.status !== 'ready') await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   return redis;
 }
 

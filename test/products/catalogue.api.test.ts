@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { TestApp } from '../support/app';
 import { fieldsOf, productBody, registerSeller, startProductsApp, type Seller } from './support';
+import { rebuildProjection } from '../../src/engine/rebuild';
 
 interface Node {
   slug: string;
@@ -65,6 +66,29 @@ describe('Reference data for products', () => {
       const refused = await request(t.app).post('/api/products').set(other.auth).send(productBody({ brand: name }));
       expect(refused.status).toBe(422);
       expect(fieldsOf(refused.body)).toEqual(['brand']);
+    });
+
+    it('When brands are added, even at the same instant, then each is an event in the log and a rebuild gives the same list', async () => {
+      const fresh = await registerSeller(t.app);
+      const names = ['Atelier Nord', 'Maison Sud', 'Fil Rouge', 'Lin & Co', 'Coton Bleu'];
+      const answers = await Promise.all(names.map((name) => request(t.app).post('/api/attributes/brands').set(fresh.auth).send({ name })));
+      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+
+      const log = await t.services.eventStore.readStream(fresh.tenantId, 'tenant-brands');
+      expect(log.map((e) => e.type)).toEqual(Array(5).fill('BrandAdded'));
+      expect(log.map((e) => (e.data as { name: string }).name).sort()).toEqual([...names].sort());
+      expect(log.every((e) => e.metadata.actor === fresh.userId)).toBe(true);
+
+      const mine = async () =>
+        ((await request(t.app).get('/api/attributes/brands').set(fresh.auth)).body.items as { name: string; custom?: boolean }[])
+          .filter((b) => b.custom)
+          .map((b) => b.name)
+          .sort();
+      const before = await mine();
+      expect(before).toEqual([...names].sort());
+      const projection = t.services.projections.find((p) => p.name === 'custom_brands')!;
+      await rebuildProjection({ pool: t.services.pool, store: t.services.eventStore, tenant: fresh.tenantId, projection });
+      expect(await mine()).toEqual(before);
     });
 
     it('When the brand already exists in the shared list or among theirs, in any case, then it answers 409 naming name', async () => {
