@@ -6,6 +6,7 @@ import { tenantTable } from '../../src/infra/db/tenancy';
 import type { TestApp } from '../support/app';
 import { createProduct, registerSeller, startProductsApp, type Seller } from '../products/support';
 import { assertBuilt, stoflow, stoflowJson } from './support';
+import { PNG } from '../products/images';
 
 interface VerifyJson {
   identical: boolean;
@@ -86,7 +87,7 @@ describe('stoflow CLI: replay, verify, export, import', () => {
     expect(exported.stderr).toMatch(/Exported 7 event\(s\) in 3 stream\(s\)/);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ format: 'stoflow-export', version: 1, tenant: seller.tenantId });
-    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 7, streams: 3 });
+    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 7, streams: 3, files: 0 });
     expect(lines[1]).toMatchObject({ stream: `product-${products[0]!.id}`, version: 1, type: 'ProductCreated', schema_version: 2 });
 
     const restored = await registerSeller(t.app);
@@ -110,6 +111,34 @@ describe('stoflow CLI: replay, verify, export, import', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`Tenant ${restored.tenantId} already has events`);
     expect(await t.services.eventStore.head(restored.tenantId)).toBe(copy.at(-1)!.position);
+  });
+
+  it('When a tenant with product images is exported and imported elsewhere, then the image files travel with the log', async () => {
+    const owner = await registerSeller(t.app);
+    const product = await createProduct(t.app, owner);
+    const uploaded = await request(t.app).post(`/api/products/${product.id}/images`).set(owner.auth).attach('file', PNG, 'front.png');
+    expect(uploaded.status).toBe(201);
+    const url = (uploaded.body.images as { url: string }[])[0]!.url;
+    const key = url.slice(url.lastIndexOf('/') + 1);
+    const env = { STOFLOW_DATA_DIR: t.config.STOFLOW_DATA_DIR };
+
+    const file = join(dir, 'with-images.ndjson');
+    expect((await stoflow(['export', String(owner.tenantId), '--out', file], env)).code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.file !== undefined)).toEqual([{ file: key, content_type: 'image/png', data: PNG.toString('base64') }]);
+    expect(lines.at(-1)).toMatchObject({ format: 'stoflow-export-end', files: 1 });
+
+    // Another server: the file is not there until the import brings it.
+    rmSync(join(t.config.STOFLOW_DATA_DIR, 'images', key));
+    expect((await request(t.app).get(url)).status).toBe(404);
+    const restored = await registerSeller(t.app);
+    const imported = await stoflowJson<{ files: number }>(['import', file, '--tenant', String(restored.tenantId)], 0, env);
+    expect(imported.files).toBe(1);
+    const served = await request(t.app).get(url);
+    expect(served.status).toBe(200);
+    expect(Buffer.compare(served.body as Buffer, PNG)).toBe(0);
+    const detail = await request(t.app).get(`/api/products/${product.id}`).set(restored.auth);
+    expect(detail.body.images.map((i: { url: string }) => i.url)).toEqual([url]);
   });
 
   it('When an export file is truncated or reordered, then import refuses it whole and writes nothing', async () => {

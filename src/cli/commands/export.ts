@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { createEventStore } from '../../eventstore';
 import { defineCommand, EXIT, parseTenant } from '../command';
 import { eventLine } from '../event-line';
-import { EXPORT_END, EXPORT_FORMAT, type ExportHeader, type ExportTrailer } from '../export-file';
+import { imageStorage } from '../../infra/storage';
+import { EXPORT_END, EXPORT_FORMAT, filesOf, type ExportedFile, type ExportHeader, type ExportTrailer } from '../export-file';
 import { createOutput, type Output } from '../output';
 
 const PAGE = 1000;
@@ -14,7 +15,8 @@ export const exportCommand = defineCommand({
   summary: "A tenant's whole log as NDJSON (a backup that `stoflow import` restores)",
   usage: 'stoflow export <tenant> [--out FILE]',
   help: `Writes a header line, every event of the tenant's log in order exactly as stored (ids, types,
-schema versions, data, metadata, recording times) and a trailer line counting them. Reads up to
+schema versions, data, metadata, recording times), the image files the log refers to (base64),
+and a trailer line counting them. Reads up to
 the head of the log as it was when the export started, so it is consistent while the service runs.
 
 Options:
@@ -40,6 +42,7 @@ Examples:
       await out.jsonLine(header);
       const progress = session.progress(`export tenant ${tenant}`, { total: Number(head), unit: 'events' });
       const streams = new Set<string>();
+      const referenced = new Set<string>();
       let events = 0;
       let position = 0n;
       while (position < head && !out.closed) {
@@ -47,6 +50,7 @@ Examples:
         for (const event of page) {
           if (event.position > head) break;
           await out.jsonLine(eventLine(event));
+          for (const key of filesOf(event.type, event.data)) referenced.add(key);
           streams.add(event.streamId);
           events++;
         }
@@ -54,7 +58,18 @@ Examples:
         position = page[page.length - 1]!.position;
         progress.update(Number(position));
       }
-      const trailer: ExportTrailer = { format: EXPORT_END, events, streams: streams.size };
+      // The images the log refers to and storage still holds (a removed image may be gone).
+      const storage = imageStorage(config.STOFLOW_DATA_DIR);
+      let files = 0;
+      for (const key of referenced) {
+        if (out.closed) break;
+        const stored = await storage.get(key);
+        if (!stored) continue;
+        const line: ExportedFile = { file: key, content_type: stored.contentType as ExportedFile['content_type'], data: stored.bytes.toString('base64') };
+        await out.jsonLine(line);
+        files++;
+      }
+      const trailer: ExportTrailer = { format: EXPORT_END, events, streams: streams.size, files };
       await out.jsonLine(trailer);
       progress.update(Number(head));
       progress.finish();
@@ -63,9 +78,9 @@ Examples:
         await out.end();
         await rename(partial, resolve(file!));
       }
-      const summary = { tenant, events, streams: streams.size, head, file: file === undefined ? null : resolve(file) };
+      const summary = { tenant, events, streams: streams.size, files, head, file: file === undefined ? null : resolve(file) };
       if (session.json && file !== undefined) await session.out.json(summary);
-      else session.note(`Exported ${events} event(s) in ${streams.size} stream(s) of tenant ${tenant}${file === undefined ? '' : ` to ${file}`}`);
+      else session.note(`Exported ${events} event(s) in ${streams.size} stream(s) and ${files} file(s) of tenant ${tenant}${file === undefined ? '' : ` to ${file}`}`);
       return EXIT.ok;
     } catch (err) {
       if (partial !== undefined) {

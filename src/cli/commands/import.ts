@@ -6,7 +6,8 @@ import type { NewEvent } from '../../eventstore/types';
 import { allProjections } from '../../projections';
 import { ConcurrencyError } from '../../shared/errors';
 import { defineCommand, EXIT, parseTenant, UsageError } from '../command';
-import { eventLineSchema, EXPORT_END, headerSchema, trailerSchema, type ExportedEvent, type ExportHeader } from '../export-file';
+import { imageStorage } from '../../infra/storage';
+import { eventLineSchema, EXPORT_END, fileLineSchema, headerSchema, trailerSchema, type ExportedEvent, type ExportHeader } from '../export-file';
 import { table } from '../format';
 
 const BATCH = 500;
@@ -31,10 +32,11 @@ function parseLine(file: string, n: number, text: string): unknown {
  * Reads the whole file once before writing anything: a truncated or hand-edited backup is refused
  * up front rather than half restored. Each stream must run from version 1 without a gap.
  */
-async function scan(file: string): Promise<{ header: ExportHeader; events: number; streams: number }> {
+async function scan(file: string): Promise<{ header: ExportHeader; events: number; streams: number; files: number }> {
   let header: ExportHeader | undefined;
   let ended = false;
   let events = 0;
+  let files = 0;
   let last = 0;
   const versions = new Map<string, number>();
   for await (const { n, text } of lines(file)) {
@@ -52,7 +54,15 @@ async function scan(file: string): Promise<{ header: ExportHeader; events: numbe
       if (trailer.data.events !== events || trailer.data.streams !== versions.size) {
         throw new UsageError(`${file}:${n}: the export says ${trailer.data.events} events in ${trailer.data.streams} streams, the file holds ${events} in ${versions.size}`, false);
       }
+      if (trailer.data.files !== undefined && trailer.data.files !== files) {
+        throw new UsageError(`${file}:${n}: the export says ${trailer.data.files} files, the file holds ${files}`, false);
+      }
       ended = true;
+      continue;
+    }
+    if ((value as { file?: unknown }).file !== undefined) {
+      if (!fileLineSchema.safeParse(value).success) throw new UsageError(`${file}:${n}: unreadable file line`, false);
+      files++;
       continue;
     }
     const parsed = eventLineSchema.safeParse(value);
@@ -67,7 +77,7 @@ async function scan(file: string): Promise<{ header: ExportHeader; events: numbe
   }
   if (!header) throw new UsageError(`${file} is empty`, false);
   if (!ended) throw new UsageError(`${file} ends before the end of the export: the file is truncated`, false);
-  return { header, events, streams: versions.size };
+  return { header, events, streams: versions.size, files };
 }
 
 /** What is appended: the event as exported, with its original recording time kept in metadata. */
@@ -112,8 +122,10 @@ Examples:
 
     // Appended without the inline projector: one replay at the end builds every read model.
     const store = createEventStore({ pool, connectionString: config.EVENTSTORE_CONNECTION_STRING });
+    const storage = imageStorage(config.STOFLOW_DATA_DIR);
     const progress = session.progress(`import into tenant ${tenant}`, { total: checked.events, unit: 'events' });
     let imported = 0;
+    let restoredFiles = 0;
     try {
       let batch: ExportedEvent[] = [];
       const flush = async (line: number) => {
@@ -135,8 +147,14 @@ Examples:
           header = false;
           continue;
         }
-        const value = JSON.parse(text) as { format?: unknown };
+        const value = JSON.parse(text) as { format?: unknown; file?: unknown };
         if (value.format === EXPORT_END) break;
+        if (value.file !== undefined) {
+          const stored = fileLineSchema.parse(value);
+          await storage.put(stored.file, Buffer.from(stored.data, 'base64'), stored.content_type);
+          restoredFiles++;
+          continue;
+        }
         const event = eventLineSchema.parse(value);
         if (batch.length >= BATCH || (batch[0] && batch[0].stream !== event.stream)) await flush(n);
         batch.push(event);
@@ -157,12 +175,12 @@ Examples:
     }
     replay.finish();
 
-    const summary = { tenant, from_tenant: checked.header.tenant, events: imported, streams: checked.streams, rebuilt };
+    const summary = { tenant, from_tenant: checked.header.tenant, events: imported, streams: checked.streams, files: restoredFiles, rebuilt };
     if (session.json) {
       await session.out.json(summary);
       return EXIT.ok;
     }
-    await session.out.line(`Imported ${imported} event(s) in ${checked.streams} stream(s) into tenant ${tenant} (exported from tenant ${checked.header.tenant}).`);
+    await session.out.line(`Imported ${imported} event(s) in ${checked.streams} stream(s) and ${restoredFiles} file(s) into tenant ${tenant} (exported from tenant ${checked.header.tenant}).`);
     if (rebuilt.length > 0) {
       await session.out.line(
         table(
