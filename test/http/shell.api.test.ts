@@ -148,6 +148,22 @@ describe('Documentation and health on the real service', () => {
     expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
+  it('When the document lists the API, then every operation has a unique id, a summary, a problem answer, and only public routes drop bearer auth', async () => {
+    const doc = (await request(t.app).get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { operationId: string; summary: string; security?: unknown[]; responses: Record<string, unknown> }>>;
+    };
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, ...op })));
+    expect(operations.length).toBeGreaterThan(20);
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
+    for (const op of operations) {
+      expect(op.summary.length).toBeGreaterThan(0);
+      expect(op.responses.default).toBeDefined();
+    }
+    const open = operations.filter((o) => Array.isArray(o.security) && o.security.length === 0).map((o) => `${o.method} ${o.path}`).sort();
+    // The category tree is shared reference data, readable before signing in.
+    expect(open).toEqual(['get /api/categories', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/register']);
+  });
+
   it('When /docs and /redoc are opened, then the pages and their scripts come from this server', async () => {
     const docs = await request(t.app).get('/docs');
     expect(docs.status).toBe(200);
