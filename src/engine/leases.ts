@@ -64,12 +64,18 @@ export function createLeaseManager(connectionString: string, logger: Logger, gro
         await c.query('select pg_advisory_unlock($1, $2)', [LEASE, tenant]);
         held.delete(tenant);
       }
-      // Random order: workers starting together do not all race for the same tenants.
-      const candidates = tenants.filter((t) => !held.has(t)).sort(() => Math.random() - 0.5);
-      for (const tenant of candidates) {
-        if (held.size >= share) break;
-        const { rows: got } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [LEASE, tenant]);
-        if (got[0]?.ok) held.add(tenant);
+      // One round trip whatever the number of tenants: the LIMIT stops the scan (and the locking)
+      // once the share is reached. Random order: workers starting together do not all race for
+      // the same tenants.
+      const wanted = share - held.size;
+      if (wanted > 0) {
+        const candidates = tenants.filter((t) => !held.has(t)).sort(() => Math.random() - 0.5);
+        const { rows: got } = await c.query<{ tenant: number }>(
+          // No ORDER BY: a sort would evaluate (and lock) every row before the LIMIT applies.
+          `select t as tenant from unnest($2::int[]) as u(t) where pg_try_advisory_lock($1, t) limit $3`,
+          [LEASE, candidates, wanted],
+        );
+        for (const row of got) held.add(row.tenant);
       }
       return held;
     },
