@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import request from 'supertest';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { z } from 'zod';
 import { createApp } from '../../src/http/app';
 import { defineRoute } from '../../src/http/route';
@@ -146,6 +147,12 @@ describe('Documentation and health on the real service', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('When the document is checked against the OpenAPI 3.1 schema, then it is valid', async () => {
+    const doc = (await request(t.app).get('/openapi.json')).body as Record<string, unknown>;
+    // validate() mutates what it is given (dereferencing): hand it a copy.
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
   it('When the document lists the API, then every operation has a unique id, a summary, a problem answer, and only public routes drop bearer auth', async () => {
