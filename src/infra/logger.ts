@@ -1,31 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { RotatingFile } from './rotating-file';
 
 export type { Logger };
 
 export interface LoggerOptions {
   level: string;
-  /** Folder of the rotated log file; no file when absent. */
+  /** Folder of the rotated log file (`stoflow.log`); no file when absent. */
   logDir?: string;
-  pretty?: boolean;
+  /** Rotation size of the file (default 10 MB). */
+  maxFileBytes?: number;
 }
 
-/** JSON logs to stdout and, when a folder is given, to `stoflow.log` rotated at 10 MB. */
+/** JSON logs to stdout and, when a folder is given, to `<folder>/stoflow.log` rotated at 10 MB. */
 export function createLogger(options: LoggerOptions): Logger {
   const base = { level: options.level, base: { service: 'stoflow' }, redact: ['req.headers.authorization', '*.password'] };
   if (!options.logDir || options.level === 'silent') return pino(base);
-  const dir = resolve(options.logDir);
-  mkdirSync(dir, { recursive: true });
-  const transport = pino.transport({
-    targets: [
-      { target: 'pino/file', options: { destination: 1 }, level: options.level },
-      {
-        target: 'pino-roll',
-        options: { file: join(dir, 'stoflow.log'), size: '10m', limit: { count: 5 }, mkdir: true },
-        level: options.level,
-      },
-    ],
-  });
-  return pino(base, transport);
+  const file = new RotatingFile(join(resolve(options.logDir), 'stoflow.log'), options.maxFileBytes);
+  return pino(base, pino.multistream([{ stream: process.stdout, level: options.level as pino.Level }, { stream: file, level: options.level as pino.Level }]));
 }

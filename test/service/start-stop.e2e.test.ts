@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,7 +14,7 @@ interface Running {
 }
 
 function start(dataDir: string): Promise<Running> {
-  const env: NodeJS.ProcessEnv = { ...process.env, STOFLOW_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ENVIRONMENT: 'development' };
+  const env: NodeJS.ProcessEnv = { ...process.env, STOFLOW_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ENVIRONMENT: 'development' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, [MAIN], { env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,6 +57,12 @@ describe('The run command', () => {
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
     expect(await stop(first, 'SIGTERM')).toBe(0);
+
+    // Logs went to logs/stoflow.log too, every request line carrying the id its response had.
+    const log = readFileSync(join(dataDir, 'logs', 'stoflow.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requestId = health.headers.get('x-request-id');
+    expect(log).toContainEqual(expect.objectContaining({ msg: 'request', path: '/health', status: 200, request_id: requestId }));
+    expect(log).toContainEqual(expect.objectContaining({ msg: 'Stoflow is listening' }));
 
     const second = await start(dataDir);
     const login = await fetch(`${second.base}/api/auth/login`, {
