@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import cors from 'cors';
 import type { Logger } from '../infra/logger';
+import { requestContext } from '../infra/request-context';
 import { docsRouter } from './docs';
 import { buildOpenApi } from './openapi';
 import { notFoundHandler, problemHandler, sendProblem } from './problem';
@@ -58,7 +59,8 @@ export function createApp(options: AppOptions): Express {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       options.logger.info({ request_id: requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
-    next();
+    // Everything logged while serving this request carries its id.
+    requestContext.run({ requestId }, next);
   });
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } }));
   const allowed = new Set(options.corsOrigins);

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { createApp } from '../../src/http/app';
 import { defineRoute } from '../../src/http/route';
 import { createLogger } from '../../src/infra/logger';
+import { requestIdMixin } from '../../src/infra/request-context';
+import pino from 'pino';
 import { ConflictError } from '../../src/shared/errors';
 import { startTestApp, type TestApp } from '../support/app';
 
@@ -131,6 +133,42 @@ describe('HTTP shell', () => {
     const res = await request(app).get('/api/conflict');
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ status: 409, code: 'duplicate_sku', detail: 'SKU already used' });
+  });
+});
+
+describe('Log lines inside a request', () => {
+  it('When a route logs while serving, then the line carries the request id the response has', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const captured = pino({ level: 'info', mixin: requestIdMixin }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const noisy = defineRoute({
+      method: 'get',
+      path: '/api/noisy',
+      summary: 'Logs',
+      tags: ['test'],
+      auth: false,
+      responses: { 200: { description: 'ok' } },
+      handle: async () => {
+        await new Promise((r) => setTimeout(r, 5)); // across an await, as real handlers are
+        captured.warn('marketplace answered slowly');
+        return { status: 200, body: {} };
+      },
+    });
+    const app = createApp({
+      logger: captured,
+      corsOrigins: [],
+      trustProxyHops: 0,
+      routes: [noisy],
+      authenticate: async () => {
+        throw new Error('not used');
+      },
+      health: async () => ({ status: 'ok', checks: {} }),
+    });
+    const res = await request(app).get('/api/noisy');
+    const line = lines.find((l) => l.msg === 'marketplace answered slowly');
+    expect(line).toBeDefined();
+    expect(line!.request_id).toBe(res.headers['x-request-id']);
+    captured.warn('outside any request');
+    expect(lines.find((l) => l.msg === 'outside any request')!.request_id).toBeUndefined();
   });
 });
 
