@@ -1,7 +1,10 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
 import { buildApp } from './http/api';
 import { buildServices } from './services';
+
+/** A start-up failure whose message says all (no stack trace for the user to read). */
+class StartupError extends Error {}
 
 /** The composition root: config → database → schema → services → HTTP server (+ workers). */
 async function main(): Promise<void> {
@@ -14,9 +17,20 @@ async function main(): Promise<void> {
   if (config.RUN_WORKERS) await services.startProcessing();
   else logger.info('RUN_WORKERS=false: projections and reactors run in `npm run worker` processes');
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-  });
+  let server: Server;
+  try {
+    // Not app.listen: Express 5 calls its callback on errors too, as if it were listening.
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = createServer(app);
+      s.once('error', reject);
+      s.listen(config.PORT, config.HOST, () => resolve(s));
+    });
+  } catch (err) {
+    await services.close();
+    await database.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartupError(code === 'EADDRINUSE' ? `port ${config.PORT} is already in use: stop what holds it or set PORT` : (err as Error).message);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://localhost:${port}`;
@@ -49,6 +63,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Stoflow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A known cause is said plainly; anything else comes with its stack.
+  const known = err instanceof StartupError;
+  process.stderr.write(`Stoflow failed to start: ${known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
 // The run command as a user runs it: the compiled service on its embedded PostgreSQL.
@@ -25,6 +26,16 @@ function start(dataDir: string): Promise<Running> {
     });
     child.once('exit', (code) => reject(new Error(`the service exited with ${code} before listening`)));
   });
+}
+
+function run(dataDir: string, port: number): Promise<{ code: number | null; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, STOFLOW_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, [MAIN], { env, cwd: dataDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
 }
 
 function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
@@ -72,5 +83,19 @@ describe('The run command', () => {
     });
     expect(login.status).toBe(200);
     expect(await stop(second, 'SIGINT')).toBe(0);
+  }, 60_000);
+
+  it('When the port is taken, then it says so in one line, exits 1 and leaves no database running', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '0.0.0.0', () => resolve()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const result = await run(dataDir, port);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(`Stoflow failed to start: port ${port} is already in use: stop what holds it or set PORT`);
+      expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    } finally {
+      busy.close();
+    }
   }, 60_000);
 });
