@@ -74,7 +74,7 @@ export function loginRoute(services: Services) {
     method: 'post',
     path: '/api/auth/login',
     summary: 'Sign in with email and password',
-    tags: ['auth'],
+    tags: ['Accounts'],
     auth: false,
     body: loginBody,
     // Only failures count, per address and per account; unknown emails are counted like the others.

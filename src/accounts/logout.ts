@@ -14,7 +14,7 @@ export function logoutRoute(services: Services) {
     method: 'post',
     path: '/api/auth/logout',
     summary: 'Sign out: the session of this refresh token ends',
-    tags: ['auth'],
+    tags: ['Accounts'],
     body: logoutBody,
     responses: {
       204: { description: 'Signed out: the refresh token and the access tokens of its session no longer work' },

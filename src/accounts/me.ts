@@ -57,7 +57,7 @@ export function meRoute(db: Queryable) {
     method: 'get',
     path: '/api/auth/me',
     summary: 'The signed-in user, their tenant and its subscription',
-    tags: ['auth'],
+    tags: ['Accounts'],
     responses: {
       200: { description: 'Who is signed in', schema: meSchema },
       401: { description: 'No valid access token' },

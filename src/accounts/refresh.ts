@@ -37,7 +37,7 @@ export function refreshRoute(services: Services) {
     method: 'post',
     path: '/api/auth/refresh',
     summary: 'Trade a refresh token for a new access and refresh token',
-    tags: ['auth'],
+    tags: ['Accounts'],
     auth: false,
     body: refreshBody,
     responses: {

@@ -102,7 +102,7 @@ export function registerRoute(services: Services) {
     method: 'post',
     path: '/api/auth/register',
     summary: 'Create an account (tenant, admin user, free plan) and sign in',
-    tags: ['auth'],
+    tags: ['Accounts'],
     auth: false,
     body: registerBody,
     before: [

@@ -39,7 +39,7 @@ export function productHistoryRoute(store: Pick<EventStore, 'readStream'>) {
     method: 'get',
     path: '/api/products/{id}/history',
     summary: "The product's events, oldest first",
-    tags: ['products'],
+    tags: ['Products'],
     params: z.object({ id: z.string() }),
     responses: {
       200: { description: 'Every change, in order', schema: z.object({ items: z.array(historyEntrySchema) }) },

@@ -23,7 +23,7 @@ export function addCustomBrandRoute(services: Services) {
     method: 'post',
     path: '/api/attributes/brands',
     summary: 'Add a brand of your own (usable on your products)',
-    tags: ['catalogue'],
+    tags: ['Catalogue'],
     body: addBrandBody,
     responses: {
       201: { description: 'Added', schema: customBrandSchema },

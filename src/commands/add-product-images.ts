@@ -62,7 +62,7 @@ export function addProductImagesRoute(services: Services, storage: ObjectStorage
     method: 'post',
     path: '/api/products/{id}/images',
     summary: 'Add images (JPEG, PNG or WebP, at most 10 MB each, 20 per product)',
-    tags: ['products'],
+    tags: ['Products'],
     params: productIdParams,
     before: [parseUpload()],
     rawBody: {

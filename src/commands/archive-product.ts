@@ -11,7 +11,7 @@ export function archiveProductRoute(services: Services) {
     method: 'delete',
     path: '/api/products/{id}',
     summary: 'Archive a product (it leaves the default list; it stays readable with its history)',
-    tags: ['products'],
+    tags: ['Products'],
     params: productIdParams,
     headers: [{ name: 'If-Match', description: 'Optional: archive only if the product is still at this ETag' }],
     responses: {

@@ -92,7 +92,7 @@ export function createProductRoute(services: Services) {
     method: 'post',
     path: '/api/products',
     summary: 'Create a product (a draft)',
-    tags: ['products'],
+    tags: ['Products'],
     body: createProductBody,
     headers: [IDEMPOTENCY_HEADER],
     responses: {

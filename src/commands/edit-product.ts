@@ -32,7 +32,7 @@ export function editProductRoute(services: Services) {
     method: 'patch',
     path: '/api/products/{id}',
     summary: 'Edit a product (If-Match required)',
-    tags: ['products'],
+    tags: ['Products'],
     params: productIdParams,
     body: editProductBody,
     headers: [{ name: 'If-Match', description: 'The ETag of the product as you last read it', required: true }],

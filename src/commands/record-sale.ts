@@ -32,7 +32,7 @@ export function recordSaleRoute(services: Services) {
     method: 'post',
     path: '/api/products/{id}/sales',
     summary: 'Record a sale made outside the marketplaces',
-    tags: ['products'],
+    tags: ['Products'],
     params: productIdParams,
     body: recordSaleBody,
     headers: [IDEMPOTENCY_HEADER, { name: 'If-Match', description: 'Optional: record only if the product is still at this ETag' }],

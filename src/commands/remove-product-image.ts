@@ -22,7 +22,7 @@ export function removeProductImageRoute(services: Services, storage: ObjectStora
     method: 'delete',
     path: '/api/products/{id}/images/{image_id}',
     summary: 'Remove an image (its file is deleted)',
-    tags: ['products'],
+    tags: ['Products'],
     params: z.object({ id: z.string(), image_id: z.string() }),
     headers: [{ name: 'If-Match', description: 'Optional: remove only if the product is still at this ETag' }],
     responses: {

@@ -15,7 +15,7 @@ export function reorderProductImagesRoute(services: Services) {
     method: 'put',
     path: '/api/products/{id}/images/order',
     summary: 'Put the images in a new order',
-    tags: ['products'],
+    tags: ['Products'],
     params: productIdParams,
     body: reorderImagesBody,
     headers: [{ name: 'If-Match', description: 'Optional: reorder only if the product is still at this ETag' }],

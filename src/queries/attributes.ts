@@ -38,7 +38,7 @@ export function listAttributesRoute(db: Queryable) {
     method: 'get',
     path: '/api/attributes/{kind}',
     summary: 'Reference values a product may use: brands (with your own), colors, sizes, genders, conditions',
-    tags: ['catalogue'],
+    tags: ['Catalogue'],
     params: kindParams,
     responses: {
       200: { description: 'The values in display order', schema: z.object({ items: z.array(attributeItem) }) },

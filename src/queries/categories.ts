@@ -18,7 +18,7 @@ export function listCategoriesRoute(db: Queryable) {
     method: 'get',
     path: '/api/categories',
     summary: 'The category tree, with slugs and labels',
-    tags: ['catalogue'],
+    tags: ['Catalogue'],
     // Shared reference data, the same for everyone: no account needed.
     auth: false,
     responses: {

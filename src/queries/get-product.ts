@@ -36,7 +36,7 @@ export function getProductRoute(db: Queryable) {
     method: 'get',
     path: '/api/products/{id}',
     summary: 'One product, with its version as the ETag',
-    tags: ['products'],
+    tags: ['Products'],
     params: productIdParams,
     headers: [{ name: 'If-None-Match', description: 'An ETag already held: 304 when the product has not changed since' }],
     responses: {

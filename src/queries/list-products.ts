@@ -141,7 +141,7 @@ export function listProductsRoute(db: Queryable) {
     method: 'get',
     path: '/api/products',
     summary: 'A page of products, filtered and sorted',
-    tags: ['products'],
+    tags: ['Products'],
     query: listProductsQuery,
     responses: {
       200: { description: 'The page and the total number of matching products', schema: productPageSchema },
