@@ -50,7 +50,8 @@ const pg = new EmbeddedPostgres({
   password: 'postgres',
   port: pgPort,
   persistent: false,
-  createPostgresUser: true,
+  // PostgreSQL refuses to run as root: as root, the package runs it as a user it creates.
+  createPostgresUser: process.getuid?.() === 0,
   postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on'],
   onLog: () => {},
   onError: () => {},
