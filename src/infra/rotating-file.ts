@@ -10,6 +10,8 @@ import SonicBoom from 'sonic-boom';
 export class RotatingFile {
   private out: SonicBoom;
   private size: number;
+  /** Streams of rotated files still finishing their last writes. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     private readonly path: string,
@@ -48,7 +50,7 @@ export class RotatingFile {
     } catch {
       // a write in flight finishes on its own; end() below waits for it
     }
-    old.end();
+    this.close(old);
     this.size = 0;
   }
 
@@ -60,7 +62,16 @@ export class RotatingFile {
     }
   }
 
-  end(): void {
-    this.out.end();
+  private close(stream: SonicBoom): Promise<void> {
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    this.closing.add(closed);
+    void closed.then(() => this.closing.delete(closed));
+    stream.end();
+    return closed;
+  }
+
+  /** Ends writing; resolves once every byte is in its file (the current one and rotated ones). */
+  async end(): Promise<void> {
+    await Promise.all([this.close(this.out), ...this.closing]);
   }
 }
