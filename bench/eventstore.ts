@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { createPostgresEventStore } from '../src/eventstore/postgres-event-store';
 import type { EventStore, TenantId } from '../src/eventstore/types';
 import { startEmbeddedPostgres } from '../src/infra/db/embedded';
-import { createTenantSchema, migratePublic } from '../src/infra/db/migrator';
+import { createTenant, migratePublic } from '../src/infra/db/migrator';
 import { createKnex, createPool, ensureDatabase, type Pool } from '../src/infra/db/postgres';
 import { createLogger } from '../src/infra/logger';
 import { measureAppends, runAppendBenchmarks } from './append';
@@ -53,16 +53,8 @@ const benchmarks: { name: string; run: Benchmark }[] = [
 
 const UNITS: Record<string, string> = { append_ratio: 'x', rebuild_events: 'events', subscribe_latency_p50_ms: 'ms', subscribe_latency_p99_ms: 'ms' };
 
-async function createBenchTenant(knex: Knex): Promise<TenantId> {
-  return knex.transaction(async (trx) => {
-    const [row] = await trx('public.tenants')
-      .insert({ business_name: 'Bench shop', account_type: 'business', schema_name: `pending_${process.hrtime.bigint()}` })
-      .returning('id');
-    const id = (row as { id: number }).id;
-    const schema = await createTenantSchema(trx, id);
-    await trx('public.tenants').where({ id }).update({ schema_name: schema });
-    return id;
-  });
+function createBenchTenant(knex: Knex): Promise<TenantId> {
+  return knex.transaction((trx) => createTenant(trx, { business_name: 'Bench shop', account_type: 'business' }));
 }
 
 function printTable(figures: Record<string, number>): void {

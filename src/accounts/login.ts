@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
-import { withTransaction } from '../infra/db/tenant-transaction';
+import { inTransaction } from '../infra/db/postgres';
 import type { Services } from '../services';
 import { AuthError } from '../shared/errors';
 import { assertTenantActive } from './authenticate';
@@ -56,7 +56,7 @@ export async function logIn(services: Services, input: LoginInput): Promise<Toke
   assertTenantActive(user.tenant_status);
   const now = services.clock.now();
   const session = newSession(user.id, user.tenant_id, now, sessionSettings(services));
-  await withTransaction(services.pool, (tx) => insertSession(tx, session.rows));
+  await inTransaction(services.pool, (tx) => insertSession(tx, session.rows));
   return tokenPair(services, { userId: user.id, tenantId: user.tenant_id, role: user.role, sessionId: session.rows.session.id, refreshToken: session.refreshToken }, now);
 }
 

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
-import { createTenantSchema } from '../infra/db/migrator';
-import { tenantSchema } from '../infra/db/tenancy';
+import { createTenant } from '../infra/db/migrator';
 import type { Services } from '../services';
 import { ConflictError, UnavailableError, ValidationError } from '../shared/errors';
 import { emailSchema } from './email';
@@ -71,18 +70,13 @@ export async function registerAccount(services: Services, input: RegisterInput):
       await trx.raw('select pg_advisory_xact_lock(?, ?)', REGISTRATION_LOCK);
       if (await emailTaken(trx, input.email)) throw duplicateEmail();
       if ((await tenantCount(trx)) >= config.TENANT_MAX_SCHEMAS) throw capacityReached();
-      const { rows } = await trx.raw<{ rows: { id: number }[] }>(`select nextval(pg_get_serial_sequence('public.tenants', 'id'))::int as id`);
-      const tenantId = rows[0]!.id;
-      await trx('public.tenants').insert({
-        id: tenantId,
+      const tenantId = await createTenant(trx, {
         business_name: input.business_name ?? null,
         account_type: input.account_type,
         business_type: input.business_type ?? null,
         estimated_products: input.estimated_products ?? null,
-        schema_name: tenantSchema(tenantId),
         created_at: now,
       });
-      await createTenantSchema(trx, tenantId);
       await trx('public.users').insert({ id: userId, tenant_id: tenantId, email: input.email, password_hash: passwordHash, full_name: input.full_name, role: 'admin', created_at: now });
       await trx('public.subscriptions').insert({ tenant_id: tenantId, plan: FREE_PLAN.plan, limits: JSON.stringify(FREE_PLAN.limits), started_at: now });
       const session = newSession(userId, tenantId, now, sessionSettings(services));

@@ -1,6 +1,5 @@
 import type { IdGenerator } from '../infra/clock';
-import type { Pool, Queryable } from '../infra/db/postgres';
-import { withTransaction } from '../infra/db/tenant-transaction';
+import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
 import { hashRefreshToken, newRefreshToken } from './tokens';
 
 /**
@@ -80,7 +79,7 @@ interface PresentedToken {
  * so two refreshes of one token are serialised and the second sees the first's `used_at`.
  */
 export async function rotateRefreshToken(pool: Pool, token: string, now: Date, settings: SessionSettings): Promise<Rotation> {
-  return withTransaction(pool, async (tx) => {
+  return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<PresentedToken>(
       `select rt.id, rt.family_id, rt.user_id, rt.tenant_id, rt.expires_at, rt.used_at,
               s.revoked_at as session_revoked_at, u.role, t.status as tenant_status
@@ -125,7 +124,7 @@ export async function revokeSession(q: Queryable, sessionId: string, reason: 'lo
 
 /** Logout: ends the session the token belongs to, when it belongs to this user. */
 export async function revokeSessionOfToken(pool: Pool, token: string, userId: string, tenantId: number, now: Date): Promise<boolean> {
-  return withTransaction(pool, async (tx) => {
+  return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ family_id: string }>(
       'select family_id from public.refresh_tokens where token_hash = $1 and user_id = $2 and tenant_id = $3',
       [hashRefreshToken(token), userId, tenantId],

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createKnex, createPool, type Pool } from '../../src/infra/db/postgres';
-import { createTenantSchema } from '../../src/infra/db/migrator';
+import { createTenant } from '../../src/infra/db/migrator';
 
 /** The test database (started by the global setup). */
 export function databaseUrl(): string {
@@ -19,13 +19,5 @@ export function testKnex(): Knex {
 
 /** A fresh tenant with its own schema and every tenant migration: tests never share one. */
 export async function createTestTenant(knex: Knex, name = 'Test shop'): Promise<number> {
-  return knex.transaction(async (trx) => {
-    const [row] = await trx('public.tenants')
-      .insert({ business_name: name, account_type: 'business', schema_name: `pending_${process.hrtime.bigint()}_${Math.random().toString(36).slice(2)}` })
-      .returning('id');
-    const id = (row as { id: number }).id;
-    const schema = await createTenantSchema(trx, id);
-    await trx('public.tenants').where({ id }).update({ schema_name: schema });
-    return id;
-  });
+  return knex.transaction((trx) => createTenant(trx, { business_name: name, account_type: 'business' }));
 }

@@ -80,6 +80,34 @@ export async function createTenantSchema(trx: Knex.Transaction, tenantId: number
   return schema;
 }
 
+export interface TenantFields {
+  business_name?: string | null;
+  account_type?: 'individual' | 'business';
+  business_type?: string | null;
+  estimated_products?: number | null;
+  created_at?: Date;
+}
+
+/**
+ * A tenant row and its schema with every tenant migration, inside the caller's transaction. The
+ * id is drawn first, so the row is written once with its final schema name.
+ */
+export async function createTenant(trx: Knex.Transaction, fields: TenantFields = {}): Promise<number> {
+  const { rows } = await trx.raw<{ rows: { id: number }[] }>(`select nextval(pg_get_serial_sequence('public.tenants', 'id'))::int as id`);
+  const tenantId = rows[0]!.id;
+  await trx('public.tenants').insert({
+    id: tenantId,
+    business_name: fields.business_name ?? null,
+    account_type: fields.account_type ?? 'individual',
+    business_type: fields.business_type ?? null,
+    estimated_products: fields.estimated_products ?? null,
+    schema_name: tenantSchema(tenantId),
+    ...(fields.created_at ? { created_at: fields.created_at } : {}),
+  });
+  await createTenantSchema(trx, tenantId);
+  return tenantId;
+}
+
 export async function listTenantIds(knex: Knex): Promise<number[]> {
   const rows = await knex('public.tenants').select('id').orderBy('id');
   return rows.map((r: { id: number }) => r.id);

@@ -1,9 +1,6 @@
 import { inTransaction, type Pool, type PoolClient } from './postgres';
 import { tenantSchema } from './tenancy';
 
-/** A transaction with no tenant (see `inTransaction`). */
-export const withTransaction = inTransaction;
-
 /**
  * Runs `fn` in a transaction whose `search_path` is the tenant's schema, then public. The setting
  * is transaction-local (`set_config(…, true)`): commit or rollback drops it, so the connection goes
@@ -11,5 +8,5 @@ export const withTransaction = inTransaction;
  */
 export async function withTenant<T>(pool: Pool, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const schema = tenantSchema(tenantId); // throws on anything but a positive integer id
-  return withTransaction(pool, fn, `${schema},public`);
+  return inTransaction(pool, fn, `${schema},public`);
 }
