@@ -36,13 +36,18 @@ interface Row {
 export async function listNotifications(db: Queryable, tenant: number, filter: z.output<typeof query>) {
   const where = filter.unread === undefined ? '' : filter.unread ? 'where read_at is null' : 'where read_at is not null';
   const table = tenantTable(tenant, 'notifications');
-  const [items, total] = await Promise.all([
-    db.query<Row>(`select * from ${table} ${where} order by created_at desc, id limit $1 offset $2`, [filter.limit, filter.offset]),
-    db.query<{ n: number }>(`select count(*)::int as n from ${table} ${where}`),
-  ]);
+  // The total comes from the same statement as the page, so the two always agree even while the
+  // notifier is adding rows; only a page past the end needs a count of its own.
+  const items = await db.query<Row & { total: number }>(
+    `select *, count(*) over ()::int as total from ${table} ${where} order by created_at desc, id limit $1 offset $2`,
+    [filter.limit, filter.offset],
+  );
+  const total =
+    items.rows[0]?.total ??
+    (filter.offset === 0 ? 0 : ((await db.query<{ n: number }>(`select count(*)::int as n from ${table} ${where}`)).rows[0]?.n ?? 0));
   return {
-    items: items.rows.map((r) => ({ ...r, created_at: r.created_at.toISOString(), read_at: r.read_at?.toISOString() ?? null })),
-    total: total.rows[0]?.n ?? 0,
+    items: items.rows.map(({ total: _total, ...r }) => ({ ...r, created_at: r.created_at.toISOString(), read_at: r.read_at?.toISOString() ?? null })),
+    total,
     limit: filter.limit,
     offset: filter.offset,
   };
