@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Server } from 'node:http';
 import { openDatabase, prepareSchema } from '../src/bootstrap';
-import { createProduct, type CreateProductBody } from '../src/commands/create-product';
+import type { CreateProductInput as CreateProductBody } from '../src/shared/product-fields';
 import { loadConfig, type Config } from '../src/config';
-import { buildApp } from '../src/http/api';
+import { buildApp } from '../src/app/app';
 import { createLogger } from '../src/infra/logger';
-import { buildServices } from '../src/services';
+import { buildContainer } from '../src/app/container';
 
 /**
  * `npm run bench`: the HTTP API on the embedded database. One tenant is seeded with 100,000
@@ -89,7 +89,7 @@ function productBody(n: number, sku: string): CreateProductBody {
 async function serve(): Promise<void> {
   const cfg = config(process.env.BENCH_DATA_DIR!, process.env.BENCH_DATABASE_URL!);
   const logger = createLogger({ level: 'error' });
-  const services = buildServices(cfg, logger, process.env.BENCH_DATABASE_URL!);
+  const services = buildContainer(cfg, logger, process.env.BENCH_DATABASE_URL!);
   const app = buildApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -169,7 +169,7 @@ async function run(): Promise<Record<string, number>> {
     const authorization = `Bearer ${account.access_token}`;
 
     // Seeding goes through the same command handler as POST /api/products, from this process.
-    const services = buildServices(config(dataDir, database.url), logger, database.url);
+    const services = buildContainer(config(dataDir, database.url), logger, database.url);
     cleanups.unshift(() => services.close());
     const auth = { userId: account.user_id, tenantId: account.tenant_id, role: 'admin', tokenId: 'bench' };
     const ids: string[] = [];
@@ -178,8 +178,8 @@ async function run(): Promise<Record<string, number>> {
     await Promise.all(
       Array.from({ length: SEED_IN_FLIGHT }, async () => {
         for (let n = next++; n < PRODUCTS; n = next++) {
-          const reply = await createProduct(services, { auth, metadata: { actor: auth.userId, request_id: `seed-${n}` }, body: productBody(n, `SEED-${n}`) });
-          if (n % 100 === 0) ids.push((reply.body as { id: string }).id);
+          const { product } = await services.commands.createProduct(auth.tenantId, productBody(n, `SEED-${n}`), { event: { actor: auth.userId, request_id: `seed-${n}` } });
+          if (n % 100 === 0) ids.push(product.id);
           if ((n + 1) % 10_000 === 0) console.log(`seeded ${n + 1} products (${Math.round((n + 1) / ((Date.now() - started) / 1000))}/s)`);
         }
       }),

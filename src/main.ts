@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
-import { buildApp } from './http/api';
-import { buildServices } from './services';
+import { buildApp } from './app/app';
+import { buildContainer } from './app/container';
 
 /** A start-up failure whose message says all (no stack trace for the user to read). */
 class StartupError extends Error {}
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const logger = loggerFor(config);
   const database = await openDatabase(config, logger);
   await prepareSchema(config, database.url, logger);
-  const services = buildServices(config, logger, database.url);
+  const services = buildContainer(config, logger, database.url);
   const app = buildApp(services);
   if (config.RUN_WORKERS) await services.startProcessing();
   else logger.info('RUN_WORKERS=false: projections and reactors run in `npm run worker` processes');

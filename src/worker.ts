@@ -1,5 +1,5 @@
 import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
-import { buildServices } from './services';
+import { buildContainer } from './app/container';
 
 /**
  * A worker process: projectors and reactors only, no HTTP. Several workers (and API processes
@@ -10,7 +10,7 @@ async function worker(): Promise<void> {
   const logger = loggerFor(config, { file: false });
   const database = await openDatabase(config, logger);
   await prepareSchema(config, database.url, logger);
-  const services = buildServices(config, logger, database.url);
+  const services = buildContainer(config, logger, database.url);
   await services.startProcessing();
   logger.info({ workerId: services.processor.workerId }, 'worker started');
   let stopping = false;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Authenticate, AuthContext } from '../http/route';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { AuthError, ValidationError, type FieldProblem } from '../shared/errors';
 import { accessTokenSettings, verifyAccessToken } from './tokens';
 
@@ -34,7 +34,7 @@ interface SessionRow {
  * access token expires (a day by default). The role comes from that row too, so a changed role
  * applies at once.
  */
-export function bearerAuthenticator(services: Services): Authenticate {
+export function bearerAuthenticator(services: AccountDeps): Authenticate {
   const settings = accessTokenSettings(services.config, services.jwtSecret);
   return async (req): Promise<AuthContext> => {
     const match = BEARER.exec(req.headers.authorization ?? '');

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { inTransaction } from '../infra/db/postgres';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { AuthError } from '../shared/errors';
 import { assertTenantActive } from './authenticate';
 import { emailKey } from './email';
@@ -40,7 +40,7 @@ interface UserRow {
  * Both failures cost the same: an unknown email is compared against a dummy hash of the same cost,
  * and every failure then waits a random 100–300 ms, which drowns what is left of the difference.
  */
-export async function logIn(services: Services, input: LoginInput): Promise<TokenPair> {
+export async function logIn(services: AccountDeps, input: LoginInput): Promise<TokenPair> {
   const { rows } = await services.pool.query<UserRow>(
     `select u.id, u.tenant_id, u.role, u.password_hash, t.status as tenant_status
        from public.users u join public.tenants t on t.id = u.tenant_id
@@ -67,7 +67,7 @@ function perEmailKey(req: Request): string {
 }
 
 /** POST /api/auth/login */
-export function loginRoute(services: Services) {
+export function loginRoute(services: AccountDeps) {
   const { config } = services;
   const detail = 'Too many failed sign-ins: retry later';
   return defineRoute({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { revokeSessionOfToken } from './sessions';
 
 export const logoutBody = z.object({ refresh_token: z.string().min(1).max(1024) }).strict();
@@ -9,7 +9,7 @@ export const logoutBody = z.object({ refresh_token: z.string().min(1).max(1024) 
  * POST /api/auth/logout — ends the session of the refresh token. Idempotent: a token already
  * revoked, unknown, or belonging to someone else answers 204 too and changes nothing.
  */
-export function logoutRoute(services: Services) {
+export function logoutRoute(services: AccountDeps) {
   return defineRoute({
     method: 'post',
     path: '/api/auth/logout',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { AuthError } from '../shared/errors';
 import { assertTenantActive } from './authenticate';
 import { rotateRefreshToken } from './sessions';
@@ -12,7 +12,7 @@ export const refreshBody = z.object({ refresh_token: z.string().min(1).max(1024)
  * A refresh token buys one new pair. Presented again after the grace window, it was copied: the
  * whole session is revoked, so whoever holds its newer tokens (thief or owner) must sign in again.
  */
-export async function refreshTokens(services: Services, refreshToken: string): Promise<TokenPair> {
+export async function refreshTokens(services: AccountDeps, refreshToken: string): Promise<TokenPair> {
   const now = services.clock.now();
   const rotation = await rotateRefreshToken(services.pool, refreshToken, now, sessionSettings(services));
   switch (rotation.outcome) {
@@ -32,7 +32,7 @@ export async function refreshTokens(services: Services, refreshToken: string): P
 }
 
 /** POST /api/auth/refresh */
-export function refreshRoute(services: Services) {
+export function refreshRoute(services: AccountDeps) {
   return defineRoute({
     method: 'post',
     path: '/api/auth/refresh',

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { createTenant } from '../infra/db/migrator';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { ConflictError, UnavailableError, ValidationError } from '../shared/errors';
 import { emailSchema } from './email';
 import { hashPassword, passwordProblems } from './passwords';
@@ -55,7 +55,7 @@ function isEmailUniqueViolation(err: unknown): boolean {
  * one transaction: PostgreSQL's DDL is transactional, so a failure anywhere leaves nothing behind
  * and the same registration can simply be sent again.
  */
-export async function registerAccount(services: Services, input: RegisterInput): Promise<TokenPair> {
+export async function registerAccount(services: AccountDeps, input: RegisterInput): Promise<TokenPair> {
   const problems = passwordProblems(input.password);
   if (problems.length > 0) throw new ValidationError(problems.map((message) => ({ field: 'password', message })), true, 'The password does not meet the password policy');
   const { knex, config } = services;
@@ -91,7 +91,7 @@ export async function registerAccount(services: Services, input: RegisterInput):
 }
 
 /** POST /api/auth/register */
-export function registerRoute(services: Services) {
+export function registerRoute(services: AccountDeps) {
   return defineRoute({
     method: 'post',
     path: '/api/auth/register',

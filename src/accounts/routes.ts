@@ -1,5 +1,5 @@
 import type { AnyRoute } from '../http/route';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { loginRoute } from './login';
 import { logoutRoute } from './logout';
 import { meRoute } from './me';
@@ -9,6 +9,6 @@ import { registerRoute } from './register';
 export { bearerAuthenticator } from './authenticate';
 
 /** Accounts: register, sign in, refresh, sign out, who am I. */
-export function accountRoutes(services: Services): AnyRoute[] {
+export function accountRoutes(services: AccountDeps): AnyRoute[] {
   return [registerRoute(services), loginRoute(services), refreshRoute(services), logoutRoute(services), meRoute(services.pool)];
 }

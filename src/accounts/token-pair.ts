@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Services } from '../services';
+import type { AccountDeps } from './deps';
 import { accessTokenSettings, signAccessToken } from './tokens';
 
 /** What register, login and refresh answer. */
@@ -23,7 +23,7 @@ export interface SignedInUser {
   refreshToken: string;
 }
 
-export function tokenPair(services: Services, user: SignedInUser, now: Date): TokenPair {
+export function tokenPair(services: AccountDeps, user: SignedInUser, now: Date): TokenPair {
   const access = signAccessToken(accessTokenSettings(services.config, services.jwtSecret), user, now, services.ids.uuid());
   return {
     access_token: access.token,
@@ -36,6 +36,6 @@ export function tokenPair(services: Services, user: SignedInUser, now: Date): To
   };
 }
 
-export function sessionSettings(services: Services): { ids: Services['ids']; refreshDays: number } {
+export function sessionSettings(services: AccountDeps): { ids: AccountDeps['ids']; refreshDays: number } {
   return { ids: services.ids, refreshDays: services.config.JWT_REFRESH_EXPIRE_DAYS };
 }

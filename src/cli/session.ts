@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { createKnex } from '../infra/db/postgres';
 import { setSchemaPrefix } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
-import { buildServices, type Services } from '../services';
+import { buildContainer, type Container as Services } from '../app/container';
 import { UsageError } from './errors';
 import { connectDatabase } from './database';
 import { createOutput, type Output } from './output';
@@ -92,7 +92,7 @@ export function createSession(options: SessionOptions): Session {
       (knex ??= session.database().then((db) => createKnex(db.url, 8))),
     services: () =>
       (services ??= session.database().then((db) =>
-        buildServices(
+        buildContainer(
           {
             ...config,
             REDIS_URL: undefined,

@@ -106,6 +106,13 @@ function seedOf(key: string, claimedAt: Date): string {
   return `${key}@${claimedAt.toISOString()}`;
 }
 
+/** Runs a request under its Idempotency-Key (when it has one), for one tenant. */
+export type IdempotencyKeys = (tenant: number, key: string | undefined, request: unknown, run: (seed: string | undefined) => Promise<Reply>) => Promise<Reply>;
+
+export function idempotencyKeys(db: Queryable, ttlHours = DEFAULT_KEY_TTL_HOURS): IdempotencyKeys {
+  return (tenant, key, request, run) => idempotent(db, tenant, key, request, run, ttlHours);
+}
+
 /** Forgets the keys of one tenant older than their lifetime; returns how many. */
 export async function purgeIdempotencyKeys(db: Queryable, tenantId: number, ttlHours = DEFAULT_KEY_TTL_HOURS): Promise<number> {
   const { rowCount } = await db.query(

@@ -117,7 +117,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     };
   }
 
-  return {
+  const store: EventStore = {
     backend: 'eventstoredb',
     projectsInline: false,
 
@@ -147,6 +147,13 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
         // No position means the server recognised a retry of events it already holds.
         duplicate: written.position === undefined,
       };
+    },
+
+    async appendMany(tenant, appends) {
+      // No multi-stream transaction in this client: in order, stopping at the first refusal.
+      const results: AppendResult[] = [];
+      for (const a of appends) results.push(await store.append(tenant, a.stream, a.events, a.expected));
+      return results;
     },
 
     async readStream(tenant, stream, { from, direction = 'forwards', limit } = {}) {
@@ -189,4 +196,5 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
       await client.dispose();
     },
   };
+  return store;
 }

@@ -11,6 +11,9 @@ import type { ExpectedVersion, NewEvent, TenantId } from './types';
  * most once per call and appends to one stream leave in the order they arrived. If a grouped call
  * fails as a whole (a bad value in one append, a dropped connection), its appends are retried one
  * by one, so each caller gets its own answer; retries are safe because appends are idempotent.
+ *
+ * A caller may hand in several appends (to different streams) that stand or fall together — a
+ * product and its SKU reservation: they travel as one unit, always in the same call.
  */
 export interface QueuedAppend {
   stream: string;
@@ -18,7 +21,8 @@ export interface QueuedAppend {
   expected: ExpectedVersion;
 }
 
-export type SendBatch<R> = (tenant: TenantId, batch: QueuedAppend[]) => Promise<R[]>;
+/** Answers, per unit, one row per append of the unit. */
+export type SendBatch<R> = (tenant: TenantId, batch: QueuedAppend[][]) => Promise<R[][]>;
 
 export interface AppendQueueLimits {
   /** Appends per call (default 64). */
@@ -27,14 +31,17 @@ export interface AppendQueueLimits {
   maxEvents?: number;
 }
 
-interface Waiting extends QueuedAppend {
+interface Waiting {
+  appends: QueuedAppend[];
+  events: number;
   solo: boolean;
-  resolve(row: unknown): void;
+  resolve(rows: unknown[]): void;
   reject(error: unknown): void;
 }
 
 export interface AppendQueue<R> {
-  append(tenant: TenantId, item: QueuedAppend): Promise<R>;
+  /** One append, or several that go in the same call (answered in their order). */
+  append(tenant: TenantId, items: QueuedAppend[]): Promise<R[]>;
 }
 
 export function createAppendQueue<R>(send: SendBatch<R>, limits: AppendQueueLimits = {}): AppendQueue<R> {
@@ -48,17 +55,19 @@ export function createAppendQueue<R>(send: SendBatch<R>, limits: AppendQueueLimi
     const batch: Waiting[] = [];
     const rest: Waiting[] = [];
     const seen = new Set<string>();
+    let appends = 0;
     let events = 0;
     for (const item of queue) {
-      const fits = batch.length < maxAppends && (batch.length === 0 || events + item.events.length <= maxEvents);
+      const fits = batch.length === 0 || (appends + item.appends.length <= maxAppends && events + item.events <= maxEvents);
       // Once a stream's append stays behind, every later append to it stays behind too.
-      if (fits && !item.solo && !seen.has(item.stream)) {
+      if (fits && !item.solo && item.appends.every((a) => !seen.has(a.stream))) {
         batch.push(item);
-        events += item.events.length;
+        appends += item.appends.length;
+        events += item.events;
       } else {
         rest.push(item);
       }
-      seen.add(item.stream);
+      for (const a of item.appends) seen.add(a.stream);
     }
     queue.splice(0, queue.length, ...rest);
     return batch;
@@ -72,11 +81,11 @@ export function createAppendQueue<R>(send: SendBatch<R>, limits: AppendQueueLimi
     while (queue.length > 0) {
       const batch = take(queue);
       try {
-        const rows = await send(tenant, batch);
+        const rows = await send(tenant, batch.map((item) => item.appends));
         batch.forEach((item, i) => {
-          const row = rows[i];
-          if (row === undefined) item.reject(new Error(`No answer for the append to ${item.stream}`));
-          else item.resolve(row);
+          const answer = rows[i];
+          if (answer === undefined || answer.length !== item.appends.length) item.reject(new Error(`No answer for the append to ${item.appends[0]?.stream}`));
+          else item.resolve(answer);
         });
       } catch (error) {
         if (batch.length === 1) batch[0]?.reject(error);
@@ -90,9 +99,10 @@ export function createAppendQueue<R>(send: SendBatch<R>, limits: AppendQueueLimi
   }
 
   return {
-    append(tenant, item) {
-      return new Promise<R>((resolve, reject) => {
-        const waiting: Waiting = { ...item, solo: false, resolve: resolve as (row: unknown) => void, reject };
+    append(tenant, items) {
+      return new Promise<R[]>((resolve, reject) => {
+        const events = items.reduce((n, a) => n + a.events.length, 0);
+        const waiting: Waiting = { appends: items, events, solo: false, resolve: resolve as (rows: unknown[]) => void, reject };
         const queue = queues.get(tenant);
         if (queue) {
           queue.push(waiting);

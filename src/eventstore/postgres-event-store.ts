@@ -1,4 +1,4 @@
-import { inTransaction, type Pool } from '../infra/db/postgres';
+import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
 import { tenantSchema, tenantTable } from '../infra/db/tenancy';
 import { ConcurrencyError, ConflictError } from '../shared/errors';
 import { createAppendQueue, type AppendQueueLimits, type QueuedAppend } from './postgres-append-queue';
@@ -104,6 +104,25 @@ function appendParams(batch: QueuedAppend[], registry: UpcasterRegistry, channel
   ];
 }
 
+const refused = (row: AppendRow) => row.outcome === 'conflict' || row.outcome === 'id_conflict';
+
+/** The call's rows (one per append, in order) back into the units they came in. */
+function regroup<R>(units: QueuedAppend[][], rows: R[]): R[][] {
+  let at = 0;
+  return units.map((unit) => {
+    const own = rows.slice(at, at + unit.length);
+    at += unit.length;
+    return own;
+  });
+}
+
+/** A lone unit refused in part: thrown to roll its transaction back, answered with its rows. */
+class UnitRefused extends Error {
+  constructor(readonly rows: AppendRow[]) {
+    super('refused');
+  }
+}
+
 function toResult(stream: string, expected: ExpectedVersion, row: AppendRow | undefined): AppendResult {
   if (!row) throw new Error(`append_events returned nothing for ${stream}`);
   if (row.outcome === 'conflict') throw new ConcurrencyError(stream, expected, row.next_version);
@@ -145,9 +164,10 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const upcast = (row: EventRow) => registry.upcast(toRecorded(row));
 
   /** One round trip for every append of the tenant that is waiting: autocommit, no begin/commit. */
-  const queue = createAppendQueue<AppendRow>(async (tenant, batch) => {
+  const queue = createAppendQueue<AppendRow>(async (tenant, units) => {
+    const batch = units.flat();
     const result = await pool.query<AppendRow>(appendCall(tenant), appendParams(batch, registry, channel));
-    return result.rows;
+    return regroup(units, result.rows);
   }, options.grouping);
 
   /**
@@ -155,44 +175,62 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
    * tenant lock taken by the function is held across the projection until commit. Grouped like
    * plain appends: one commit for every waiting append of the tenant. When a projection refuses
    * one append (a duplicate SKU…), the whole call rolls back and the queue retries each append
-   * alone, so only the offending one fails.
+   * alone, so only the offending one fails. Appends that stand or fall together (one unit) go
+   * this way too, inline projections or not: when one of them is refused, the others roll back.
    */
-  const projectedQueue = inline
-    ? createAppendQueue<AppendRow>(
-        (tenant, batch) =>
-          inTransaction(pool, async (tx) => {
-            const params = appendParams(batch, registry, channel);
-            const rows = (await tx.query<AppendRow>(appendCall(tenant), params)).rows;
-            const versions = params[5] as number[];
-            // Every handled event of the call, in log order, projected in one go (set-based).
-            const handled: RecordedEvent[] = [];
-            let offset = 0;
-            for (const [i, item] of batch.entries()) {
-              const row = rows[i];
-              const own = versions.slice(offset, offset + item.events.length);
-              offset += item.events.length;
-              // Conflicts are answered per append; duplicates were projected when first appended.
-              if (!row || row.outcome !== 'appended') continue;
-              const recorded = envelopes(item.stream, item.events, own, toResult(item.stream, item.expected, row), row.appended_at);
-              handled.push(...recorded.filter((e) => inline.handles(e.type)).map((e) => registry.upcast(e)));
-            }
-            handled.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-            if (handled.length > 0) await inline.project(tx, tenant, handled);
-            return rows;
-          }),
-        options.grouping,
-      )
-    : undefined;
+  const transactionalQueue = createAppendQueue<AppendRow>(async (tenant, units) => {
+    try {
+      return await inTransaction(pool, async (tx) => {
+        const batch = units.flat();
+        const params = appendParams(batch, registry, channel);
+        const rows = (await tx.query<AppendRow>(appendCall(tenant), params)).rows;
+        const answers = regroup(units, rows);
+        const split = answers.findIndex((unit) => unit.some((r) => r.outcome === 'appended') && unit.some(refused));
+        if (split >= 0) throw units.length === 1 ? new UnitRefused(answers[0]!) : new Error('A unit of appends was refused in part: retry each unit alone');
+        if (inline) await projectInline(tx, tenant, batch, rows, params[5] as number[]);
+        return answers;
+      });
+    } catch (err) {
+      // Nothing of a refused unit was kept: its answer names the refusal.
+      if (err instanceof UnitRefused) return [err.rows];
+      throw err;
+    }
+  }, options.grouping);
+
+  /** Every handled event of the call, in log order, projected in one go (set-based). */
+  async function projectInline(tx: Queryable, tenant: TenantId, batch: QueuedAppend[], rows: AppendRow[], versions: number[]): Promise<void> {
+    const handled: RecordedEvent[] = [];
+    let offset = 0;
+    for (const [i, item] of batch.entries()) {
+      const row = rows[i];
+      const own = versions.slice(offset, offset + item.events.length);
+      offset += item.events.length;
+      // Conflicts are answered per append; duplicates were projected when first appended.
+      if (!row || row.outcome !== 'appended') continue;
+      const recorded = envelopes(item.stream, item.events, own, toResult(item.stream, item.expected, row), row.appended_at);
+      handled.push(...recorded.filter((e) => inline!.handles(e.type)).map((e) => registry.upcast(e)));
+    }
+    handled.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    if (handled.length > 0) await inline!.project(tx, tenant, handled);
+  }
+
+  async function appendUnit(tenant: TenantId, appends: QueuedAppend[]): Promise<AppendResult[]> {
+    for (const a of appends) checkEvents(a.stream, a.events);
+    if (new Set(appends.map((a) => a.stream)).size !== appends.length) throw new Error('A stream may appear only once in one append');
+    const transactional = appends.length > 1 || (inline !== undefined && appends.some((a) => a.events.some((e) => inline.handles(e.type))));
+    const rows = await (transactional ? transactionalQueue : queue).append(tenant, appends);
+    return appends.map((a, i) => toResult(a.stream, a.expected, rows[i]));
+  }
 
   return {
     backend: 'postgres',
     projectsInline: true,
 
     async append(tenant, stream, events, expected) {
-      checkEvents(stream, events);
-      const projected = projectedQueue && events.some((e) => inline!.handles(e.type));
-      return toResult(stream, expected, await (projected ? projectedQueue : queue).append(tenant, { stream, events, expected }));
+      return (await appendUnit(tenant, [{ stream, events, expected }]))[0]!;
     },
+
+    appendMany: appendUnit,
 
     async readStream(tenant, stream, { from, direction = 'forwards', limit }: ReadStreamOptions = {}) {
       const backwards = direction === 'backwards';

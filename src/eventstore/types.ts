@@ -39,6 +39,12 @@ export interface RecordedEvent<T extends string = string, D = unknown> {
   recordedAt: Date;
 }
 
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  expected: ExpectedVersion;
+}
+
 /**
  * Expected version of the stream before the append:
  * - a number: the stream must be at exactly that version (0 = must not exist);
@@ -73,6 +79,13 @@ export interface EventStore {
   readonly projectsInline: boolean;
 
   append(tenant: TenantId, stream: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  /**
+   * Appends to several streams (each at most once) that stand or fall together: when one is
+   * refused (its expected version, an inline read model), none is kept and the refusal is thrown.
+   * Atomic on PostgreSQL. EventStoreDB appends one stream at a time: there a refusal after the
+   * first leaves the earlier appends in place, and the caller compensates (see create-product).
+   */
+  appendMany(tenant: TenantId, appends: StreamAppend[]): Promise<AppendResult[]>;
   readStream(tenant: TenantId, stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events with position > `after`, in log order, at most `limit`. Never skips an event. */
   readLog(tenant: TenantId, after: bigint, limit: number, types?: readonly string[]): Promise<RecordedEvent[]>;

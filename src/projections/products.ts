@@ -1,10 +1,4 @@
-import { PRODUCT_EVENT_TYPES, productIdOfStream, type ProductCreated, type ProductEvent } from '../domain/product/decider';
-import type { Projection, Tables } from '../engine/projection';
-import type { RecordedEvent } from '../eventstore/types';
-import type { Queryable } from '../infra/db/postgres';
-import { toProductDto, type ProductRecord } from '../queries/product-representation';
-
-/**
+/*
  * `products`: one row per product for the list and the detail, with its images in display order
  * and its API representation ready to send, and `product_counts`: products per status, so a
  * page's total is a lookup.
@@ -14,10 +8,25 @@ import { toProductDto, type ProductRecord } from '../queries/product-representat
  * product's creation, then written with one statement that also moves the counts. Each row keeps
  * the stream version it reflects: events at or below it are skipped, and the write itself only
  * replaces an older row, so offering a batch again changes nothing.
+ *
+ * The same fold answers the product commands (`representProduct`): what a command returns is,
+ * by construction, what the next read shows.
  */
-/** The row as folded in memory: the same shape the representation is made from. */
-export type ProductRow = ProductRecord;
-export type ImageRow = ProductRecord['images'][number];
+import { PRODUCT_EVENT_TYPES, productIdOfStream, type ProductCreated, type ProductEvent } from '../domain/product/decider';
+import type { Projection, Tables } from '../engine/projection';
+import type { RecordedEvent } from '../eventstore/types';
+import type { Queryable } from '../infra/db/postgres';
+import { PRODUCT_DTO_KEYS, type ProductDto } from '../shared/product-fields';
+
+export const MEDIA_PATH = '/media';
+
+/** A read-model row as the fold keeps it in memory; `toProductDto` makes the representation of it. */
+export type ProductRow = Omit<ProductDto, 'price' | 'cost_price' | 'images' | 'status'> & {
+  price_cents: number;
+  cost_price_cents: number | null;
+  status: string;
+  images: { id: string; file: string; content_type: string; size_bytes: number }[];
+};
 
 const COLUMNS = [
   'id uuid',
@@ -47,31 +56,59 @@ const NAMES = COLUMNS.map((c) => c.split(' ')[0]!);
 const WRITTEN = [...COLUMNS, 'representation text'];
 const WRITTEN_NAMES = WRITTEN.map((c) => c.split(' ')[0]!);
 
+const iso = (value: string) => new Date(value).toISOString();
+
+/** The product as the API shows it: money in euros, images with their URLs, times in UTC. */
+export function toProductDto(row: ProductRow): ProductDto {
+  const { price_cents, cost_price_cents, images, status, ...rest } = row;
+  const dto: ProductDto = {
+    ...rest,
+    price: price_cents / 100,
+    cost_price: cost_price_cents === null ? null : cost_price_cents / 100,
+    status: status as ProductDto['status'],
+    images: images.map((i, position) => ({
+      id: i.id,
+      url: `${MEDIA_PATH}/${i.file}`,
+      content_type: i.content_type as ProductDto['images'][number]['content_type'],
+      size_bytes: i.size_bytes,
+      position,
+    })),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    sold_at: row.sold_at === null ? null : iso(row.sold_at),
+    archived_at: row.archived_at === null ? null : iso(row.archived_at),
+  };
+  // One key order whatever the row was folded from (a creation, or a stored row).
+  return Object.fromEntries(PRODUCT_DTO_KEYS.map((k) => [k, dto[k]])) as ProductDto;
+}
+
 /** A product's first row, from its creation at stream version `version`. */
 export function createdRow(d: ProductCreated['data'], version: number): ProductRow {
+  const { product_id, created_at, ...fields } = d;
   return {
-    id: d.product_id,
-    sku: d.sku,
-    title: d.title,
+    ...fields,
+    id: product_id,
     description: d.description ?? '',
-    price_cents: d.price_cents,
     cost_price_cents: d.cost_price_cents ?? null,
-    stock_quantity: d.stock_quantity,
-    sold_quantity: 0,
-    category: d.category,
     brand: d.brand ?? null,
     size: d.size ?? null,
     color: d.color ?? null,
     gender: d.gender ?? null,
-    condition: d.condition,
+    sold_quantity: 0,
     status: 'draft',
     images: [],
     version,
-    created_at: d.created_at,
-    updated_at: d.created_at,
+    created_at,
+    updated_at: created_at,
     sold_at: null,
     archived_at: null,
   };
+}
+
+/** The product as the API shows it after these events of its stream (null before its creation). */
+export function representProduct(stream: readonly RecordedEvent[]): ProductDto | null {
+  const row = stream.reduce<ProductRow | null>(applyEvent, null);
+  return row === null ? null : toProductDto(row);
 }
 
 /** The row after one event (the row is a fresh copy owned by the fold). */

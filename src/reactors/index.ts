@@ -1,15 +1,18 @@
+/* Every reactor, built with the effects it needs: the pool, time, ids and the command handlers. */
+import type { CommandHandlers } from '../commands/handlers';
 import type { Reactor } from '../engine/reactor';
-import type { Pool } from '../infra/db/postgres';
 import type { Clock, IdGenerator } from '../infra/clock';
+import type { Pool } from '../infra/db/postgres';
 import { stockDepletedReactor } from './stock-depleted';
 
 export interface ReactorDeps {
   pool: Pool;
   clock: Clock;
   ids: IdGenerator;
+  /** What a reactor may decide to do next: the same handlers the API calls. */
+  commands: CommandHandlers;
 }
 
-/** Every reactor, built with the effects it needs. */
 export function buildReactors(deps: ReactorDeps): Reactor[] {
   return [stockDepletedReactor(deps)];
 }

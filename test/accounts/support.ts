@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Clock } from '../../src/infra/clock';
 import type { Redis } from '../../src/infra/redis';
-import type { ServiceOverrides } from '../../src/services';
+import type { ContainerOverrides as ServiceOverrides } from '../../src/app/container';
 import { startTestApp, type TestApp } from '../support/app';
 
 /** Accepted by the password policy; tests that care about the password say so. */

@@ -131,14 +131,15 @@ describe('stoflow CLI: tenants, history, state, events', () => {
   it('When tenants are listed, then each shows its schema, users, events and last event time', async () => {
     const tenants = await stoflowJson<{ tenant: number; schema: string; users: number; events: number; last_event_at: string }[]>(['tenants']);
     const mine = tenants.find((x) => x.tenant === seller.tenantId);
-    expect(mine).toMatchObject({ schema: `client_${seller.tenantId}`, users: 1, events: 2, status: 'active' });
+    // The product's two events and the reservation of its SKU.
+    expect(mine).toMatchObject({ schema: `client_${seller.tenantId}`, users: 1, events: 3, status: 'active' });
     const log = await t.services.eventStore.readLog(seller.tenantId, 0n, 10);
     expect(mine!.last_event_at).toBe(log[log.length - 1]!.recordedAt.toISOString());
 
     const table = await stoflow(['tenants']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^TENANT +NAME +SCHEMA +STATUS +USERS +EVENTS +LAST EVENT/);
-    expect(table.stdout).toMatch(new RegExp(`\\n +${seller.tenantId} .*client_${seller.tenantId} +active +1 +2 `));
+    expect(table.stdout).toMatch(new RegExp(`\\n +${seller.tenantId} .*client_${seller.tenantId} +active +1 +3 `));
   });
 
   it("When a product's history is asked for, then its events come as a timeline with actor and changed fields", async () => {
@@ -189,7 +190,13 @@ describe('stoflow CLI: tenants, history, state, events', () => {
     const tenant = String(seller.tenantId);
     const [all, typedRun] = await Promise.all([stoflow(['events', tenant]), stoflow(['events', tenant, '--type', 'ProductPriceChanged'])]);
     expect(all.code).toBe(0);
-    const lines = parseLines(all.stdout);
+    const everything = parseLines(all.stdout);
+    expect(everything.map((l) => [l.stream, l.type])).toEqual([
+      [`product-${productId}`, 'ProductCreated'],
+      [expect.stringMatching(/^sku-/), 'SkuReserved'],
+      [`product-${productId}`, 'ProductPriceChanged'],
+    ]);
+    const lines = everything.filter((l) => l.stream === `product-${productId}`);
     expect(lines.map((l) => [l.version, l.type])).toEqual([
       [1, 'ProductCreated'],
       [2, 'ProductPriceChanged'],

@@ -84,15 +84,16 @@ describe('stoflow CLI: replay, verify, export, import', () => {
     const file = join(dir, 'tenant.ndjson');
     const exported = await stoflow(['export', String(seller.tenantId), '--out', file]);
     expect(exported.code).toBe(0);
-    expect(exported.stderr).toMatch(/Exported 7 event\(s\) in 3 stream\(s\)/);
+    // Three products (seven events) and the three reservations of their SKUs.
+    expect(exported.stderr).toMatch(/Exported 10 event\(s\) in 6 stream\(s\)/);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ format: 'stoflow-export', version: 1, tenant: seller.tenantId });
-    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 7, streams: 3, files: 0 });
+    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 10, streams: 6, files: 0 });
     expect(lines[1]).toMatchObject({ stream: `product-${products[0]!.id}`, version: 1, type: 'ProductCreated', schema_version: 2 });
 
     const restored = await registerSeller(t.app);
     const imported = await stoflowJson<{ tenant: number; events: number; rebuilt: { projection: string }[] }>(['import', file, '--tenant', String(restored.tenantId)]);
-    expect(imported).toMatchObject({ tenant: restored.tenantId, events: 7, streams: 3 });
+    expect(imported).toMatchObject({ tenant: restored.tenantId, events: 10, streams: 6 });
     expect(imported.rebuilt.map((r) => r.projection)).toContain('products');
 
     expect((await stoflow(['verify', '--tenant', String(restored.tenantId)])).code).toBe(0);

@@ -77,22 +77,22 @@ describe('EditProduct', () => {
   });
 });
 
-describe('UpdateProductDetails, ChangeProductPrice, AdjustProductStock', () => {
+describe('EditProduct with one kind of change', () => {
   it('When details are updated alone, then only ProductDetailsUpdated is decided', () => {
     given(created())
-      .when({ type: 'UpdateProductDetails', changes: { title: 'Jeans' }, references: KNOWN, now: LATER })
+      .when({ type: 'EditProduct', changes: { title: 'Jeans' }, references: KNOWN, now: LATER })
       .then([{ type: 'ProductDetailsUpdated', data: { changes: { title: 'Jeans' }, updated_at: at } }]);
   });
 
   it('When the price is changed with three decimals, then it is refused naming price', () => {
-    given(created()).when({ type: 'ChangeProductPrice', price: 10.001, now: LATER }).thenRefused('unprocessable', ['price']);
+    given(created()).when({ type: 'EditProduct', changes: { price: 10.001 }, references: {}, now: LATER }).thenRefused('unprocessable', ['price']);
   });
 
   it('When the stock is adjusted below zero, then it is refused naming stock_quantity', () => {
-    given(created()).when({ type: 'AdjustProductStock', stock_quantity: -1, now: LATER }).thenRefused('unprocessable', ['stock_quantity']);
+    given(created()).when({ type: 'EditProduct', changes: { stock_quantity: -1 }, references: {}, now: LATER }).thenRefused('unprocessable', ['stock_quantity']);
   });
 
   it('When the stock is adjusted, then the delta is relative to the current stock', () => {
-    given(created()).when({ type: 'AdjustProductStock', stock_quantity: 1, now: LATER }).then([{ type: 'ProductStockAdjusted', data: { stock_quantity: 1, delta: -1, adjusted_at: at } }]);
+    given(created()).when({ type: 'EditProduct', changes: { stock_quantity: 1 }, references: {}, now: LATER }).then([{ type: 'ProductStockAdjusted', data: { stock_quantity: 1, delta: -1, adjusted_at: at } }]);
   });
 });

@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/infra/logger';
-import { buildApp } from '../../src/http/api';
-import { buildServices, type ServiceOverrides, type Services } from '../../src/services';
+import { buildApp } from '../../src/app/app';
+import { buildContainer, type ContainerOverrides as ServiceOverrides, type Container as Services } from '../../src/app/container';
 import { databaseUrl } from './db';
 
 export interface TestApp {
@@ -30,7 +30,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const services = buildServices(config, logger, config.DATABASE_URL ?? databaseUrl(), overrides);
+  const services = buildContainer(config, logger, config.DATABASE_URL ?? databaseUrl(), overrides);
   const app = buildApp(services);
   return { app, services, config, close: () => services.close() };
 }

@@ -1,9 +1,14 @@
-/**
+/*
  * What a seller (or, later, a marketplace) asks of a product. Amounts arrive as typed, in euros,
  * and the decider turns them into cents once it has checked them. Facts the decider cannot look
  * up itself — whether a category is a leaf, how a brand is spelled — arrive in the command, as
- * time does.
+ * time does. The input shapes are the API's own (src/shared/product-fields.ts), reference values
+ * already resolved to their codes.
  */
+import type { CreateProductInput, ProductChanges, ReferenceField } from '../../shared/product-fields';
+
+export type { ProductChanges };
+
 export interface ReferenceFacts {
   /** `leaf`: usable; `branch`: exists but has sub-categories; `unknown`: no such slug. */
   category?: 'leaf' | 'branch' | 'unknown';
@@ -13,41 +18,14 @@ export interface ReferenceFacts {
   color?: boolean;
   gender?: boolean;
   condition?: boolean;
+  /** The closest valid codes of a value that matched nothing, for the seller's "did you mean". */
+  suggestions?: Partial<Record<ReferenceField, readonly string[]>>;
 }
 
-export interface ProductInput {
-  sku: string;
-  title: string;
-  description?: string | null;
-  price: number;
-  cost_price?: number | null;
-  stock_quantity?: number;
-  category: string;
-  brand?: string | null;
-  size?: string | null;
-  color?: string | null;
-  gender?: string | null;
-  condition: string;
-}
+export type ProductInput = CreateProductInput;
 
 /** The fields ProductDetailsUpdated carries, as typed. */
-export interface DetailChanges {
-  title?: string;
-  description?: string | null;
-  category?: string;
-  brand?: string | null;
-  size?: string | null;
-  color?: string | null;
-  gender?: string | null;
-  condition?: string;
-  cost_price?: number | null;
-}
-
-/** Everything a PATCH may touch at once. */
-export interface ProductChanges extends DetailChanges {
-  price?: number;
-  stock_quantity?: number;
-}
+export type DetailChanges = Omit<ProductChanges, 'price' | 'stock_quantity'>;
 
 export interface NewImage {
   image_id: string;
@@ -59,9 +37,6 @@ export interface NewImage {
 export type ProductCommand =
   | { type: 'CreateProduct'; product_id: string; input: ProductInput; references: ReferenceFacts; now: Date }
   | { type: 'EditProduct'; changes: ProductChanges; references: ReferenceFacts; now: Date }
-  | { type: 'UpdateProductDetails'; changes: DetailChanges; references: ReferenceFacts; now: Date }
-  | { type: 'ChangeProductPrice'; price: number; now: Date }
-  | { type: 'AdjustProductStock'; stock_quantity: number; now: Date }
   | { type: 'AddProductImages'; images: NewImage[]; now: Date }
   | { type: 'RemoveProductImage'; image_id: string; now: Date }
   | { type: 'ReorderProductImages'; image_ids: string[]; now: Date }

@@ -31,9 +31,9 @@ function editable(state: ProductState): Product {
   return product;
 }
 
-function detailChanges(changes: DetailChanges): DetailChanges {
-  const { title, description, category, brand, size, color, gender, condition, cost_price } = changes;
-  return Object.fromEntries(Object.entries({ title, description, category, brand, size, color, gender, condition, cost_price }).filter(([, v]) => v !== undefined));
+function detailChanges(changes: ProductChanges): DetailChanges {
+  const { price: _price, stock_quantity: _stock, ...details } = changes;
+  return Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
 }
 
 /** Only what really differs from the current details: re-sending a form appends nothing. */
@@ -79,12 +79,6 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
     }
     case 'EditProduct':
       return decideEdit(state, command.changes, command.references, command.now);
-    case 'UpdateProductDetails':
-      return decideEdit(state, detailChanges(command.changes), command.references, command.now);
-    case 'ChangeProductPrice':
-      return decideEdit(state, { price: command.price }, {}, command.now);
-    case 'AdjustProductStock':
-      return decideEdit(state, { stock_quantity: command.stock_quantity }, {}, command.now);
     case 'AddProductImages': {
       const product = editable(state);
       refuseInvalid(checkImages(command.images));

@@ -1,23 +1,18 @@
-import type { DomainEvent } from '../shared/decider';
-
-/**
+/*
  * What happened to a product, in the past tense, data in snake_case as stored. Money is integer
  * cents; times are ISO strings taken from the command's clock.
  */
-export type ProductStatus = 'draft' | 'published' | 'sold' | 'archived';
+import { PRODUCT_FIELDS, type ProductFields, type PRODUCT_STATUSES } from '../../shared/product-fields';
+import type { DomainEvent } from '../shared/decider';
 
-/** The details a seller edits freely while the product is still for sale. */
-export interface ProductDetails {
-  title: string;
-  description: string;
-  category: string;
-  brand: string | null;
-  size: string | null;
-  color: string | null;
-  gender: string | null;
-  condition: string;
-  cost_price_cents: number | null;
-}
+/** `published` is reached once a product has at least one active marketplace listing. */
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+/** The fields that are not details: the identity, and price and stock, which have events of their own. */
+type NotDetails = 'sku' | 'price' | 'cost_price' | 'stock_quantity' | 'description';
+
+/** The details a seller edits freely while the product is still for sale, as stored. */
+export type ProductDetails = Omit<ProductFields, NotDetails> & { description: string; cost_price_cents: number | null };
 
 export type ProductCreated = DomainEvent<
   'ProductCreated',
@@ -79,15 +74,8 @@ export const PRODUCT_EVENT_TYPES: readonly ProductEventType[] = [
   'ProductArchived',
 ];
 
-/** The detail fields, in the order problems and changes are reported. */
-export const DETAIL_FIELDS: readonly (keyof ProductDetails)[] = [
-  'title',
-  'description',
-  'category',
-  'brand',
-  'size',
-  'color',
-  'gender',
-  'condition',
-  'cost_price_cents',
-];
+/** The detail fields, in form order. */
+export const DETAIL_FIELDS: readonly (keyof ProductDetails)[] = PRODUCT_FIELDS.flatMap((f): (keyof ProductDetails)[] => {
+  if (f === 'cost_price') return ['cost_price_cents'];
+  return f === 'sku' || f === 'price' || f === 'stock_quantity' ? [] : [f];
+});

@@ -9,7 +9,3 @@ export function toCents(euros: number): number | null {
   // 19.99 * 100 is 1998.9999999999998: within float noise of an integer, so two decimals.
   return Math.abs(scaled - cents) < 1e-6 ? cents : null;
 }
-
-export function toEuros(cents: number): number {
-  return cents / 100;
-}

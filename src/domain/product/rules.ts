@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../../shared/errors';
+import { PRODUCT_FIELDS, REFERENCE_FIELDS, type ReferenceField } from '../../shared/product-fields';
 import type { DetailChanges, NewImage, ProductInput, ReferenceFacts } from './commands';
 import type { ProductDetails, SaleChannel } from './events';
 import { MAX_AMOUNT_CENTS, toCents } from './money';
@@ -69,7 +70,21 @@ export function checkChannel(channel: string): Checked<SaleChannel> {
   return known ? ok(known) : bad('offline', 'channel', `must be one of ${SALE_CHANNELS.join(', ')}`);
 }
 
-type ReferenceField = 'category' | 'brand' | 'size' | 'color' | 'gender' | 'condition';
+/** Where a seller lists the values a reference field accepts. */
+const LISTED_AT: Record<ReferenceField, string> = {
+  category: 'GET /api/categories',
+  brand: 'GET /api/attributes/brands',
+  size: 'GET /api/attributes/sizes',
+  color: 'GET /api/attributes/colors',
+  gender: 'GET /api/attributes/genders',
+  condition: 'GET /api/attributes/conditions',
+};
+
+function unknownReference(field: ReferenceField, facts: ReferenceFacts, what: string, advice = ` (${LISTED_AT[field]} lists them)`): FieldProblem {
+  const close = facts.suggestions?.[field] ?? [];
+  const hint = close.length > 0 ? `: did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : '';
+  return { field, message: `is not a known ${what}${hint}${advice}` };
+}
 
 /**
  * Category must be a LEAF of the tree (a product is filed precisely); brand, size, colour,
@@ -79,16 +94,16 @@ export function checkReferences(input: Partial<Record<ReferenceField, string | n
   const problems: FieldProblem[] = [];
   const given = (field: ReferenceField) => input[field] !== undefined && input[field] !== null;
   if (given('category')) {
-    if (facts.category === 'branch') problems.push({ field: 'category', message: 'has sub-categories: choose one of them' });
-    else if (facts.category !== 'leaf') problems.push({ field: 'category', message: 'is not a known category' });
+    if (facts.category === 'branch') problems.push({ field: 'category', message: 'has sub-categories: choose one of them (GET /api/categories)' });
+    else if (facts.category !== 'leaf') problems.push(unknownReference('category', facts, 'category'));
   }
   let brand = input.brand;
   if (given('brand')) {
     if (facts.brand) brand = facts.brand;
-    else problems.push({ field: 'brand', message: 'is not a known brand: add it to your brands first' });
+    else problems.push(unknownReference('brand', facts, 'brand', ' — add it to your brands first (POST /api/attributes/brands)'));
   }
   for (const field of ['size', 'color', 'gender', 'condition'] as const) {
-    if (given(field) && facts[field] !== true) problems.push({ field, message: `is not a known ${field}` });
+    if (given(field) && facts[field] !== true) problems.push(unknownReference(field, facts, field === 'color' ? 'colour' : field));
   }
   return { value: { brand }, problems };
 }
@@ -106,48 +121,26 @@ export function checkDetailChanges(changes: DetailChanges, facts: ReferenceFacts
   if (changes.cost_price !== undefined) take(checkCostPrice(changes.cost_price), (v) => (value.cost_price_cents = v));
   const refs = checkReferences(changes, facts);
   problems.push(...refs.problems);
-  if (changes.category !== undefined) value.category = changes.category;
-  if (changes.brand !== undefined) value.brand = refs.value.brand ?? null;
-  for (const field of ['size', 'color', 'gender'] as const) if (changes[field] !== undefined) value[field] = changes[field] ?? null;
-  if (changes.condition !== undefined) value.condition = changes.condition;
+  for (const field of REFERENCE_FIELDS) {
+    const given = changes[field];
+    if (given === undefined) continue;
+    (value as Record<string, unknown>)[field] = field === 'brand' ? (refs.value.brand ?? null) : given;
+  }
   return { value, problems };
 }
 
 /** A whole new product: every rule at once, so one answer names every offending field. */
 export function checkNewProduct(input: ProductInput, facts: ReferenceFacts): Checked<ProductDetails & { sku: string; price_cents: number; stock_quantity: number }> {
-  const details = checkDetailChanges(
-    {
-      title: input.title,
-      description: input.description ?? null,
-      category: input.category,
-      brand: input.brand ?? null,
-      size: input.size ?? null,
-      color: input.color ?? null,
-      gender: input.gender ?? null,
-      condition: input.condition,
-      cost_price: input.cost_price ?? null,
-    },
-    facts,
-  );
-  const price = checkPrice(input.price);
+  const { sku, price, stock_quantity: _stock, ...rest } = input;
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as typeof rest;
+  const details = checkDetailChanges({ description: null, cost_price: null, brand: null, size: null, color: null, gender: null, ...given }, facts);
+  const checkedPrice = checkPrice(price);
   const stock = input.stock_quantity ?? DEFAULT_STOCK;
-  const problems = [...checkSku(input.sku), ...details.problems, ...price.problems, ...checkStock(stock)];
-  const d = details.value;
+  const problems = [...checkSku(sku), ...details.problems, ...checkedPrice.problems, ...checkStock(stock)];
+  // Every detail is present once the checks pass (defaults above); with problems it is refused anyway.
+  const d = details.value as ProductDetails;
   return {
-    value: {
-      sku: input.sku,
-      title: d.title ?? '',
-      description: d.description ?? '',
-      category: input.category,
-      brand: d.brand ?? null,
-      size: d.size ?? null,
-      color: d.color ?? null,
-      gender: d.gender ?? null,
-      condition: input.condition,
-      cost_price_cents: d.cost_price_cents ?? null,
-      price_cents: price.value,
-      stock_quantity: stock,
-    },
+    value: { sku, ...d, price_cents: checkedPrice.value, stock_quantity: stock },
     problems: sortProblems(problems),
   };
 }
@@ -162,7 +155,7 @@ export function checkImages(images: readonly NewImage[]): FieldProblem[] {
   return problems;
 }
 
-const FIELD_ORDER = ['sku', 'title', 'description', 'price', 'cost_price', 'stock_quantity', 'category', 'brand', 'size', 'color', 'gender', 'condition'];
+const FIELD_ORDER: readonly string[] = PRODUCT_FIELDS;
 
 /** Problems in the order the fields appear in the form. */
 export function sortProblems(problems: FieldProblem[]): FieldProblem[] {

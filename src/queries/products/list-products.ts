@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { defineRoute } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
-import { ValidationError } from '../shared/errors';
-import { productSchema, type ProductDto } from './product-representation';
+import { defineRoute } from '../../http/route';
+import type { Queryable } from '../../infra/db/postgres';
+import { tenantTable } from '../../infra/db/tenancy';
+import { ValidationError } from '../../shared/errors';
+import { PRODUCT_STATUSES, productSchema } from '../../shared/product-fields';
 
-const STATUSES = ['draft', 'published', 'sold', 'archived'] as const;
+const STATUSES = PRODUCT_STATUSES;
 type Status = (typeof STATUSES)[number];
 
 const SORTS = {
@@ -55,13 +55,6 @@ export const productPageSchema = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
 });
-
-export interface ProductPage {
-  items: ProductDto[];
-  total: number;
-  limit: number;
-  offset: number;
-}
 
 /** "blue deni" → `'blue':* & 'deni':*` — letters and digits only, so nothing needs quoting. */
 function prefixQuery(q: string): string | null {
@@ -128,11 +121,6 @@ export async function listProductsJson(db: Queryable, tenantId: number, query: L
     params,
   );
   return rows[0]!.page;
-}
-
-/** A page of products, parsed (the route sends the text as it is). */
-export async function listProducts(db: Queryable, tenantId: number, query: ListProductsQuery): Promise<ProductPage> {
-  return JSON.parse(await listProductsJson(db, tenantId, query)) as ProductPage;
 }
 
 /** GET /api/products */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { defineRoute } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
-import { NotFoundError } from '../shared/errors';
-import { etagOf, isProductId, productSchema, type ProductDto } from './product-representation';
+import { defineRoute } from '../../http/route';
+import type { Queryable } from '../../infra/db/postgres';
+import { tenantTable } from '../../infra/db/tenancy';
+import { NotFoundError } from '../../shared/errors';
+import { etagOf, productSchema } from '../../shared/product-fields';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ProductJsonRow {
   version: number;
@@ -12,20 +14,9 @@ interface ProductJsonRow {
 
 /** One product of the tenant as JSON text; another tenant's id is as unknown here as a made-up one. */
 export async function findProductJson(db: Queryable, tenantId: number, id: string): Promise<ProductJsonRow | null> {
-  if (!isProductId(id)) return null;
+  if (!UUID.test(id)) return null;
   const { rows } = await db.query<ProductJsonRow>(`select version, representation as json from ${tenantTable(tenantId, 'products')} where id = $1`, [id]);
   return rows[0] ?? null;
-}
-
-export async function findProduct(db: Queryable, tenantId: number, id: string): Promise<ProductDto | null> {
-  const found = await findProductJson(db, tenantId, id);
-  return found ? (JSON.parse(found.json) as ProductDto) : null;
-}
-
-export async function getProduct(db: Queryable, tenantId: number, id: string): Promise<ProductDto> {
-  const product = await findProduct(db, tenantId, id);
-  if (!product) throw new NotFoundError('Product not found', 'product_not_found');
-  return product;
 }
 
 export const productIdParams = z.object({ id: z.string().describe('Product id (uuid)') });

@@ -1,30 +1,36 @@
-import type { Knex } from 'knex';
-import type { Config } from './config';
-import { createKnex, createPool, type Pool } from './infra/db/postgres';
-import { setSchemaPrefix } from './infra/db/tenancy';
-import type { Logger } from './infra/logger';
-import { createRedis, type Redis } from './infra/redis';
-import { persistentSecret } from './infra/secrets';
-import { systemClock, randomIds, type Clock, type IdGenerator } from './infra/clock';
-import { limiterFactory, type LimiterFactory } from './http/rate-limit';
-import { createEventStore } from './eventstore';
-import type { EventStore, EventMetadata } from './eventstore/types';
-import { productUpcasters } from './domain/product/upcasters';
-import { createInlineProjector } from './engine/inline';
-import { createProcessor, type Processor } from './engine/processor';
-import type { Projection } from './engine/projection';
-import type { Reactor } from './engine/reactor';
-import { readYourWrites } from './engine/read-your-writes';
-import type { CommandContext } from './commands/context';
-import { purgeIdempotencyKeys } from './commands/idempotency';
-import { allProjections } from './projections';
-import { buildReactors } from './reactors';
-
-/**
- * Everything with a connection or a side effect, built once by the composition root and passed
- * down as arguments. Nothing in the codebase connects at import time.
+/*
+ * Everything with a connection or a side effect, built once by a composition root (src/main.ts,
+ * src/worker.ts, the CLI) and handed down, piece by piece, as each handler, query and reactor
+ * declares what it needs (src/app/routes.ts does the handing). Nothing connects at import time.
  */
-export interface Services {
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import { createKnex, createPool, type Pool } from '../infra/db/postgres';
+import { setSchemaPrefix } from '../infra/db/tenancy';
+import type { Logger } from '../infra/logger';
+import { createRedis, type Redis } from '../infra/redis';
+import { persistentSecret } from '../infra/secrets';
+import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
+import { imageStorage, type ObjectStorage } from '../infra/storage';
+import { limiterFactory, type LimiterFactory } from '../http/rate-limit';
+import { createEventStore } from '../eventstore';
+import type { EventStore } from '../eventstore/types';
+import { productUpcasters } from '../domain/product/upcasters';
+import { createInlineProjector } from '../engine/inline';
+import { createProcessor, type Processor } from '../engine/processor';
+import type { Projection } from '../engine/projection';
+import type { Reactor } from '../engine/reactor';
+import { readYourWrites } from '../engine/read-your-writes';
+import { createReferenceResolver, type ReferenceResolver } from '../catalogue/reference-resolver';
+import type { CommandDeps } from '../commands/command';
+import { idempotencyKeys, purgeIdempotencyKeys, type IdempotencyKeys } from '../commands/idempotency';
+import type { ProductCommandDeps } from '../commands/products/deps';
+import { allProjections } from '../projections';
+import { representProduct } from '../projections/products';
+import { buildReactors } from '../reactors';
+import { commandHandlers, type CommandHandlers } from '../commands/handlers';
+
+export interface Container {
   config: Config;
   logger: Logger;
   pool: Pool;
@@ -41,14 +47,20 @@ export interface Services {
   reactors: readonly Reactor[];
   /** Projectors and reactors for the tenants this process leases (started by `startProcessing`). */
   processor: Processor;
-  /** The context a command handler runs in, for one request. */
-  commandContext(metadata: EventMetadata): CommandContext;
+  storage: ObjectStorage;
+  references: ReferenceResolver;
+  idempotency: IdempotencyKeys;
+  /** What every command handler needs: the store, time, ids and read-your-writes. */
+  commandDeps: CommandDeps;
+  productCommandDeps: ProductCommandDeps;
+  /** Every command, ready to call: the API, reactors, the CLI and importers use the same ones. */
+  commands: CommandHandlers;
   /** Starts projecting and reacting for this process's share of tenants. */
   startProcessing(): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface ServiceOverrides {
+export interface ContainerOverrides {
   clock?: Clock;
   ids?: IdGenerator;
 }
@@ -90,7 +102,7 @@ export function resolvePasswordPepper(config: Config, logger: Logger): string {
   return secret.value;
 }
 
-export function buildServices(config: Config, logger: Logger, databaseUrl: string, overrides: ServiceOverrides = {}): Services {
+export function buildContainer(config: Config, logger: Logger, databaseUrl: string, overrides: ContainerOverrides = {}): Container {
   setSchemaPrefix(config.TENANT_SCHEMA_PREFIX);
   const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX);
   const knex = createKnex(databaseUrl, 4);
@@ -119,7 +131,13 @@ export function buildServices(config: Config, logger: Logger, databaseUrl: strin
     upcasters: productUpcasters,
   });
   holder.store = eventStore;
-  const reactors = buildReactors({ pool, clock, ids });
+  const awaitReadModels = readYourWrites({ pool, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
+  const commandDeps: CommandDeps = { store: eventStore, clock, ids, readYourWrites: awaitReadModels };
+  const references = createReferenceResolver(pool);
+  const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representProduct };
+  const storage = imageStorage(config.STOFLOW_DATA_DIR);
+  const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
+  const reactors = buildReactors({ pool, clock, ids, commands });
   const processor = createProcessor({
     pool,
     connectionString: databaseUrl,
@@ -136,9 +154,8 @@ export function buildServices(config: Config, logger: Logger, databaseUrl: strin
       },
     },
   });
-  const awaitReadModels = readYourWrites({ pool, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
   let processing = false;
-  const services: Services = {
+  const container: Container = {
     config,
     logger,
     pool,
@@ -153,7 +170,12 @@ export function buildServices(config: Config, logger: Logger, databaseUrl: strin
     projections,
     reactors,
     processor,
-    commandContext: (metadata) => ({ store: eventStore, clock, ids, metadata, readYourWrites: awaitReadModels }),
+    storage,
+    references,
+    idempotency: idempotencyKeys(pool, config.IDEMPOTENCY_KEY_TTL_HOURS),
+    commandDeps,
+    productCommandDeps,
+    commands,
     async startProcessing() {
       processing = true;
       await processor.start();
@@ -165,5 +187,5 @@ export function buildServices(config: Config, logger: Logger, databaseUrl: strin
       await Promise.allSettled([pool.end(), knex.destroy()]);
     },
   };
-  return services;
+  return container;
 }

@@ -1,0 +1,20 @@
+/* What the account routes depend on; the composition root passes its container, which has all of it. */
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import type { LimiterFactory } from '../http/rate-limit';
+import type { Clock, IdGenerator } from '../infra/clock';
+import type { Pool } from '../infra/db/postgres';
+import type { Logger } from '../infra/logger';
+
+export interface AccountDeps {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  knex: Knex;
+  clock: Clock;
+  ids: IdGenerator;
+  jwtSecret: string;
+  /** Server-side secret mixed into every password before bcrypt (see passwords.ts). */
+  passwordPepper: string;
+  limiter: LimiterFactory;
+}

@@ -1,0 +1,47 @@
+/*
+ * The route registry: every route of the API, in the order the OpenAPI document lists them, each
+ * given only the dependencies it declares.
+ */
+import { accountRoutes } from '../accounts/routes';
+import { eventFeedRoutes } from '../audit/event-feed';
+import { productHistoryRoute } from '../audit/product-history';
+import { addCustomBrandRoute } from '../commands/brands/add-custom-brand';
+import { addProductImagesRoute } from '../commands/products/add-product-images';
+import { archiveProductRoute } from '../commands/products/archive-product';
+import { createProductRoute } from '../commands/products/create-product';
+import { editProductRoute } from '../commands/products/edit-product';
+import { recordSaleRoute } from '../commands/products/record-sale';
+import { removeProductImageRoute } from '../commands/products/remove-product-image';
+import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
+import type { AnyRoute } from '../http/route';
+import { listAttributesRoute } from '../queries/attributes';
+import { listCategoriesRoute } from '../queries/categories';
+import { listNotificationsRoute } from '../queries/list-notifications';
+import { listReactionFailuresRoute } from '../queries/list-reaction-failures';
+import { getProductRoute } from '../queries/products/get-product';
+import { listProductsRoute } from '../queries/products/list-products';
+import type { Container } from './container';
+
+export function apiRoutes(c: Container): AnyRoute[] {
+  const products = c.productCommandDeps;
+  const { pool, storage, logger } = c;
+  return [
+    ...accountRoutes(c),
+    createProductRoute({ ...products, idempotency: c.idempotency }),
+    listProductsRoute(pool),
+    getProductRoute(pool),
+    editProductRoute(products),
+    archiveProductRoute(c.commandDeps),
+    recordSaleRoute({ ...products, idempotency: c.idempotency }),
+    addProductImagesRoute({ ...products, storage }),
+    removeProductImageRoute({ ...c.commandDeps, storage, logger }),
+    reorderProductImagesRoute(products),
+    productHistoryRoute(c.eventStore),
+    listCategoriesRoute(pool),
+    addCustomBrandRoute({ ...c.commandDeps, sharedBrand: c.references.sharedBrand }),
+    listAttributesRoute(pool),
+    listNotificationsRoute(c),
+    listReactionFailuresRoute(c),
+    ...eventFeedRoutes(c),
+  ];
+}

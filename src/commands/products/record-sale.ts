@@ -1,0 +1,80 @@
+/*
+ * RecordProductSale: stock goes down; at 0 the product is sold. Sales made outside the
+ * marketplaces come through the API; marketplace sales will come through reconciliation, which
+ * calls the same handler with the marketplace's order line as the sale id, so a sale reported
+ * twice is recorded once.
+ */
+import { z } from 'zod';
+import { productDecider, productStream, type ProductSold } from '../../domain/product/decider';
+import { etagOf, productSchema, type ProductDto } from '../../shared/product-fields';
+import { deterministicUuid, runCommand, type CommandMetadata } from '../command';
+import { commandRoute } from '../command-route';
+import type { IdempotencyKeys } from '../idempotency';
+import { productAfter, productIdOf, type ProductCommandDeps } from './deps';
+import { productIdParams } from './params';
+
+export const recordSaleBody = z
+  .object({
+    quantity: z.number().default(1).describe('Whole number, 1 or more, at most the stock (default 1)'),
+    unit_price: z.number().describe('Euros per unit'),
+    channel: z.string().default('offline').describe('Where it sold: offline (marketplaces record their own sales)'),
+  })
+  .strict();
+
+export type RecordSaleInput = z.output<typeof recordSaleBody> & { product_id: string; sale_id?: string };
+
+export const saleSchema = z.object({
+  id: z.uuid(),
+  quantity: z.number().int(),
+  unit_price: z.number(),
+  channel: z.string(),
+  remaining_stock: z.number().int(),
+  sold_at: z.string().nullable(),
+});
+
+export type Sale = z.infer<typeof saleSchema>;
+
+export type RecordSaleDeps = Pick<ProductCommandDeps, 'store' | 'clock' | 'ids' | 'readYourWrites' | 'represent'>;
+
+/** The sale as recorded; a retried sale (same id) answers with the product as it is now. */
+export async function recordSale(deps: RecordSaleDeps, tenant: number, input: RecordSaleInput, metadata: CommandMetadata): Promise<{ product: ProductDto; sale: Sale }> {
+  const id = productIdOf(input.product_id);
+  const saleId = input.sale_id ?? (metadata.idSeed === undefined ? deps.ids.uuid() : deterministicUuid(`${tenant}:sale:${metadata.idSeed}`, 0));
+  const { quantity, unit_price, channel } = input;
+  const outcome = await runCommand(
+    deps,
+    tenant,
+    { stream: productStream(id), decider: productDecider, command: { type: 'RecordProductSale', sale_id: saleId, quantity, unit_price, channel, now: deps.clock.now() } },
+    metadata,
+  );
+  const sold = outcome.events.find((e): e is ProductSold => e.type === 'ProductSold');
+  const sale = sold
+    ? { id: sold.data.sale_id, quantity: sold.data.quantity, unit_price: sold.data.unit_price_cents / 100, channel: sold.data.channel, remaining_stock: sold.data.remaining_stock, sold_at: sold.data.sold_at }
+    : { id: saleId, quantity, unit_price, channel, remaining_stock: outcome.state?.stock_quantity ?? 0, sold_at: null };
+  return { product: productAfter(deps.represent, outcome), sale };
+}
+
+/** POST /api/products/{id}/sales */
+export function recordSaleRoute(deps: RecordSaleDeps & { idempotency: IdempotencyKeys }) {
+  return commandRoute({
+    method: 'post',
+    path: '/api/products/{id}/sales',
+    summary: 'Record a sale made outside the marketplaces',
+    tags: ['Products'],
+    params: productIdParams,
+    body: recordSaleBody,
+    idempotency: deps.idempotency,
+    ifMatch: 'optional',
+    responses: {
+      201: { description: 'Recorded: the product as it is now, with the sale', schema: productSchema.extend({ sale: saleSchema }) },
+      400: { description: 'A field has the wrong type, or is unknown' },
+      404: { description: 'No such product for this account' },
+      412: { description: 'The product changed since the ETag sent in If-Match' },
+      422: { description: 'More than the stock, a bad amount or channel, or the product is archived' },
+    },
+    handle: async ({ params, body, auth }, metadata) => {
+      const { product, sale } = await recordSale(deps, auth.tenantId, { ...body, product_id: params.id }, metadata);
+      return { status: 201, body: { ...product, sale }, headers: { ETag: etagOf(product.version) } };
+    },
+  });
+}
