@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../eventstore/types';
+import type { EventMetadata, RecordedEvent } from '../eventstore/types';
 
 export interface ReactionContext {
   tenant: number;
@@ -9,6 +9,16 @@ export interface ReactionContext {
   idempotencyKey: string;
   /** 1 on first delivery, then 2, 3… on retries. */
   attempt: number;
+  /** For the commands the reaction issues: caused by this event, in its correlation, by this reactor. */
+  metadata: EventMetadata;
+}
+
+/** A failed reaction, as the engine recorded it. */
+export interface ReactionFailure {
+  attempt: number;
+  error: string;
+  /** When the engine tries again; null once it has given up (a dead letter). */
+  nextAttemptAt: Date | null;
 }
 
 /**
@@ -24,6 +34,17 @@ export interface Reactor {
   /** First retry delay; doubles at each attempt (default 2 s, capped at 10 min). */
   baseDelayMs?: number;
   react(event: RecordedEvent, context: ReactionContext): Promise<void>;
+  /**
+   * After a failed attempt is recorded (ReactionFailed / ReactionDeadLettered): lets the reactor
+   * record the failure in its own domain, through a command (ListingPublishFailed with the reason
+   * and the next retry), so the seller sees it where it belongs. Its own errors are logged only.
+   */
+  failed?(event: RecordedEvent, failure: ReactionFailure, context: ReactionContext): Promise<void>;
+}
+
+/** Who a reaction acts as, and what caused it. */
+export function reactionMetadata(reactor: string, event: RecordedEvent): EventMetadata {
+  return { actor: `reactor:${reactor}`, causation_id: event.id, correlation_id: event.metadata.correlation_id ?? event.id };
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;

@@ -8,6 +8,7 @@ import { tablesOf, type Projection } from './projection';
 import {
   DEFAULT_MAX_ATTEMPTS,
   idempotencyKey,
+  reactionMetadata,
   reactionStream,
   ReactionEvents,
   retryDelayMs,
@@ -112,11 +113,20 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       'any',
     );
     deps.logger.warn({ tenant, reactor: reactor.name, event_id: event.id, attempt, dead, err: message }, dead ? 'reaction dead-lettered' : 'reaction failed; will retry');
+    if (reactor.failed) {
+      await reactor.failed(event, { attempt, error: message, nextAttemptAt }, contextOf(tenant, reactor, event, attempt)).catch((err: unknown) => {
+        deps.logger.error({ err, tenant, reactor: reactor.name, event_id: event.id }, 'recording the failure in its domain failed');
+      });
+    }
+  }
+
+  function contextOf(tenant: number, reactor: Reactor, event: RecordedEvent, attempt: number) {
+    return { tenant, attempt, idempotencyKey: idempotencyKey(reactor.name, event), metadata: reactionMetadata(reactor.name, event) };
   }
 
   async function react(tenant: number, reactor: Reactor, event: RecordedEvent, attempt: number): Promise<boolean> {
     try {
-      await reactor.react(event, { tenant, attempt, idempotencyKey: idempotencyKey(reactor.name, event) });
+      await reactor.react(event, contextOf(tenant, reactor, event, attempt));
       return true;
     } catch (err) {
       await recordFailure(tenant, reactor, event, attempt, err);
@@ -190,8 +200,6 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     },
   };
 }
-
-export type TenantRunner = ReturnType<typeof createTenantRunner>;
 
 interface SerialisedEvent {
   id: string;
