@@ -7,6 +7,7 @@
  * they are held in memory and reloaded at most every minute; a tenant's own brands are looked up
  * per request, and only when the shared list lacks the brand.
  */
+import type { ReferenceFacts } from '../domain/product/decider';
 import type { Queryable } from '../infra/db/postgres';
 import { tenantTable } from '../infra/db/tenancy';
 import { REFERENCE_FIELDS, type ReferenceField } from '../shared/product-fields';
@@ -15,15 +16,7 @@ type Values = Partial<Record<ReferenceField, string | null>>;
 
 export interface Resolution {
   values: Values;
-  facts: {
-    category?: 'leaf' | 'branch' | 'unknown';
-    brand?: string | null;
-    size?: boolean;
-    color?: boolean;
-    gender?: boolean;
-    condition?: boolean;
-    suggestions?: Partial<Record<ReferenceField, readonly string[]>>;
-  };
+  facts: ReferenceFacts;
 }
 
 /** One kind of reference: its codes, and the labels that also name them. */
