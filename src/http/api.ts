@@ -9,11 +9,12 @@ import { healthCheck } from './health';
 import type { AnyRoute } from './route';
 import { projectionLag } from '../engine/lag';
 import { listNotificationsRoute } from '../queries/list-notifications';
+import { markNotificationReadRoute } from '../notifications/mark-notification-read';
 import { listReactionFailuresRoute } from '../queries/list-reaction-failures';
 
 /** Every feature's routes, in the order they appear in the OpenAPI document. */
 export function apiRoutes(services: Services): AnyRoute[] {
-  return [...accountRoutes(services), ...productRoutes(services), listNotificationsRoute(services), listReactionFailuresRoute(services), ...eventFeedRoutes(services)];
+  return [...accountRoutes(services), ...productRoutes(services), listNotificationsRoute(services), markNotificationReadRoute(services), listReactionFailuresRoute(services), ...eventFeedRoutes(services)];
 }
 
 export function buildApp(services: Services): Express {
