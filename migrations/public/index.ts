@@ -2,10 +2,12 @@ import type { Migration } from '../types';
 import * as m0001 from './0001_tenancy';
 import * as m0002 from './0002_reference_data';
 import * as m0003 from './0003_accounts';
+import * as m0004 from './0004_estimated_products_band';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
 export const publicMigrations: Migration[] = [
   { name: '0001_tenancy', ...m0001 },
   { name: '0002_reference_data', ...m0002 },
   { name: '0003_accounts', ...m0003 },
+  { name: '0004_estimated_products_band', ...m0004 },
 ];

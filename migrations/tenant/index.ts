@@ -2,10 +2,16 @@ import type { Migration } from '../types';
 import * as m0001 from './0001_event_store';
 import * as m0002 from './0002_processing';
 import * as m0003 from './0003_products';
+import * as m0004 from './0004_notification_products';
+import * as m0005 from './0005_drop_empty_product_counts';
+import * as m0006 from './0006_sku_reservations';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
   { name: '0001_event_store', ...m0001 },
   { name: '0002_processing', ...m0002 },
   { name: '0003_products', ...m0003 },
+  { name: '0004_notification_products', ...m0004 },
+  { name: '0005_drop_empty_product_counts', ...m0005 },
+  { name: '0006_sku_reservations', ...m0006 },
 ];

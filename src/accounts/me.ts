@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import type { Queryable } from '../infra/db/postgres';
 import { NotFoundError } from '../shared/errors';
+import { estimatedProductsOutput, type ProductBand } from './estimated-products';
 
 export const meSchema = z.object({
   user: z.object({ id: z.uuid(), email: z.string(), full_name: z.string(), role: z.string() }),
@@ -10,7 +11,7 @@ export const meSchema = z.object({
     business_name: z.string().nullable(),
     account_type: z.enum(['individual', 'business']),
     business_type: z.string().nullable(),
-    estimated_products: z.number().int().nullable(),
+    estimated_products: estimatedProductsOutput,
   }),
   subscription: z.object({ plan: z.string(), status: z.string(), limits: z.record(z.string(), z.number()) }).nullable(),
 });
@@ -26,7 +27,7 @@ interface MeRow {
   business_name: string | null;
   account_type: 'individual' | 'business';
   business_type: string | null;
-  estimated_products: number | null;
+  estimated_products: ProductBand | null;
   plan: string | null;
   subscription_status: string | null;
   limits: Record<string, number> | null;

@@ -5,6 +5,7 @@ import { createTenant } from '../infra/db/migrator';
 import type { AccountDeps } from './deps';
 import { ConflictError, UnavailableError, ValidationError } from '../shared/errors';
 import { emailSchema } from './email';
+import { estimatedProductsInput } from './estimated-products';
 import { hashPassword, passwordProblems } from './passwords';
 import { FREE_PLAN } from './plans';
 import { newSession } from './sessions';
@@ -18,7 +19,7 @@ export const registerBody = z
     business_name: z.string().trim().min(1).max(200).optional(),
     account_type: z.enum(['individual', 'business']),
     business_type: z.string().trim().min(1).max(100).optional(),
-    estimated_products: z.number().int().min(0).max(10_000_000).optional(),
+    estimated_products: estimatedProductsInput.optional(),
   })
   .strict();
 
@@ -104,7 +105,7 @@ export function registerRoute(services: AccountDeps) {
     ],
     responses: {
       201: { description: 'Account created; the caller is signed in as its admin', schema: tokenPairSchema },
-      400: { description: 'A field is missing, malformed (email) or not allowed' },
+      400: { description: 'A field is missing, malformed (email, estimated_products) or not allowed' },
       409: { description: 'An account with this email already exists' },
       422: { description: 'The password does not meet the password policy' },
       429: { description: 'Too many registrations from this address' },

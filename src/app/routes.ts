@@ -14,10 +14,11 @@ import { recordSaleRoute } from '../commands/products/record-sale';
 import { removeProductImageRoute } from '../commands/products/remove-product-image';
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
 import type { AnyRoute } from '../http/route';
-import { listAttributesRoute } from '../queries/attributes';
-import { listCategoriesRoute } from '../queries/categories';
-import { listNotificationsRoute } from '../queries/list-notifications';
-import { listReactionFailuresRoute } from '../queries/list-reaction-failures';
+import { listAttributesRoute } from '../queries/catalogue/attributes';
+import { listCategoriesRoute } from '../queries/catalogue/categories';
+import { markNotificationReadRoute } from '../notifications/mark-notification-read';
+import { listNotificationsRoute } from '../notifications/list-notifications';
+import { listReactionFailuresRoute } from '../queries/processing/list-reaction-failures';
 import { getProductRoute } from '../queries/products/get-product';
 import { listProductsRoute } from '../queries/products/list-products';
 import type { Container } from './container';
@@ -41,6 +42,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     addCustomBrandRoute({ ...c.commandDeps, sharedBrand: c.references.sharedBrand }),
     listAttributesRoute(pool),
     listNotificationsRoute(c),
+    markNotificationReadRoute(c),
     listReactionFailuresRoute(c),
     ...eventFeedRoutes(c),
   ];

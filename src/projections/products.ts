@@ -187,14 +187,19 @@ async function loadRows(db: Queryable, tables: Tables, ids: string[]): Promise<M
   );
 }
 
-/** Upserts the folded rows (only over older versions) and moves the per-status counts by what changed. */
+/**
+ * Upserts the folded rows (only over older versions) and moves the per-status counts by what
+ * changed. A status whose count falls to 0 loses its row: a rebuild only writes the statuses it
+ * ends with, so keeping zero rows would make the live table differ from a rebuilt one (readers
+ * sum the counts, so a missing status reads 0).
+ */
 async function writeRows(db: Queryable, tables: Tables, rows: ProductRow[]): Promise<void> {
   const products = tables.products!;
   const counts = tables.product_counts!;
   const updates = WRITTEN_NAMES.filter((n) => n !== 'id')
     .map((n) => `${n} = excluded.${n}`)
     .join(', ');
-  await db.query(
+  const { rows: result } = await db.query<{ emptied: string[] }>(
     `with input as (select * from jsonb_to_recordset($1::jsonb) as r(${WRITTEN.join(', ')})),
           previous as (select p.id, p.status from ${products} p where p.id in (select id from input)),
           written as (
@@ -214,11 +219,15 @@ async function writeRows(db: Queryable, tables: Tables, rows: ProductRow[]): Pro
           counted as (
             insert into ${counts} as c (status, n) select status, n from moves where n <> 0
             on conflict (status) do update set n = c.n + excluded.n
-            returning 1
+            returning c.status, c.n
           )
-     select (select count(*) from written) as written, (select count(*) from counted) as counted`,
+     select coalesce(array_agg(status) filter (where n = 0), '{}') as emptied from counted`,
     [JSON.stringify(rows.map((row) => ({ ...row, representation: JSON.stringify(toProductDto(row)) })))],
   );
+  // A row the statement above updated cannot also be deleted by it: a second statement, only
+  // when a count did reach 0 (the last draft archived or sold, …).
+  const emptied = result[0]?.emptied ?? [];
+  if (emptied.length > 0) await db.query(`delete from ${counts} where status = any($1::text[]) and n = 0`, [emptied]);
 }
 
 export const productsProjection: Projection = {

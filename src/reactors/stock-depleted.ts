@@ -10,6 +10,11 @@ interface StockData {
   stock_quantity?: number;
 }
 
+interface NamedProduct {
+  sku: string;
+  title: string;
+}
+
 function productIdOf(event: RecordedEvent): string | null {
   const fromData = (event.data as StockData).product_id;
   if (fromData) return fromData;
@@ -18,9 +23,26 @@ function productIdOf(event: RecordedEvent): string | null {
 }
 
 /**
+ * The product as the catalogue read model holds it. With the PostgreSQL log that model is
+ * written in the append's own transaction, so it always has the product here; where it could lag
+ * behind the log, the notification is still written, only without the product's name.
+ */
+async function namedProduct(pool: Pool, tenant: number, productId: string | null): Promise<NamedProduct | null> {
+  if (productId === null) return null;
+  const { rows } = await pool.query<NamedProduct>(`select sku, title from ${tenantTable(tenant, 'products')} where id = $1`, [productId]);
+  return rows[0] ?? null;
+}
+
+function bodyOf(event: RecordedEvent, product: NamedProduct | null): string {
+  const which = product ? `“${product.title}” (SKU ${product.sku})` : 'this product';
+  return event.type === 'ProductSold' ? `The last unit of ${which} was sold.` : `The stock of ${which} was set to zero.`;
+}
+
+/**
  * Tells the seller when a product runs out of stock (a sale took the last unit, or stock was set
- * to zero). The notification row is keyed by the reaction's idempotency key, so a redelivered
- * event never notifies twice. Marketplace delisting will hang off the same events.
+ * to zero), naming the product by title and SKU. The notification row is keyed by the reaction's
+ * idempotency key, so a redelivered event never notifies twice. Marketplace delisting will hang
+ * off the same events.
  */
 export function stockDepletedReactor(deps: { pool: Pool; ids: IdGenerator }): Reactor {
   return {
@@ -31,16 +53,23 @@ export function stockDepletedReactor(deps: { pool: Pool; ids: IdGenerator }): Re
       const left = event.type === 'ProductSold' ? data.remaining_stock : data.stock_quantity;
       if (left !== 0) return;
       const productId = productIdOf(event);
+      const product = await namedProduct(deps.pool, tenant, productId);
       const title = event.type === 'ProductSold' ? 'Sold out' : 'Out of stock';
-      const body =
-        event.type === 'ProductSold'
-          ? 'The last unit of this product was sold.'
-          : 'The stock of this product was set to zero.';
       await deps.pool.query(
-        `insert into ${tenantTable(tenant, 'notifications')} (id, idempotency_key, kind, product_id, title, body, data, created_at)
-         values ($1, $2, 'stock_depleted', $3, $4, $5, $6, $7)
+        `insert into ${tenantTable(tenant, 'notifications')} (id, idempotency_key, kind, product_id, product_sku, product_title, title, body, data, created_at)
+         values ($1, $2, 'stock_depleted', $3, $4, $5, $6, $7, $8, $9)
          on conflict (idempotency_key) do nothing`,
-        [deps.ids.uuid(), idempotencyKey, productId, title, body, JSON.stringify({ event_id: event.id, event_type: event.type }), event.recordedAt],
+        [
+          deps.ids.uuid(),
+          idempotencyKey,
+          productId,
+          product?.sku ?? null,
+          product?.title ?? null,
+          title,
+          bodyOf(event, product),
+          JSON.stringify({ event_id: event.id, event_type: event.type }),
+          event.recordedAt,
+        ],
       );
     },
   };

@@ -30,7 +30,7 @@ describe('POST /api/auth/register', () => {
     const tenantId = res.body.tenant_id as number;
     const knex = t.services.knex;
     const tenant = await knex('public.tenants').where({ id: tenantId }).first();
-    expect(tenant).toMatchObject({ business_name: 'Friperie Camille', account_type: 'business', business_type: 'vintage', estimated_products: 350, schema_name: `client_${tenantId}` });
+    expect(tenant).toMatchObject({ business_name: 'Friperie Camille', account_type: 'business', business_type: 'vintage', estimated_products: '100_500', schema_name: `client_${tenantId}` });
     const user = await knex('public.users').where({ id: res.body.user_id }).first();
     expect(user).toMatchObject({ tenant_id: tenantId, email, role: 'admin', full_name: 'Camille Martin' });
     expect(user.password_hash).toMatch(/^\$2b\$12\$/);

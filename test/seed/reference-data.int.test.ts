@@ -16,7 +16,7 @@ import {
   resolveReferences,
   sizeExists,
   type CategoryTreeNode,
-} from '../../src/queries/reference-data';
+} from '../../src/queries/catalogue/reference-data';
 
 const TABLES = ['categories', 'brands', 'colors', 'sizes', 'genders', 'conditions', 'platform_mappings'] as const;
 

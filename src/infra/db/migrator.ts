@@ -84,7 +84,8 @@ export interface TenantFields {
   business_name?: string | null;
   account_type?: 'individual' | 'business';
   business_type?: string | null;
-  estimated_products?: number | null;
+  /** A size band (`0_50` … `1000_plus`); the column's check constraint lists them. */
+  estimated_products?: string | null;
   created_at?: Date;
 }
 

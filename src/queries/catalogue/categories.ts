@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineRoute } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
+import { defineRoute } from '../../http/route';
+import type { Queryable } from '../../infra/db/postgres';
 import { getCategoryTree } from './reference-data';
 
 // Described one level deep: a recursive schema would need a $ref the OpenAPI document cannot resolve.

@@ -1,4 +1,4 @@
-import type { Queryable } from '../infra/db/postgres';
+import type { Queryable } from '../../infra/db/postgres';
 
 /** Read side of the shared reference data (public schema). Every function is a plain read. */
 

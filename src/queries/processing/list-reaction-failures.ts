@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineRoute } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
+import { defineRoute } from '../../http/route';
+import type { Queryable } from '../../infra/db/postgres';
+import { tenantTable } from '../../infra/db/tenancy';
 
 const failureDto = z.object({
   reactor: z.string(),
