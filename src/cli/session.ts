@@ -68,6 +68,8 @@ export function createSession(options: SessionOptions): Session {
   const logger: Logger = pino({ level: options.logLevel ?? 'error', base: { service: 'stoflow-cli' } }, pino.destination({ fd: 2, sync: true }));
   const out = createOutput(options.stdout);
   const tty = options.stderr.isTTY === true;
+  // Bars a command left running (it failed, or was interrupted) end with the session.
+  const bars = new Set<Progress>();
   let database: Promise<Database> | undefined;
   let knex: Promise<Knex> | undefined;
   let services: Promise<Services> | undefined;
@@ -85,7 +87,9 @@ export function createSession(options: SessionOptions): Session {
     note: (text) => void options.stderr.write(`${text}\n`),
     progress(label, { total, unit } = {}) {
       if (!tty && !options.progress) return silentProgress;
-      return createProgress({ label, total, unit, tty, write: (text) => void options.stderr.write(text) });
+      const bar = createProgress({ label, total, unit, stream: options.stderr });
+      bars.add(bar);
+      return bar;
     },
     database: () => (database ??= connectDatabase(config, logger)),
     knex: () =>
@@ -126,6 +130,7 @@ export function createSession(options: SessionOptions): Session {
     close() {
       // Once, whoever asks first: the end of the command or a Ctrl-C.
       closing ??= (async () => {
+        for (const bar of bars) bar.finish();
         const [openServices, openKnex] = await Promise.all([services?.catch(() => undefined), knex?.catch(() => undefined)]);
         await openServices?.close();
         await openKnex?.destroy();
