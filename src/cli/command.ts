@@ -13,11 +13,14 @@ export { integer, list, position, tenantId } from './arguments';
 export interface CliCommand {
   /** A new commander Command each call: a parse leaves its values on the Command it used. */
   declare(): Command;
+  /** Commands that write may initialise a new embedded PostgreSQL; the others never create one. */
+  writes: boolean;
   run(session: Session, args: readonly unknown[], options: Record<string, unknown>): Promise<ExitCode>;
 }
 
 export interface CommandDefinition<A extends readonly unknown[], O extends object = Record<string, never>> {
   declare(): Command;
+  writes?: boolean;
   /** `args` and `options` are what the parsers given to commander returned. */
   run(session: Session, args: A, options: O): Promise<ExitCode>;
 }
@@ -25,6 +28,7 @@ export interface CommandDefinition<A extends readonly unknown[], O extends objec
 export function defineCommand<A extends readonly unknown[], O extends object = Record<string, never>>(definition: CommandDefinition<A, O>): CliCommand {
   return {
     declare: definition.declare,
+    writes: definition.writes ?? false,
     // The types the command expects follow from the parsers it declared; commander cannot say so.
     run: (session, args, options) => definition.run(session, args as A, options as O),
   };

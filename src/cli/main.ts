@@ -72,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo, onSession?: (session: Se
     // LOG_LEVEL from the shell turns the CLI's logs on; one in .env is the service's setting.
     const askedForLogs = Boolean(process.env.LOG_LEVEL);
     const config = configFromEnvironment();
-    session = createSession({ config, json: options.json === true, progress: options.progress === true, stdout: io.stdout, stderr: io.stderr, logLevel: askedForLogs ? config.LOG_LEVEL : undefined });
+    session = createSession({ config, writes: command.writes, json: options.json === true, progress: options.progress === true, stdout: io.stdout, stderr: io.stderr, logLevel: askedForLogs ? config.LOG_LEVEL : undefined });
     onSession?.(session);
     code = await command.run(session, args, options);
   });

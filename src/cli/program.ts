@@ -27,7 +27,7 @@ const COMMON = [
 const HELP = { flags: '-h, --help', description: 'this help' };
 
 const FOOTER = [
-  'Database: DATABASE_URL, or the embedded PostgreSQL under STOFLOW_DATA_DIR (the running one when Stoflow is up). Logs go to stderr: errors only, unless LOG_LEVEL is set in the shell.',
+  'Database: DATABASE_URL, or the embedded PostgreSQL under STOFLOW_DATA_DIR (the running one when Stoflow is up); only migrate, seed, import and replay create it when there is none yet. Logs go to stderr: errors only, unless LOG_LEVEL is set in the shell.',
   'Exit codes: 0 ok, 1 a finding (drift, nothing found, a failed tenant), 2 usage or connection error, 3 unexpected failure.',
 ];
 

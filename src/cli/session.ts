@@ -48,6 +48,8 @@ export interface Session {
 
 export interface SessionOptions {
   config: Config;
+  /** Whether the command writes: only then may it initialise a new embedded PostgreSQL. */
+  writes: boolean;
   json: boolean;
   /** `--progress`: draw progress even when stderr is not a terminal. */
   progress: boolean;
@@ -91,7 +93,7 @@ export function createSession(options: SessionOptions): Session {
       bars.add(bar);
       return bar;
     },
-    database: () => (database ??= connectDatabase(config, logger)),
+    database: () => (database ??= connectDatabase(config, logger, { mayCreate: options.writes })),
     knex: () =>
       (knex ??= session.database().then((db) => createKnex(db.url, 8))),
     services: () =>

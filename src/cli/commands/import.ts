@@ -102,6 +102,7 @@ export const importCommand = defineCommand<[string], { tenant?: number }>({
       .argument('<file>', 'an export written by stoflow export')
       .option('--tenant <n>', 'the tenant to restore into (default: the tenant the export was taken from)', tenantId('--tenant'))
       .addHelpText('after', examples('stoflow import backups/tenant-7.ndjson', 'stoflow import backups/tenant-7.ndjson --tenant 12')),
+  writes: true,
   async run(session, [file], { tenant: named }) {
     if (!existsSync(file)) throw new UsageError(`No such file: ${file}`, false);
     const checked = await scan(file);

@@ -17,6 +17,7 @@ export const migrateCommand = defineCommand<[], { tenant?: number[]; concurrency
       .option('--tenant <n>', 'only this tenant (repeatable; public is always migrated)', list(tenantId('--tenant')))
       .option('--concurrency <n>', 'tenants migrated at once', integer('--concurrency', 1), 4)
       .addHelpText('after', examples('npm run migrate', 'stoflow migrate --concurrency 8 --json')),
+  writes: true,
   async run(session, _args, { tenant: tenants = [], concurrency }) {
     const knex = await session.knex();
     let progress: Progress | undefined;

@@ -20,6 +20,7 @@ export const replayCommand = defineCommand<[], Selection & { batchSize: number }
     )
       .option('--batch-size <n>', 'events per read of the log', integer('--batch-size', 1), 5000)
       .addHelpText('after', examples('stoflow replay --tenant 7', 'stoflow replay --all --projection products')),
+  writes: true,
   async run(session, _args, options) {
     const chosen = selectProjections(options, allProjections);
     const { batchSize } = options;

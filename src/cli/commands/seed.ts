@@ -10,6 +10,7 @@ export const seedCommand = defineCommand<[]>({
       '[--json]',
       'Idempotent: rows already there are kept, missing ones added. Needs the public schema migrated (`stoflow migrate`). The service also seeds at every start.',
     ),
+  writes: true,
   async run(session) {
     const knex = await session.knex();
     const hasTables = await knex('information_schema.tables').where({ table_schema: 'public', table_name: 'schema_migrations' }).first();
