@@ -106,6 +106,9 @@ export function main(): void {
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  // `stoflow --help | head`: a reader that leaves early is no failure. Commands see it through
+  // their Output (which stops writing); anything written outside one has nobody left to read it.
+  process.stdout.on('error', () => undefined);
   void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, (s) => (session = s)).then((code) => {
     // stdout may be a pipe: let it drain before leaving.
     process.stdout.write('', () => process.exit(code));
