@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// The `stoflow` command: runs the compiled CLI (npm run build writes dist/).
-const { existsSync } = require('node:fs');
+// The `stoflow` command (`npx stoflow …` in a checkout): runs the compiled CLI, building it first
+// when dist/ is missing or older than the sources (see ensure-built.js).
 const { join } = require('node:path');
+const { ensureBuilt } = require('./ensure-built');
 
-const main = join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
-if (!existsSync(main)) {
-  process.stderr.write('stoflow: the CLI is not built yet: run `npm run build` first (or use `npm run stoflow -- …`, which builds)\n');
-  process.exit(2);
-}
-require(main).main();
+const root = join(__dirname, '..');
+if (!ensureBuilt(root)) process.exit(2);
+require(join(root, 'dist', 'src', 'cli', 'main.js')).main();

@@ -1,51 +1,51 @@
-import type { ParseArgsConfig } from 'node:util';
-import { UsageError, type ExitCode } from './errors';
+/**
+ * What one file in ./commands provides: its command line, declared with commander (name,
+ * summary, arguments, options, examples), and what it does with the parsed values. main.ts adds
+ * the common options and the footer, parses, and runs the command in a session.
+ */
+import { Command } from 'commander';
+import type { ExitCode } from './errors';
 import type { Session } from './session';
 
 export { ConnectionError, EXIT, UsageError, type ExitCode } from './errors';
+export { integer, list, position, tenantId } from './arguments';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
-export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-/** The parsed command line, with typed getters that turn bad values into usage errors. */
-export interface Args {
-  positionals: string[];
-  values: Values;
-  string(name: string): string | undefined;
-  strings(name: string): string[];
-  flag(name: string): boolean;
-  integer(name: string, min?: number): number | undefined;
+export interface CliCommand {
+  /** A new commander Command each call: a parse leaves its values on the Command it used. */
+  declare(): Command;
+  /** Commands that write may initialise a new embedded PostgreSQL; the others never create one. */
+  writes: boolean;
+  run(session: Session, args: readonly unknown[], options: Record<string, unknown>): Promise<ExitCode>;
 }
 
-export interface Command {
-  name: string;
-  summary: string;
-  /** `stoflow history <tenant> <product-id|stream> [--json]` */
-  usage: string;
-  /** Arguments, options and examples, shown by `--help`. */
-  help: string;
-  options: Options;
-  positionals: { min: number; max: number };
-  run(session: Session, args: Args): Promise<ExitCode>;
+export interface CommandDefinition<A extends readonly unknown[], O extends object = Record<string, never>> {
+  declare(): Command;
+  writes?: boolean;
+  /** `args` and `options` are what the parsers given to commander returned. */
+  run(session: Session, args: A, options: O): Promise<ExitCode>;
 }
 
-export function defineCommand(command: Command): Command {
-  return command;
+export function defineCommand<A extends readonly unknown[], O extends object = Record<string, never>>(definition: CommandDefinition<A, O>): CliCommand {
+  return {
+    declare: definition.declare,
+    writes: definition.writes ?? false,
+    // The types the command expects follow from the parsers it declared; commander cannot say so.
+    run: (session, args, options) => definition.run(session, args as A, options as O),
+  };
 }
 
-/** A tenant id as typed on the command line. */
-export function parseTenant(value: string | undefined, what = 'tenant'): number {
-  if (value === undefined || !/^[1-9][0-9]{0,9}$/.test(value)) throw new UsageError(`${what} must be a tenant id (a positive integer), got ${JSON.stringify(value ?? '')}`);
-  return Number(value);
+/**
+ * A command with its summary (the line in `stoflow --help`) and, for its own `--help`, the summary
+ * followed by `details`. `usage` is what follows `stoflow <name>` on the usage line.
+ */
+export function command(name: string, summary: string, usage: string, details?: string): Command {
+  return new Command(name)
+    .summary(summary)
+    .description(details === undefined ? `${summary}.` : `${summary}.\n\n${details}`)
+    .usage(usage);
 }
 
-/** A log position as typed: a non-negative decimal integer. */
-export function parsePosition(value: string, what: string): bigint {
-  if (!/^[0-9]{1,19}$/.test(value) || BigInt(value) > 9223372036854775807n) throw new UsageError(`${what} must be a log position (a non-negative integer), got ${JSON.stringify(value)}`);
-  return BigInt(value);
-}
-
-/** `--type A --type B,C` → ['A', 'B', 'C']. */
-export function splitList(values: string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+/** The examples at the end of a command's help. */
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`;
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { openDatabase, type Database } from '../bootstrap';
 import type { Config } from '../config';
-import { runningEmbedded } from '../infra/db/embedded';
+import { hasEmbeddedDatabase, runningEmbedded } from '../infra/db/embedded';
 import { ensureDatabase } from '../infra/db/postgres';
 import type { Logger } from '../infra/logger';
 import { ConnectionError } from './errors';
@@ -25,9 +25,11 @@ function reason(err: unknown): string {
 /**
  * The database the CLI works on: DATABASE_URL when set; otherwise the embedded PostgreSQL under
  * STOFLOW_DATA_DIR — the one already running when Stoflow is up, or one started for this command
- * (and stopped after it). Anything that keeps us from connecting is a ConnectionError (exit 2).
+ * (and stopped after it). Only a command that writes (`mayCreate`) initialises a new one: a
+ * command that reads would otherwise set up a whole server just to find it empty. Anything that
+ * keeps us from connecting is a ConnectionError (exit 2).
  */
-export async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function connectDatabase(config: Config, logger: Logger, { mayCreate }: { mayCreate: boolean }): Promise<Database> {
   if (config.DATABASE_URL) {
     try {
       await ensureDatabase(config.DATABASE_URL);
@@ -50,6 +52,9 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
     }
     logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL that is already running');
     return { url, embedded: true, stop: async () => undefined };
+  }
+  if (!mayCreate && !hasEmbeddedDatabase(dataDir)) {
+    throw new ConnectionError(`No database yet: DATABASE_URL is not set and there is no embedded PostgreSQL in ${dataDir} (STOFLOW_DATA_DIR). Run \`npm start\` or \`stoflow migrate\` first, or set DATABASE_URL.`);
   }
   try {
     return await openDatabase(config, logger);

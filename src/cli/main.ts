@@ -1,6 +1,11 @@
-import { parseArgs } from 'node:util';
+/**
+ * `stoflow`: audit, replay and maintenance for operators and support staff. One file per command
+ * in ./commands; program.ts declares the command line, this file runs the chosen command in a
+ * session and maps outcomes to exit codes (see EXIT).
+ */
+import { CommanderError, type Command } from 'commander';
 import { configFromEnvironment } from '../bootstrap';
-import { EXIT, UsageError, ConnectionError, type Args, type Command, type ExitCode, type Options, type Values } from './command';
+import { EXIT, UsageError, ConnectionError, type CliCommand, type ExitCode } from './command';
 import { eventsCommand } from './commands/events';
 import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
@@ -13,14 +18,10 @@ import { stateCommand } from './commands/state';
 import { tenantsCommand } from './commands/tenants';
 import { verifyCommand } from './commands/verify';
 import { isConnectionFailure } from './database';
+import { createProgram, usageLine, usageMessage } from './program';
 import { createSession, type Session } from './session';
 
-/**
- * `stoflow`: audit, replay and maintenance for operators and support staff. One file per command
- * in ./commands; this file parses the command line, opens a session, and maps outcomes to exit
- * codes (see EXIT).
- */
-export const commands: readonly Command[] = [
+export const commands: readonly CliCommand[] = [
   tenantsCommand,
   historyCommand,
   stateCommand,
@@ -34,121 +35,58 @@ export const commands: readonly Command[] = [
   seedCommand,
 ];
 
-const COMMON: Options = {
-  help: { type: 'boolean', short: 'h' },
-  json: { type: 'boolean' },
-  progress: { type: 'boolean' },
-};
-
-const FOOTER = `Common options:
-  --json       machine-readable JSON on stdout instead of a table
-  --progress   progress on stderr even when it is not a terminal
-  -h, --help   this help
-
-Database: DATABASE_URL, or the embedded PostgreSQL under STOFLOW_DATA_DIR (the running one when
-Stoflow is up). Logs go to stderr: errors only, unless LOG_LEVEL is set in the shell.
-Exit codes: 0 ok, 1 a finding (drift, nothing found, a failed tenant), 2 usage or connection
-error, 3 unexpected failure.`;
-
-function generalHelp(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return [
-    'Usage: stoflow <command> [options]   (npx stoflow …, or npm run stoflow -- …)',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Run `stoflow <command> --help` for its arguments and examples.',
-    '',
-    FOOTER,
-  ].join('\n');
-}
-
-function commandHelp(command: Command): string {
-  return [`Usage: ${command.usage}`, '', command.summary + '.', '', command.help, '', FOOTER].join('\n');
-}
-
-function argsOf(positionals: string[], values: Values): Args {
-  const args: Args = {
-    positionals,
-    values,
-    string(name) {
-      const value = values[name];
-      return typeof value === 'string' ? value : undefined;
-    },
-    strings(name) {
-      const value = values[name];
-      if (value === undefined) return [];
-      return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-    },
-    flag: (name) => values[name] === true,
-    integer(name, min = 0) {
-      const value = args.string(name);
-      if (value === undefined) return undefined;
-      if (!/^[0-9]{1,15}$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be an integer of at least ${min}, got ${JSON.stringify(value)}`);
-      return Number(value);
-    },
-  };
-  return args;
-}
-
 export interface CliIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
 
-function parse(command: Command, argv: string[]): Args {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
-    return argsOf(positionals, values as Values);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err));
+/** Says on stderr why the command line or the command failed, and with which exit code. */
+function report(err: unknown, io: CliIo, program: Command, command: Command | undefined): ExitCode {
+  const name = command ? `stoflow ${command.name()}` : 'stoflow';
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return EXIT.ok; // --help, help
+    if (err.code === 'commander.help') return EXIT.usage; // `stoflow` alone: the help went to stderr
+    err = new UsageError(usageMessage(err, command ?? program));
   }
+  if (err instanceof UsageError) {
+    if (!command) {
+      io.stderr.write(`${name}: ${err.message}\n\n`);
+      program.outputHelp({ error: true });
+    } else {
+      io.stderr.write(`${name}: ${err.message}\n${err.showUsage ? `${usageLine(command)}   (see ${name} --help)\n` : ''}`);
+    }
+    return EXIT.usage;
+  }
+  if (err instanceof ConnectionError || isConnectionFailure(err)) {
+    io.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.usage;
+  }
+  io.stderr.write(`${name} failed: ${err instanceof Error ? (process.env.LOG_LEVEL === 'debug' ? err.stack : err.message) : String(err)}\n`);
+  return EXIT.failure;
 }
 
 export async function runCli(argv: string[], io: CliIo, onSession?: (session: Session) => void): Promise<ExitCode> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    (name === undefined ? io.stderr : io.stdout).write(`${topic ? commandHelp(topic) : generalHelp()}\n`);
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    io.stderr.write(`stoflow: unknown command ${JSON.stringify(name)}\n\n${generalHelp()}\n`);
-    return EXIT.usage;
-  }
   let session: Session | undefined;
-  try {
-    const args = parse(command, rest);
-    if (args.flag('help')) {
-      io.stdout.write(`${commandHelp(command)}\n`);
-      return EXIT.ok;
-    }
-    const { min, max } = command.positionals;
-    if (args.positionals.length < min || args.positionals.length > max) {
-      throw new UsageError(args.positionals.length < min ? 'missing arguments' : `unexpected argument ${JSON.stringify(args.positionals[max])}`);
-    }
+  let code: ExitCode = EXIT.ok;
+  const { program, current } = createProgram(commands, io, async (command, args, options) => {
     // LOG_LEVEL from the shell turns the CLI's logs on; one in .env is the service's setting.
     const askedForLogs = Boolean(process.env.LOG_LEVEL);
     const config = configFromEnvironment();
-    session = createSession({ config, json: args.flag('json'), progress: args.flag('progress'), stdout: io.stdout, stderr: io.stderr, logLevel: askedForLogs ? config.LOG_LEVEL : undefined });
+    session = createSession({ config, writes: command.writes, json: options.json === true, progress: options.progress === true, stdout: io.stdout, stderr: io.stderr, logLevel: askedForLogs ? config.LOG_LEVEL : undefined });
     onSession?.(session);
-    return await command.run(session, args);
+    code = await command.run(session, args, options);
+  });
+  let closed: Promise<unknown> | undefined;
+  const close = () => (closed ??= session?.close().catch((err: unknown) => io.stderr.write(`stoflow: closing failed: ${String(err)}\n`)) ?? Promise.resolve());
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (err) {
-    if (err instanceof UsageError) {
-      const usage = err.showUsage ? `Usage: ${command.usage}   (see stoflow ${command.name} --help)\n` : '';
-      io.stderr.write(`stoflow ${command.name}: ${err.message}\n${usage}`);
-      return EXIT.usage;
-    }
-    if (err instanceof ConnectionError || isConnectionFailure(err)) {
-      io.stderr.write(`stoflow ${command.name}: ${err instanceof Error ? err.message : String(err)}\n`);
-      return EXIT.usage;
-    }
-    io.stderr.write(`stoflow ${command.name} failed: ${err instanceof Error ? (process.env.LOG_LEVEL === 'debug' ? err.stack : err.message) : String(err)}\n`);
-    return EXIT.failure;
+    // Closing first ends a progress bar the command left drawn, so the message gets a line of its own.
+    await close();
+    return report(err, io, program, current());
   } finally {
-    await session?.close().catch((err: unknown) => io.stderr.write(`stoflow: closing failed: ${String(err)}\n`));
+    await close();
   }
 }
 
@@ -168,6 +106,9 @@ export function main(): void {
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  // `stoflow --help | head`: a reader that leaves early is no failure. Commands see it through
+  // their Output (which stops writing); anything written outside one has nobody left to read it.
+  process.stdout.on('error', () => undefined);
   void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, (s) => (session = s)).then((code) => {
     // stdout may be a pipe: let it drain before leaving.
     process.stdout.write('', () => process.exit(code));

@@ -1,37 +1,37 @@
+/**
+ * Progress bars on stderr, so stdout stays the command's answer. cli-progress draws them: in
+ * place on a terminal, at most ten times a second; with `--progress` on anything else, one line a
+ * second, so a log file shows how a long replay went. The text is ours (renderProgress): the rate
+ * is the average since the start and the ETA follows from it, so the two always agree.
+ */
+import { SingleBar } from 'cli-progress';
 import { formatDuration, formatNumber } from './format';
 
-/**
- * A progress bar on stderr, so stdout stays the command's answer. Drawn in place on a terminal
- * (at most ten times a second); with `--progress` on anything else, one line a second, so a log
- * file shows how a long replay went. Rate is the average since the start, ETA follows from it.
- */
 export interface Progress {
-  /** The amount of work, when it becomes known or changes. */
-  setTotal(total: number): void;
   /** Work done so far (absolute). */
   update(done: number): void;
   /** Work done so far, relative. */
   advance(by?: number): void;
-  /** Draws the final state and ends the line. */
+  /** Draws the final state and ends the line; later calls do nothing. */
   finish(): void;
 }
 
 export interface ProgressOptions {
   label: string;
+  /** The amount of work; unknown (or zero) shows a count instead of a bar. */
   total?: number;
   /** What is being counted, for the rate: `events`, `tenants`. */
   unit?: string;
-  write(text: string): void;
-  /** Redraw in place (a terminal) or print lines (a file or pipe). */
-  tty: boolean;
-  now?: () => number;
-  width?: number;
+  /** stderr: redrawn in place when it is a terminal, one line at a time otherwise. */
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
-export const silentProgress: Progress = { setTotal: () => undefined, update: () => undefined, advance: () => undefined, finish: () => undefined };
+const BAR_WIDTH = 24;
 
-/** The bar's text for a given moment; exported for tests. */
-export function renderProgress(label: string, done: number, total: number | undefined, elapsedMs: number, unit: string, width = 24): string {
+export const silentProgress: Progress = { update: () => undefined, advance: () => undefined, finish: () => undefined };
+
+/** The bar's text for a given moment. */
+export function renderProgress(label: string, done: number, total: number | undefined, elapsedMs: number, unit: string, width = BAR_WIDTH): string {
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   const rateText = `${formatNumber(Math.round(rate))} ${unit}/s`;
   if (total === undefined || total <= 0) return `${label}  ${formatNumber(done)} ${unit}  ${rateText}  ${formatDuration(elapsedMs)}`;
@@ -45,41 +45,31 @@ export function renderProgress(label: string, done: number, total: number | unde
 }
 
 export function createProgress(options: ProgressOptions): Progress {
-  const now = options.now ?? Date.now;
-  const started = now();
-  const every = options.tty ? 100 : 1000;
+  const tty = options.stream.isTTY === true;
   const unit = options.unit ?? 'items';
-  let total = options.total;
-  let done = 0;
-  // A terminal shows the bar at once; a log file gets its first line after a second of work.
-  let drawn = options.tty ? -Infinity : started;
+  const bar = new SingleBar({
+    stream: options.stream,
+    format: (_settings, params) => renderProgress(options.label, params.value, options.total, (params.stopTime ?? Date.now()) - params.startTime, unit),
+    fps: 10,
+    // Asked for with --progress: lines on a pipe or a file too, one a second.
+    noTTYOutput: true,
+    notTTYSchedule: 1000,
+    // A line longer than the terminal is cut rather than wrapped (a wrapped line cannot be redrawn
+    // in place), and the terminal's own line wrapping is never switched off and left so.
+    linewrap: true,
+    // On a terminal the final bar stays, followed by a new line; elsewhere each line already ends
+    // with one, and a second would leave a blank line.
+    clearOnComplete: !tty,
+  });
+  bar.start(options.total ?? 0, 0);
   let finished = false;
-
-  const draw = (force: boolean) => {
-    const at = now();
-    if (!force && at - drawn < every) return;
-    drawn = at;
-    const text = renderProgress(options.label, done, total, at - started, unit, options.width);
-    options.write(options.tty ? `\r\x1b[K${text}` : `${text}\n`);
-  };
-
   return {
-    setTotal(value) {
-      total = value;
-    },
-    update(value) {
-      done = value;
-      draw(false);
-    },
-    advance(by = 1) {
-      done += by;
-      draw(false);
-    },
+    update: (done) => bar.update(done),
+    advance: (by = 1) => bar.increment(by),
     finish() {
       if (finished) return;
       finished = true;
-      draw(true);
-      if (options.tty) options.write('\n');
+      bar.stop();
     },
   };
 }

@@ -1,33 +1,37 @@
+import type { Command } from 'commander';
 import type { Projection } from '../engine/projection';
 import { listTenantIds } from '../infra/db/migrator';
-import { UsageError, parseTenant, splitList, type Args, type Options } from './command';
+import { UsageError, list, tenantId } from './command';
 import type { Session } from './session';
 
 /** `--tenant N` (repeatable) or `--all`, and `--projection NAME` (repeatable): replay and verify. */
-export const selectionOptions: Options = {
-  tenant: { type: 'string', multiple: true },
-  all: { type: 'boolean' },
-  projection: { type: 'string', multiple: true },
-};
+export interface Selection {
+  tenant?: number[];
+  all?: boolean;
+  projection?: string[];
+}
 
-export const selectionHelp = `  --tenant N         a tenant (repeatable: --tenant 3 --tenant 7)
-  --all              every tenant
-  --projection NAME  only this read model (repeatable; default: all of them)`;
+export function selectionOptions(command: Command): Command {
+  return command
+    .option('--tenant <n>', 'a tenant (repeatable: --tenant 3 --tenant 7)', list(tenantId('--tenant')))
+    .option('--all', 'every tenant')
+    .option('--projection <name>', 'only this read model (repeatable; default: all of them)', list());
+}
 
-export async function selectTenants(session: Session, args: Args): Promise<number[]> {
-  const named = splitList(args.strings('tenant'));
-  const all = args.flag('all');
+export async function selectTenants(session: Session, selection: Selection): Promise<number[]> {
+  const named = selection.tenant ?? [];
+  const all = selection.all === true;
   if (all === named.length > 0) throw new UsageError('Name the tenants with --tenant N, or take every tenant with --all');
   if (!all) {
-    const ids = [...new Set(named.map((n) => parseTenant(n, '--tenant')))];
+    const ids = [...new Set(named)];
     for (const id of ids) await session.requireTenant(id);
     return ids;
   }
   return listTenantIds(await session.knex());
 }
 
-export function selectProjections(args: Args, registered: readonly Projection[]): Projection[] {
-  const names = splitList(args.strings('projection'));
+export function selectProjections(selection: Selection, registered: readonly Projection[]): Projection[] {
+  const names = selection.projection ?? [];
   if (names.length === 0) return [...registered];
   const unknown = names.filter((n) => !registered.some((p) => p.name === n));
   if (unknown.length > 0) {

@@ -48,6 +48,8 @@ export interface Session {
 
 export interface SessionOptions {
   config: Config;
+  /** Whether the command writes: only then may it initialise a new embedded PostgreSQL. */
+  writes: boolean;
   json: boolean;
   /** `--progress`: draw progress even when stderr is not a terminal. */
   progress: boolean;
@@ -68,6 +70,8 @@ export function createSession(options: SessionOptions): Session {
   const logger: Logger = pino({ level: options.logLevel ?? 'error', base: { service: 'stoflow-cli' } }, pino.destination({ fd: 2, sync: true }));
   const out = createOutput(options.stdout);
   const tty = options.stderr.isTTY === true;
+  // Bars a command left running (it failed, or was interrupted) end with the session.
+  const bars = new Set<Progress>();
   let database: Promise<Database> | undefined;
   let knex: Promise<Knex> | undefined;
   let services: Promise<Services> | undefined;
@@ -85,9 +89,11 @@ export function createSession(options: SessionOptions): Session {
     note: (text) => void options.stderr.write(`${text}\n`),
     progress(label, { total, unit } = {}) {
       if (!tty && !options.progress) return silentProgress;
-      return createProgress({ label, total, unit, tty, write: (text) => void options.stderr.write(text) });
+      const bar = createProgress({ label, total, unit, stream: options.stderr });
+      bars.add(bar);
+      return bar;
     },
-    database: () => (database ??= connectDatabase(config, logger)),
+    database: () => (database ??= connectDatabase(config, logger, { mayCreate: options.writes })),
     knex: () =>
       (knex ??= session.database().then((db) => createKnex(db.url, 8))),
     services: () =>
@@ -126,6 +132,7 @@ export function createSession(options: SessionOptions): Session {
     close() {
       // Once, whoever asks first: the end of the command or a Ctrl-C.
       closing ??= (async () => {
+        for (const bar of bars) bar.finish();
         const [openServices, openKnex] = await Promise.all([services?.catch(() => undefined), knex?.catch(() => undefined)]);
         await openServices?.close();
         await openKnex?.destroy();

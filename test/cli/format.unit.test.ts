@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { RecordedEvent } from '../../src/eventstore/types';
 import { describeChanges, eventTime, streamOf, timeline } from '../../src/cli/changes';
 import { describeDrift } from '../../src/cli/commands/verify';
@@ -74,31 +75,63 @@ describe('CLI formatting', () => {
       expect(renderProgress('events', 300, undefined, 2000, 'events')).toBe('events  300 events  150 events/s  0:02');
     });
 
-    it('When updates come faster than the terminal needs, then it redraws at most ten times a second, and always at the end', () => {
-      let now = 0;
-      const writes: string[] = [];
-      const progress = createProgress({ label: 'verify', total: 100, unit: 'events', tty: true, now: () => now, write: (t) => writes.push(t), width: 4 });
-      for (let i = 1; i <= 100; i++) {
-        now += 5;
-        progress.update(i);
-      }
-      progress.finish();
-      expect(writes.length).toBeLessThanOrEqual(8);
-      expect(writes.at(-2)).toBe('\r\x1b[Kverify  [####] 100%  100/100  200 events/s  ETA 0:00');
-      expect(writes.at(-1)).toBe('\n');
-    });
+    describe('drawn by cli-progress', () => {
+      beforeEach(() => jest.useFakeTimers({ now: 0 }));
+      afterEach(() => jest.useRealTimers());
 
-    it('When stderr is not a terminal, then it prints whole lines, at most one a second', () => {
-      let now = 0;
-      const writes: string[] = [];
-      const progress = createProgress({ label: 'import', total: 10, tty: false, now: () => now, write: (t) => writes.push(t) });
-      for (let i = 1; i <= 10; i++) {
-        now += 300;
-        progress.update(i);
+      /** stderr as the bar sees it: a terminal (isTTY, columns) or a pipe. */
+      function stderr(tty: boolean): { stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }; text(): string } {
+        const chunks: string[] = [];
+        const stream = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(chunk.toString());
+            done();
+          },
+        }) as Writable & { isTTY?: boolean; columns?: number };
+        if (tty) Object.assign(stream, { isTTY: true, columns: 120 });
+        return { stream, text: () => chunks.join('') };
       }
-      progress.finish();
-      expect(writes.every((w) => w.endsWith('\n') && !w.includes('\r'))).toBe(true);
-      expect(writes).toHaveLength(3); // after 1.2 s, after 2.4 s, and the end
+
+      it('When updates come faster than the terminal needs, then it redraws in place at most ten times a second, and always at the end', () => {
+        const err = stderr(true);
+        const progress = createProgress({ label: 'verify', total: 100, unit: 'events', stream: err.stream });
+        for (let i = 1; i <= 100; i++) {
+          jest.advanceTimersByTime(5);
+          progress.update(i);
+        }
+        progress.finish();
+        const text = err.text();
+        // Each redraw goes back to the first column (ESC [1G) and writes the bar up to the next escape.
+        const drawn = text
+          .split('\u001b[1G')
+          .slice(1)
+          .map((draw) => draw.slice(0, draw.indexOf('\u001b')));
+        expect(drawn.length).toBeLessThanOrEqual(8);
+        expect(drawn.at(-1)).toBe(renderProgress('verify', 100, 100, 500, 'events'));
+        expect(drawn.at(-1)).toMatch(/100% {2}100\/100 {2}200 events\/s {2}ETA 0:00$/);
+        // Redrawn on one line; the line ends once, when the work is done.
+        expect(text.indexOf('\n')).toBe(text.length - 1);
+        progress.finish();
+        expect(err.text()).toBe(text);
+      });
+
+      it('When stderr is not a terminal, then it prints whole lines, at most one a second', () => {
+        const err = stderr(false);
+        const progress = createProgress({ label: 'import', total: 10, stream: err.stream });
+        for (let i = 1; i <= 10; i++) {
+          jest.advanceTimersByTime(300);
+          progress.update(i);
+        }
+        progress.finish();
+        const text = err.text();
+        expect(text.includes('\r') || text.includes('\u001b')).toBe(false);
+        expect(text.endsWith('\n')).toBe(true);
+        const lines = text.slice(0, -1).split('\n');
+        // At the start, after 1, 2 and 3 seconds, and the end.
+        expect(lines).toHaveLength(5);
+        expect(lines[0]).toBe(renderProgress('import', 0, 10, 0, 'items'));
+        expect(lines.at(-1)).toBe(renderProgress('import', 10, 10, 3000, 'items'));
+      });
     });
   });
 

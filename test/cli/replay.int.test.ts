@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -140,6 +140,17 @@ describe('stoflow CLI: replay, verify, export, import', () => {
     expect(Buffer.compare(served.body as Buffer, PNG)).toBe(0);
     const detail = await request(t.app).get(`/api/products/${product.id}`).set(restored.auth);
     expect(detail.body.images.map((i: { url: string }) => i.url)).toEqual([url]);
+  });
+
+  it('When the export file goes into folders that do not exist yet, then they are created and hold the complete export only', async () => {
+    const folder = join(dir, 'backups', 'daily');
+    const file = join(folder, 'tenant.ndjson');
+    const exported = await stoflow(['export', String(seller.tenantId), '--out', file]);
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/^Exported 7 event\(s\) in 3 stream\(s\)/) });
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ format: 'stoflow-export', tenant: seller.tenantId });
+    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 7, streams: 3, files: 0 });
+    expect(readdirSync(folder)).toEqual(['tenant.ndjson']);
   });
 
   it('When an export file is truncated or reordered, then import refuses it whole and writes nothing', async () => {

@@ -18,7 +18,8 @@ export interface CliResult {
   stderr: string;
 }
 
-function environment(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+/** The environment of a spawned CLI: the test database, quiet logs, and `env` (undefined removes a variable). */
+export function environment(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl(), LOG_LEVEL: 'silent', ...env };
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return merged;

@@ -1,39 +1,40 @@
 import { subscribe } from '../../eventstore/subscribe';
-import { defineCommand, EXIT, parsePosition, parseTenant, splitList } from '../command';
+import { command, defineCommand, examples, EXIT, integer, list, position, tenantId } from '../command';
 import { eventLine } from '../event-line';
 
 const PAGE = 1000;
 
-export const eventsCommand = defineCommand({
-  name: 'events',
-  summary: "The tenant's log as JSON lines, following live with --follow",
-  usage: 'stoflow events <tenant> [--from POSITION] [--follow] [--type T] [--limit N]',
-  help: `One JSON object per line: position, stream, version, id, type, schema_version, data, metadata,
-recorded_at. Without --follow, stops at the head of the log as it was when the command started.
+interface EventsOptions {
+  from?: bigint;
+  follow?: boolean;
+  type?: string[];
+  limit?: number;
+}
 
-Options:
-  --from P     start at log position P (inclusive; default: the beginning)
-  --follow     keep going: print new events as they are appended, until Ctrl-C
-  --type T     only events of this type (repeatable, or comma-separated)
-  --limit N    stop after N events
-
-Examples:
-  stoflow events 7 --type ProductPriceChanged | jq -c '{position, stream, data}'
-  stoflow events 7 --from 1200 --follow`,
-  options: { from: { type: 'string' }, follow: { type: 'boolean' }, type: { type: 'string', multiple: true }, limit: { type: 'string' } },
-  positionals: { min: 1, max: 1 },
-  async run(session, args) {
-    const tenant = parseTenant(args.positionals[0]);
-    const from = args.string('from');
-    const start = from === undefined ? 0n : parsePosition(from, '--from');
+export const eventsCommand = defineCommand<[number], EventsOptions>({
+  declare: () =>
+    command(
+      'events',
+      "The tenant's log as JSON lines, following live with --follow",
+      '<tenant> [--from POSITION] [--follow] [--type T] [--limit N]',
+      'One JSON object per line: position, stream, version, id, type, schema_version, data, metadata, recorded_at. Without --follow, stops at the head of the log as it was when the command started.',
+    )
+      .argument('<tenant>', 'the tenant id (see stoflow tenants)', tenantId())
+      .option('--from <position>', 'start at this log position (inclusive; default: the beginning)', position('--from'))
+      .option('--follow', 'keep going: print new events as they are appended, until Ctrl-C')
+      .option('--type <type>', 'only events of this type (repeatable, or comma-separated)', list())
+      .option('--limit <n>', 'stop after N events', integer('--limit', 1))
+      .addHelpText('after', examples("stoflow events 7 --type ProductPriceChanged | jq -c '{position, stream, data}'", 'stoflow events 7 --from 1200 --follow')),
+  async run(session, [tenant], options) {
+    const start = options.from ?? 0n;
     const after = start > 0n ? start - 1n : 0n;
-    const types = splitList(args.strings('type'));
-    const limit = args.integer('limit', 1) ?? Infinity;
+    const types = options.type ?? [];
+    const limit = options.limit ?? Infinity;
     await session.requireTenant(tenant);
     const { eventStore } = await session.services();
     let written = 0;
 
-    if (args.flag('follow')) {
+    if (options.follow) {
       session.waitsForStop();
       const subscription = await subscribe(
         eventStore,

@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createEventStore } from '../../eventstore';
-import { defineCommand, EXIT, parseTenant } from '../command';
+import { command, defineCommand, examples, EXIT, tenantId } from '../command';
 import { eventLine } from '../event-line';
 import { imageStorage } from '../../infra/storage';
 import { EXPORT_END, EXPORT_FORMAT, filesOf, type ExportedFile, type ExportHeader, type ExportTrailer } from '../export-file';
@@ -10,31 +10,25 @@ import { createOutput, type Output } from '../output';
 
 const PAGE = 1000;
 
-export const exportCommand = defineCommand({
-  name: 'export',
-  summary: "A tenant's whole log as NDJSON (a backup that `stoflow import` restores)",
-  usage: 'stoflow export <tenant> [--out FILE]',
-  help: `Writes a header line, every event of the tenant's log in order exactly as stored (ids, types,
-schema versions, data, metadata, recording times), the image files the log refers to (base64),
-and a trailer line counting them. Reads up to
-the head of the log as it was when the export started, so it is consistent while the service runs.
-
-Options:
-  --out FILE   write to FILE (via FILE.partial, renamed once complete) instead of stdout
-
-Examples:
-  stoflow export 7 --out backups/tenant-7.ndjson
-  stoflow export 7 | gzip > tenant-7.ndjson.gz`,
-  options: { out: { type: 'string' } },
-  positionals: { min: 1, max: 1 },
-  async run(session, args) {
-    const tenant = parseTenant(args.positionals[0]);
-    const file = args.string('out');
+export const exportCommand = defineCommand<[number], { out?: string }>({
+  declare: () =>
+    command(
+      'export',
+      "A tenant's whole log as NDJSON (a backup that `stoflow import` restores)",
+      '<tenant> [--out FILE]',
+      "Writes a header line, every event of the tenant's log in order exactly as stored (ids, types, schema versions, data, metadata, recording times), the image files the log refers to (base64), and a trailer line counting them. Reads up to the head of the log as it was when the export started, so it is consistent while the service runs.",
+    )
+      .argument('<tenant>', 'the tenant id (see stoflow tenants)', tenantId())
+      .option('--out <file>', 'write to FILE (via FILE.partial, renamed once complete) instead of stdout; missing folders are created')
+      .addHelpText('after', examples('stoflow export 7 --out backups/tenant-7.ndjson', 'stoflow export 7 | gzip > tenant-7.ndjson.gz')),
+  async run(session, [tenant], { out: file }) {
     await session.requireTenant(tenant);
     const { pool, config } = await session.services();
+    const partial = file === undefined ? undefined : `${resolve(file)}.partial`;
+    // `--out backups/tenant-7.ndjson` in a fresh checkout: the folder comes with the file.
+    if (partial !== undefined) await mkdir(dirname(partial), { recursive: true });
     // Without upcasters: the backup holds each event as it was written, not as today's code reads it.
     const raw = createEventStore({ pool, connectionString: config.EVENTSTORE_CONNECTION_STRING });
-    const partial = file === undefined ? undefined : `${resolve(file)}.partial`;
     const out: Output = partial === undefined ? session.out : createOutput(createWriteStream(partial), { closeOnEnd: true });
     try {
       const head = await raw.head(tenant);

@@ -1,4 +1,4 @@
-import { defineCommand, EXIT, parseTenant } from '../command';
+import { command, defineCommand, examples, EXIT, tenantId } from '../command';
 import { describeChanges, streamOf, timeline, type TimelineEntry } from '../changes';
 import { table } from '../format';
 import type { Session } from '../session';
@@ -14,21 +14,19 @@ async function actorEmails(session: Session, entries: readonly TimelineEntry[]):
   return new Map(rows.map((r) => [r.id, r.email]));
 }
 
-export const historyCommand = defineCommand({
-  name: 'history',
-  summary: "A stream's events as a timeline: version, time, type, actor, the fields that changed",
-  usage: 'stoflow history <tenant> <product-id|stream> [--json]',
-  help: `A product id stands for its stream (product-<id>); any other stream can be named as is.
-For products, "changes" compares the product before and after each event.
-
-Examples:
-  stoflow history 7 0b6d51f2-6f0e-4a43-9a5e-0f1f7c1e2d3a
-  stoflow history 7 reactions-stock-depleted --json`,
-  options: {},
-  positionals: { min: 2, max: 2 },
-  async run(session, args) {
-    const tenant = parseTenant(args.positionals[0]);
-    const stream = streamOf(args.positionals[1]!);
+export const historyCommand = defineCommand<[number, string]>({
+  declare: () =>
+    command(
+      'history',
+      "A stream's events as a timeline: version, time, type, actor, the fields that changed",
+      '<tenant> <product-id|stream> [--json]',
+      'A product id stands for its stream (product-<id>); any other stream can be named as is. For products, "changes" compares the product before and after each event.',
+    )
+      .argument('<tenant>', 'the tenant id (see stoflow tenants)', tenantId())
+      .argument('<product-id|stream>', 'a product id, or the name of any stream')
+      .addHelpText('after', examples('stoflow history 7 0b6d51f2-6f0e-4a43-9a5e-0f1f7c1e2d3a', 'stoflow history 7 reactions-stock-depleted --json')),
+  async run(session, [tenant, productOrStream]) {
+    const stream = streamOf(productOrStream);
     await session.requireTenant(tenant);
     const { eventStore } = await session.services();
     const entries = timeline(stream, await eventStore.readStream(tenant, stream));

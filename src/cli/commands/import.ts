@@ -5,7 +5,7 @@ import { createEventStore } from '../../eventstore';
 import type { NewEvent } from '../../eventstore/types';
 import { allProjections } from '../../projections';
 import { ConcurrencyError } from '../../shared/errors';
-import { defineCommand, EXIT, parseTenant, UsageError } from '../command';
+import { command, defineCommand, examples, EXIT, tenantId, UsageError } from '../command';
 import { imageStorage } from '../../infra/storage';
 import { eventLineSchema, EXPORT_END, fileLineSchema, headerSchema, trailerSchema, type ExportedEvent, type ExportHeader } from '../export-file';
 import { table } from '../format';
@@ -91,30 +91,22 @@ function toNewEvent(event: ExportedEvent): NewEvent {
   };
 }
 
-export const importCommand = defineCommand({
-  name: 'import',
-  summary: 'Restore an export into an empty tenant, then rebuild its read models',
-  usage: 'stoflow import <file> [--tenant N] [--json]',
-  help: `Appends every event of the file in log order, stream by stream with expected versions (ids,
-types, schema versions, data and metadata preserved; the original recording time is kept in
-metadata as imported_recorded_at), then replays every read model of the tenant. The tenant must
-exist (register it first) and its log must be empty. The file is checked whole before anything
-is written: a truncated or reordered export is refused.
-
-Options:
-  --tenant N   the tenant to restore into (default: the tenant the export was taken from)
-
-Examples:
-  stoflow import backups/tenant-7.ndjson
-  stoflow import backups/tenant-7.ndjson --tenant 12`,
-  options: { tenant: { type: 'string' } },
-  positionals: { min: 1, max: 1 },
-  async run(session, args) {
-    const file = args.positionals[0]!;
+export const importCommand = defineCommand<[string], { tenant?: number }>({
+  declare: () =>
+    command(
+      'import',
+      'Restore an export into an empty tenant, then rebuild its read models',
+      '<file> [--tenant N] [--json]',
+      'Appends every event of the file in log order, stream by stream with expected versions (ids, types, schema versions, data and metadata preserved; the original recording time is kept in metadata as imported_recorded_at), then replays every read model of the tenant. The tenant must exist (register it first) and its log must be empty. The file is checked whole before anything is written: a truncated or reordered export is refused.',
+    )
+      .argument('<file>', 'an export written by stoflow export')
+      .option('--tenant <n>', 'the tenant to restore into (default: the tenant the export was taken from)', tenantId('--tenant'))
+      .addHelpText('after', examples('stoflow import backups/tenant-7.ndjson', 'stoflow import backups/tenant-7.ndjson --tenant 12')),
+  writes: true,
+  async run(session, [file], { tenant: named }) {
     if (!existsSync(file)) throw new UsageError(`No such file: ${file}`, false);
-    const named = args.string('tenant');
     const checked = await scan(file);
-    const tenant = named === undefined ? checked.header.tenant : parseTenant(named, '--tenant');
+    const tenant = named ?? checked.header.tenant;
     await session.requireTenant(tenant);
     const { pool, config, eventStore } = await session.services();
     const head = await eventStore.head(tenant);

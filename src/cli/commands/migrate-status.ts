@@ -1,25 +1,18 @@
 import { migrationStatus, type SchemaStatus } from '../../infra/db/migrator';
-import { defineCommand, EXIT } from '../command';
+import { command, defineCommand, examples, EXIT } from '../command';
 import { table } from '../format';
 
-export const migrateStatusCommand = defineCommand({
-  name: 'migrate:status',
-  summary: "Each schema's applied and pending migrations (npm run migrate:status)",
-  usage: 'stoflow migrate:status [--pending] [--check] [--json]',
-  help: `Options:
-  --pending   list only the schemas with pending migrations
-  --check     exit 1 when any schema has pending migrations (for deploy scripts)
-
-Examples:
-  npm run migrate:status
-  stoflow migrate:status --check || stoflow migrate`,
-  options: { pending: { type: 'boolean' }, check: { type: 'boolean' } },
-  positionals: { min: 0, max: 0 },
-  async run(session, args) {
+export const migrateStatusCommand = defineCommand<[], { pending?: boolean; check?: boolean }>({
+  declare: () =>
+    command('migrate:status', "Each schema's applied and pending migrations (npm run migrate:status)", '[--pending] [--check] [--json]')
+      .option('--pending', 'list only the schemas with pending migrations')
+      .option('--check', 'exit 1 when any schema has pending migrations (for deploy scripts)')
+      .addHelpText('after', examples('npm run migrate:status', 'stoflow migrate:status --check || stoflow migrate')),
+  async run(session, _args, options) {
     const all = await migrationStatus(await session.knex());
     const behind = all.filter((s) => s.pending.length > 0);
-    const shown = args.flag('pending') ? behind : all;
-    const code = args.flag('check') && behind.length > 0 ? EXIT.finding : EXIT.ok;
+    const shown = options.pending ? behind : all;
+    const code = options.check && behind.length > 0 ? EXIT.finding : EXIT.ok;
     if (session.json) {
       await session.out.json(shown.map((s) => ({ schema: s.schema, version: s.applied.at(-1) ?? null, applied: s.applied, pending: s.pending })));
       return code;

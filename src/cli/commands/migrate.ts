@@ -1,31 +1,24 @@
 import { migrateAll } from '../../infra/db/migrator';
-import { defineCommand, EXIT, parseTenant, splitList } from '../command';
+import { command, defineCommand, examples, EXIT, integer, list, tenantId } from '../command';
 import { table } from '../format';
 import type { Progress } from '../progress';
 
 /** Below this many tenants, migrating is over before a bar would say anything. */
 const BAR_FROM = 20;
 
-export const migrateCommand = defineCommand({
-  name: 'migrate',
-  summary: 'Bring public and every tenant schema up to date (npm run migrate)',
-  usage: 'stoflow migrate [--tenant N] [--concurrency N] [--json]',
-  help: `Public first, then the tenants in parallel, each in one transaction of its own: a tenant
-that fails is rolled back and reported by name while the others migrate, and running the command
-again picks up where it stopped. Exits 1 when a tenant failed.
-
-Options:
-  --tenant N        only this tenant (repeatable; public is always migrated)
-  --concurrency N   tenants migrated at once (default 4)
-
-Examples:
-  npm run migrate
-  stoflow migrate --concurrency 8 --json`,
-  options: { tenant: { type: 'string', multiple: true }, concurrency: { type: 'string' } },
-  positionals: { min: 0, max: 0 },
-  async run(session, args) {
-    const tenants = splitList(args.strings('tenant')).map((t) => parseTenant(t, '--tenant'));
-    const concurrency = args.integer('concurrency', 1) ?? 4;
+export const migrateCommand = defineCommand<[], { tenant?: number[]; concurrency: number }>({
+  declare: () =>
+    command(
+      'migrate',
+      'Bring public and every tenant schema up to date (npm run migrate)',
+      '[--tenant N] [--concurrency N] [--json]',
+      'Public first, then the tenants in parallel, each in one transaction of its own: a tenant that fails is rolled back and reported by name while the others migrate, and running the command again picks up where it stopped. Exits 1 when a tenant failed.',
+    )
+      .option('--tenant <n>', 'only this tenant (repeatable; public is always migrated)', list(tenantId('--tenant')))
+      .option('--concurrency <n>', 'tenants migrated at once', integer('--concurrency', 1), 4)
+      .addHelpText('after', examples('npm run migrate', 'stoflow migrate --concurrency 8 --json')),
+  writes: true,
+  async run(session, _args, { tenant: tenants = [], concurrency }) {
     const knex = await session.knex();
     let progress: Progress | undefined;
     const result = await migrateAll(knex, {

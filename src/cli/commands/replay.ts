@@ -1,34 +1,31 @@
 import { allProjections } from '../../projections';
 import { rebuildProjection, type RebuildResult } from '../../engine/rebuild';
-import { defineCommand, EXIT } from '../command';
+import { command, defineCommand, examples, EXIT, integer } from '../command';
 import { formatDuration, table } from '../format';
-import { eachReadModel, selectionHelp, selectionOptions, selectProjections, selectTenants } from '../selection';
+import { eachReadModel, selectionOptions, selectProjections, selectTenants, type Selection } from '../selection';
 
 interface Replayed extends RebuildResult {
   ms: number;
 }
 
-export const replayCommand = defineCommand({
-  name: 'replay',
-  summary: 'Rebuild read models from the log (fresh tables swapped in; the service keeps answering)',
-  usage: 'stoflow replay (--tenant N | --all) [--projection NAME] [--batch-size N] [--json]',
-  help: `Each read model is replayed into fresh tables, then swapped in within one transaction:
-queries keep reading the old tables until the swap, and no event is lost or applied twice.
-
-Options:
-${selectionHelp}
-  --batch-size N     events per read of the log (default 5000)
-
-Examples:
-  stoflow replay --tenant 7
-  stoflow replay --all --projection products`,
-  options: { ...selectionOptions, 'batch-size': { type: 'string' } },
-  positionals: { min: 0, max: 0 },
-  async run(session, args) {
-    const chosen = selectProjections(args, allProjections);
-    const batchSize = args.integer('batch-size', 1);
+export const replayCommand = defineCommand<[], Selection & { batchSize: number }>({
+  declare: () =>
+    selectionOptions(
+      command(
+        'replay',
+        'Rebuild read models from the log (fresh tables swapped in; the service keeps answering)',
+        '(--tenant N | --all) [--projection NAME] [--batch-size N] [--json]',
+        'Each read model is replayed into fresh tables, then swapped in within one transaction: queries keep reading the old tables until the swap, and no event is lost or applied twice.',
+      ),
+    )
+      .option('--batch-size <n>', 'events per read of the log', integer('--batch-size', 1), 5000)
+      .addHelpText('after', examples('stoflow replay --tenant 7', 'stoflow replay --all --projection products')),
+  writes: true,
+  async run(session, _args, options) {
+    const chosen = selectProjections(options, allProjections);
+    const { batchSize } = options;
     const { pool, eventStore } = await session.services();
-    const tenants = await selectTenants(session, args);
+    const tenants = await selectTenants(session, options);
     if (chosen.length === 0 || tenants.length === 0) {
       session.note(chosen.length === 0 ? 'No read models are registered: nothing to replay' : 'No tenants: nothing to replay');
       if (session.json) await session.out.json({ replayed: [] });

@@ -1,15 +1,16 @@
 import { seedReferenceData } from '../../seed';
-import { defineCommand, EXIT } from '../command';
+import { command, defineCommand, EXIT } from '../command';
 import { table } from '../format';
 
-export const seedCommand = defineCommand({
-  name: 'seed',
-  summary: 'Seed the reference data: categories, brands, attributes, marketplace mappings (npm run seed)',
-  usage: 'stoflow seed [--json]',
-  help: `Idempotent: rows already there are kept, missing ones added. Needs the public schema
-migrated (\`stoflow migrate\`). The service also seeds at every start.`,
-  options: {},
-  positionals: { min: 0, max: 0 },
+export const seedCommand = defineCommand<[]>({
+  declare: () =>
+    command(
+      'seed',
+      'Seed the reference data: categories, brands, attributes, marketplace mappings (npm run seed)',
+      '[--json]',
+      'Idempotent: rows already there are kept, missing ones added. Needs the public schema migrated (`stoflow migrate`). The service also seeds at every start.',
+    ),
+  writes: true,
   async run(session) {
     const knex = await session.knex();
     const hasTables = await knex('information_schema.tables').where({ table_schema: 'public', table_name: 'schema_migrations' }).first();

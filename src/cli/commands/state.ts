@@ -1,11 +1,10 @@
-import { defineCommand, EXIT, parseTenant, UsageError } from '../command';
+import { command, defineCommand, examples, EXIT, tenantId, UsageError } from '../command';
 import { eventTime, isProductStream, productFields, streamOf, timeline } from '../changes';
 import { keyValues } from '../format';
 
 type Moment = { version: number } | { time: Date };
 
-function parseMoment(value: string | undefined): Moment | undefined {
-  if (value === undefined) return undefined;
+function parseMoment(value: string): Moment {
   if (/^[0-9]{1,9}$/.test(value)) return { version: Number(value) };
   const time = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time.getTime())) {
@@ -14,29 +13,24 @@ function parseMoment(value: string | undefined): Moment | undefined {
   return { time };
 }
 
-export const stateCommand = defineCommand({
-  name: 'state',
-  summary: 'A product as it was at a moment: the fold of its events up to there',
-  usage: 'stoflow state <tenant> <product-id> [--at <ISO time | version>] [--json]',
-  help: `Options:
-  --at T     an ISO time (the product after every event recorded at or before it)
-             or a stream version (the product after that event); default: now
-
-Examples:
-  stoflow state 7 0b6d51f2-6f0e-4a43-9a5e-0f1f7c1e2d3a --at 2024-05-01T12:00:00Z
-  stoflow state 7 0b6d51f2-6f0e-4a43-9a5e-0f1f7c1e2d3a --at 3 --json`,
-  options: { at: { type: 'string' } },
-  positionals: { min: 2, max: 2 },
-  async run(session, args) {
-    const tenant = parseTenant(args.positionals[0]);
-    const stream = streamOf(args.positionals[1]!);
-    if (!isProductStream(stream)) throw new UsageError(`${args.positionals[1]} is not a product id`);
-    const moment = parseMoment(args.string('at'));
+export const stateCommand = defineCommand<[number, string], { at?: Moment }>({
+  declare: () =>
+    command('state', 'A product as it was at a moment: the fold of its events up to there', '<tenant> <product-id> [--at <ISO time | version>] [--json]')
+      .argument('<tenant>', 'the tenant id (see stoflow tenants)', tenantId())
+      .argument('<product-id>', 'the product')
+      .option('--at <time|version>', 'an ISO time (the product after every event recorded at or before it) or a stream version (the product after that event); default: now', parseMoment)
+      .addHelpText(
+        'after',
+        examples('stoflow state 7 0b6d51f2-6f0e-4a43-9a5e-0f1f7c1e2d3a --at 2024-05-01T12:00:00Z', 'stoflow state 7 0b6d51f2-6f0e-4a43-9a5e-0f1f7c1e2d3a --at 3 --json'),
+      ),
+  async run(session, [tenant, productId], { at: moment }) {
+    const stream = streamOf(productId);
+    if (!isProductStream(stream)) throw new UsageError(`${productId} is not a product id`);
     await session.requireTenant(tenant);
     const { eventStore } = await session.services();
     const events = await eventStore.readStream(tenant, stream);
     if (events.length === 0) {
-      session.note(`Tenant ${tenant} has no product ${args.positionals[1]}`);
+      session.note(`Tenant ${tenant} has no product ${productId}`);
       return EXIT.finding;
     }
     const upTo = events.filter((e) => !moment || ('version' in moment ? e.streamVersion <= moment.version : eventTime(e) <= moment.time));
@@ -53,7 +47,7 @@ Examples:
     };
     if (session.json) await session.out.json(summary);
     if (state === null) {
-      session.note(`Product ${args.positionals[1]} did not exist yet then (created ${eventTime(events[0]!).toISOString()}, version 1)`);
+      session.note(`Product ${productId} did not exist yet then (created ${eventTime(events[0]!).toISOString()}, version 1)`);
       return EXIT.finding;
     }
     if (session.json) return EXIT.ok;

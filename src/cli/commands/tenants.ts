@@ -1,5 +1,5 @@
 import { tenantTable } from '../../infra/db/tenancy';
-import { defineCommand, EXIT } from '../command';
+import { command, defineCommand, examples, EXIT } from '../command';
 import { table } from '../format';
 import type { Session } from '../session';
 
@@ -40,15 +40,12 @@ async function logFigures(session: Session, tenant: number): Promise<Pick<Tenant
   return { events: Number(row.events), head: row.head === null ? 0n : BigInt(row.head), last_event_at: row.last_event_at };
 }
 
-export const tenantsCommand = defineCommand({
-  name: 'tenants',
-  summary: 'Tenants with their schema, user count, event count and last event time',
-  usage: 'stoflow tenants [--json]',
-  help: `Examples:
-  stoflow tenants
-  stoflow tenants --json | jq '.[] | select(.events > 0) | .tenant'`,
-  options: {},
-  positionals: { min: 0, max: 0 },
+export const tenantsCommand = defineCommand<[]>({
+  declare: () =>
+    command('tenants', 'Tenants with their schema, user count, event count and last event time', '[--json]').addHelpText(
+      'after',
+      examples('stoflow tenants', "stoflow tenants --json | jq '.[] | select(.events > 0) | .tenant'"),
+    ),
   async run(session) {
     const { pool } = await session.services();
     let tenants: TenantRow[];

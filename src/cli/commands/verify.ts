@@ -1,8 +1,8 @@
 import { verifyProjection, type TableDrift } from '../../engine/rebuild';
 import { allProjections } from '../../projections';
-import { defineCommand, EXIT } from '../command';
+import { command, defineCommand, examples, EXIT, integer } from '../command';
 import { toJson } from '../format';
-import { eachReadModel, selectionHelp, selectionOptions, selectProjections, selectTenants } from '../selection';
+import { eachReadModel, selectionOptions, selectProjections, selectTenants, type Selection } from '../selection';
 
 interface Drift extends TableDrift {
   tenant: number;
@@ -34,28 +34,23 @@ export function describeDrift(drift: TableDrift): string[] {
   return lines;
 }
 
-export const verifyCommand = defineCommand({
-  name: 'verify',
-  summary: 'Rebuild into scratch tables and compare with the live read models row by row',
-  usage: 'stoflow verify (--tenant N | --all) [--projection NAME] [--sample N] [--json]',
-  help: `Prints every difference and exits 1 when a read model drifted from the log, 0 when all are
-identical. Both sides are compared at the same log position (under the read model's checkpoint
-lock), so a busy tenant does not show false drift. \`stoflow replay\` repairs what it finds.
-
-Options:
-${selectionHelp}
-  --sample N         differing rows shown per table (default 20)
-
-Examples:
-  stoflow verify --all
-  stoflow verify --tenant 7 --json`,
-  options: { ...selectionOptions, sample: { type: 'string' } },
-  positionals: { min: 0, max: 0 },
-  async run(session, args) {
-    const chosen = selectProjections(args, allProjections);
-    const sampleLimit = args.integer('sample', 1);
+export const verifyCommand = defineCommand<[], Selection & { sample: number }>({
+  declare: () =>
+    selectionOptions(
+      command(
+        'verify',
+        'Rebuild into scratch tables and compare with the live read models row by row',
+        '(--tenant N | --all) [--projection NAME] [--sample N] [--json]',
+        "Prints every difference and exits 1 when a read model drifted from the log, 0 when all are identical. Both sides are compared at the same log position (under the read model's checkpoint lock), so a busy tenant does not show false drift. `stoflow replay` repairs what it finds.",
+      ),
+    )
+      .option('--sample <n>', 'differing rows shown per table', integer('--sample', 1), 20)
+      .addHelpText('after', examples('stoflow verify --all', 'stoflow verify --tenant 7 --json')),
+  async run(session, _args, options) {
+    const chosen = selectProjections(options, allProjections);
+    const sampleLimit = options.sample;
     const { pool, eventStore } = await session.services();
-    const tenants = await selectTenants(session, args);
+    const tenants = await selectTenants(session, options);
     const results = await eachReadModel(session, 'verify', tenants, chosen, async (tenant, projection, onProgress) => {
       const found = await verifyProjection({ pool, store: eventStore, tenant, projection, sampleLimit, onProgress });
       return { tenant, projection: projection.name, drift: found };
@@ -69,7 +64,7 @@ Examples:
     } else {
       for (const drift of drifts) {
         const rows = Math.max(drift.unexpected.length, drift.missing.length);
-        await session.out.line(`Tenant ${drift.tenant}, ${drift.projection}, table ${drift.table}: ${rows}${rows >= (sampleLimit ?? 20) ? '+' : ''} row(s) differ from the log`);
+        await session.out.line(`Tenant ${drift.tenant}, ${drift.projection}, table ${drift.table}: ${rows}${rows >= sampleLimit ? '+' : ''} row(s) differ from the log`);
         for (const line of describeDrift(drift)) await session.out.line(line);
       }
       const tenantsWithDrift = new Set(drifts.map((d) => d.tenant));

@@ -116,3 +116,8 @@ export function runningEmbedded(dataDir: string): RunningEmbedded | null {
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { password?: string; port?: number };
   return { pid, port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '' };
 }
+
+/** Whether the data folder holds an embedded PostgreSQL that has been initialised (started once). */
+export function hasEmbeddedDatabase(dataDir: string): boolean {
+  return existsSync(join(resolve(dataDir), 'postgres', 'PG_VERSION'));
+}
