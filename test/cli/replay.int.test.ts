@@ -146,10 +146,10 @@ describe('stoflow CLI: replay, verify, export, import', () => {
     const folder = join(dir, 'backups', 'daily');
     const file = join(folder, 'tenant.ndjson');
     const exported = await stoflow(['export', String(seller.tenantId), '--out', file]);
-    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/^Exported 7 event\(s\) in 3 stream\(s\)/) });
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/^Exported 10 event\(s\) in 6 stream\(s\)/) });
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ format: 'stoflow-export', tenant: seller.tenantId });
-    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 7, streams: 3, files: 0 });
+    expect(lines.at(-1)).toEqual({ format: 'stoflow-export-end', events: 10, streams: 6, files: 0 });
     expect(readdirSync(folder)).toEqual(['tenant.ndjson']);
   });
 

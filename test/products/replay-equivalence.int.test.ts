@@ -70,6 +70,7 @@ describe('Replay equals live', () => {
         'ProductPriceChanged',
         'ProductSold',
         'ProductStockAdjusted',
+        'SkuReserved',
       ]);
       for (const [i, seller] of sellers.entries()) {
         // Whole log in one batch, and in small batches whose boundaries fall anywhere.
