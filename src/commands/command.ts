@@ -66,7 +66,33 @@ export function deterministicUuid(seed: string, n: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+// Each round lets one contender through, so the bound follows the contention a hot product sees.
+const RETRIES = 50;
+
+/**
+ * A caller that named no version (no If-Match, or `*`) asks for the command to apply to whatever
+ * is current: when another append wins the race for the stream, the command is decided again on
+ * the new state (a few times, with jitter), so every valid command on a busy product succeeds.
+ * A caller that named a version gets the conflict (412).
+ */
 export async function runCommand<Command, Event extends DomainEvent, State>(
+  deps: CommandDeps,
+  tenant: number,
+  plan: CommandPlan<Command, Event, State>,
+  metadata: CommandMetadata,
+): Promise<CommandOutcome<State, Event>> {
+  const retries = typeof metadata.expectedVersion === 'number' || plan.newStream ? 0 : RETRIES;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await runOnce(deps, tenant, plan, metadata);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || err.stream !== plan.stream || attempt >= retries) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+    }
+  }
+}
+
+async function runOnce<Command, Event extends DomainEvent, State>(
   deps: CommandDeps,
   tenant: number,
   plan: CommandPlan<Command, Event, State>,

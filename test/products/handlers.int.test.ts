@@ -52,6 +52,19 @@ describe('Product command handlers, called without HTTP', () => {
     expect(JSON.parse(row.rows[0]!.representation)).toEqual(first.product);
   });
 
+  it('When twenty sales of one product race without an expected version, then each is decided again on the new state and all succeed', async () => {
+    const tenant = await createTestTenant(knex);
+    const deps = t.services.productCommandDeps;
+    const { product } = await createProduct(deps, tenant, body({ stock_quantity: 20 }), { event: {} });
+    const sales = await Promise.allSettled(Array.from({ length: 20 }, () => recordSale(deps, tenant, { product_id: product.id, quantity: 1, unit_price: 5, channel: 'offline' }, { event: {} })));
+    expect(sales.filter((s) => s.status === 'rejected')).toEqual([]);
+    const stream = await t.services.eventStore.readStream(tenant, `product-${product.id}`);
+    expect(stream.filter((e) => e.type === 'ProductSold')).toHaveLength(20);
+    expect(stream.at(-1)!.data).toMatchObject({ remaining_stock: 0 });
+    // Naming a version keeps the conflict: the caller decides what to do with a changed product.
+    await expect(recordSale(deps, tenant, { product_id: product.id, quantity: 1, unit_price: 5, channel: 'offline' }, { event: {}, expectedVersion: 1 })).rejects.toMatchObject({ kind: 'concurrency' });
+  });
+
   describe('SKU uniqueness on a store that projects nothing inline', () => {
     let pool: Pool;
     let store: EventStore;
