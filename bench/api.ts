@@ -1,3 +1,12 @@
+/*
+ * `npm run bench`: the HTTP API on the embedded database. One tenant is seeded with 100,000
+ * products through the command path, then autocannon drives each scenario (50 connections,
+ * 10 s), with GET /health in the same run as the ceiling of the HTTP stack. The server runs in a
+ * child process, so the load generator never shares its event loop. Prints a table, then one
+ * JSON object as the last line. Not a test: the figures depend on the machine.
+ *
+ * BENCH_PRODUCTS, BENCH_CONNECTIONS and BENCH_SECONDS override the defaults.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,16 +19,6 @@ import { loadConfig, type Config } from '../src/config';
 import { buildApp } from '../src/app/app';
 import { createLogger } from '../src/infra/logger';
 import { buildContainer } from '../src/app/container';
-
-/**
- * `npm run bench`: the HTTP API on the embedded database. One tenant is seeded with 100,000
- * products through the command path, then autocannon drives each scenario (50 connections,
- * 10 s), with GET /health in the same run as the ceiling of the HTTP stack. The server runs in a
- * child process, so the load generator never shares its event loop. Prints a table, then one
- * JSON object as the last line. Not a test: the figures depend on the machine.
- *
- * BENCH_PRODUCTS, BENCH_CONNECTIONS and BENCH_SECONDS override the defaults.
- */
 
 // autocannon ships no types; this is the part used here.
 interface AutocannonResult {

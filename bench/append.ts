@@ -1,13 +1,13 @@
+/*
+ * Append throughput of the event store, next to the same rows written by a plain INSERT through
+ * the same pool in the same run, so the ratio says what the store's guarantees (version check,
+ * idempotency, per-tenant ordering, stream heads, NOTIFY) cost on this machine.
+ */
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, TenantId } from '../src/eventstore/types';
 import type { Pool } from '../src/infra/db/postgres';
 import { tenantTable } from '../src/infra/db/tenancy';
 
-/**
- * Append throughput of the event store, next to the same rows written by a plain INSERT through
- * the same pool in the same run, so the ratio says what the store's guarantees (version check,
- * idempotency, per-tenant ordering, stream heads, NOTIFY) cost on this machine.
- */
 export interface AppendFigures {
   append_1_per_tx_c1: number;
   append_1_per_tx_c16: number;

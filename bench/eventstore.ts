@@ -1,3 +1,12 @@
+/*
+ * `npm run bench:eventstore`: event store figures on a throwaway embedded PostgreSQL. Prints a
+ * table, then one JSON object as the last line for scripts to read. Not a test: the numbers
+ * depend on the machine.
+ *
+ * Each benchmark is a function of the context returning named figures; the rebuild and
+ * subscription benchmarks (`rebuild_events_per_s`, `subscribe_latency_p99_ms`) join the list
+ * below the same way.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +21,6 @@ import { measureAppends, runAppendBenchmarks } from './append';
 import { measureSubscribeLatency } from './subscribe';
 import { measureRebuild } from './rebuild';
 
-/**
- * `npm run bench:eventstore`: event store figures on a throwaway embedded PostgreSQL. Prints a
- * table, then one JSON object as the last line for scripts to read. Not a test: the numbers
- * depend on the machine.
- *
- * Each benchmark is a function of the context returning named figures; the rebuild and
- * subscription benchmarks (`rebuild_events_per_s`, `subscribe_latency_p99_ms`) join the list
- * below the same way.
- */
 export interface BenchContext {
   pool: Pool;
   connectionString: string;

@@ -1,9 +1,10 @@
-/**
+/*
  * The most used passwords, as found in public breach corpora (lowercase). Most of them already fail
  * the length or letter-and-digit rules; they are kept so the refusal names the real problem. The
  * ones that pass those rules (`password1`, `1qaz2wsx`, `p@ssw0rd`…) are the reason this list
  * exists. Context words (our name, the marketplaces we publish to) are added, as NIST 800-63B asks.
  */
+
 const LIST = `
 123456 123456789 12345678 password qwerty123 qwerty 1q2w3e4r 12345 111111 1234567890
 1234567 123123 000000 abc123 password1 iloveyou 1q2w3e 1qaz2wsx qwertyuiop 123321

@@ -1,12 +1,4 @@
-import type { Response } from 'express';
-import { z } from 'zod';
-import { subscribe, type Subscription } from '../eventstore/subscribe';
-import type { EventStore, RecordedEvent } from '../eventstore/types';
-import { defineRoute, type AnyRoute } from '../http/route';
-import type { Logger } from '../infra/logger';
-import { ValidationError } from '../shared/errors';
-
-/**
+/*
  * The tenant's log for analytics consumers: catch-up paging and a live Server-Sent Events stream,
  * both in log order, tenant taken from the token. The store never lets a reader skip an event
  * that commits late, so "everything after position p" is a complete, gap-free answer and a
@@ -15,6 +7,14 @@ import { ValidationError } from '../shared/errors';
  * Positions are JSON numbers: exact up to 2^53 − 1, which a tenant's log would need nine
  * quadrillion events to pass. In SSE they are the `id:` of each message, as decimal text.
  */
+import type { Response } from 'express';
+import { z } from 'zod';
+import { subscribe, type Subscription } from '../eventstore/subscribe';
+import type { EventStore, RecordedEvent } from '../eventstore/types';
+import { defineRoute, type AnyRoute } from '../http/route';
+import type { Logger } from '../infra/logger';
+import { ValidationError } from '../shared/errors';
+
 export const feedItemSchema = z.object({
   position: z.number().int().describe('Position in the tenant log: strictly increasing, the cursor to resume from'),
   stream: z.string().describe('Stream the event belongs to, e.g. product-<uuid>'),

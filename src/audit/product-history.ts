@@ -1,13 +1,13 @@
+/*
+ * A product's whole history, straight from its stream, oldest first. Events recorded under an
+ * older schema come back in today's shape (the store upcasts them on read).
+ */
 import { z } from 'zod';
 import { productStream } from '../domain/product/decider';
 import type { EventStore } from '../eventstore/types';
 import { defineRoute } from '../http/route';
 import { NotFoundError } from '../shared/errors';
 
-/**
- * A product's whole history, straight from its stream, oldest first. Events recorded under an
- * older schema come back in today's shape (the store upcasts them on read).
- */
 export const historyEntrySchema = z.object({
   version: z.number().int(),
   type: z.string(),

@@ -1,13 +1,13 @@
-import { DETAIL_FIELDS, productDecider, productIdOfStream, productStream, type Product, type ProductEvent, type ProductState } from '../domain/product/decider';
-import type { RecordedEvent } from '../eventstore/types';
-import { toJson } from './format';
-
-/**
+/*
  * What support staff want to read in a history: which fields each event changed, from what to
  * what. For a product stream the events are folded with the product's own `evolve` and each state
  * is compared with the one before, so the answer is what the product became, not a guess from
  * the event's data. Other streams show their events' data.
  */
+import { DETAIL_FIELDS, productDecider, productIdOfStream, productStream, type Product, type ProductEvent, type ProductState } from '../domain/product/decider';
+import type { RecordedEvent } from '../eventstore/types';
+import { toJson } from './format';
+
 export interface FieldChange {
   field: string;
   from?: unknown;

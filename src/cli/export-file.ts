@@ -1,6 +1,4 @@
-import { z } from 'zod';
-
-/**
+/*
  * A tenant backup: NDJSON, one header line, one line per event in log order (as stored: the
  * schema version the event was written under and its data in that shape, so a restore is the
  * same log, not today's reading of it), and a trailer line that proves the file is complete.
@@ -12,6 +10,8 @@ import { z } from 'zod';
  *   …
  *   {"format":"stoflow-export-end","events":1200,"streams":87,"files":42}
  */
+import { z } from 'zod';
+
 export const EXPORT_FORMAT = 'stoflow-export';
 export const EXPORT_END = 'stoflow-export-end';
 

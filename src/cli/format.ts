@@ -1,8 +1,9 @@
-/**
+/*
  * Human tables and machine JSON. Log positions are bigints in the store; in JSON they become
  * numbers (every position below 2^53 is exact, and a tenant log would need nine quadrillion events
  * to pass it), or decimal strings beyond, never silently rounded.
  */
+
 export interface Column<R> {
   header: string;
   value(row: R): unknown;

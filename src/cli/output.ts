@@ -1,10 +1,10 @@
-import { toJson } from './format';
-
-/**
+/*
  * Writing to stdout (or an export file) with back-pressure, so a slow reader paces a long export
  * instead of the whole log piling up in memory. When the reader goes away (`stoflow events … |
  * head`), writes become no-ops and `gone` resolves: the command stops quietly.
  */
+import { toJson } from './format';
+
 export interface Output {
   write(text: string): Promise<void>;
   line(text?: string): Promise<void>;

@@ -1,10 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Reply } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
-import { ValidationError } from '../shared/errors';
-
-/**
+/*
  * Idempotency-Key on POSTs: a retried request gets the first answer and changes nothing.
  *
  * The first request with a key claims it (a row with no status yet), runs, and stores its answer.
@@ -15,6 +9,12 @@ import { ValidationError } from '../shared/errors';
  * Keys are remembered for a day (IDEMPOTENCY_KEY_TTL_HOURS): an older key is claimed afresh, and
  * `purgeIdempotencyKeys` (run by the background housekeeping) deletes them.
  */
+import { createHash } from 'node:crypto';
+import type { Reply } from '../http/route';
+import type { Queryable } from '../infra/db/postgres';
+import { tenantTable } from '../infra/db/tenancy';
+import { ValidationError } from '../shared/errors';
+
 export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', description: 'Any unique string (a UUID): a retry with the same key and body returns the first answer and creates nothing' };
 
 const KEY = /^[\x21-\x7e]{1,255}$/;

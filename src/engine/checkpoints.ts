@@ -1,9 +1,9 @@
-import type { Queryable } from '../infra/db/postgres';
-
-/**
+/*
  * Checkpoints live in the tenant's schema next to the read models they describe, so a read model
  * and its checkpoint always change in the same transaction.
  */
+import type { Queryable } from '../infra/db/postgres';
+
 export async function lockCheckpoint(tx: Queryable, schema: string, name: string): Promise<bigint> {
   // The no-op update takes the row lock and returns the position in one round trip.
   const { rows } = await tx.query<{ position: number | string }>(

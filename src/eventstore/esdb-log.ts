@@ -1,3 +1,13 @@
+/*
+ * A tenant's log on EventStoreDB: `$all` filtered by the tenant's stream-name prefix, with the
+ * commit position as the log position. ESDB's `$all` is one totally ordered log, so positions
+ * grow in the order every reader sees them and the gap problem of the SQL store cannot occur.
+ *
+ * readAll takes no server-side filter in this client, while filtered subscriptions do and end
+ * their catch-up with a "caught up" message (EventStoreDB ≥ 23.10 / KurrentDB): a page of the
+ * tenant's log is read as a filtered subscription stopped at `limit` events or at caught-up,
+ * so the server skips the other tenants' events instead of shipping them to us.
+ */
 import {
   BACKWARDS,
   END,
@@ -10,16 +20,6 @@ import {
 import { esdbAnyTenantRegex, esdbTenantPrefix, parseEsdbStreamName } from './esdb-naming';
 import type { RecordedEvent, TenantId } from './types';
 
-/**
- * A tenant's log on EventStoreDB: `$all` filtered by the tenant's stream-name prefix, with the
- * commit position as the log position. ESDB's `$all` is one totally ordered log, so positions
- * grow in the order every reader sees them and the gap problem of the SQL store cannot occur.
- *
- * readAll takes no server-side filter in this client, while filtered subscriptions do and end
- * their catch-up with a "caught up" message (EventStoreDB ≥ 23.10 / KurrentDB): a page of the
- * tenant's log is read as a filtered subscription stopped at `limit` events or at caught-up,
- * so the server skips the other tenants' events instead of shipping them to us.
- */
 export type ToRecorded = (event: AllStreamRecordedEvent) => RecordedEvent;
 
 export async function readTenantLog(

@@ -1,7 +1,4 @@
-import { schemaPrefix, tenantIdOfSchema, tenantSchema } from '../infra/db/tenancy';
-import type { TenantId } from './types';
-
-/**
+/*
  * Stream names on EventStoreDB / KurrentDB: `<tenant schema>.<stream id>`, e.g.
  * `client_7.product-3f2a…`.
  *
@@ -13,6 +10,9 @@ import type { TenantId } from './types';
  *   meaningful and never mix tenants.
  * - Our own stream ids keep their `<category>-<id>` shape; the mapping is reversible.
  */
+import { schemaPrefix, tenantIdOfSchema, tenantSchema } from '../infra/db/tenancy';
+import type { TenantId } from './types';
+
 export function esdbStreamName(tenant: TenantId, stream: string): string {
   if (stream.length === 0 || stream.startsWith('$')) throw new Error(`Invalid stream id: ${stream}`);
   return `${tenantSchema(tenant)}.${stream}`;

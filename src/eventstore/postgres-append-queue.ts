@@ -1,6 +1,4 @@
-import type { ExpectedVersion, NewEvent, TenantId } from './types';
-
-/**
+/*
  * Group commit, per tenant, inside one process. Appends of a tenant take turns on its lock and
  * each turn ends with a WAL flush, so sixteen writers sending sixteen calls would pay sixteen
  * flushes one after another. Instead, while one call for a tenant is in flight, the appends that
@@ -15,6 +13,8 @@ import type { ExpectedVersion, NewEvent, TenantId } from './types';
  * A caller may hand in several appends (to different streams) that stand or fall together — a
  * product and its SKU reservation: they travel as one unit, always in the same call.
  */
+import type { ExpectedVersion, NewEvent, TenantId } from './types';
+
 export interface QueuedAppend {
   stream: string;
   events: NewEvent[];

@@ -1,9 +1,4 @@
-import pg from 'pg';
-import type { Pool } from '../infra/db/postgres';
-import { tenantIdOfSchema } from '../infra/db/tenancy';
-import type { TenantId } from './types';
-
-/**
+/*
  * Wakes readers when events are appended. append_events sends `NOTIFY <channel>, 'client_N:<last
  * position>'`; PostgreSQL delivers it only after the commit, so a woken reader finds the events.
  *
@@ -12,6 +7,11 @@ import type { TenantId } from './types';
  * connection is down, so every watcher is also woken on a timer (`null`: any tenant may have
  * news) and right after a reconnect.
  */
+import pg from 'pg';
+import type { Pool } from '../infra/db/postgres';
+import { tenantIdOfSchema } from '../infra/db/tenancy';
+import type { TenantId } from './types';
+
 export interface PostgresWatcher {
   watch(onWake: (tenant: TenantId | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

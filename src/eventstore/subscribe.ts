@@ -1,6 +1,4 @@
-import type { EventStore, RecordedEvent, TenantId } from './types';
-
-/**
+/*
  * A catch-up-then-follow subscription over one tenant's log or every tenant's, for feed
  * consumers (event feed API, replay tools). Built only on `readLog` and `watch`, so it behaves
  * the same on both backends.
@@ -10,6 +8,8 @@ import type { EventStore, RecordedEvent, TenantId } from './types';
  * A handler that throws stops the subscription and rejects `done` with its error; a read that
  * fails is reported to `onError` and retried at the next wake.
  */
+import type { EventStore, RecordedEvent, TenantId } from './types';
+
 export type EventHandler = (event: RecordedEvent, tenant: TenantId) => Promise<void> | void;
 
 export interface SubscribeOptions {

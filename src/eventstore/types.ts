@@ -1,4 +1,4 @@
-/**
+/*
  * The event store port. Two adapters implement it (PostgreSQL, the default, and EventStoreDB)
  * and both pass the same contract suite in test/eventstore.
  *
@@ -6,6 +6,7 @@
  * - stream versions start at 1; an absent or empty stream is at version 0;
  * - log positions are per tenant, strictly increasing in the order readers observe them.
  */
+
 export type TenantId = number;
 
 export interface EventMetadata {

@@ -1,10 +1,10 @@
-import type { RecordedEvent, Upcaster } from './types';
-
-/**
+/*
  * Turns events stored under older schema versions into the current shape on every read path,
  * so deciders and projections only ever see the latest version of each event type. The log
  * itself is never rewritten: history stays as it was recorded.
  */
+import type { RecordedEvent, Upcaster } from './types';
+
 export interface UpcasterRegistry {
   upcast<E extends RecordedEvent>(event: E): E;
   /**

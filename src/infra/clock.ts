@@ -1,6 +1,6 @@
+/* Time and identity are effects: injected, so tests and replays control them. */
 import { randomUUID } from 'node:crypto';
 
-/** Time and identity are effects: injected, so tests and replays control them. */
 export interface Clock {
   now(): Date;
 }

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
-/**
+/*
  * Where uploaded files live. A port, so an S3-compatible bucket can replace the filesystem
  * without the commands noticing. Keys are opaque names chosen by `newObjectKey`: 64 random hex
  * digits and an extension, unguessable, so a file can be served publicly by its name.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 export interface StoredObject {
   bytes: Buffer;
   contentType: string;

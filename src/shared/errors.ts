@@ -1,7 +1,8 @@
-/**
+/*
  * The handful of error kinds the service speaks. They carry no HTTP status: the problem-details
  * middleware maps each kind to one, so the domain stays free of transport concerns.
  */
+
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `price` or `images.2`. */
   field: string;

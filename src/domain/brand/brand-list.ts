@@ -1,10 +1,10 @@
-import { ConflictError, ValidationError } from '../../shared/errors';
-import type { Decider, DomainEvent } from '../shared/decider';
-
-/**
+/*
  * A tenant's own brands, added to the shared list: one stream per tenant (`tenant-brands`), so
  * they are in the log like everything else (audited, exported, restored, rebuilt).
  */
+import { ConflictError, ValidationError } from '../../shared/errors';
+import type { Decider, DomainEvent } from '../shared/decider';
+
 export type BrandAdded = DomainEvent<'BrandAdded', { name: string; slug: string; added_at: string }>;
 export type BrandListEvent = BrandAdded;
 

@@ -1,4 +1,5 @@
-/** Money is kept as integer cents; amounts are typed in euros with at most two decimals. */
+/* Money is kept as integer cents; amounts are typed in euros with at most two decimals. */
+
 export const MAX_AMOUNT_CENTS = 9_999_999; // 99,999.99
 
 /** 19.9 → 1990; null when the amount is not finite or has more than two decimals. */

@@ -1,10 +1,10 @@
+/* The catalogue's rules on values, each answering with the problems it finds (none = valid). */
 import type { FieldProblem } from '../../shared/errors';
 import { PRODUCT_FIELDS, REFERENCE_FIELDS, type ReferenceField } from '../../shared/product-fields';
 import type { DetailChanges, NewImage, ProductInput, ReferenceFacts } from './commands';
 import type { ProductDetails, SaleChannel } from './events';
 import { MAX_AMOUNT_CENTS, toCents } from './money';
 
-/** The catalogue's rules on values, each answering with the problems it finds (none = valid). */
 export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,50}$/;
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 10_000;

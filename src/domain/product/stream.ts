@@ -1,4 +1,5 @@
-/** The one place a product's stream name is spelled. */
+/* The one place a product's stream name is spelled. */
+
 const PREFIX = 'product-';
 
 export function productStream(productId: string): string {

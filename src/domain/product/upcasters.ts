@@ -1,10 +1,10 @@
-import type { Upcaster } from '../../eventstore/types';
-
-/**
+/*
  * ProductCreated v1 stored `price` and `cost_price` as decimal euros (19.9); v2 stores integer
  * cents (`price_cents`, `cost_price_cents`) so no arithmetic on money ever meets a float again.
  * Everything else in the event is unchanged.
  */
+import type { Upcaster } from '../../eventstore/types';
+
 function toCents(value: unknown): number | null {
   if (value === null || value === undefined || value === '') return null;
   const euros = typeof value === 'string' ? Number(value.replace(',', '.')) : value;

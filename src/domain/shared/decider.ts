@@ -1,8 +1,9 @@
-/**
+/*
  * A decider: the whole behaviour of an aggregate as pure functions. `decide` answers a command
  * with the events it causes (or throws a DomainRuleError); `evolve` folds an event into the state.
  * Time and ids arrive inside commands, never from the environment.
  */
+
 export interface DomainEvent<T extends string = string, D = unknown> {
   type: T;
   data: D;

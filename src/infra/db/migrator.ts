@@ -1,14 +1,14 @@
+/*
+ * Applies knex migrations to `public` and to every tenant schema. Each schema migrates in one
+ * transaction of its own (all its pending migrations or none), under a transaction-scoped advisory
+ * lock so two processes starting together never migrate the same schema twice.
+ */
 import type { Knex } from 'knex';
 import type { Migration } from '../../../migrations/types';
 import { publicMigrations } from '../../../migrations/public';
 import { tenantMigrations } from '../../../migrations/tenant';
 import { tenantSchema } from './tenancy';
 
-/**
- * Applies knex migrations to `public` and to every tenant schema. Each schema migrates in one
- * transaction of its own (all its pending migrations or none), under a transaction-scoped advisory
- * lock so two processes starting together never migrate the same schema twice.
- */
 export interface SchemaStatus {
   schema: string;
   applied: string[];

@@ -1,7 +1,8 @@
-/**
+/*
  * Tenant schema names are built from integer ids only, never from input text, so a name can
  * always be interpolated into SQL as an identifier.
  */
+
 let prefix = 'client_';
 
 export function setSchemaPrefix(value: string): void {

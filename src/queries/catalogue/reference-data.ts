@@ -1,6 +1,5 @@
+/* Read side of the shared reference data (public schema). Every function is a plain read. */
 import type { Queryable } from '../../infra/db/postgres';
-
-/** Read side of the shared reference data (public schema). Every function is a plain read. */
 
 export interface CategoryTreeNode {
   slug: string;

@@ -1,4 +1,4 @@
-/**
+/*
  * The shared category tree.
  *
  * Slugs are global, permanent identifiers: products store them and marketplace mappings key on
@@ -20,6 +20,7 @@
  * Only leaves may be assigned to a product. Children are listed in display order; `position`,
  * `depth`, `path` and `is_leaf` are derived when seeding.
  */
+
 export interface CategorySeed {
   slug: string;
   en: string;

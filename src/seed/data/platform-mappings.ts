@@ -1,4 +1,4 @@
-/**
+/*
  * Marketplace identifiers for our reference codes.
  *
  * This table holds ONLY identifiers we have confirmed. A missing row means "not known yet", never
@@ -19,6 +19,7 @@
  * eBay category ids are those of the eBay US category tree (EBAY_US); other eBay sites number
  * their trees differently. eBay condition ids are the same on every site.
  */
+
 export type Platform = 'vinted' | 'ebay' | 'etsy';
 export type MappingKind = 'category' | 'condition' | 'color' | 'size' | 'gender';
 
