@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { type Config, ConfigError, loadConfig } from './config';
 import { runningEmbedded, startEmbeddedPostgres } from './infra/db/embedded';
 import { createKnex, ensureDatabase } from './infra/db/postgres';
 import { migrateAll } from './infra/db/migrator';
 import { setSchemaPrefix } from './infra/db/tenancy';
-import { createLogger, type Logger } from './infra/logger';
+import { createFileLogger, type FileLogger, type Logger } from './infra/logger';
 import { seedReferenceData } from './seed';
 
 /** Reads `.env` (without overriding the real environment) and validates; exits 2 on bad config. */
@@ -21,8 +22,13 @@ export function configFromEnvironment(): Config {
   }
 }
 
-export function loggerFor(config: Config, options: { file?: boolean } = {}): Logger {
-  return createLogger({ level: config.LOG_LEVEL, logDir: options.file === false ? undefined : 'logs' });
+/**
+ * The logger of a long-running process: stdout and the rotated files of `<LOG_DIR>/<name>/`. Each kind of process has a folder of
+ * its own because pino-roll counts only its own process's writes: two processes sharing one set
+ * would rotate apart, and one could delete the file the other still writes.
+ */
+export function openLogs(config: Config, name: 'api' | 'worker'): Promise<FileLogger> {
+  return createFileLogger({ level: config.LOG_LEVEL, dir: join(config.LOG_DIR, name) });
 }
 
 export interface Database {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
+import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { buildApp } from './http/api';
 import { buildServices } from './services';
 
@@ -9,7 +9,8 @@ class StartupError extends Error {}
 /** The composition root: config → database → schema → services → HTTP server (+ workers). */
 async function main(): Promise<void> {
   const config = configFromEnvironment();
-  const logger = loggerFor(config);
+  const logs = await openLogs(config, 'api');
+  const logger = logs.logger;
   const database = await openDatabase(config, logger);
   await prepareSchema(config, database.url, logger);
   const services = buildServices(config, logger, database.url);
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     await services.close();
     await database.stop();
     logger.info('stopped');
-    logger.flush?.();
+    await logs.end();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,4 +1,4 @@
-import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
+import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { buildServices } from './services';
 
 /**
@@ -7,7 +7,8 @@ import { buildServices } from './services';
  */
 async function worker(): Promise<void> {
   const config = configFromEnvironment();
-  const logger = loggerFor(config, { file: false });
+  const logs = await openLogs(config, 'worker');
+  const logger = logs.logger;
   const database = await openDatabase(config, logger);
   await prepareSchema(config, database.url, logger);
   const services = buildServices(config, logger, database.url);
@@ -21,6 +22,8 @@ async function worker(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref();
     await services.close();
     await database.stop();
+    logger.info('worker stopped');
+    await logs.end();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
