@@ -23,12 +23,14 @@ export function configFromEnvironment(): Config {
 }
 
 /**
- * The logger of a long-running process: stdout and the rotated files of `<LOG_DIR>/<name>/`. Each kind of process has a folder of
+ * The logger of a long-running process: stdout (readable lines on a developer's terminal, JSON
+ * otherwise) and the rotated files of `<LOG_DIR>/<name>/`. Each kind of process has a folder of
  * its own because pino-roll counts only its own process's writes: two processes sharing one set
  * would rotate apart, and one could delete the file the other still writes.
  */
 export function openLogs(config: Config, name: 'api' | 'worker'): Promise<FileLogger> {
-  return createFileLogger({ level: config.LOG_LEVEL, dir: join(config.LOG_DIR, name) });
+  const pretty = config.ENVIRONMENT === 'development' && process.stdout.isTTY === true;
+  return createFileLogger({ level: config.LOG_LEVEL, pretty, dir: join(config.LOG_DIR, name) });
 }
 
 export interface Database {

@@ -1,5 +1,6 @@
 /**
- * The service's logger: JSON lines on stdout and, for the long-running processes, JSON lines in a log folder rotated by pino-roll:
+ * The service's logger: pino lines on stdout (JSON, or readable ones on a developer's terminal)
+ * and, for the long-running processes, JSON lines in a log folder rotated by pino-roll:
  *
  *   <dir>/stoflow.1.log, stoflow.2.log, …   numbered files, the highest one being written
  *   <dir>/current.log                       a symlink to that file (for `tail -F`)
@@ -11,6 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import type SonicBoom from 'sonic-boom';
 import { requestIdMixin } from './request-context';
 
@@ -18,6 +20,8 @@ export type { Logger };
 
 export interface LoggerOptions {
   level: string;
+  /** Readable lines instead of JSON on stdout (a developer's terminal). The file stays JSON. */
+  pretty?: boolean;
 }
 
 export interface LogFileOptions extends LoggerOptions {
@@ -49,9 +53,16 @@ function baseOptions(level: string): pino.LoggerOptions {
   return { level, base: { service: 'stoflow' }, mixin: requestIdMixin, redact: ['req.headers.authorization', '*.password'] };
 }
 
-/** Logs to stdout only (tests, benchmarks, and every process before its file is open). */
+function stdoutStream(pretty: boolean | undefined): pino.DestinationStream {
+  if (!pretty) return process.stdout;
+  // Formatted in this thread, line by line: nothing is left in a worker or a buffer at exit.
+  const format = prettyFactory({ colorize: process.stdout.hasColors?.() ?? false, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return { write: (line: string) => void process.stdout.write(format(line)) };
+}
+
+/** Logs to stdout only (tests, benchmarks). */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(baseOptions(options.level), process.stdout);
+  return pino(baseOptions(options.level), stdoutStream(options.pretty));
 }
 
 /** Logs to stdout and to the rotated files of `options.dir` (created when missing). */
@@ -82,7 +93,7 @@ export async function createFileLogger(options: LogFileOptions): Promise<FileLog
     write: (line: string) => void (ended || file.write(line)),
   };
   const level = options.level as pino.Level;
-  const logger = pino(baseOptions(options.level), pino.multistream([{ stream: process.stdout, level }, { stream: toFile, level }]));
+  const logger = pino(baseOptions(options.level), pino.multistream([{ stream: stdoutStream(options.pretty), level }, { stream: toFile, level }]));
   return {
     logger,
     end: () => {
