@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
+import { markProcessStopping } from './engine/leases';
 import { buildApp } from './http/api';
 import { buildServices } from './services';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    markProcessStopping();
     logger.info({ signal }, 'stopping');
     const deadline = setTimeout(() => {
       logger.error('shutdown took longer than 10 s: exiting');

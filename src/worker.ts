@@ -1,4 +1,5 @@
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
+import { markProcessStopping } from './engine/leases';
 import { buildServices } from './services';
 
 /**
@@ -18,6 +19,7 @@ async function worker(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    markProcessStopping();
     logger.info({ signal }, 'worker stopping');
     setTimeout(() => process.exit(1), 10_000).unref();
     await services.close();
