@@ -28,8 +28,10 @@ async function worker(): Promise<void> {
     await logs.end();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Kept for the whole shutdown, not once: Ctrl-C reaches this process twice (from the terminal
+  // and forwarded by npm), and a second signal without a listener would kill it half-stopped.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 worker().catch((err: unknown) => {
