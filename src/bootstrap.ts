@@ -33,6 +33,32 @@ export function openLogs(config: Config, name: 'api' | 'worker'): Promise<FileLo
   return createFileLogger({ level: config.LOG_LEVEL, pretty, dir: join(config.LOG_DIR, name) });
 }
 
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+};
+
+/**
+ * A configured PostgreSQL that cannot be reached is a setting to fix, not a crash to debug: one
+ * line naming the host and port (never the password), and exit 2 as for any bad configuration.
+ * Any other error goes on.
+ */
+function exitIfUnreachable(databaseUrl: string, err: unknown): never {
+  const reason = UNREACHABLE[(err as NodeJS.ErrnoException).code ?? ''];
+  if (!reason) throw err;
+  const url = new URL(databaseUrl);
+  const where = `${url.hostname || 'localhost'}:${url.port || '5432'}`;
+  process.stderr.write(
+    `Stoflow failed to start: cannot reach PostgreSQL at ${where} (${reason}): check that it is running and accepts connections there, and the host and port in DATABASE_URL (or leave DATABASE_URL unset for the embedded PostgreSQL)\n`,
+  );
+  process.exit(2);
+}
+
 export interface Database {
   url: string;
   embedded: boolean;
@@ -46,7 +72,7 @@ export interface Database {
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
-    await ensureDatabase(config.DATABASE_URL);
+    await ensureDatabase(config.DATABASE_URL).catch((err: unknown) => exitIfUnreachable(config.DATABASE_URL!, err));
     return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
   }
   const running = runningEmbedded(config.STOFLOW_DATA_DIR);
