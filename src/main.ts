@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { markProcessStopping } from './engine/leases';
 import { buildApp } from './http/api';
+import { serviceLinks } from './http/app';
 import { buildServices } from './services';
 
 /** A start-up failure whose message says all (no stack trace for the user to read). */
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://localhost:${port}`;
   logger.info({ port, database: database.embedded ? 'embedded' : 'external' }, 'Stoflow is listening');
-  process.stdout.write(`\nStoflow API   ${base}/api\nSwagger UI    ${base}/docs\nReDoc         ${base}/redoc\nHealth        ${base}/health\n\n`);
+  const links = [{ name: 'Stoflow API', href: '/' }, ...serviceLinks].map((l) => `${l.name.padEnd(14)}${base}${l.href}\n`);
+  process.stdout.write(`\n${links.join('')}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

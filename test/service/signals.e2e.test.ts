@@ -82,6 +82,10 @@ describe('Stopping the run commands', () => {
     running = started.npm;
     const base = started.match[1]!;
     expect((await fetch(`${base}/health`)).status).toBe(200);
+    // Every link of the start banner answers.
+    const banner = started.output.filter((l) => /^[A-Z][A-Za-z ]+\s{2,}http:\/\/localhost:\d+\//.test(l)).map((l) => l.split(/\s{2,}/)[1]!);
+    expect(banner.length).toBeGreaterThanOrEqual(5);
+    for (const link of banner) expect([link, (await fetch(link)).status]).toEqual([link, 200]);
 
     process.kill(started.npm.pid!, 'SIGTERM'); // that one pid only, as systemd and docker stop do
     await expectStopped(started, dataDir);

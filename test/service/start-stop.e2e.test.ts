@@ -21,7 +21,7 @@ function start(dataDir: string): Promise<Running> {
   const child = spawn(process.execPath, [MAIN], { env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^Stoflow API\s+(http:\/\/localhost:\d+)\/api/.exec(line);
+      const match = /^Stoflow API\s+(http:\/\/localhost:\d+)\/$/.exec(line);
       if (match) resolve({ child, base: match[1]! });
     });
     child.once('exit', (code) => reject(new Error(`the service exited with ${code} before listening`)));
