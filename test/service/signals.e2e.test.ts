@@ -1,6 +1,7 @@
 // The run commands exactly as a user, systemd or `docker stop` runs and stops them: through npm.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,11 +63,25 @@ async function expectStopped(started: Started, dataDir: string): Promise<void> {
   expect(isAlive(started.postgresPid)).toBe(false);
 }
 
+/** A port the system just handed out, so free, and away from the embedded default others start from. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 describe('Stopping the run commands', () => {
   let dataDir: string;
   let running: ChildProcess | undefined;
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'stoflow-signal-'));
+    // The embedded PostgreSQL starts from the port its settings name: not the default one that
+    // another test's service, started at the same moment, would also try first.
+    writeFileSync(join(dataDir, 'postgres.json'), JSON.stringify({ port: await freePort() }));
   });
   afterEach(() => {
     // A failed test must not leave a service behind: the whole group, as a terminal closing would.
