@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { type Config, ConfigError, loadConfig } from './config';
 import { runningEmbedded, startEmbeddedPostgres } from './infra/db/embedded';
 import { createKnex, ensureDatabase } from './infra/db/postgres';
 import { migrateAll } from './infra/db/migrator';
 import { setSchemaPrefix } from './infra/db/tenancy';
-import { createLogger, type Logger } from './infra/logger';
+import { createFileLogger, type FileLogger, type Logger } from './infra/logger';
 import { seedReferenceData } from './seed';
 
 /** Reads `.env` (without overriding the real environment) and validates; exits 2 on bad config. */
@@ -21,8 +22,41 @@ export function configFromEnvironment(): Config {
   }
 }
 
-export function loggerFor(config: Config, options: { file?: boolean } = {}): Logger {
-  return createLogger({ level: config.LOG_LEVEL, logDir: options.file === false ? undefined : 'logs' });
+/**
+ * The logger of a long-running process: stdout (readable lines on a developer's terminal, JSON
+ * otherwise) and the rotated files of `<LOG_DIR>/<name>/`. Each kind of process has a folder of
+ * its own because pino-roll counts only its own process's writes: two processes sharing one set
+ * would rotate apart, and one could delete the file the other still writes.
+ */
+export function openLogs(config: Config, name: 'api' | 'worker'): Promise<FileLogger> {
+  const pretty = config.ENVIRONMENT === 'development' && process.stdout.isTTY === true;
+  return createFileLogger({ level: config.LOG_LEVEL, pretty, dir: join(config.LOG_DIR, name) });
+}
+
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+};
+
+/**
+ * A configured PostgreSQL that cannot be reached is a setting to fix, not a crash to debug: one
+ * line naming the host and port (never the password), and exit 2 as for any bad configuration.
+ * Any other error goes on.
+ */
+function exitIfUnreachable(databaseUrl: string, err: unknown): never {
+  const reason = UNREACHABLE[(err as NodeJS.ErrnoException).code ?? ''];
+  if (!reason) throw err;
+  const url = new URL(databaseUrl);
+  const where = `${url.hostname || 'localhost'}:${url.port || '5432'}`;
+  process.stderr.write(
+    `Stoflow failed to start: cannot reach PostgreSQL at ${where} (${reason}): check that it is running and accepts connections there, and the host and port in DATABASE_URL (or leave DATABASE_URL unset for the embedded PostgreSQL)\n`,
+  );
+  process.exit(2);
 }
 
 export interface Database {
@@ -38,7 +72,7 @@ export interface Database {
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
-    await ensureDatabase(config.DATABASE_URL);
+    await ensureDatabase(config.DATABASE_URL).catch((err: unknown) => exitIfUnreachable(config.DATABASE_URL!, err));
     return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
   }
   const running = runningEmbedded(config.STOFLOW_DATA_DIR);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Environment flag parser: `true/false/1/0/yes/no`, case-insensitive. */
@@ -36,6 +37,9 @@ export const configSchema = z
     HOST: z.string().trim().default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STOFLOW_DATA_DIR: z.string().trim().min(1).default('.stoflow'),
+    // Default <STOFLOW_DATA_DIR>/logs: the API and its workers already agree on the data folder
+    // (they share its PostgreSQL), so they agree on the logs too, and one folder holds it all.
+    LOG_DIR: z.string().trim().optional().transform((v) => (v === '' ? undefined : v)),
     DATABASE_URL: url(['postgres', 'postgresql']),
     DATABASE_POOL_MAX: int(20, 1, 500),
     REDIS_URL: url(['redis', 'rediss']),
@@ -84,7 +88,8 @@ export const configSchema = z
     if (c.ENVIRONMENT === 'production' && !c.PASSWORD_PEPPER) {
       ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPER'], message: 'is required when ENVIRONMENT=production' });
     }
-  });
+  })
+  .transform((c) => ({ ...c, LOG_DIR: c.LOG_DIR ?? join(c.STOFLOW_DATA_DIR, 'logs') }));
 
 export type Config = z.output<typeof configSchema>;
 

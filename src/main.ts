@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
+import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
+import { markProcessStopping } from './engine/leases';
 import { buildApp } from './app/app';
 import { buildContainer } from './app/container';
+import { serviceLinks } from './http/app';
 
 /** A start-up failure whose message says all (no stack trace for the user to read). */
 class StartupError extends Error {}
@@ -9,7 +11,8 @@ class StartupError extends Error {}
 /** The composition root: config → database → schema → services → HTTP server (+ workers). */
 async function main(): Promise<void> {
   const config = configFromEnvironment();
-  const logger = loggerFor(config);
+  const logs = await openLogs(config, 'api');
+  const logger = logs.logger;
   const database = await openDatabase(config, logger);
   await prepareSchema(config, database.url, logger);
   const services = buildContainer(config, logger, database.url);
@@ -35,12 +38,14 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://localhost:${port}`;
   logger.info({ port, database: database.embedded ? 'embedded' : 'external' }, 'Stoflow is listening');
-  process.stdout.write(`\nStoflow API   ${base}/api\nSwagger UI    ${base}/docs\nReDoc         ${base}/redoc\nHealth        ${base}/health\n\n`);
+  const links = [{ name: 'Stoflow API', href: '/' }, ...serviceLinks].map((l) => `${l.name.padEnd(14)}${base}${l.href}\n`);
+  process.stdout.write(`\n${links.join('')}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    markProcessStopping();
     logger.info({ signal }, 'stopping');
     const deadline = setTimeout(() => {
       logger.error('shutdown took longer than 10 s: exiting');
@@ -55,11 +60,13 @@ async function main(): Promise<void> {
     await services.close();
     await database.stop();
     logger.info('stopped');
-    logger.flush?.();
+    await logs.end();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Kept for the whole shutdown, not once: Ctrl-C reaches this process twice (from the terminal
+  // and forwarded by npm), and a second signal without a listener would kill it half-stopped.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
-import { configFromEnvironment, loggerFor, openDatabase, prepareSchema } from './bootstrap';
+import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
+import { markProcessStopping } from './engine/leases';
 import { buildContainer } from './app/container';
 
 /**
@@ -7,7 +8,8 @@ import { buildContainer } from './app/container';
  */
 async function worker(): Promise<void> {
   const config = configFromEnvironment();
-  const logger = loggerFor(config, { file: false });
+  const logs = await openLogs(config, 'worker');
+  const logger = logs.logger;
   const database = await openDatabase(config, logger);
   await prepareSchema(config, database.url, logger);
   const services = buildContainer(config, logger, database.url);
@@ -17,14 +19,19 @@ async function worker(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    markProcessStopping();
     logger.info({ signal }, 'worker stopping');
     setTimeout(() => process.exit(1), 10_000).unref();
     await services.close();
     await database.stop();
+    logger.info('worker stopped');
+    await logs.end();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Kept for the whole shutdown, not once: Ctrl-C reaches this process twice (from the terminal
+  // and forwarded by npm), and a second signal without a listener would kill it half-stopped.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 worker().catch((err: unknown) => {

@@ -6,6 +6,18 @@ import type { Logger } from '../infra/logger';
 // one "presence" key held once by each live worker and one "lease" key held per tenant.
 const BASE = 1_000_000;
 
+// Process-wide, as stopping is: set by the entry point on its stop signal.
+let processStopping = false;
+
+/**
+ * Tells every lease manager that this process is stopping on purpose. Its PostgreSQL may go down
+ * at the same moment (Ctrl-C reaches the whole terminal, the embedded server included), so a
+ * lease connection lost from now on is expected: said at debug level, and not reopened.
+ */
+export function markProcessStopping(): void {
+  processStopping = true;
+}
+
 export interface LeaseManager {
   readonly workerId: number;
   /** Tenants this worker holds now. */
@@ -33,7 +45,8 @@ export function createLeaseManager(connectionString: string, logger: Logger, gro
     const c = new pg.Client({ connectionString, application_name: `stoflow-worker-${workerId}` });
     c.on('error', (err) => {
       if (client !== c) return; // closed on purpose
-      logger.warn({ err: err.message, workerId }, 'lease connection lost: giving up every tenant');
+      if (processStopping) logger.debug({ err: err.message, workerId }, 'lease connection closed while stopping');
+      else logger.warn({ err: err.message, workerId }, 'lease connection lost: giving up every tenant');
       held.clear();
       client = null;
     });
@@ -47,6 +60,8 @@ export function createLeaseManager(connectionString: string, logger: Logger, gro
     workerId,
     held: () => held,
     async rebalance(tenants) {
+      // A stopping process takes no tenant, and does not reconnect to a server going down.
+      if (processStopping && !client) return held;
       const c = await connection();
       const live = new Set(tenants);
       for (const tenant of [...held]) {

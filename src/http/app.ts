@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
@@ -29,6 +31,23 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** What `/` lists, and the start banner prints: each answers 200. */
+export const serviceLinks = [
+  { name: 'Swagger UI', rel: 'docs', href: '/docs' },
+  { name: 'ReDoc', rel: 'redoc', href: '/redoc' },
+  { name: 'OpenAPI', rel: 'openapi', href: '/openapi.json' },
+  { name: 'Health', rel: 'health', href: '/health' },
+] as const;
+
+/** Stoflow's own package.json, found upwards: two folders up from src/http, three from dist/src/http. */
+function ownPackage(): { name: string; version: string } {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string };
+    if (dirname(dir) === dir) return { name: 'stoflow', version: '0.0.0' };
+  }
+}
 
 /** Rejects bodies that are not JSON on JSON routes (multipart is parsed by the routes that take it). */
 const requireJson: RequestHandler = (req, res, next) => {
@@ -75,13 +94,17 @@ export function createApp(options: AppOptions): Express {
   app.use(requireJson);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
+  const own = ownPackage();
+  const version = options.version ?? own.version;
+  const index = { name: own.name, version, links: Object.fromEntries(serviceLinks.map((l) => [l.rel, { href: l.href }])) };
+  app.get('/', (_req, res) => void res.json(index));
   app.get('/health', async (_req, res) => {
     const report = await options.health();
     res.status(report.status === 'down' ? 503 : 200).json(report);
   });
   app.use(docsRouter(() => buildOpenApi(options.routes, {
     title: 'Stoflow API',
-    version: options.version ?? '0.1.0',
+    version,
     description: 'List each product once, publish it everywhere, keep every listing in sync.',
   })));
   for (const router of options.routers ?? []) app.use(router);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
@@ -18,6 +19,12 @@ describe('configuration', () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('When LOG_DIR is not set, then the logs go to the logs folder inside the data folder; when it is, then there', () => {
+    expect(loadConfig({}).LOG_DIR).toBe(join('.stoflow', 'logs'));
+    expect(loadConfig({ STOFLOW_DATA_DIR: '/var/lib/stoflow', LOG_DIR: '' }).LOG_DIR).toBe(join('/var/lib/stoflow', 'logs'));
+    expect(loadConfig({ STOFLOW_DATA_DIR: '/var/lib/stoflow', LOG_DIR: ' /var/log/stoflow ' }).LOG_DIR).toBe('/var/log/stoflow');
   });
 
   it('When values are given as strings, then they are parsed into their types', () => {

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { z } from 'zod';
@@ -221,6 +223,17 @@ describe('Documentation and health on the real service', () => {
     const redocJs = await request(t.app).get('/redoc/redoc.standalone.js');
     expect(redocJs.status).toBe(200);
     expect(redocJs.text.length).toBeGreaterThan(100_000);
+  });
+
+  it('When / is opened, then it names the service and its version and lists links that all answer 200', async () => {
+    const res = await request(t.app).get('/');
+    expect(res.status).toBe(200);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(res.body).toMatchObject({ name: pkg.name, version: pkg.version });
+    const links = Object.values(res.body.links as Record<string, { href: string }>).map((l) => l.href);
+    expect(links.sort()).toEqual(['/docs', '/health', '/openapi.json', '/redoc']);
+    for (const href of links) expect([href, (await request(t.app).get(href)).status]).toEqual([href, 200]);
+    expect((await request(t.app).get('/openapi.json')).body.info.version).toBe(pkg.version);
   });
 
   it('When the database and Redis are up, then health is 200 with both checks ok', async () => {

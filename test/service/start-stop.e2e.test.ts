@@ -21,7 +21,7 @@ function start(dataDir: string): Promise<Running> {
   const child = spawn(process.execPath, [MAIN], { env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^Stoflow API\s+(http:\/\/localhost:\d+)\/api/.exec(line);
+      const match = /^Stoflow API\s+(http:\/\/localhost:\d+)\/$/.exec(line);
       if (match) resolve({ child, base: match[1]! });
     });
     child.once('exit', (code) => reject(new Error(`the service exited with ${code} before listening`)));
@@ -69,8 +69,8 @@ describe('The run command', () => {
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
     expect(await stop(first, 'SIGTERM')).toBe(0);
 
-    // Logs went to logs/stoflow.log too, every request line carrying the id its response had.
-    const log = readFileSync(join(dataDir, 'logs', 'stoflow.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Logs went to the data folder's log file too, every request line carrying the id its response had.
+    const log = readFileSync(join(dataDir, 'logs', 'api', 'current.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const requestId = health.headers.get('x-request-id');
     expect(log).toContainEqual(expect.objectContaining({ msg: 'request', path: '/health', status: 200, request_id: requestId }));
     expect(log).toContainEqual(expect.objectContaining({ msg: 'Stoflow is listening' }));

@@ -1,0 +1,135 @@
+// The run commands exactly as a user, systemd or `docker stop` runs and stops them: through npm.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Started {
+  npm: ChildProcess;
+  /** Every stdout and stderr line so far. */
+  output: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The embedded PostgreSQL's postmaster pid. */
+  postgresPid: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `npm <args>` on a fresh data folder, resolved once `ready` matches a stdout line. */
+function npmRun(args: string[], dataDir: string, ready: RegExp): Promise<Started & { match: RegExpExecArray }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, STOFLOW_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ENVIRONMENT: 'development' };
+  // Set empty rather than removed, so that a developer's .env cannot fill them in.
+  Object.assign(env, { DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '', LOG_DIR: '' });
+  // Its own process group, as a terminal's foreground job: Ctrl-C is a SIGINT to the group.
+  const npm = spawn('npm', args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  createInterface({ input: npm.stderr! }).on('line', (line) => output.push(line));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.once('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: npm.stdout! }).on('line', (line) => {
+      output.push(line);
+      const match = ready.exec(line);
+      if (match) {
+        const postgresPid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+        resolve({ npm, output, exited, postgresPid, match });
+      }
+    });
+    void exited.then(({ code }) => reject(new Error(`npm ${args.join(' ')} exited with ${code} before it was ready:\n${output.join('\n')}`)));
+  });
+}
+
+/** Log lines at WARN or above printed after the stop began (start-up warnings are expected). */
+function warningsWhileStopping(output: string[]): string[] {
+  const from = output.findIndex((l) => /"msg":"(worker )?stopping"/.test(l));
+  expect(from).toBeGreaterThanOrEqual(0);
+  return output.slice(from).filter((l) => /"level":([4-9]\d)/.test(l) || /\b(WARN|ERROR|FATAL)\b/.test(l));
+}
+
+async function expectStopped(started: Started, dataDir: string): Promise<void> {
+  expect(await started.exited).toEqual({ code: 0, signal: null });
+  // The server stops with the database it started, and the folder's PostgreSQL is down.
+  expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  expect(isAlive(started.postgresPid)).toBe(false);
+}
+
+/** A port the system just handed out, so free, and away from the embedded default others start from. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Stopping the run commands', () => {
+  let dataDir: string;
+  let running: ChildProcess | undefined;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'stoflow-signal-'));
+    // The embedded PostgreSQL starts from the port its settings name: not the default one that
+    // another test's service, started at the same moment, would also try first.
+    writeFileSync(join(dataDir, 'postgres.json'), JSON.stringify({ port: await freePort() }));
+  });
+  afterEach(() => {
+    // A failed test must not leave a service behind: the whole group, as a terminal closing would.
+    if (running?.exitCode === null && running.pid) process.kill(-running.pid, 'SIGKILL');
+    running = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const listening = /^Health\s+(http:\/\/localhost:\d+)\/health/;
+
+  it('When the npm start process gets SIGTERM, then npm exits, the port is closed and its PostgreSQL is stopped', async () => {
+    const started = await npmRun(['start'], dataDir, listening);
+    running = started.npm;
+    const base = started.match[1]!;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    // Every link of the start banner answers.
+    const banner = started.output.filter((l) => /^[A-Z][A-Za-z ]+\s{2,}http:\/\/localhost:\d+\//.test(l)).map((l) => l.split(/\s{2,}/)[1]!);
+    expect(banner.length).toBeGreaterThanOrEqual(5);
+    for (const link of banner) expect([link, (await fetch(link)).status]).toEqual([link, 200]);
+
+    process.kill(started.npm.pid!, 'SIGTERM'); // that one pid only, as systemd and docker stop do
+    await expectStopped(started, dataDir);
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+    expect(warningsWhileStopping(started.output)).toEqual([]);
+  }, 120_000);
+
+  it('When Ctrl-C reaches npm start (SIGINT to its process group), then it stops the same way and logs no warning', async () => {
+    const started = await npmRun(['start'], dataDir, listening);
+    running = started.npm;
+    const base = started.match[1]!;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+
+    // The whole group: npm, the service and the embedded PostgreSQL all get it at once.
+    process.kill(-started.npm.pid!, 'SIGINT');
+    await expectStopped(started, dataDir);
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+    expect(warningsWhileStopping(started.output)).toEqual([]);
+  }, 120_000);
+
+  it('When the npm run worker process gets SIGTERM, then npm exits and the PostgreSQL it started is stopped', async () => {
+    const started = await npmRun(['run', 'worker'], dataDir, /"msg":"worker started"/);
+    running = started.npm;
+
+    process.kill(started.npm.pid!, 'SIGTERM');
+    await expectStopped(started, dataDir);
+    expect(warningsWhileStopping(started.output)).toEqual([]);
+    // The worker's lines are in its own log folder, the last one included.
+    const log = readFileSync(join(dataDir, 'logs', 'worker', 'current.log'), 'utf8').trim().split('\n');
+    expect(JSON.parse(log[log.length - 1]!)).toMatchObject({ msg: 'worker stopped' });
+  }, 120_000);
+});
