@@ -16,7 +16,7 @@ import { PRODUCT_EVENT_TYPES, productIdOfStream, type ProductCreated, type Produ
 import type { Projection, Tables } from '../engine/projection';
 import type { RecordedEvent } from '../eventstore/types';
 import type { Queryable } from '../infra/db/postgres';
-import { PRODUCT_DTO_KEYS, type ProductDto } from '../shared/product-fields';
+import type { ProductDto } from '../shared/product-fields';
 
 export const MEDIA_PATH = '/media';
 
@@ -58,48 +58,66 @@ const WRITTEN_NAMES = WRITTEN.map((c) => c.split(' ')[0]!);
 
 const iso = (value: string) => new Date(value).toISOString();
 
-/** The product as the API shows it: money in euros, images with their URLs, times in UTC. */
-export function toProductDto(row: ProductRow): ProductDto {
-  const { price_cents, cost_price_cents, images, status, ...rest } = row;
-  const dto: ProductDto = {
-    ...rest,
-    price: price_cents / 100,
-    cost_price: cost_price_cents === null ? null : cost_price_cents / 100,
-    status: status as ProductDto['status'],
-    images: images.map((i, position) => ({
+/**
+ * The product as the API shows it: money in euros, images with their URLs, times in UTC. Written
+ * out field by field, in the representation's key order (PRODUCT_DTO_KEYS; a test holds them
+ * equal): the stored text compares equal only in one order, and object literals are several
+ * times faster than spreads on this path (every write and every rebuilt row).
+ */
+export function toProductDto(r: ProductRow): ProductDto {
+  return {
+    id: r.id,
+    sku: r.sku,
+    title: r.title,
+    description: r.description,
+    price: r.price_cents / 100,
+    cost_price: r.cost_price_cents === null ? null : r.cost_price_cents / 100,
+    stock_quantity: r.stock_quantity,
+    category: r.category,
+    brand: r.brand,
+    size: r.size,
+    color: r.color,
+    gender: r.gender,
+    condition: r.condition,
+    sold_quantity: r.sold_quantity,
+    status: r.status as ProductDto['status'],
+    images: r.images.map((i, position) => ({
       id: i.id,
       url: `${MEDIA_PATH}/${i.file}`,
       content_type: i.content_type as ProductDto['images'][number]['content_type'],
       size_bytes: i.size_bytes,
       position,
     })),
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-    sold_at: row.sold_at === null ? null : iso(row.sold_at),
-    archived_at: row.archived_at === null ? null : iso(row.archived_at),
+    version: r.version,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+    sold_at: r.sold_at === null ? null : iso(r.sold_at),
+    archived_at: r.archived_at === null ? null : iso(r.archived_at),
   };
-  // One key order whatever the row was folded from (a creation, or a stored row).
-  return Object.fromEntries(PRODUCT_DTO_KEYS.map((k) => [k, dto[k]])) as ProductDto;
 }
 
 /** A product's first row, from its creation at stream version `version`. */
 export function createdRow(d: ProductCreated['data'], version: number): ProductRow {
-  const { product_id, created_at, ...fields } = d;
   return {
-    ...fields,
-    id: product_id,
+    id: d.product_id,
+    sku: d.sku,
+    title: d.title,
     description: d.description ?? '',
+    price_cents: d.price_cents,
     cost_price_cents: d.cost_price_cents ?? null,
+    stock_quantity: d.stock_quantity,
+    sold_quantity: 0,
+    category: d.category,
     brand: d.brand ?? null,
     size: d.size ?? null,
     color: d.color ?? null,
     gender: d.gender ?? null,
-    sold_quantity: 0,
+    condition: d.condition,
     status: 'draft',
     images: [],
     version,
-    created_at,
-    updated_at: created_at,
+    created_at: d.created_at,
+    updated_at: d.created_at,
     sold_at: null,
     archived_at: null,
   };
