@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { BRAND_LIST_STREAM, brandListDecider, normaliseBrandName } from '../../domain/brand/brand-list';
 import { brandSlug } from '../../seed';
-import { ConcurrencyError } from '../../shared/errors';
 import { runCommand, type CommandDeps, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
 
@@ -22,22 +21,16 @@ export type AddBrandDeps = CommandDeps & {
 export async function addCustomBrand(deps: AddBrandDeps, tenant: number, input: { name: string }, metadata: CommandMetadata): Promise<{ name: string; slug: string; custom: true }> {
   const name = normaliseBrandName(input.name);
   const shared = await deps.sharedBrand(name);
-  // Brands of one tenant share a stream: two added at the same instant race on its version,
-  // and the loser simply decides again on the new state.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const outcome = await runCommand(
-        deps,
-        tenant,
-        { stream: BRAND_LIST_STREAM, decider: brandListDecider, command: { type: 'AddBrand', name, slug: brandSlug(name), shared, now: deps.clock.now() } },
-        metadata,
-      );
-      const added = outcome.events[0]!.data;
-      return { name: added.name, slug: added.slug, custom: true };
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
-    }
-  }
+  // Brands of one tenant share a stream: two added at the same instant race on its version, and
+  // runCommand decides the loser again on the new state (where its name may now be taken).
+  const outcome = await runCommand(
+    deps,
+    tenant,
+    { stream: BRAND_LIST_STREAM, decider: brandListDecider, command: { type: 'AddBrand', name, slug: brandSlug(name), shared, now: deps.clock.now() } },
+    metadata,
+  );
+  const added = outcome.events[0]!.data;
+  return { name: added.name, slug: added.slug, custom: true };
 }
 
 /** POST /api/attributes/brands */
