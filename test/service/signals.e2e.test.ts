@@ -56,8 +56,12 @@ function warningsWhileStopping(output: string[]): string[] {
   return output.slice(from).filter((l) => /"level":([4-9]\d)/.test(l) || /\b(WARN|ERROR|FATAL)\b/.test(l));
 }
 
-async function expectStopped(started: Started, dataDir: string): Promise<void> {
-  expect(await started.exited).toEqual({ code: 0, signal: null });
+async function expectStopped(started: Started, dataDir: string, npmMayReraise = false): Promise<void> {
+  const exited = await started.exited;
+  // npm forwards the signal to the script and, on a loaded machine, has been seen to end by the
+  // same signal after the script exited cleanly; what matters is that the service stopped itself.
+  if (npmMayReraise && exited.signal === 'SIGTERM') expect(exited.code).toBeNull();
+  else expect(exited).toEqual({ code: 0, signal: null });
   // The server stops with the database it started, and the folder's PostgreSQL is down.
   expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   expect(isAlive(started.postgresPid)).toBe(false);
@@ -126,7 +130,7 @@ describe('Stopping the run commands', () => {
     running = started.npm;
 
     process.kill(started.npm.pid!, 'SIGTERM');
-    await expectStopped(started, dataDir);
+    await expectStopped(started, dataDir, true);
     expect(warningsWhileStopping(started.output)).toEqual([]);
     // The worker's lines are in its own log folder, the last one included.
     const log = readFileSync(join(dataDir, 'logs', 'worker', 'current.log'), 'utf8').trim().split('\n');
