@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, TenantId } from '../src/eventstore/types';
 import type { Pool } from '../src/infra/db/postgres';
-import { tenantTable } from '../src/infra/db/tenancy';
+import { createTenancy } from '../src/infra/db/tenancy';
+
+const tenancy = createTenancy();
 
 export interface AppendFigures {
   append_1_per_tx_c1: number;
@@ -112,9 +114,9 @@ export async function runAppendBenchmarks(
   const rounds = options.rounds ?? 3;
   // Same columns, indexes and identity as the log, but outside it: the raw rows must not
   // become events that later benchmarks (rebuild, subscribe) would read.
-  const raw = tenantTable(tenant, 'bench_raw_events');
+  const raw = tenancy.table(tenant, 'bench_raw_events');
   await pool.query(`drop table if exists ${raw}`);
-  await pool.query(`create table ${raw} (like ${tenantTable(tenant, 'events')} including all)`);
+  await pool.query(`create table ${raw} (like ${tenancy.table(tenant, 'events')} including all)`);
   try {
     // Warm-up: connections opened, plans cached, pages in memory.
     await measure(16, Math.min(1000, roundMs), 1, appender(store, tenant, 1));

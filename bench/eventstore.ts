@@ -16,10 +16,13 @@ import type { EventStore, TenantId } from '../src/eventstore/types';
 import { startEmbeddedPostgres } from '../src/infra/db/embedded';
 import { createTenant, migratePublic } from '../src/infra/db/migrator';
 import { createKnex, createPool, ensureDatabase, type Pool } from '../src/infra/db/postgres';
+import { createTenancy } from '../src/infra/db/tenancy';
 import { createLogger } from '../src/infra/logger';
 import { measureAppends, runAppendBenchmarks } from './append';
 import { measureSubscribeLatency } from './subscribe';
 import { measureRebuild } from './rebuild';
+
+const tenancy = createTenancy();
 
 export interface BenchContext {
   pool: Pool;
@@ -39,7 +42,7 @@ const benchmarks: { name: string; run: Benchmark }[] = [
     // in turn on the tenant lock. Shows what group commit buys; not part of the targets.
     name: 'append without grouping',
     run: async (ctx) => {
-      const ungrouped = createPostgresEventStore({ pool: ctx.pool, grouping: { maxAppends: 1 } });
+      const ungrouped = createPostgresEventStore({ pool: ctx.pool, tenancy, grouping: { maxAppends: 1 } });
       try {
         return { append_1_per_tx_c16_ungrouped: await measureAppends(ungrouped, await ctx.newTenant(), 16, 1) };
       } finally {
@@ -54,7 +57,7 @@ const benchmarks: { name: string; run: Benchmark }[] = [
 const UNITS: Record<string, string> = { append_ratio: 'x', rebuild_events: 'events', subscribe_latency_p50_ms: 'ms', subscribe_latency_p99_ms: 'ms' };
 
 function createBenchTenant(knex: Knex): Promise<TenantId> {
-  return knex.transaction((trx) => createTenant(trx, { business_name: 'Bench shop', account_type: 'business' }));
+  return knex.transaction((trx) => createTenant(trx, tenancy, { business_name: 'Bench shop', account_type: 'business' }));
 }
 
 function printTable(figures: Record<string, number>): void {
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     await migratePublic(knex);
     const pool = createPool(db.url, 24, 'stoflow-bench');
     cleanups.unshift(() => pool.end());
-    const store = createPostgresEventStore({ pool });
+    const store = createPostgresEventStore({ pool, tenancy });
     cleanups.unshift(() => store.close());
 
     const ctx: BenchContext = { pool, connectionString: db.url, knex, store, newTenant: () => createBenchTenant(knex) };

@@ -1,8 +1,10 @@
 import type { EventStore, TenantId } from '../src/eventstore/types';
 import { rebuildProjection } from '../src/engine/rebuild';
 import type { Pool } from '../src/infra/db/postgres';
-import { tenantTable } from '../src/infra/db/tenancy';
+import { createTenancy } from '../src/infra/db/tenancy';
 import { productsProjection } from '../src/projections/products';
+
+const tenancy = createTenancy();
 
 /**
  * Replays 200,000 product events (50,000 products: created, price changed, stock adjusted,
@@ -10,7 +12,7 @@ import { productsProjection } from '../src/projections/products';
  * figure is the rebuild alone: reading the log, folding batches, writing set-based.
  */
 export async function measureRebuild(pool: Pool, store: EventStore, tenant: TenantId, products = 50_000): Promise<Record<string, number>> {
-  const events = tenantTable(tenant, 'events');
+  const events = tenancy.table(tenant, 'events');
   await pool.query(
     `insert into ${events} (stream_id, stream_version, event_id, type, schema_version, data, metadata)
      select 'product-' || p.id, s.v, gen_random_uuid(), s.type, s.schema_version,
@@ -30,7 +32,7 @@ export async function measureRebuild(pool: Pool, store: EventStore, tenant: Tena
     [products],
   );
   const started = performance.now();
-  const result = await rebuildProjection({ pool, store, tenant, projection: productsProjection, batchSize: 5000 });
+  const result = await rebuildProjection({ pool, tenancy, store, tenant, projection: productsProjection, batchSize: 5000 });
   const seconds = (performance.now() - started) / 1000;
   return { rebuild_events: result.events, rebuild_events_per_s: Math.round(result.events / seconds) };
 }

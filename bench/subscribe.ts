@@ -3,7 +3,7 @@ import type { EventStore, TenantId } from '../src/eventstore/types';
 import { createProcessor } from '../src/engine/processor';
 import type { Projection } from '../src/engine/projection';
 import type { Pool } from '../src/infra/db/postgres';
-import { tenantSchema } from '../src/infra/db/tenancy';
+import { createTenancy } from '../src/infra/db/tenancy';
 import { createLogger } from '../src/infra/logger';
 import { randomIds, systemClock } from '../src/infra/clock';
 
@@ -18,7 +18,8 @@ function percentile(sorted: number[], p: number): number {
  * the batch transaction's commit, well under a millisecond here).
  */
 export async function measureSubscribeLatency(pool: Pool, connectionString: string, store: EventStore, tenant: TenantId, events = 1000): Promise<Record<string, number>> {
-  const schema = tenantSchema(tenant);
+  const tenancy = createTenancy();
+  const schema = tenancy.schema(tenant);
   await pool.query(`create table "${schema}".bench_seen (stream_id text primary key, n integer not null)`);
   const started = new Map<string, number>();
   const latencies: number[] = [];
@@ -38,6 +39,7 @@ export async function measureSubscribeLatency(pool: Pool, connectionString: stri
     },
   };
   const processor = createProcessor({
+    tenancy,
     pool,
     connectionString,
     store,

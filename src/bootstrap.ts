@@ -4,7 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { runningEmbedded, startEmbeddedPostgres } from './infra/db/embedded';
 import { createKnex, ensureDatabase } from './infra/db/postgres';
 import { migrateAll } from './infra/db/migrator';
-import { setSchemaPrefix } from './infra/db/tenancy';
+import { createTenancy } from './infra/db/tenancy';
 import { createFileLogger, type FileLogger, type Logger } from './infra/logger';
 import { seedReferenceData } from './seed';
 
@@ -89,10 +89,9 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 
 /** Brings public and every tenant schema up to date, then seeds reference data; idempotent. */
 export async function prepareSchema(config: Config, databaseUrl: string, logger: Logger): Promise<void> {
-  setSchemaPrefix(config.TENANT_SCHEMA_PREFIX);
   const knex = createKnex(databaseUrl, 4);
   try {
-    const result = await migrateAll(knex);
+    const result = await migrateAll(knex, createTenancy(config.TENANT_SCHEMA_PREFIX));
     for (const failure of result.failures) logger.error(failure, 'tenant schema failed to migrate');
     logger.info({ public: result.publicApplied.length, tenants: result.tenants, tenants_migrated: result.tenantsApplied }, 'migrations applied');
     const seeded = await seedReferenceData(knex);

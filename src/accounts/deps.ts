@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { LimiterFactory } from '../http/rate-limit';
 import type { Clock, IdGenerator } from '../infra/clock';
 import type { Pool } from '../infra/db/postgres';
+import type { Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 
 export interface AccountDeps {
@@ -11,6 +12,8 @@ export interface AccountDeps {
   logger: Logger;
   pool: Pool;
   knex: Knex;
+  /** Registration creates the tenant's schema. */
+  tenancy: Tenancy;
   clock: Clock;
   ids: IdGenerator;
   jwtSecret: string;

@@ -71,7 +71,7 @@ export async function registerAccount(services: AccountDeps, input: RegisterInpu
       await trx.raw('select pg_advisory_xact_lock(?, ?)', REGISTRATION_LOCK);
       if (await emailTaken(trx, input.email)) throw duplicateEmail();
       if ((await tenantCount(trx)) >= config.TENANT_MAX_SCHEMAS) throw capacityReached();
-      const tenantId = await createTenant(trx, {
+      const tenantId = await createTenant(trx, services.tenancy, {
         business_name: input.business_name ?? null,
         account_type: input.account_type,
         business_type: input.business_type ?? null,

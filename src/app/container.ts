@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { createKnex, createPool, type Pool } from '../infra/db/postgres';
-import { setSchemaPrefix } from '../infra/db/tenancy';
+import { createTenancy, type Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 import { createRedis, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
@@ -34,6 +34,8 @@ export interface Container {
   config: Config;
   logger: Logger;
   pool: Pool;
+  /** Where each tenant's tables are (TENANT_SCHEMA_PREFIX). */
+  tenancy: Tenancy;
   knex: Knex;
   redis?: Redis;
   clock: Clock;
@@ -103,7 +105,7 @@ export function resolvePasswordPepper(config: Config, logger: Logger): string {
 }
 
 export function buildContainer(config: Config, logger: Logger, databaseUrl: string, overrides: ContainerOverrides = {}): Container {
-  setSchemaPrefix(config.TENANT_SCHEMA_PREFIX);
+  const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
   const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX);
   const knex = createKnex(databaseUrl, 4);
   let redis: Redis | undefined;
@@ -126,20 +128,22 @@ export function buildContainer(config: Config, logger: Logger, databaseUrl: stri
   const holder: { store?: EventStore } = {};
   const eventStore = createEventStore({
     pool,
+    tenancy,
     connectionString: config.EVENTSTORE_CONNECTION_STRING,
-    inline: createInlineProjector(projections, () => holder.store!),
+    inline: createInlineProjector(projections, tenancy, () => holder.store!),
     upcasters: productUpcasters,
   });
   holder.store = eventStore;
-  const awaitReadModels = readYourWrites({ pool, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
+  const awaitReadModels = readYourWrites({ pool, tenancy, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
   const commandDeps: CommandDeps = { store: eventStore, clock, ids, readYourWrites: awaitReadModels };
-  const references = createReferenceResolver(pool);
+  const references = createReferenceResolver(pool, tenancy);
   const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representProduct };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
   const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
-  const reactors = buildReactors({ pool, clock, ids, commands });
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands });
   const processor = createProcessor({
     pool,
+    tenancy,
     connectionString: databaseUrl,
     store: eventStore,
     projections,
@@ -150,7 +154,7 @@ export function buildContainer(config: Config, logger: Logger, databaseUrl: stri
     housekeeping: {
       everyMs: 60 * 60_000,
       run: async (tenant) => {
-        await purgeIdempotencyKeys(pool, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
+        await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
       },
     },
   });
@@ -159,6 +163,7 @@ export function buildContainer(config: Config, logger: Logger, databaseUrl: stri
     config,
     logger,
     pool,
+    tenancy,
     knex,
     redis,
     clock,
@@ -172,7 +177,7 @@ export function buildContainer(config: Config, logger: Logger, databaseUrl: stri
     processor,
     storage,
     references,
-    idempotency: idempotencyKeys(pool, config.IDEMPOTENCY_KEY_TTL_HOURS),
+    idempotency: idempotencyKeys(pool, tenancy, config.IDEMPOTENCY_KEY_TTL_HOURS),
     commandDeps,
     productCommandDeps,
     commands,

@@ -26,11 +26,12 @@ import type { Container } from './container';
 export function apiRoutes(c: Container): AnyRoute[] {
   const products = c.productCommandDeps;
   const { pool, storage, logger } = c;
+  const reads = { db: pool, tenancy: c.tenancy };
   return [
     ...accountRoutes(c),
     createProductRoute({ ...products, idempotency: c.idempotency }),
-    listProductsRoute(pool),
-    getProductRoute(pool),
+    listProductsRoute(reads),
+    getProductRoute(reads),
     editProductRoute(products),
     archiveProductRoute(c.commandDeps),
     recordSaleRoute({ ...products, idempotency: c.idempotency }),
@@ -40,10 +41,10 @@ export function apiRoutes(c: Container): AnyRoute[] {
     productHistoryRoute(c.eventStore),
     listCategoriesRoute(pool),
     addCustomBrandRoute({ ...c.commandDeps, sharedBrand: c.references.sharedBrand }),
-    listAttributesRoute(pool),
-    listNotificationsRoute(c),
-    markNotificationReadRoute(c),
-    listReactionFailuresRoute(c),
+    listAttributesRoute(reads),
+    listNotificationsRoute(reads),
+    markNotificationReadRoute({ ...reads, clock: c.clock }),
+    listReactionFailuresRoute(reads),
     ...eventFeedRoutes(c),
   ];
 }

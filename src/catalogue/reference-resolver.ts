@@ -9,7 +9,7 @@
  */
 import type { ReferenceFacts } from '../domain/product/decider';
 import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import { REFERENCE_FIELDS, type ReferenceField } from '../shared/product-fields';
 
 type Values = Partial<Record<ReferenceField, string | null>>;
@@ -126,7 +126,7 @@ export interface ReferenceResolver {
   sharedBrand(name: string): Promise<string | null>;
 }
 
-export function createReferenceResolver(db: Queryable, options: { maxAgeMs?: number } = {}): ReferenceResolver {
+export function createReferenceResolver(db: Queryable, tenancy: Tenancy, options: { maxAgeMs?: number } = {}): ReferenceResolver {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   let lists: Promise<Lists> | null = null;
 
@@ -142,7 +142,7 @@ export function createReferenceResolver(db: Queryable, options: { maxAgeMs?: num
   }
 
   async function customBrand(tenant: number, name: string): Promise<string | null> {
-    const { rows } = await db.query<{ name: string }>(`select name from ${tenantTable(tenant, 'custom_brands')} where lower(name) = lower($1)`, [name.trim()]);
+    const { rows } = await db.query<{ name: string }>(`select name from ${tenancy.table(tenant, 'custom_brands')} where lower(name) = lower($1)`, [name.trim()]);
     return rows[0]?.name ?? null;
   }
 

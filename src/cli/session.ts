@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Database } from '../bootstrap';
 import type { Config } from '../config';
 import { createKnex } from '../infra/db/postgres';
-import { setSchemaPrefix } from '../infra/db/tenancy';
+import { createTenancy, type Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 import { buildContainer, type Container as Services } from '../app/container';
 import { UsageError } from './errors';
@@ -24,6 +24,8 @@ export interface TenantRow {
  */
 export interface Session {
   config: Config;
+  /** Where each tenant's tables are. */
+  tenancy: Tenancy;
   logger: Logger;
   /** `--json`: one JSON document on stdout instead of a table. */
   json: boolean;
@@ -65,7 +67,6 @@ const NOT_USED_BY_THE_CLI = 'the-stoflow-cli-never-signs-tokens-or-hashes-passwo
 
 export function createSession(options: SessionOptions): Session {
   const { config } = options;
-  setSchemaPrefix(config.TENANT_SCHEMA_PREFIX);
   // Logs go to stderr: stdout is the command's answer, often piped into another program.
   const logger: Logger = pino({ level: options.logLevel ?? 'error', base: { service: 'stoflow-cli' } }, pino.destination({ fd: 2, sync: true }));
   const out = createOutput(options.stdout);
@@ -83,6 +84,7 @@ export function createSession(options: SessionOptions): Session {
 
   const session: Session = {
     config,
+    tenancy: createTenancy(config.TENANT_SCHEMA_PREFIX),
     logger,
     json: options.json,
     out,

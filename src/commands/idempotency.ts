@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Reply } from '../http/route';
 import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import { ValidationError } from '../shared/errors';
 
 export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', description: 'Any unique string (a UUID): a retry with the same key and body returns the first answer and creates nothing' };
@@ -53,6 +53,7 @@ export const DEFAULT_KEY_TTL_HOURS = 24;
 
 export async function idempotent(
   db: Queryable,
+  tenancy: Tenancy,
   tenantId: number,
   key: string | undefined,
   request: unknown,
@@ -60,7 +61,7 @@ export async function idempotent(
   ttlHours = DEFAULT_KEY_TTL_HOURS,
 ): Promise<Reply> {
   if (key === undefined) return run(undefined);
-  const table = tenantTable(tenantId, 'idempotency_keys');
+  const table = tenancy.table(tenantId, 'idempotency_keys');
   const hash = requestHash(request);
   for (let attempt = 0; attempt < 3; attempt++) {
     // A key past its lifetime is free again: claimed afresh as if never seen.
@@ -109,14 +110,14 @@ function seedOf(key: string, claimedAt: Date): string {
 /** Runs a request under its Idempotency-Key (when it has one), for one tenant. */
 export type IdempotencyKeys = (tenant: number, key: string | undefined, request: unknown, run: (seed: string | undefined) => Promise<Reply>) => Promise<Reply>;
 
-export function idempotencyKeys(db: Queryable, ttlHours = DEFAULT_KEY_TTL_HOURS): IdempotencyKeys {
-  return (tenant, key, request, run) => idempotent(db, tenant, key, request, run, ttlHours);
+export function idempotencyKeys(db: Queryable, tenancy: Tenancy, ttlHours = DEFAULT_KEY_TTL_HOURS): IdempotencyKeys {
+  return (tenant, key, request, run) => idempotent(db, tenancy, tenant, key, request, run, ttlHours);
 }
 
 /** Forgets the keys of one tenant older than their lifetime; returns how many. */
-export async function purgeIdempotencyKeys(db: Queryable, tenantId: number, ttlHours = DEFAULT_KEY_TTL_HOURS): Promise<number> {
+export async function purgeIdempotencyKeys(db: Queryable, tenancy: Tenancy, tenantId: number, ttlHours = DEFAULT_KEY_TTL_HOURS): Promise<number> {
   const { rowCount } = await db.query(
-    `delete from ${tenantTable(tenantId, 'idempotency_keys')} where created_at < now() - make_interval(hours => $1)`,
+    `delete from ${tenancy.table(tenantId, 'idempotency_keys')} where created_at < now() - make_interval(hours => $1)`,
     [ttlHours],
   );
   return rowCount ?? 0;

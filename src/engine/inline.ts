@@ -1,6 +1,6 @@
 import type { EventStore, InlineProjector, RecordedEvent } from '../eventstore/types';
 import type { Queryable } from '../infra/db/postgres';
-import { tenantSchema } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints';
 import { handledBy, tablesOf, type Projection } from './projection';
 
@@ -11,13 +11,13 @@ import { handledBy, tablesOf, type Projection } from './projection';
  * A projection whose checkpoint is behind (new, or rebuilt without these events) first takes the
  * events it missed from the log, inside the same transaction.
  */
-export function createInlineProjector(projections: readonly Projection[], log: () => Pick<EventStore, 'readLog'>): InlineProjector {
+export function createInlineProjector(projections: readonly Projection[], tenancy: Tenancy, log: () => Pick<EventStore, 'readLog'>): InlineProjector {
   const inline = projections.filter((p) => p.consistency === 'inline');
   const types = new Set(inline.flatMap((p) => p.handles));
   return {
     handles: (type) => types.has(type),
     async project(tx: Queryable, tenant: number, events: RecordedEvent[]): Promise<void> {
-      const schema = tenantSchema(tenant);
+      const schema = tenancy.schema(tenant);
       const first = events[0]!.position;
       const last = events[events.length - 1]!.position;
       for (const projection of inline) {

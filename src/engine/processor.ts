@@ -1,5 +1,6 @@
 import type { EventStore } from '../eventstore/types';
 import type { Pool } from '../infra/db/postgres';
+import type { Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 import type { Clock } from '../infra/clock';
 import { createLeaseManager, type LeaseManager } from './leases';
@@ -9,6 +10,7 @@ import { createTenantRunner } from './tenant-runner';
 
 export interface ProcessorOptions {
   pool: Pool;
+  tenancy: Tenancy;
   /** For the lease connection (a dedicated session outside the pool). */
   connectionString: string;
   store: EventStore;

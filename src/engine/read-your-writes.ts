@@ -1,6 +1,6 @@
 import type { AppendResult } from '../eventstore/types';
 import type { Pool } from '../infra/db/postgres';
-import { tenantSchema } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import { UnavailableError } from '../shared/errors';
 import type { Projection } from './projection';
 
@@ -9,7 +9,7 @@ import type { Projection } from './projection';
  * read model has passed the appended position. With the PostgreSQL store the read models were
  * updated in the append transaction, so there is nothing to wait for.
  */
-export function readYourWrites(options: { pool: Pool; projections: readonly Projection[]; inline: boolean; timeoutMs: number }) {
+export function readYourWrites(options: { pool: Pool; tenancy: Tenancy; projections: readonly Projection[]; inline: boolean; timeoutMs: number }) {
   const inline = options.projections.filter((p) => p.consistency === 'inline');
   return async (tenant: number, append: AppendResult, types: readonly string[]): Promise<void> => {
     if (options.inline || append.duplicate) return;
@@ -19,7 +19,7 @@ export function readYourWrites(options: { pool: Pool; projections: readonly Proj
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const { rows } = await options.pool.query<{ behind: number }>(
         `select count(*)::int as behind from unnest($1::text[]) as n(name)
-           left join "${tenantSchema(tenant)}".checkpoints c on c.name = n.name
+           left join "${options.tenancy.schema(tenant)}".checkpoints c on c.name = n.name
           where coalesce(c.position, 0) < $2`,
         [names, append.lastPosition.toString()],
       );

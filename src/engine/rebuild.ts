@@ -1,11 +1,12 @@
 import type { EventStore } from '../eventstore/types';
 import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
-import { tenantSchema } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints';
 import { tablesOf, type Projection } from './projection';
 
 export interface RebuildOptions {
   pool: Pool;
+  tenancy: Tenancy;
   store: Pick<EventStore, 'readLog'>;
   tenant: number;
   projection: Projection;
@@ -36,7 +37,7 @@ async function createCopies(db: Queryable, schema: string, projection: Projectio
  */
 async function replayInto(options: RebuildOptions, suffix: string, from: bigint, db?: Queryable): Promise<{ position: bigint; events: number }> {
   const { pool, store, tenant, projection } = options;
-  const schema = tenantSchema(tenant);
+  const schema = options.tenancy.schema(tenant);
   const tables = tablesOf(projection, schema, suffix);
   const batchSize = options.batchSize ?? 5000;
   const read = (after: bigint) => store.readLog(tenant, after, batchSize, projection.handles);
@@ -89,7 +90,7 @@ function shapeOf(def: string): string {
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
   const { pool, tenant, projection } = options;
-  const schema = tenantSchema(tenant);
+  const schema = options.tenancy.schema(tenant);
   await createCopies(pool, schema, projection, REBUILD);
   const bulk = await replayInto(options, REBUILD, 0n);
   return inTransaction(pool, async (tx) => {
@@ -126,7 +127,7 @@ export interface TableDrift {
  */
 export async function verifyProjection(options: RebuildOptions & { sampleLimit?: number }): Promise<TableDrift[]> {
   const { pool, tenant, projection } = options;
-  const schema = tenantSchema(tenant);
+  const schema = options.tenancy.schema(tenant);
   const limit = options.sampleLimit ?? 20;
   await createCopies(pool, schema, projection, VERIFY);
   try {

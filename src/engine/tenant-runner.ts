@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '../eventstore/types';
 import { inTransaction, type Pool } from '../infra/db/postgres';
-import { tenantSchema } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 import type { Clock } from '../infra/clock';
 import { lockCheckpoint, readCheckpoints, saveCheckpoint } from './checkpoints';
@@ -17,6 +17,7 @@ import {
 
 export interface TenantRunnerDeps {
   pool: Pool;
+  tenancy: Tenancy;
   store: EventStore;
   /** Projections this runner applies (the eventual ones, or all when the store cannot inline). */
   projections: readonly Projection[];
@@ -45,7 +46,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
   const random = deps.random ?? Math.random;
 
   async function catchUpProjection(tenant: number, projection: Projection): Promise<number> {
-    const schema = tenantSchema(tenant);
+    const schema = deps.tenancy.schema(tenant);
     let total = 0;
     for (;;) {
       // Read outside the transaction (never two connections at once per pump: a small pool shared
@@ -72,7 +73,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
   }
 
   async function recordFailure(tenant: number, reactor: Reactor, event: RecordedEvent, attempt: number, error: unknown): Promise<void> {
-    const schema = tenantSchema(tenant);
+    const schema = deps.tenancy.schema(tenant);
     const max = reactor.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const message = error instanceof Error ? error.message : String(error);
     const dead = attempt >= max;
@@ -135,7 +136,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
   }
 
   async function feedReactor(tenant: number, reactor: Reactor, checkpoints: Map<string, bigint>): Promise<number> {
-    const schema = tenantSchema(tenant);
+    const schema = deps.tenancy.schema(tenant);
     let position = checkpoints.get(reactor.name) ?? 0n;
     let total = 0;
     for (;;) {
@@ -156,7 +157,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
   }
 
   async function retryDue(tenant: number): Promise<{ processed: number; nextRetryAt?: Date }> {
-    const schema = tenantSchema(tenant);
+    const schema = deps.tenancy.schema(tenant);
     const now = deps.clock.now();
     const due = await deps.pool.query<{ reactor: string; event: SerialisedEvent; attempts: number }>(
       `select reactor, event, attempts from "${schema}".reaction_failures
@@ -193,7 +194,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       let processed = 0;
       for (const projection of deps.projections) processed += await catchUpProjection(tenant, projection);
       if (deps.reactors.length === 0) return { processed };
-      const checkpoints = await readCheckpoints(deps.pool, tenantSchema(tenant));
+      const checkpoints = await readCheckpoints(deps.pool, deps.tenancy.schema(tenant));
       for (const reactor of deps.reactors) processed += await feedReactor(tenant, reactor, checkpoints);
       const retries = await retryDue(tenant);
       return { processed: processed + retries.processed, nextRetryAt: retries.nextRetryAt };

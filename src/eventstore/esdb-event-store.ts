@@ -15,15 +15,17 @@ import {
   type JSONType,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
+import type { Tenancy } from '../infra/db/tenancy';
 import { ConcurrencyError } from '../shared/errors';
 import { readTenantLog, tenantHead, watchTenants } from './esdb-log';
-import { esdbStreamName, parseEsdbStreamName } from './esdb-naming';
+import { esdbNaming, type EsdbNaming } from './esdb-naming';
 import type { AppendResult, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent, TenantId, Upcaster } from './types';
 import { createUpcasterRegistry } from './upcasters';
 
 export interface EsdbEventStoreOptions {
   /** `esdb://…` or `kurrentdb://…` (EVENTSTORE_CONNECTION_STRING). */
   connectionString: string;
+  tenancy: Tenancy;
   upcasters?: readonly Upcaster[];
   /** Watchers are also woken this often, in case the live subscription missed something. */
   pollIntervalMs?: number;
@@ -64,9 +66,9 @@ function toEsdbEvent(event: NewEvent, schemaVersion: number) {
   return jsonEvent({ id: event.id, type: event.type, data: (event.data ?? null) as JSONType, metadata });
 }
 
-function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
+function toRecorded(naming: EsdbNaming, event: EsdbRecordedEvent): RecordedEvent {
   const { metadata, schemaVersion } = metadataOf(event.metadata);
-  const parsed = parseEsdbStreamName(event.streamId);
+  const parsed = naming.parse(event.streamId);
   return {
     id: event.id,
     type: event.type,
@@ -83,7 +85,9 @@ function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
 export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore {
   const client = EventStoreDBClient.connectionString(options.connectionString);
   const registry = createUpcasterRegistry(options.upcasters ?? []);
-  const read = (event: EsdbRecordedEvent) => registry.upcast(toRecorded(event));
+  const naming = esdbNaming(options.tenancy);
+  const recorded = (event: EsdbRecordedEvent) => toRecorded(naming, event);
+  const read = (event: EsdbRecordedEvent) => registry.upcast(recorded(event));
   const watchers = new Set<() => Promise<void>>();
 
   async function readRange(name: string, fromVersion: number, count: number): Promise<RecordedEvent[]> {
@@ -91,7 +95,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     try {
       const from = fromVersion <= 1 ? START : BigInt(fromVersion - 1);
       for await (const resolved of client.readStream(name, { fromRevision: from, maxCount: count })) {
-        if (resolved.event) found.push(toRecorded(resolved.event));
+        if (resolved.event) found.push(recorded(resolved.event));
       }
     } catch (err) {
       if (!(err instanceof StreamNotFoundError)) throw err;
@@ -122,7 +126,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     projectsInline: false,
 
     async append(tenant, stream, events, expected) {
-      const name = esdbStreamName(tenant, stream);
+      const name = naming.streamName(tenant, stream);
       if (new Set(events.map((e) => e.id)).size !== events.length) throw new Error(`Duplicate event id in one append to ${stream}`);
       const retry = events.length > 0 ? await storedRetry(name, events, expected) : null;
       if (retry) return retry;
@@ -162,7 +166,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
       if (limit === 0 || (from !== undefined && from < 1 && backwards)) return found;
       const fromRevision = from === undefined || (!backwards && from <= 1) ? (backwards ? END : START) : BigInt(from - 1);
       try {
-        const reading = client.readStream(esdbStreamName(tenant, stream), {
+        const reading = client.readStream(naming.streamName(tenant, stream), {
           fromRevision,
           direction: backwards ? BACKWARDS : FORWARDS,
           ...(limit === undefined ? {} : { maxCount: limit }),
@@ -175,14 +179,14 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     },
 
     async readLog(tenant, after, limit, types) {
-      const events = await readTenantLog(client, toRecorded, tenant, after, limit, types);
+      const events = await readTenantLog(client, naming, recorded, tenant, after, limit, types);
       return events.map((e) => registry.upcast(e));
     },
 
-    head: (tenant: TenantId) => tenantHead(client, tenant),
+    head: (tenant: TenantId) => tenantHead(client, naming, tenant),
 
     async watch(onWake) {
-      const stop = watchTenants(client, onWake, options.pollIntervalMs ?? 1000);
+      const stop = watchTenants(client, naming, onWake, options.pollIntervalMs ?? 1000);
       watchers.add(stop);
       return async () => {
         watchers.delete(stop);

@@ -17,13 +17,14 @@ import {
   type EventStoreDBClient,
   type Position,
 } from '@eventstore/db-client';
-import { esdbAnyTenantRegex, esdbTenantPrefix, parseEsdbStreamName } from './esdb-naming';
+import type { EsdbNaming } from './esdb-naming';
 import type { RecordedEvent, TenantId } from './types';
 
 export type ToRecorded = (event: AllStreamRecordedEvent) => RecordedEvent;
 
 export async function readTenantLog(
   client: EventStoreDBClient,
+  naming: EsdbNaming,
   toRecorded: ToRecorded,
   tenant: TenantId,
   after: bigint,
@@ -35,7 +36,7 @@ export async function readTenantLog(
   const wanted = types && types.length > 0 ? new Set(types) : null;
   const subscription = client.subscribeToAll({
     fromPosition: after === 0n ? START : { commit: after, prepare: after },
-    filter: streamNameFilter({ prefixes: [esdbTenantPrefix(tenant)] }),
+    filter: streamNameFilter({ prefixes: [naming.tenantPrefix(tenant)] }),
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -60,8 +61,8 @@ export async function readTenantLog(
  * The tenant's last position: `$all` read backwards until the tenant's newest event. Cheap for
  * an active tenant; for a long-idle one it walks back past everyone else's newer events.
  */
-export async function tenantHead(client: EventStoreDBClient, tenant: TenantId): Promise<bigint> {
-  const prefix = esdbTenantPrefix(tenant);
+export async function tenantHead(client: EventStoreDBClient, naming: EsdbNaming, tenant: TenantId): Promise<bigint> {
+  const prefix = naming.tenantPrefix(tenant);
   const page = 500;
   let from: typeof END | Position = END;
   let skip: Position | null = null;
@@ -90,6 +91,7 @@ export async function tenantHead(client: EventStoreDBClient, tenant: TenantId): 
  */
 export function watchTenants(
   client: EventStoreDBClient,
+  naming: EsdbNaming,
   onWake: (tenant: TenantId | null) => void,
   pollIntervalMs: number,
 ): () => Promise<void> {
@@ -102,7 +104,7 @@ export function watchTenants(
     if (stopped) return;
     const subscription = client.subscribeToAll({
       fromPosition: END,
-      filter: streamNameFilter({ regex: esdbAnyTenantRegex() }),
+      filter: streamNameFilter({ regex: naming.anyTenantRegex() }),
     });
     current = subscription;
     subscription.on('confirmation', () => {
@@ -110,7 +112,7 @@ export function watchTenants(
       onWake(null); // whatever was appended while we were away is only found by reading
     });
     subscription.on('data', (resolved) => {
-      const parsed = resolved.event ? parseEsdbStreamName(resolved.event.streamId) : null;
+      const parsed = resolved.event ? naming.parse(resolved.event.streamId) : null;
       if (parsed) onWake(parsed.tenant);
     });
     const reopen = () => {

@@ -10,28 +10,32 @@
  *   meaningful and never mix tenants.
  * - Our own stream ids keep their `<category>-<id>` shape; the mapping is reversible.
  */
-import { schemaPrefix, tenantIdOfSchema, tenantSchema } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantId } from './types';
 
-export function esdbStreamName(tenant: TenantId, stream: string): string {
-  if (stream.length === 0 || stream.startsWith('$')) throw new Error(`Invalid stream id: ${stream}`);
-  return `${tenantSchema(tenant)}.${stream}`;
+export interface EsdbNaming {
+  streamName(tenant: TenantId, stream: string): string;
+  /** The `$all` prefix of one tenant's streams. */
+  tenantPrefix(tenant: TenantId): string;
+  /** Matches the stream names of every tenant (for one subscription that wakes them all). */
+  anyTenantRegex(): string;
+  /** The tenant and our stream id behind an ESDB stream name, or null for foreign streams. */
+  parse(name: string): { tenant: TenantId; stream: string } | null;
 }
 
-/** The `$all` prefix of one tenant's streams. */
-export function esdbTenantPrefix(tenant: TenantId): string {
-  return `${tenantSchema(tenant)}.`;
-}
-
-/** Matches the stream names of every tenant (for one subscription that wakes them all). */
-export function esdbAnyTenantRegex(): string {
-  return `^${schemaPrefix()}[1-9][0-9]*\\.`;
-}
-
-/** The tenant and our stream id behind an ESDB stream name, or null for foreign streams. */
-export function parseEsdbStreamName(name: string): { tenant: TenantId; stream: string } | null {
-  const dot = name.indexOf('.');
-  if (dot < 0) return null;
-  const tenant = tenantIdOfSchema(name.slice(0, dot));
-  return tenant === null ? null : { tenant, stream: name.slice(dot + 1) };
+export function esdbNaming(tenancy: Tenancy): EsdbNaming {
+  return {
+    streamName(tenant, stream) {
+      if (stream.length === 0 || stream.startsWith('$')) throw new Error(`Invalid stream id: ${stream}`);
+      return `${tenancy.schema(tenant)}.${stream}`;
+    },
+    tenantPrefix: (tenant) => `${tenancy.schema(tenant)}.`,
+    anyTenantRegex: () => `^${tenancy.prefix}[1-9][0-9]*\\.`,
+    parse(name) {
+      const dot = name.indexOf('.');
+      if (dot < 0) return null;
+      const tenant = tenancy.tenantOf(name.slice(0, dot));
+      return tenant === null ? null : { tenant, stream: name.slice(dot + 1) };
+    },
+  };
 }

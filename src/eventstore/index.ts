@@ -1,4 +1,5 @@
 import type { Pool } from '../infra/db/postgres';
+import type { Tenancy } from '../infra/db/tenancy';
 import { createEsdbEventStore } from './esdb-event-store';
 import { createPostgresEventStore } from './postgres-event-store';
 import type { EventStore, InlineProjector, Upcaster } from './types';
@@ -11,6 +12,7 @@ export { createEsdbEventStore } from './esdb-event-store';
 
 export interface EventStoreOptions {
   pool: Pool;
+  tenancy: Tenancy;
   /** EVENTSTORE_CONNECTION_STRING: when set, the log lives in EventStoreDB / KurrentDB. */
   connectionString?: string;
   /** Read models projected in the append transaction (PostgreSQL only; ignored otherwise). */
@@ -27,7 +29,7 @@ export interface EventStoreOptions {
  * `projectsInline` is false and commands wait for the projection runner instead.
  */
 export function createEventStore(options: EventStoreOptions): EventStore {
-  const { pool, connectionString, inline, upcasters, channel, pollIntervalMs } = options;
-  if (connectionString) return createEsdbEventStore({ connectionString, upcasters, pollIntervalMs });
-  return createPostgresEventStore({ pool, inline, upcasters, channel, pollIntervalMs });
+  const { pool, tenancy, connectionString, inline, upcasters, channel, pollIntervalMs } = options;
+  if (connectionString) return createEsdbEventStore({ connectionString, tenancy, upcasters, pollIntervalMs });
+  return createPostgresEventStore({ pool, tenancy, inline, upcasters, channel, pollIntervalMs });
 }

@@ -1,5 +1,5 @@
 import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
-import { tenantSchema, tenantTable } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import { ConcurrencyError, ConflictError } from '../shared/errors';
 import { createAppendQueue, type AppendQueueLimits, type QueuedAppend } from './postgres-append-queue';
 import { createPostgresWatcher } from './postgres-watch';
@@ -18,6 +18,7 @@ import { createUpcasterRegistry, type UpcasterRegistry } from './upcasters';
 
 export interface PostgresEventStoreOptions {
   pool: Pool;
+  tenancy: Tenancy;
   /** Read models updated inside the append transaction. */
   inline?: InlineProjector;
   upcasters?: readonly Upcaster[];
@@ -82,9 +83,9 @@ function checkEvents(stream: string, events: NewEvent[]): void {
   if (ids.size !== events.length) throw new Error(`Duplicate event id in one append to ${stream}`);
 }
 
-function appendCall(tenant: TenantId): string {
+function appendCall(schema: string): string {
   return `select outcome, next_version, first_position, last_position, appended_at
-            from "${tenantSchema(tenant)}".append_events($1::text[], $2::bigint[], $3::integer[], $4::uuid[],
+            from "${schema}".append_events($1::text[], $2::bigint[], $3::integer[], $4::uuid[],
                  $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9::text)`;
 }
 
@@ -157,16 +158,16 @@ function envelopes(stream: string, events: NewEvent[], schemaVersions: number[],
 }
 
 export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
-  const { pool, inline } = options;
+  const { pool, inline, tenancy } = options;
   const channel = options.channel ?? DEFAULT_EVENTS_CHANNEL;
   const registry = createUpcasterRegistry(options.upcasters ?? []);
-  const watcher = createPostgresWatcher({ pool, channel, pollIntervalMs: options.pollIntervalMs ?? 1000 });
+  const watcher = createPostgresWatcher({ pool, tenancy, channel, pollIntervalMs: options.pollIntervalMs ?? 1000 });
   const upcast = (row: EventRow) => registry.upcast(toRecorded(row));
 
   /** One round trip for every append of the tenant that is waiting: autocommit, no begin/commit. */
   const queue = createAppendQueue<AppendRow>(async (tenant, units) => {
     const batch = units.flat();
-    const result = await pool.query<AppendRow>(appendCall(tenant), appendParams(batch, registry, channel));
+    const result = await pool.query<AppendRow>(appendCall(tenancy.schema(tenant)), appendParams(batch, registry, channel));
     return regroup(units, result.rows);
   }, options.grouping);
 
@@ -183,7 +184,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       return await inTransaction(pool, async (tx) => {
         const batch = units.flat();
         const params = appendParams(batch, registry, channel);
-        const rows = (await tx.query<AppendRow>(appendCall(tenant), params)).rows;
+        const rows = (await tx.query<AppendRow>(appendCall(tenancy.schema(tenant)), params)).rows;
         const answers = regroup(units, rows);
         const split = answers.findIndex((unit) => unit.some((r) => r.outcome === 'appended') && unit.some(refused));
         if (split >= 0) throw units.length === 1 ? new UnitRefused(answers[0]!) : new Error('A unit of appends was refused in part: retry each unit alone');
@@ -242,7 +243,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       }
       params.push(limit ?? null);
       const rows = await pool.query<EventRow>(
-        `select ${EVENT_COLUMNS} from ${tenantTable(tenant, 'events')} where ${where}
+        `select ${EVENT_COLUMNS} from ${tenancy.table(tenant, 'events')} where ${where}
           order by stream_version ${backwards ? 'desc' : 'asc'} limit $${params.length}`,
         params,
       );
@@ -254,7 +255,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       const byType = types && types.length > 0 ? ' and type = any($3::text[])' : '';
       if (byType) params.push(types);
       const rows = await pool.query<EventRow>(
-        `select ${EVENT_COLUMNS} from ${tenantTable(tenant, 'events')}
+        `select ${EVENT_COLUMNS} from ${tenancy.table(tenant, 'events')}
           where position > $1${byType} order by position limit $2`,
         params,
       );
@@ -262,7 +263,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     },
 
     async head(tenant) {
-      const rows = await pool.query<{ head: number | string | null }>(`select max(position) as head from ${tenantTable(tenant, 'events')}`);
+      const rows = await pool.query<{ head: number | string | null }>(`select max(position) as head from ${tenancy.table(tenant, 'events')}`);
       return BigInt(rows.rows[0]?.head ?? 0);
     },
 

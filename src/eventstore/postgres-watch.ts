@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import type { Pool } from '../infra/db/postgres';
-import { tenantIdOfSchema } from '../infra/db/tenancy';
+import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantId } from './types';
 
 export interface PostgresWatcher {
@@ -19,13 +19,14 @@ export interface PostgresWatcher {
 
 export interface PostgresWatcherOptions {
   pool: Pool;
+  tenancy: Tenancy;
   channel: string;
   pollIntervalMs: number;
 }
 
 type Wake = (tenant: TenantId | null) => void;
 
-export function createPostgresWatcher({ pool, channel, pollIntervalMs }: PostgresWatcherOptions): PostgresWatcher {
+export function createPostgresWatcher({ pool, tenancy, channel, pollIntervalMs }: PostgresWatcherOptions): PostgresWatcher {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel: ${channel}`);
   const wakers = new Set<Wake>();
   let client: pg.Client | null = null;
@@ -47,7 +48,7 @@ export function createPostgresWatcher({ pool, channel, pollIntervalMs }: Postgre
 
   const onNotification = (message: pg.Notification) => {
     const payload = message.payload ?? '';
-    const tenant = tenantIdOfSchema(payload.slice(0, payload.lastIndexOf(':')));
+    const tenant = tenancy.tenantOf(payload.slice(0, payload.lastIndexOf(':')));
     if (tenant !== null) wakeAll(tenant);
   };
 

@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
+import type { TenantDb } from '../infra/db/tenancy';
 
 export const notificationDto = z.object({
   id: z.uuid(),
@@ -67,9 +66,9 @@ export function toNotificationDto(r: NotificationRow): NotificationDto {
   };
 }
 
-export async function listNotifications(db: Queryable, tenant: number, filter: z.output<typeof query>) {
+export async function listNotifications({ db, tenancy }: TenantDb, tenant: number, filter: z.output<typeof query>) {
   const where = filter.unread === undefined ? '' : filter.unread ? 'where read_at is null' : 'where read_at is not null';
-  const table = tenantTable(tenant, 'notifications');
+  const table = tenancy.table(tenant, 'notifications');
   // The total comes from the same statement as the page, so the two always agree even while the
   // notifier is adding rows; only a page past the end needs a count of its own.
   const items = await db.query<NotificationRow & { total: number }>(
@@ -88,7 +87,7 @@ export async function listNotifications(db: Queryable, tenant: number, filter: z
 }
 
 /** The seller's notifications (out of stock, …), newest first. */
-export const listNotificationsRoute = (deps: { pool: Queryable }) =>
+export const listNotificationsRoute = (deps: TenantDb) =>
   defineRoute({
     method: 'get',
     path: '/api/notifications',
@@ -102,5 +101,5 @@ export const listNotificationsRoute = (deps: { pool: Queryable }) =>
       },
       400: { description: 'limit, offset or unread is malformed' },
     },
-    handle: async ({ auth, query: q }) => ({ status: 200, body: await listNotifications(deps.pool, auth.tenantId, q) }),
+    handle: async ({ auth, query: q }) => ({ status: 200, body: await listNotifications(deps, auth.tenantId, q) }),
   });

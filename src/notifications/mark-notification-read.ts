@@ -7,8 +7,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import type { Clock } from '../infra/clock';
-import type { Queryable } from '../infra/db/postgres';
-import { tenantTable } from '../infra/db/tenancy';
+import type { TenantDb } from '../infra/db/tenancy';
 import { NOTIFICATION_COLUMNS, notificationDto, toNotificationDto, type NotificationDto, type NotificationRow } from './list-notifications';
 import { NotFoundError } from '../shared/errors';
 
@@ -20,12 +19,12 @@ function notFound(): NotFoundError {
   return new NotFoundError('Notification not found', 'notification_not_found');
 }
 
-export async function markNotificationRead(db: Queryable, tenant: number, id: string, now: Date): Promise<NotificationDto> {
+export async function markNotificationRead({ db, tenancy }: TenantDb, tenant: number, id: string, now: Date): Promise<NotificationDto> {
   // An id that cannot exist is simply not found, like any other unknown id (never a 400 that
   // would tell a stranger's id apart from a malformed one).
   if (!UUID.test(id)) throw notFound();
   const { rows } = await db.query<NotificationRow>(
-    `update ${tenantTable(tenant, 'notifications')} set read_at = coalesce(read_at, $2) where id = $1 returning ${NOTIFICATION_COLUMNS}`,
+    `update ${tenancy.table(tenant, 'notifications')} set read_at = coalesce(read_at, $2) where id = $1 returning ${NOTIFICATION_COLUMNS}`,
     [id.toLowerCase(), now],
   );
   const row = rows[0];
@@ -33,7 +32,7 @@ export async function markNotificationRead(db: Queryable, tenant: number, id: st
   return toNotificationDto(row);
 }
 
-export const markNotificationReadRoute = (deps: { pool: Queryable; clock: Clock }) =>
+export const markNotificationReadRoute = (deps: TenantDb & { clock: Clock }) =>
   defineRoute({
     method: 'post',
     path: '/api/notifications/{id}/read',
@@ -44,5 +43,5 @@ export const markNotificationReadRoute = (deps: { pool: Queryable; clock: Clock 
       200: { description: 'The notification, with read_at set (the first time it was marked, when marked again)', schema: notificationDto },
       404: { description: 'No such notification for this account' },
     },
-    handle: async ({ auth, params: p }) => ({ status: 200, body: await markNotificationRead(deps.pool, auth.tenantId, p.id, deps.clock.now()) }),
+    handle: async ({ auth, params: p }) => ({ status: 200, body: await markNotificationRead(deps, auth.tenantId, p.id, deps.clock.now()) }),
   });

@@ -3,10 +3,12 @@ import type { CommandHandlers } from '../commands/handlers';
 import type { Reactor } from '../engine/reactor';
 import type { Clock, IdGenerator } from '../infra/clock';
 import type { Pool } from '../infra/db/postgres';
+import type { Tenancy } from '../infra/db/tenancy';
 import { stockDepletedReactor } from './stock-depleted';
 
 export interface ReactorDeps {
   pool: Pool;
+  tenancy: Tenancy;
   clock: Clock;
   ids: IdGenerator;
   /** What a reactor may decide to do next: the same handlers the API calls. */

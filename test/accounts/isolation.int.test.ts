@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Pool } from '../../src/infra/db/postgres';
 import { withTenant } from '../../src/infra/db/tenant-transaction';
-import { createTestTenant, testKnex, testPool } from '../support/db';
+import { createTestTenant, testKnex, testPool, testTenancy } from '../support/db';
 
 /**
  * Two tenants share a pool of ONE connection, so every transaction of one runs on the connection
@@ -17,7 +17,7 @@ describe('withTenant on a shared connection', () => {
     tenants = [await createTestTenant(knex, 'Isolation A'), await createTestTenant(knex, 'Isolation B')];
     for (const id of tenants) {
       // Unqualified: it lands in the tenant's schema because of the transaction's search_path.
-      await withTenant(pool, id, (tx) => tx.query('create table isolation_notes (id serial primary key, owner integer not null, body text not null)'));
+      await withTenant(pool, testTenancy, id, (tx) => tx.query('create table isolation_notes (id serial primary key, owner integer not null, body text not null)'));
     }
   });
   afterAll(async () => {
@@ -42,7 +42,7 @@ describe('withTenant on a shared connection', () => {
         await expect(pool.query('select count(*) from isolation_notes')).rejects.toMatchObject({ code: '42P01' });
         return;
       }
-      const work = withTenant(pool, tenant, async (tx) => {
+      const work = withTenant(pool, testTenancy, tenant, async (tx) => {
         const info = await tx.query<{ pid: number; schema: string }>('select pg_backend_pid() as pid, current_schema() as schema');
         pids.add(info.rows[0]!.pid);
         const rows = await tx.query<{ owner: number }>('select owner from isolation_notes');
@@ -90,13 +90,13 @@ describe('withTenant on a shared connection', () => {
   it('When the connection dies mid-transaction, then it is discarded and the next tenant gets a clean one', async () => {
     const admin = testPool(1);
     try {
-      const dead = withTenant(pool, tenants[0], async (tx) => {
+      const dead = withTenant(pool, testTenancy, tenants[0], async (tx) => {
         const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
         await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
         await tx.query('insert into isolation_notes (owner, body) values ($1, $2)', [tenants[0], 'never']);
       });
       await expect(dead).rejects.toBeDefined();
-      const after = await withTenant(pool, tenants[1], (tx) => tx.query<{ owner: number; schema: string }>('select owner, current_schema() as schema from isolation_notes'));
+      const after = await withTenant(pool, testTenancy, tenants[1], (tx) => tx.query<{ owner: number; schema: string }>('select owner, current_schema() as schema from isolation_notes'));
       expect(after.rows.every((r) => r.owner === tenants[1] && r.schema === `client_${tenants[1]}`)).toBe(true);
       expect(await knex(`client_${tenants[0]}.isolation_notes`).where({ body: 'never' }).first()).toBeUndefined();
     } finally {
@@ -108,7 +108,7 @@ describe('withTenant on a shared connection', () => {
     'When the tenant id is %p, then nothing runs: schema names come from positive integers only',
     async (id) => {
       const fn = jest.fn();
-      await expect(withTenant(pool, id, fn)).rejects.toThrow(/Invalid tenant id/);
+      await expect(withTenant(pool, testTenancy, id, fn)).rejects.toThrow(/Invalid tenant id/);
       expect(fn).not.toHaveBeenCalled();
     },
   );

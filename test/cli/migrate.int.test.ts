@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { tenantMigrations } from '../../migrations/tenant';
-import { tenantSchema } from '../../src/infra/db/tenancy';
-import { createTestTenant, databaseUrl, testKnex } from '../support/db';
+import { createTestTenant, databaseUrl, testKnex, testTenancy } from '../support/db';
 import { assertBuilt, stoflow, stoflowJson } from './support';
 
 interface StatusJson {
@@ -37,7 +36,7 @@ describe('stoflow CLI: migrate, migrate:status, seed', () => {
   async function tenantWithoutSchema(): Promise<number> {
     const [row] = await knex('public.tenants').insert({ business_name: 'Behind', account_type: 'business', schema_name: `pending_${randomBytes(8).toString('hex')}` }).returning('id');
     const id = (row as { id: number }).id;
-    await knex('public.tenants').where({ id }).update({ schema_name: tenantSchema(id) });
+    await knex('public.tenants').where({ id }).update({ schema_name: testTenancy.schema(id) });
     return id;
   }
 
@@ -87,20 +86,20 @@ describe('stoflow CLI: migrate, migrate:status, seed', () => {
     const behind = await tenantWithoutSchema();
     // Forget that 0002 ran: applying it again collides with its own tables.
     const second = tenantMigrations[1]!.name;
-    await knex.withSchema(tenantSchema(broken)).from('schema_migrations').where({ name: second }).delete();
+    await knex.withSchema(testTenancy.schema(broken)).from('schema_migrations').where({ name: second }).delete();
 
     const failed = await stoflow(['migrate', '--tenant', String(broken), '--tenant', String(behind)]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('tenants: 2 checked, 1 migrated, 1 failed');
-    expect(failed.stdout).toMatch(new RegExp(`\\n +${broken} +${tenantSchema(broken)} +.*already exists`));
+    expect(failed.stdout).toMatch(new RegExp(`\\n +${broken} +${testTenancy.schema(broken)} +.*already exists`));
 
     const status = await stoflowJson<StatusJson[]>(['migrate:status', '--pending']);
-    expect(status.find((s) => s.schema === tenantSchema(broken))).toMatchObject({ pending: [second] });
-    expect(status.find((s) => s.schema === tenantSchema(behind))).toBeUndefined();
+    expect(status.find((s) => s.schema === testTenancy.schema(broken))).toMatchObject({ pending: [second] });
+    expect(status.find((s) => s.schema === testTenancy.schema(behind))).toBeUndefined();
     const table = await stoflow(['migrate:status']);
-    expect(table.stdout).toMatch(new RegExp(`\\n${tenantSchema(behind)} +${tenantMigrations.at(-1)!.name} +${tenantMigrations.length} +–\\n`));
+    expect(table.stdout).toMatch(new RegExp(`\\n${testTenancy.schema(behind)} +${tenantMigrations.at(-1)!.name} +${tenantMigrations.length} +–\\n`));
 
-    await knex.withSchema(tenantSchema(broken)).insert({ name: second }).into('schema_migrations');
+    await knex.withSchema(testTenancy.schema(broken)).insert({ name: second }).into('schema_migrations');
     const rerun = await stoflowJson<MigrateJson>(['migrate', '--tenant', String(broken), '--tenant', String(behind)]);
     expect(rerun).toMatchObject({ tenants: 2, tenants_migrated: 0, failures: [] });
   });

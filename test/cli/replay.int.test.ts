@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { tenantTable } from '../../src/infra/db/tenancy';
 import type { TestApp } from '../support/app';
 import { createProduct, registerSeller, startProductsApp, type Seller } from '../products/support';
 import { assertBuilt, stoflow, stoflowJson } from './support';
 import { PNG } from '../products/images';
+import { testTenancy } from '../support/db';
 
 interface VerifyJson {
   identical: boolean;
@@ -55,7 +55,7 @@ describe('stoflow CLI: replay, verify, export, import', () => {
     expect(await stoflowJson<VerifyJson>(['verify', '--tenant', tenant])).toMatchObject({ identical: true, drift: [] });
 
     const [first] = products;
-    await t.services.pool.query(`update ${tenantTable(seller.tenantId, 'products')} set price_cents = 1 where id = $1`, [first!.id]);
+    await t.services.pool.query(`update ${testTenancy.table(seller.tenantId, 'products')} set price_cents = 1 where id = $1`, [first!.id]);
 
     const drifted = await stoflow(['verify', '--tenant', tenant]);
     expect(drifted.code).toBe(1);

@@ -7,10 +7,9 @@ import { createProcessor } from '../../src/engine/processor';
 import { rebuildProjection, verifyProjection } from '../../src/engine/rebuild';
 import { readCheckpoints } from '../../src/engine/checkpoints';
 import type { Pool } from '../../src/infra/db/postgres';
-import { tenantSchema } from '../../src/infra/db/tenancy';
 import { createLogger } from '../../src/infra/logger';
 import { randomIds, systemClock } from '../../src/infra/clock';
-import { createTestTenant, databaseUrl, testKnex, testPool } from '../support/db';
+import { createTestTenant, databaseUrl, testKnex, testPool, testTenancy } from '../support/db';
 import { actualCounts, countingProjection, createCountingTable, expectedCounts } from './fixtures/counting-projection';
 
 const logger = createLogger({ level: 'silent' });
@@ -31,7 +30,7 @@ describe('Projections', () => {
     knex = testKnex();
     pool = testPool(20);
     const holder: { store?: EventStore } = {};
-    store = createPostgresEventStore({ pool, inline: createInlineProjector([inlineCounts], () => holder.store!), pollIntervalMs: 200 });
+    store = createPostgresEventStore({ tenancy: testTenancy, pool, inline: createInlineProjector([inlineCounts], testTenancy, () => holder.store!), pollIntervalMs: 200 });
     holder.store = store;
   });
   afterAll(async () => {
@@ -51,7 +50,7 @@ describe('Projections', () => {
       const tenant = await tenantWith('test_inline');
       const result = await store.append(tenant, 'p-1', counted(3), 'no_stream');
       expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ 'p-1': 3 });
-      expect((await readCheckpoints(pool, tenantSchema(tenant))).get('test_inline')).toBe(result.lastPosition);
+      expect((await readCheckpoints(pool, testTenancy.schema(tenant))).get('test_inline')).toBe(result.lastPosition);
     });
 
     it('When an append fails its version check, then the read model is untouched', async () => {
@@ -76,7 +75,7 @@ describe('Projections', () => {
         await inlineCounts.apply(db, tables, events);
       } };
       const holder: { store?: EventStore } = {};
-      const grouped = createPostgresEventStore({ pool, inline: createInlineProjector([picky], () => holder.store!) });
+      const grouped = createPostgresEventStore({ tenancy: testTenancy, pool, inline: createInlineProjector([picky], testTenancy, () => holder.store!) });
       holder.store = grouped;
       try {
         const streams = ['s0', 's1', 's2', 's3', 'bad', 's5', 's6', 's7', 's8', 's9'];
@@ -94,8 +93,8 @@ describe('Projections', () => {
       const tenant = await tenantWith('test_inline');
       await store.append(tenant, 'p-1', counted(2), 'any');
       // Simulate a read model created after those events (a new projection): empty, no checkpoint.
-      await pool.query(`truncate "${tenantSchema(tenant)}".test_inline`);
-      await pool.query(`delete from "${tenantSchema(tenant)}".checkpoints where name = 'test_inline'`);
+      await pool.query(`truncate "${testTenancy.schema(tenant)}".test_inline`);
+      await pool.query(`delete from "${testTenancy.schema(tenant)}".checkpoints where name = 'test_inline'`);
       await store.append(tenant, 'p-2', counted(1), 'any');
       expect(await actualCounts(pool, tenant, 'test_inline')).toEqual({ 'p-1': 2, 'p-2': 1 });
     });
@@ -104,7 +103,7 @@ describe('Projections', () => {
   describe('eventual, through the processor', () => {
     it('When events are appended, then the processor applies them after a wake-up, each exactly once', async () => {
       const tenant = await tenantWith('test_inline', 'test_eventual');
-      const processor = createProcessor({
+      const processor = createProcessor({ tenancy: testTenancy,
         pool,
         connectionString: databaseUrl(),
         store,
@@ -144,7 +143,7 @@ describe('Projections', () => {
     it('When the processor runs a tenant, then its upkeep runs too, at most once per interval', async () => {
       const tenant = await tenantWith('test_inline', 'test_eventual');
       const upkept: number[] = [];
-      const processor = createProcessor({
+      const processor = createProcessor({ tenancy: testTenancy,
         pool, connectionString: databaseUrl(), store, projections: [eventualCounts], reactors: [], logger,
         clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant],
         housekeeping: { everyMs: 60_000, run: async (t) => void upkept.push(t) },
@@ -171,9 +170,10 @@ describe('Projections', () => {
       // An inline projector that keeps A's transaction open after its insert.
       const storeA = createPostgresEventStore({
         pool,
+        tenancy: testTenancy,
         inline: { handles: () => true, project: async () => { inserted(); await released; } },
       });
-      const processor = createProcessor({
+      const processor = createProcessor({ tenancy: testTenancy,
         pool, connectionString: databaseUrl(), store, projections: [eventualCounts], reactors: [], logger,
         clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant],
       });
@@ -184,14 +184,14 @@ describe('Projections', () => {
         await processor.start();
         await processor.drain();
         expect(await actualCounts(pool, tenant, 'test_eventual')).toEqual({});
-        expect((await readCheckpoints(pool, tenantSchema(tenant))).get('test_eventual') ?? 0n).toBe(0n);
+        expect((await readCheckpoints(pool, testTenancy.schema(tenant))).get('test_eventual') ?? 0n).toBe(0n);
 
         release();
         const [a, b] = await Promise.all([appendA, appendB]);
         await processor.drain();
         expect(await actualCounts(pool, tenant, 'test_eventual')).toEqual({ x: 1, y: 1 });
         expect(b.firstPosition).toBeGreaterThan(a.lastPosition);
-        expect((await readCheckpoints(pool, tenantSchema(tenant))).get('test_eventual')).toBe(b.lastPosition);
+        expect((await readCheckpoints(pool, testTenancy.schema(tenant))).get('test_eventual')).toBe(b.lastPosition);
       } finally {
         release();
         await processor.stop();
@@ -213,31 +213,31 @@ describe('Projections', () => {
       const reader = (async () => {
         while (writing) {
           try {
-            await pool.query(`select sum(n) from "${tenantSchema(tenant)}".test_inline`);
+            await pool.query(`select sum(n) from "${testTenancy.schema(tenant)}".test_inline`);
             reads++;
           } catch (err) {
             readErrors.push(err);
           }
         }
       })();
-      await rebuildProjection({ pool, store, tenant, projection: inlineCounts, batchSize: 13 });
-      await rebuildProjection({ pool, store, tenant, projection: inlineCounts, batchSize: 50 });
+      await rebuildProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts, batchSize: 13 });
+      await rebuildProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts, batchSize: 50 });
       writing = false;
       await Promise.all([writers, reader]);
 
       expect(readErrors).toEqual([]);
       expect(reads).toBeGreaterThan(0);
       expect(await actualCounts(pool, tenant, 'test_inline')).toEqual(await expectedCounts(pool, tenant));
-      expect(await verifyProjection({ pool, store, tenant, projection: inlineCounts })).toEqual([]);
+      expect(await verifyProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts })).toEqual([]);
     });
 
     it('When a read model is rebuilt, then its indexes keep their names', async () => {
       const tenant = await tenantWith('test_inline');
       await store.append(tenant, 'a', counted(3), 'any');
       const names = async () =>
-        (await pool.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = $1 and tablename = 'test_inline' order by 1`, [tenantSchema(tenant)])).rows.map((r) => r.indexname);
+        (await pool.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = $1 and tablename = 'test_inline' order by 1`, [testTenancy.schema(tenant)])).rows.map((r) => r.indexname);
       const before = await names();
-      await rebuildProjection({ pool, store, tenant, projection: inlineCounts });
+      await rebuildProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts });
       expect(await names()).toEqual(before);
       expect(before).toEqual(['test_inline_n_idx', 'test_inline_pkey']);
     });
@@ -246,13 +246,13 @@ describe('Projections', () => {
       const tenant = await tenantWith('test_inline');
       await store.append(tenant, 'a', counted(4), 'any');
       await store.append(tenant, 'b', counted(2), 'any');
-      await pool.query(`update "${tenantSchema(tenant)}".test_inline set n = 99 where stream_id = 'a'`);
-      const drift = await verifyProjection({ pool, store, tenant, projection: inlineCounts });
+      await pool.query(`update "${testTenancy.schema(tenant)}".test_inline set n = 99 where stream_id = 'a'`);
+      const drift = await verifyProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts });
       expect(drift).toHaveLength(1);
       expect(drift[0]!.unexpected).toEqual([{ stream_id: 'a', n: 99, last_version: 4 }]);
       expect(drift[0]!.missing).toEqual([{ stream_id: 'a', n: 4, last_version: 4 }]);
-      await rebuildProjection({ pool, store, tenant, projection: inlineCounts });
-      expect(await verifyProjection({ pool, store, tenant, projection: inlineCounts })).toEqual([]);
+      await rebuildProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts });
+      expect(await verifyProjection({ tenancy: testTenancy, pool, store, tenant, projection: inlineCounts })).toEqual([]);
     });
   });
 });

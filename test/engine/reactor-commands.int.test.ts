@@ -4,11 +4,10 @@ import type { CommandHandlers } from '../../src/commands/handlers';
 import { createProcessor } from '../../src/engine/processor';
 import type { Reactor } from '../../src/engine/reactor';
 import type { Decider } from '../../src/domain/shared/decider';
-import { tenantSchema } from '../../src/infra/db/tenancy';
 import { createLogger } from '../../src/infra/logger';
 import { randomIds, systemClock } from '../../src/infra/clock';
 import { startTestApp, type TestApp } from '../support/app';
-import { createTestTenant, databaseUrl, testKnex } from '../support/db';
+import { createTestTenant, databaseUrl, testKnex, testTenancy } from '../support/db';
 import { productBody } from '../products/support';
 
 const logger = createLogger({ level: 'silent' });
@@ -46,7 +45,7 @@ describe('Reactors that act through commands', () => {
   });
 
   function processorFor(tenant: number, reactors: Reactor[]) {
-    return createProcessor({
+    return createProcessor({ tenancy: testTenancy,
       pool: t.services.pool,
       connectionString: databaseUrl(),
       store: t.services.eventStore,
@@ -73,7 +72,7 @@ describe('Reactors that act through commands', () => {
       const stream = await t.services.eventStore.readStream(tenant, `product-${product.id}`);
       expect(stream.map((e) => e.type)).toEqual(['ProductCreated', 'ProductSold', 'ProductArchived']);
       expect(stream[2]!.metadata).toMatchObject({ actor: 'reactor:archive_sold_out', causation_id: stream[1]!.id });
-      const row = await t.services.pool.query(`select status from "${tenantSchema(tenant)}".products where id = $1`, [product.id]);
+      const row = await t.services.pool.query(`select status from "${testTenancy.schema(tenant)}".products where id = $1`, [product.id]);
       expect(row.rows).toEqual([{ status: 'archived' }]);
     } finally {
       await processor.stop();
@@ -106,7 +105,7 @@ describe('Reactors that act through commands', () => {
       await processor.drain();
       const [failed, ...more] = await t.services.eventStore.readStream(tenant, `job-${ping.id}`);
       expect(more).toEqual([]);
-      const retry = await t.services.pool.query<{ next_attempt_at: Date }>(`select next_attempt_at from "${tenantSchema(tenant)}".reaction_failures where event_id = $1`, [ping.id]);
+      const retry = await t.services.pool.query<{ next_attempt_at: Date }>(`select next_attempt_at from "${testTenancy.schema(tenant)}".reaction_failures where event_id = $1`, [ping.id]);
       expect(failed).toMatchObject({
         type: 'JobFailed',
         data: { reason: 'marketplace refused the listing', attempt: 1, next_attempt_at: retry.rows[0]!.next_attempt_at.toISOString() },

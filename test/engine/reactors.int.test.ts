@@ -6,10 +6,9 @@ import { createProcessor } from '../../src/engine/processor';
 import { retryDelayMs, type Reactor } from '../../src/engine/reactor';
 import { stockDepletedReactor } from '../../src/reactors/stock-depleted';
 import type { Pool } from '../../src/infra/db/postgres';
-import { tenantSchema } from '../../src/infra/db/tenancy';
 import { createLogger } from '../../src/infra/logger';
 import { randomIds, systemClock } from '../../src/infra/clock';
-import { createTestTenant, databaseUrl, testKnex, testPool } from '../support/db';
+import { createTestTenant, databaseUrl, testKnex, testPool, testTenancy } from '../support/db';
 
 const logger = createLogger({ level: 'silent' });
 let group = 7000 + (process.pid % 1000) * 10;
@@ -30,7 +29,7 @@ describe('Reactors', () => {
   beforeAll(() => {
     knex = testKnex();
     pool = testPool();
-    store = createPostgresEventStore({ pool, pollIntervalMs: 100 });
+    store = createPostgresEventStore({ tenancy: testTenancy, pool, pollIntervalMs: 100 });
   });
   afterAll(async () => {
     await store.close();
@@ -39,7 +38,7 @@ describe('Reactors', () => {
   });
 
   function processorFor(tenant: number, reactors: Reactor[]) {
-    return createProcessor({
+    return createProcessor({ tenancy: testTenancy,
       pool,
       connectionString: databaseUrl(),
       store,
@@ -85,7 +84,7 @@ describe('Reactors', () => {
       expect(events.map((e) => e.type)).toEqual(['ReactionFailed', 'ReactionFailed', 'ReactionRecovered']);
       expect(events[0]!.data).toMatchObject({ reactor: 'flaky', event_id: ping.id, attempt: 1, error: 'marketplace timeout #1' });
       expect(events[0]!.metadata.causation_id).toBe(ping.id);
-      const row = await pool.query(`select status, attempts from "${tenantSchema(tenant)}".reaction_failures`);
+      const row = await pool.query(`select status, attempts from "${testTenancy.schema(tenant)}".reaction_failures`);
       expect(row.rows).toEqual([{ status: 'resolved', attempts: 2 }]);
     } finally {
       await processor.stop();
@@ -115,7 +114,7 @@ describe('Reactors', () => {
       expect(handled).toEqual([good.id]);
       const types = (await reactionEvents(tenant, 'broken')).map((e) => e.type);
       expect(types).toEqual(['ReactionFailed', 'ReactionFailed', 'ReactionDeadLettered']);
-      const row = await pool.query(`select status, attempts, last_error, event_id from "${tenantSchema(tenant)}".reaction_failures`);
+      const row = await pool.query(`select status, attempts, last_error, event_id from "${testTenancy.schema(tenant)}".reaction_failures`);
       expect(row.rows).toEqual([{ status: 'dead', attempts: 3, last_error: 'listing rejected', event_id: bad.id }]);
     } finally {
       await processor.stop();
@@ -124,7 +123,7 @@ describe('Reactors', () => {
 
   it('When the last unit is sold, then the seller gets one notification, even if the event is delivered again', async () => {
     const tenant = await createTestTenant(knex);
-    const reactor = stockDepletedReactor({ pool, ids: randomIds });
+    const reactor = stockDepletedReactor({ tenancy: testTenancy, pool, ids: randomIds });
     const productId = randomUUID();
     const stream = `product-${productId}`;
     await store.append(tenant, stream, [
@@ -136,12 +135,12 @@ describe('Reactors', () => {
     await first.drain();
     await first.stop();
     // Redelivery: forget the checkpoint and run again.
-    await pool.query(`delete from "${tenantSchema(tenant)}".checkpoints where name = $1`, [reactor.name]);
+    await pool.query(`delete from "${testTenancy.schema(tenant)}".checkpoints where name = $1`, [reactor.name]);
     const second = processorFor(tenant, [reactor]);
     await second.start();
     await second.drain();
     await second.stop();
-    const { rows } = await pool.query(`select kind, product_id, title from "${tenantSchema(tenant)}".notifications`);
+    const { rows } = await pool.query(`select kind, product_id, title from "${testTenancy.schema(tenant)}".notifications`);
     expect(rows).toEqual([{ kind: 'stock_depleted', product_id: productId, title: 'Sold out' }]);
   });
 });

@@ -8,7 +8,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres-event-st
 import type { EventStore } from '../../src/eventstore/types';
 import { rebuildProjection } from '../../src/engine/rebuild';
 import type { Pool } from '../../src/infra/db/postgres';
-import { createTestTenant, databaseUrl, testKnex, testPool } from '../support/db';
+import { createTestTenant, databaseUrl, testKnex, testPool, testTenancy } from '../support/db';
 import { actualCounts, countingProjection, createCountingTable, expectedCounts } from './fixtures/counting-projection';
 
 // The projector processes run the compiled code (npm test builds before running jest).
@@ -64,7 +64,7 @@ describe('Projection workers', () => {
     if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run the build first (npm test does)`);
     knex = testKnex();
     pool = testPool();
-    store = createPostgresEventStore({ pool });
+    store = createPostgresEventStore({ tenancy: testTenancy, pool });
   });
   afterEach(() => {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
@@ -127,7 +127,7 @@ describe('Projection workers', () => {
     const incremental = await actualCounts(pool, tenant, 'test_crash');
     second.child.kill('SIGKILL');
 
-    await rebuildProjection({ pool, store, tenant, projection: countingProjection('test_crash', 'eventual') });
+    await rebuildProjection({ tenancy: testTenancy, pool, store, tenant, projection: countingProjection('test_crash', 'eventual') });
     expect(await actualCounts(pool, tenant, 'test_crash')).toEqual(incremental);
     expect(incremental).toEqual({ a: 50, b: 50, c: 50, d: 50 });
   });

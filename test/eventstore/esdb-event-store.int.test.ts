@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { productUpcasters } from '../../src/domain/product/upcasters';
 import { createEsdbEventStore } from '../../src/eventstore/esdb-event-store';
 import { describeEventStoreContract } from './contract';
+import { testTenancy } from '../support/db';
 
 /**
  * The same contract against EventStoreDB / KurrentDB. Jest collects this file only when
@@ -12,7 +13,7 @@ const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
 if (connectionString) {
   describeEventStoreContract('EventStoreDB', async () => {
-    const store = createEsdbEventStore({ connectionString, upcasters: productUpcasters, pollIntervalMs: 250 });
+    const store = createEsdbEventStore({ tenancy: testTenancy, connectionString, upcasters: productUpcasters, pollIntervalMs: 250 });
     return {
       store,
       tenant: async () => randomInt(1_000_000, 2 ** 47),

@@ -3,8 +3,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres-event-st
 import { subscribe } from '../../src/eventstore/subscribe';
 import type { EventStore, InlineProjector, RecordedEvent } from '../../src/eventstore/types';
 import type { Pool } from '../../src/infra/db/postgres';
-import { tenantSchema, tenantTable } from '../../src/infra/db/tenancy';
-import { createTestTenant, testKnex, testPool } from '../support/db';
+import { createTestTenant, testKnex, testPool, testTenancy } from '../support/db';
 import { ev, streamId } from './contract';
 
 /**
@@ -76,9 +75,9 @@ describe('Gap-free log under concurrent appends', () => {
     // Arrange: two raw transactions on the events table, as a plain identity column allows.
     const a = await pool.connect();
     const b = await pool.connect();
-    const insert = `insert into ${tenantTable(tenant, 'events')} (stream_id, stream_version, event_id, type, data)
+    const insert = `insert into ${testTenancy.table(tenant, 'events')} (stream_id, stream_version, event_id, type, data)
                     values ($1, 1, gen_random_uuid(), 'Raw', '{}') returning position`;
-    const store = createPostgresEventStore({ pool });
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool });
     try {
       await a.query('begin');
       const posA = BigInt((await a.query(insert, ['raw-a'])).rows[0].position);
@@ -111,8 +110,8 @@ describe('Gap-free log under concurrent appends', () => {
         await release.promise;
       },
     };
-    const storeA = createPostgresEventStore({ pool, inline: holding });
-    const store = createPostgresEventStore({ pool });
+    const storeA = createPostgresEventStore({ tenancy: testTenancy, pool, inline: holding });
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool });
     const reader = checkpointedReader(store, tenant);
 
     const appendA = storeA.append(tenant, streamId(), [ev('Held')], 'no_stream');
@@ -124,7 +123,7 @@ describe('Gap-free log under concurrent appends', () => {
       const { rows } = await pool.query(
         `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
             and classid = 17750 and objid = hashtext($1)::oid and objsubid = 2`,
-        [tenantSchema(tenant)],
+        [testTenancy.schema(tenant)],
       );
       return rows[0].n === 1;
     });
@@ -157,7 +156,7 @@ describe('Gap-free log under concurrent appends', () => {
     // Arrange
     const seed = Date.now() % 100_000;
     const random = prng(seed);
-    const store = createPostgresEventStore({ pool, pollIntervalMs: 2000 });
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool, pollIntervalMs: 2000 });
     const shared = Array.from({ length: 6 }, () => streamId('shared'));
     const seen: RecordedEvent[] = [];
     const sentinel = ev('Sentinel');

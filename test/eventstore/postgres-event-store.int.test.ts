@@ -6,15 +6,14 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres-event-st
 import { subscribe } from '../../src/eventstore/subscribe';
 import type { EventStore, InlineProjector, RecordedEvent } from '../../src/eventstore/types';
 import { createPool, type Pool, type Queryable } from '../../src/infra/db/postgres';
-import { tenantSchema, tenantTable } from '../../src/infra/db/tenancy';
 import { ConcurrencyError, ConflictError } from '../../src/shared/errors';
-import { createTestTenant, databaseUrl, testKnex, testPool } from '../support/db';
+import { createTestTenant, databaseUrl, testKnex, testPool, testTenancy } from '../support/db';
 import { describeEventStoreContract, ev, streamId } from './contract';
 
 describeEventStoreContract('PostgreSQL', async () => {
   const pool = testPool(20);
   const knex = testKnex();
-  const store = createPostgresEventStore({ pool, upcasters: productUpcasters, pollIntervalMs: 250 });
+  const store = createPostgresEventStore({ tenancy: testTenancy, pool, upcasters: productUpcasters, pollIntervalMs: 250 });
   return {
     store,
     tenant: () => createTestTenant(knex),
@@ -45,7 +44,7 @@ function seenTableProjector(onProject?: (tx: Queryable) => Promise<void>): Inlin
     async project(tx, tenant, events) {
       calls.push(events);
       for (const event of events) {
-        await tx.query(`insert into ${tenantTable(tenant, 'seen')} (event_id, position, price_cents) values ($1, $2, $3)`, [
+        await tx.query(`insert into ${testTenancy.table(tenant, 'seen')} (event_id, position, price_cents) values ($1, $2, $3)`, [
           event.id,
           event.position.toString(),
           (event.data as { price_cents?: number }).price_cents ?? null,
@@ -72,11 +71,11 @@ describe('PostgreSQL event store, beyond the contract', () => {
   });
   beforeEach(async () => {
     tenant = await createTestTenant(knex);
-    await pool.query(`create table ${tenantTable(tenant, 'seen')} (event_id uuid primary key, position bigint not null, price_cents integer)`);
+    await pool.query(`create table ${testTenancy.table(tenant, 'seen')} (event_id uuid primary key, position bigint not null, price_cents integer)`);
   });
 
   async function withStore<T>(inline: InlineProjector | undefined, fn: (store: EventStore) => Promise<T>): Promise<T> {
-    const store = createPostgresEventStore({ pool, inline, upcasters: productUpcasters });
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool, inline, upcasters: productUpcasters });
     try {
       return await fn(store);
     } finally {
@@ -85,7 +84,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
   }
 
   const seenRows = async () =>
-    (await pool.query<{ event_id: string; position: number; price_cents: number | null }>(`select * from ${tenantTable(tenant, 'seen')} order by position`)).rows;
+    (await pool.query<{ event_id: string; position: number; price_cents: number | null }>(`select * from ${testTenancy.table(tenant, 'seen')} order by position`)).rows;
 
   it('When an inline projector handles an event, then it sees the upcast envelope and its rows commit with the events', async () => {
     const projector = seenTableProjector();
@@ -107,8 +106,8 @@ describe('PostgreSQL event store, beyond the contract', () => {
       withStore(projector, (store) => store.append(tenant, stream, [ev('ProductCreated', { price_cents: 1 }), ev('Boom')], 'no_stream')),
     ).rejects.toThrow('projection failed');
 
-    const stored = await pool.query(`select count(*)::int as n from ${tenantTable(tenant, 'events')}`);
-    const head = await pool.query(`select count(*)::int as n from ${tenantTable(tenant, 'streams')}`);
+    const stored = await pool.query(`select count(*)::int as n from ${testTenancy.table(tenant, 'events')}`);
+    const head = await pool.query(`select count(*)::int as n from ${testTenancy.table(tenant, 'streams')}`);
     expect(stored.rows[0]).toEqual({ n: 0 });
     expect(head.rows[0]).toEqual({ n: 0 });
     expect(await seenRows()).toEqual([]);
@@ -143,7 +142,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
     await withStore(undefined, (store) => store.append(tenant, stream, [ev(), ev()], 'no_stream'));
 
     const { rows } = await pool.query(
-      `select outcome, next_version from "${tenantSchema(tenant)}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `select outcome, next_version from "${testTenancy.schema(tenant)}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [[stream], [1], [1], [randomUUID()], ['Late'], [1], ['{}'], ['{}'], 'stoflow_events'],
     );
 
@@ -167,7 +166,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
     let resolveMine!: () => void;
     const mine = new Promise<void>((resolve) => (resolveMine = resolve));
     listener.on('notification', (msg) => {
-      if (msg.payload?.startsWith(`${tenantSchema(tenant)}:`)) {
+      if (msg.payload?.startsWith(`${testTenancy.schema(tenant)}:`)) {
         payloads.push(msg.payload);
         resolveMine();
       }
@@ -176,7 +175,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
     try {
       const result = await withStore(undefined, (store) => store.append(tenant, streamId(), [ev(), ev()], 'no_stream'));
       await mine;
-      expect(payloads).toEqual([`${tenantSchema(tenant)}:${result.lastPosition}`]);
+      expect(payloads).toEqual([`${testTenancy.schema(tenant)}:${result.lastPosition}`]);
     } finally {
       await listener.end();
     }
@@ -215,7 +214,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
     // Arrange: a pool of its own, so only this store's listener carries this name.
     const name = `stoflow-watch-${randomUUID().slice(0, 8)}`;
     const own = createPool(databaseUrl(), 2, name);
-    const store = createPostgresEventStore({ pool: own, pollIntervalMs: 60_000 });
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool: own, pollIntervalMs: 60_000 });
     const listeners = async () =>
       (
         await pool.query<{ pid: number }>(
@@ -286,9 +285,9 @@ describe('PostgreSQL event store, beyond the contract', () => {
   });
 
   it('When the tenant schema is migrated, then the checkpoints table the projection engine uses is there', async () => {
-    await pool.query(`insert into ${tenantTable(tenant, 'checkpoints')} (name) values ('products')`);
+    await pool.query(`insert into ${testTenancy.table(tenant, 'checkpoints')} (name) values ('products')`);
 
-    const { rows } = await pool.query(`select name, position from ${tenantTable(tenant, 'checkpoints')}`);
+    const { rows } = await pool.query(`select name, position from ${testTenancy.table(tenant, 'checkpoints')}`);
 
     expect(rows).toEqual([{ name: 'products', position: 0 }]);
   });

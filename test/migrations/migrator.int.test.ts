@@ -3,8 +3,7 @@ import type { Migration } from '../../migrations/types';
 import { tenantMigrations } from '../../migrations/tenant';
 import { publicMigrations } from '../../migrations/public';
 import { migrateAll, migratePublic, migrationStatus } from '../../src/infra/db/migrator';
-import { tenantSchema } from '../../src/infra/db/tenancy';
-import { createTestTenant, testKnex } from '../support/db';
+import { createTestTenant, testKnex, testTenancy } from '../support/db';
 
 describe('Migrations', () => {
   let knex: Knex;
@@ -26,9 +25,9 @@ describe('Migrations', () => {
 
   it('When a tenant is created, then its schema holds every tenant migration and its tables', async () => {
     const tenant = await createTestTenant(knex);
-    const tables = await tablesOf(tenantSchema(tenant));
+    const tables = await tablesOf(testTenancy.schema(tenant));
     expect(tables).toEqual(expect.arrayContaining(['events', 'streams', 'checkpoints', 'schema_migrations', 'reaction_failures', 'notifications']));
-    const applied = await knex.withSchema(tenantSchema(tenant)).select('name').from('schema_migrations').orderBy('name');
+    const applied = await knex.withSchema(testTenancy.schema(tenant)).select('name').from('schema_migrations').orderBy('name');
     expect(applied.map((r: { name: string }) => r.name)).toEqual(tenantMigrations.map((m) => m.name));
   });
 
@@ -44,35 +43,35 @@ describe('Migrations', () => {
       },
     };
     // Tenant b already holds a conflicting table: its migration fails, the others must not care.
-    await knex.raw(`create table "${tenantSchema(b)}".loyalty_points (id int)`);
+    await knex.raw(`create table "${testTenancy.schema(b)}".loyalty_points (id int)`);
     const migrations = [...tenantMigrations, extra];
     const progress: number[] = [];
-    const first = await migrateAll(knex, { tenantMigrations: migrations, tenants: [a, b, c], concurrency: 3, onProgress: (done) => progress.push(done) });
+    const first = await migrateAll(knex, testTenancy, { tenantMigrations: migrations, tenants: [a, b, c], concurrency: 3, onProgress: (done) => progress.push(done) });
     expect(first.failures).toHaveLength(1);
-    expect(first.failures[0]).toMatchObject({ tenantId: b, schema: tenantSchema(b) });
+    expect(first.failures[0]).toMatchObject({ tenantId: b, schema: testTenancy.schema(b) });
     expect(first.failures[0]!.error).toMatch(/loyalty_points/);
     expect(first.tenantsApplied).toBe(2);
     expect(progress.sort()).toEqual([1, 2, 3]);
-    expect(await tablesOf(tenantSchema(a))).toContain('loyalty_points');
-    expect(await tablesOf(tenantSchema(c))).toContain('loyalty_points');
+    expect(await tablesOf(testTenancy.schema(a))).toContain('loyalty_points');
+    expect(await tablesOf(testTenancy.schema(c))).toContain('loyalty_points');
 
     // The failed tenant's transaction left nothing half-done.
-    const bApplied = await knex.withSchema(tenantSchema(b)).select('name').from('schema_migrations');
+    const bApplied = await knex.withSchema(testTenancy.schema(b)).select('name').from('schema_migrations');
     expect(bApplied.map((r: { name: string }) => r.name)).not.toContain('9999_loyalty_points');
 
-    await knex.raw(`drop table "${tenantSchema(b)}".loyalty_points`);
-    const second = await migrateAll(knex, { tenantMigrations: migrations, tenants: [a, b, c] });
+    await knex.raw(`drop table "${testTenancy.schema(b)}".loyalty_points`);
+    const second = await migrateAll(knex, testTenancy, { tenantMigrations: migrations, tenants: [a, b, c] });
     expect(second.failures).toEqual([]);
     expect(second.tenantsApplied).toBe(1);
-    const third = await migrateAll(knex, { tenantMigrations: migrations, tenants: [a, b, c] });
+    const third = await migrateAll(knex, testTenancy, { tenantMigrations: migrations, tenants: [a, b, c] });
     expect(third.tenantsApplied).toBe(0);
   });
 
   it('When the status is asked, then every schema shows what is applied and pending', async () => {
     const tenant = await createTestTenant(knex);
-    const status = await migrationStatus(knex);
+    const status = await migrationStatus(knex, testTenancy);
     expect(status[0]).toMatchObject({ schema: 'public', pending: [] });
-    const mine = status.find((s) => s.schema === tenantSchema(tenant));
+    const mine = status.find((s) => s.schema === testTenancy.schema(tenant));
     expect(mine).toMatchObject({ applied: tenantMigrations.map((m) => m.name), pending: [] });
   });
 });

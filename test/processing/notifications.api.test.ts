@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { TestApp } from '../support/app';
-import { tenantTable } from '../../src/infra/db/tenancy';
 import { createProduct, registerSeller, startProductsApp, type Seller } from '../products/support';
+import { testTenancy } from '../support/db';
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + 15_000;
@@ -43,7 +43,7 @@ describe('Background work the seller sees', () => {
 
   it('When a background reaction failed for good, then the seller sees it as a dead letter, and only in their own shop', async () => {
     await t.services.pool.query(
-      `insert into ${tenantTable(seller.tenantId, 'reaction_failures')}
+      `insert into ${testTenancy.table(seller.tenantId, 'reaction_failures')}
          (reactor, event_id, event_position, event_type, stream_id, event, attempts, status, last_error)
        values ('ebay_publisher', $1, 1, 'ProductPublishRequested', 'product-x', '{}', 6, 'dead', 'eBay rejected the listing: missing item specifics')`,
       [randomUUID()],

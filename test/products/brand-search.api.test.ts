@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { tenantTable } from '../../src/infra/db/tenancy';
 import type { TestApp } from '../support/app';
 import { fieldsOf, registerSeller, startProductsApp, type Seller } from './support';
+import { testTenancy } from '../support/db';
 
 interface Brand {
   name: string;
@@ -76,7 +76,7 @@ describe('Brand search', () => {
     expect(all).toHaveLength(shared + 3);
     // Alphabetical as the database collates, the order the list had before search existed.
     const { rows } = await t.services.pool.query<{ name: string }>(
-      `select name from (select name from public.brands union all select name from ${tenantTable(seller.tenantId, 'custom_brands')}) b order by lower(name), name`,
+      `select name from (select name from public.brands union all select name from ${testTenancy.table(seller.tenantId, 'custom_brands')}) b order by lower(name), name`,
     );
     expect(all.map((b) => b.name)).toEqual(rows.map((r) => r.name));
     expect(await brands(seller, '?limit=5')).toEqual(all.slice(0, 5));

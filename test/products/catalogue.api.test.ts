@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { TestApp } from '../support/app';
 import { fieldsOf, productBody, registerSeller, startProductsApp, type Seller } from './support';
 import { rebuildProjection } from '../../src/engine/rebuild';
+import { testTenancy } from '../support/db';
 
 interface Node {
   slug: string;
@@ -87,7 +88,7 @@ describe('Reference data for products', () => {
       const before = await mine();
       expect(before).toEqual([...names].sort());
       const projection = t.services.projections.find((p) => p.name === 'custom_brands')!;
-      await rebuildProjection({ pool: t.services.pool, store: t.services.eventStore, tenant: fresh.tenantId, projection });
+      await rebuildProjection({ tenancy: testTenancy, pool: t.services.pool, store: t.services.eventStore, tenant: fresh.tenantId, projection });
       expect(await mine()).toEqual(before);
     });
 

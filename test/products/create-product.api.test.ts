@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { TestApp } from '../support/app';
 import { createProduct, fieldsOf, logHead, productBody, registerSeller, startProductsApp, uniqueSku, type Seller } from './support';
-import { tenantTable } from '../../src/infra/db/tenancy';
 import { purgeIdempotencyKeys } from '../../src/commands/idempotency';
+import { testTenancy } from '../support/db';
 
 describe('POST /api/products', () => {
   let t: TestApp;
@@ -192,7 +192,7 @@ describe('POST /api/products', () => {
       const first = await post(productBody(), { 'Idempotency-Key': key });
       expect(first.status).toBe(201);
       // Age the key past IDEMPOTENCY_KEY_TTL_HOURS (24 by default).
-      await t.services.pool.query(`update ${tenantTable(seller.tenantId, 'idempotency_keys')} set created_at = now() - interval '25 hours' where key = $1`, [key]);
+      await t.services.pool.query(`update ${testTenancy.table(seller.tenantId, 'idempotency_keys')} set created_at = now() - interval '25 hours' where key = $1`, [key]);
       const again = await post(productBody(), { 'Idempotency-Key': key });
       expect(again.status).toBe(201);
       expect(again.body.id).not.toBe(first.body.id);
@@ -202,9 +202,9 @@ describe('POST /api/products', () => {
       const [fresh, old] = [randomUUID(), randomUUID()];
       expect((await post(productBody(), { 'Idempotency-Key': fresh })).status).toBe(201);
       expect((await post(productBody(), { 'Idempotency-Key': old })).status).toBe(201);
-      const table = tenantTable(seller.tenantId, 'idempotency_keys');
+      const table = testTenancy.table(seller.tenantId, 'idempotency_keys');
       await t.services.pool.query(`update ${table} set created_at = now() - interval '30 hours' where key = $1`, [old]);
-      expect(await purgeIdempotencyKeys(t.services.pool, seller.tenantId, 24)).toBeGreaterThanOrEqual(1);
+      expect(await purgeIdempotencyKeys(t.services.pool, testTenancy, seller.tenantId, 24)).toBeGreaterThanOrEqual(1);
       const { rows } = await t.services.pool.query<{ key: string }>(`select key from ${table} where key = any($1)`, [[fresh, old]]);
       expect(rows.map((r) => r.key)).toEqual([fresh]);
     });

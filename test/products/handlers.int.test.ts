@@ -7,12 +7,11 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres-event-st
 import type { EventStore } from '../../src/eventstore/types';
 import { randomIds, systemClock } from '../../src/infra/clock';
 import type { Pool } from '../../src/infra/db/postgres';
-import { tenantTable } from '../../src/infra/db/tenancy';
 import { representProduct } from '../../src/projections/products';
 import { ConflictError } from '../../src/shared/errors';
 import type { CreateProductInput } from '../../src/shared/product-fields';
 import { startTestApp, type TestApp } from '../support/app';
-import { createTestTenant, testKnex, testPool } from '../support/db';
+import { createTestTenant, testKnex, testPool, testTenancy } from '../support/db';
 import { productBody, uniqueSku } from './support';
 
 const body = (overrides: Record<string, unknown> = {}) => productBody(overrides) as unknown as CreateProductInput;
@@ -48,7 +47,7 @@ describe('Product command handlers, called without HTTP', () => {
     const stream = await t.services.eventStore.readStream(tenant, `product-${product.id}`);
     expect(stream.map((e) => e.type)).toEqual(['ProductCreated', 'ProductSold']);
     expect(stream[0]!.metadata).toMatchObject({ actor, request_id: 'import-42' });
-    const row = await t.services.pool.query<{ representation: string }>(`select representation from ${tenantTable(tenant, 'products')} where id = $1`, [product.id]);
+    const row = await t.services.pool.query<{ representation: string }>(`select representation from ${testTenancy.table(tenant, 'products')} where id = $1`, [product.id]);
     expect(JSON.parse(row.rows[0]!.representation)).toEqual(first.product);
   });
 
@@ -71,7 +70,7 @@ describe('Product command handlers, called without HTTP', () => {
     let deps: ProductCommandDeps;
     beforeAll(() => {
       pool = testPool();
-      store = createPostgresEventStore({ pool });
+      store = createPostgresEventStore({ tenancy: testTenancy, pool });
       const commandDeps: CommandDeps = { store, clock: systemClock, ids: randomIds, readYourWrites: async () => undefined };
       deps = { ...commandDeps, references: t.services.references.resolve, represent: representProduct };
     });
@@ -91,7 +90,7 @@ describe('Product command handlers, called without HTTP', () => {
         expect((r.reason as ConflictError).code).toBe('duplicate_sku');
       }
       // No read model took part: the products table of this tenant is still empty.
-      expect((await pool.query(`select count(*)::int as n from ${tenantTable(tenant, 'products')}`)).rows[0].n).toBe(0);
+      expect((await pool.query(`select count(*)::int as n from ${testTenancy.table(tenant, 'products')}`)).rows[0].n).toBe(0);
       const reservation = await store.readStream(tenant, `sku-${sku.toLowerCase()}`);
       expect(reservation.map((e) => e.type)).toEqual(['SkuReserved']);
     });

@@ -8,9 +8,8 @@ import { productUpcasters } from '../../src/domain/product/upcasters';
 import { createPostgresEventStore } from '../../src/eventstore/postgres-event-store';
 import type { EventStore } from '../../src/eventstore/types';
 import type { Pool } from '../../src/infra/db/postgres';
-import { tenantSchema, tenantTable } from '../../src/infra/db/tenancy';
 import { productsProjection } from '../../src/projections/products';
-import { createTestTenant, testKnex, testPool } from '../support/db';
+import { createTestTenant, testKnex, testPool, testTenancy } from '../support/db';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -69,7 +68,7 @@ describe('products projection', () => {
     knex = testKnex();
     pool = testPool(10);
     // The projector reads missed events back through the store it serves.
-    store = createPostgresEventStore({ pool, inline: createInlineProjector([productsProjection], () => store), upcasters: productUpcasters });
+    store = createPostgresEventStore({ tenancy: testTenancy, pool, inline: createInlineProjector([productsProjection], testTenancy, () => store), upcasters: productUpcasters });
   });
   afterAll(async () => {
     await store.close();
@@ -82,12 +81,12 @@ describe('products projection', () => {
 
   /** Every column but the generated search vector. */
   async function rows(tenant: number) {
-    const { rows: found } = await pool.query(`select * from ${tenantTable(tenant, 'products')} order by id`);
+    const { rows: found } = await pool.query(`select * from ${testTenancy.table(tenant, 'products')} order by id`);
     return found.map(({ search: _search, ...rest }) => rest);
   }
 
   async function counts(tenant: number): Promise<Record<string, number>> {
-    const { rows: found } = await pool.query<{ status: string; n: number }>(`select status, n from ${tenantTable(tenant, 'product_counts')} where n <> 0`);
+    const { rows: found } = await pool.query<{ status: string; n: number }>(`select status, n from ${testTenancy.table(tenant, 'product_counts')} where n <> 0`);
     return Object.fromEntries(found.map((r) => [r.status, Number(r.n)]));
   }
 
@@ -134,7 +133,7 @@ describe('products projection', () => {
     await append(tenant, id, lifeOf(id, 'AGAIN-1'));
     const before = { rows: await rows(tenant), counts: await counts(tenant) };
     const log = await store.readLog(tenant, 0n, 1000);
-    const tables = tablesOf(productsProjection, tenantSchema(tenant));
+    const tables = tablesOf(productsProjection, testTenancy.schema(tenant));
     await productsProjection.apply(pool, tables, log);
     await productsProjection.apply(pool, tables, log.slice(3));
     expect({ rows: await rows(tenant), counts: await counts(tenant) }).toEqual(before);
@@ -148,8 +147,8 @@ describe('products projection', () => {
     for (const life of lives) await append(batched, life.id, life.events);
     // One apply for the whole log of the second tenant, interleaved products included.
     const log = await store.readLog(batched, 0n, 10_000);
-    await pool.query(`truncate ${tenantTable(batched, 'products')}, ${tenantTable(batched, 'product_counts')}`);
-    await productsProjection.apply(pool, tablesOf(productsProjection, tenantSchema(batched)), log);
+    await pool.query(`truncate ${testTenancy.table(batched, 'products')}, ${testTenancy.table(batched, 'product_counts')}`);
+    await productsProjection.apply(pool, tablesOf(productsProjection, testTenancy.schema(batched)), log);
     expect(await rows(batched)).toEqual(await rows(oneByOne));
     expect(await counts(batched)).toEqual({ draft: 30 });
   });
@@ -178,10 +177,10 @@ describe('products projection', () => {
     await append(tenant, products[0]!.id, [{ type: 'ProductArchived', data: { archived_at: at(20) } }]);
     const incremental = { rows: await rows(tenant), counts: await counts(tenant) };
 
-    const result = await rebuildProjection({ pool, store, tenant, projection: productsProjection, batchSize: 17 });
+    const result = await rebuildProjection({ tenancy: testTenancy, pool, store, tenant, projection: productsProjection, batchSize: 17 });
     expect(result.events).toBe(12 * 10 + 1);
     expect({ rows: await rows(tenant), counts: await counts(tenant) }).toEqual(incremental);
-    expect(await verifyProjection({ pool, store, tenant, projection: productsProjection })).toEqual([]);
+    expect(await verifyProjection({ tenancy: testTenancy, pool, store, tenant, projection: productsProjection })).toEqual([]);
 
     // The swapped-in tables still enforce the SKU rule under the name the create command knows.
     const dup = randomUUID();

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { rebuildProjection, verifyProjection } from '../../src/engine/rebuild';
-import { tenantTable } from '../../src/infra/db/tenancy';
 import { allProjections } from '../../src/projections';
 import { startTestApp, type TestApp } from '../support/app';
 import { randomSession, readReferences, seededRandom } from './random-catalogue';
 import { createProduct, registerSeller, type Seller } from './support';
+import { testTenancy } from '../support/db';
 
 /**
  * Replaying a tenant's log gives exactly the read models the live projections kept: checked the
@@ -25,13 +25,13 @@ describe('Replay equals live', () => {
   async function drift(tenant: number, batchSize?: number) {
     const found = [];
     for (const projection of allProjections) {
-      for (const d of await verifyProjection({ pool: t.services.pool, store: t.services.eventStore, tenant, projection, batchSize })) found.push({ projection: projection.name, ...d });
+      for (const d of await verifyProjection({ tenancy: testTenancy, pool: t.services.pool, store: t.services.eventStore, tenant, projection, batchSize })) found.push({ projection: projection.name, ...d });
     }
     return found;
   }
 
   async function rebuildAll(tenant: number) {
-    for (const projection of allProjections) await rebuildProjection({ pool: t.services.pool, store: t.services.eventStore, tenant, projection, batchSize: 7 });
+    for (const projection of allProjections) await rebuildProjection({ tenancy: testTenancy, pool: t.services.pool, store: t.services.eventStore, tenant, projection, batchSize: 7 });
   }
 
   /** What the seller reads: every status's page and total, and their own brands. */
@@ -93,7 +93,7 @@ describe('Replay equals live', () => {
 
   it('When the only draft is archived, then another sold, then verify finds no drift and an emptied status totals 0', async () => {
     const seller = await registerSeller(t.app);
-    const counts = async () => (await t.services.pool.query(`select status, n from ${tenantTable(seller.tenantId, 'product_counts')} order by status`)).rows;
+    const counts = async () => (await t.services.pool.query(`select status, n from ${testTenancy.table(seller.tenantId, 'product_counts')} order by status`)).rows;
 
     const archived = await createProduct(t.app, seller);
     await request(t.app).delete(`/api/products/${archived.id}`).set(seller.auth).expect(204);
@@ -122,9 +122,9 @@ describe('Replay equals live', () => {
     expect(await drift(seller.tenantId)).toEqual([]);
 
     const { pool } = t.services;
-    await pool.query(`update ${tenantTable(seller.tenantId, 'products')} set price_cents = price_cents + 1 where id = $1`, [product.id]);
-    await pool.query(`insert into ${tenantTable(seller.tenantId, 'product_counts')} (status, n) values ('published', 0)`);
-    await pool.query(`delete from ${tenantTable(seller.tenantId, 'custom_brands')}`);
+    await pool.query(`update ${testTenancy.table(seller.tenantId, 'products')} set price_cents = price_cents + 1 where id = $1`, [product.id]);
+    await pool.query(`insert into ${testTenancy.table(seller.tenantId, 'product_counts')} (status, n) values ('published', 0)`);
+    await pool.query(`delete from ${testTenancy.table(seller.tenantId, 'custom_brands')}`);
 
     const found = await drift(seller.tenantId);
     const table = (name: string) => found.find((d) => d.table === name);

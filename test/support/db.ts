@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import { createKnex, createPool, type Pool } from '../../src/infra/db/postgres';
 import { createTenant } from '../../src/infra/db/migrator';
+import { createTenancy } from '../../src/infra/db/tenancy';
+
+/** The tests' tenant schemas: the default prefix, as the test app's configuration has it. */
+export const testTenancy = createTenancy();
 
 /** The test database (started by the global setup). */
 export function databaseUrl(): string {
@@ -19,5 +23,5 @@ export function testKnex(): Knex {
 
 /** A fresh tenant with its own schema and every tenant migration: tests never share one. */
 export async function createTestTenant(knex: Knex, name = 'Test shop'): Promise<number> {
-  return knex.transaction((trx) => createTenant(trx, { business_name: name, account_type: 'business' }));
+  return knex.transaction((trx) => createTenant(trx, testTenancy, { business_name: name, account_type: 'business' }));
 }

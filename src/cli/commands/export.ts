@@ -23,12 +23,12 @@ export const exportCommand = defineCommand<[number], { out?: string }>({
       .addHelpText('after', examples('stoflow export 7 --out backups/tenant-7.ndjson', 'stoflow export 7 | gzip > tenant-7.ndjson.gz')),
   async run(session, [tenant], { out: file }) {
     await session.requireTenant(tenant);
-    const { pool, config } = await session.services();
+    const { pool, config, tenancy } = await session.services();
     const partial = file === undefined ? undefined : `${resolve(file)}.partial`;
     // `--out backups/tenant-7.ndjson` in a fresh checkout: the folder comes with the file.
     if (partial !== undefined) await mkdir(dirname(partial), { recursive: true });
     // Without upcasters: the backup holds each event as it was written, not as today's code reads it.
-    const raw = createEventStore({ pool, connectionString: config.EVENTSTORE_CONNECTION_STRING });
+    const raw = createEventStore({ pool, tenancy, connectionString: config.EVENTSTORE_CONNECTION_STRING });
     const out: Output = partial === undefined ? session.out : createOutput(createWriteStream(partial), { closeOnEnd: true });
     try {
       const head = await raw.head(tenant);

@@ -108,12 +108,12 @@ export const importCommand = defineCommand<[string], { tenant?: number }>({
     const checked = await scan(file);
     const tenant = named ?? checked.header.tenant;
     await session.requireTenant(tenant);
-    const { pool, config, eventStore } = await session.services();
+    const { pool, config, eventStore, tenancy } = await session.services();
     const head = await eventStore.head(tenant);
     if (head > 0n) throw new UsageError(`Tenant ${tenant} already has events (its log is at position ${head}): import restores into an empty tenant only`, false);
 
     // Appended without the inline projector: one replay at the end builds every read model.
-    const store = createEventStore({ pool, connectionString: config.EVENTSTORE_CONNECTION_STRING });
+    const store = createEventStore({ pool, tenancy, connectionString: config.EVENTSTORE_CONNECTION_STRING });
     const storage = imageStorage(config.STOFLOW_DATA_DIR);
     const progress = session.progress(`import into tenant ${tenant}`, { total: checked.events, unit: 'events' });
     let imported = 0;
@@ -161,7 +161,7 @@ export const importCommand = defineCommand<[string], { tenant?: number }>({
     const rebuilt: { projection: string; events: number }[] = [];
     let done = 0;
     for (const projection of allProjections) {
-      const result = await rebuildProjection({ pool, store: eventStore, tenant, projection, onProgress: (_p, n) => replay.update(done + n) });
+      const result = await rebuildProjection({ pool, tenancy, store: eventStore, tenant, projection, onProgress: (_p, n) => replay.update(done + n) });
       done += checked.events;
       rebuilt.push({ projection: result.projection, events: result.events });
     }

@@ -9,7 +9,7 @@ export const migrateStatusCommand = defineCommand<[], { pending?: boolean; check
       .option('--check', 'exit 1 when any schema has pending migrations (for deploy scripts)')
       .addHelpText('after', examples('npm run migrate:status', 'stoflow migrate:status --check || stoflow migrate')),
   async run(session, _args, options) {
-    const all = await migrationStatus(await session.knex());
+    const all = await migrationStatus(await session.knex(), session.tenancy);
     const behind = all.filter((s) => s.pending.length > 0);
     const shown = options.pending ? behind : all;
     const code = options.check && behind.length > 0 ? EXIT.finding : EXIT.ok;

@@ -21,7 +21,7 @@ export const migrateCommand = defineCommand<[], { tenant?: number[]; concurrency
   async run(session, _args, { tenant: tenants = [], concurrency }) {
     const knex = await session.knex();
     let progress: Progress | undefined;
-    const result = await migrateAll(knex, {
+    const result = await migrateAll(knex, session.tenancy, {
       concurrency,
       tenants: tenants.length > 0 ? tenants : undefined,
       onProgress: (done, total) => {

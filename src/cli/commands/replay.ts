@@ -24,7 +24,7 @@ export const replayCommand = defineCommand<[], Selection & { batchSize: number }
   async run(session, _args, options) {
     const chosen = selectProjections(options, allProjections);
     const { batchSize } = options;
-    const { pool, eventStore } = await session.services();
+    const { pool, eventStore, tenancy } = await session.services();
     const tenants = await selectTenants(session, options);
     if (chosen.length === 0 || tenants.length === 0) {
       session.note(chosen.length === 0 ? 'No read models are registered: nothing to replay' : 'No tenants: nothing to replay');
@@ -33,7 +33,7 @@ export const replayCommand = defineCommand<[], Selection & { batchSize: number }
     }
     const replayed = await eachReadModel(session, 'replay', tenants, chosen, async (tenant, projection, onProgress) => {
       const started = Date.now();
-      const result = await rebuildProjection({ pool, store: eventStore, tenant, projection, batchSize, onProgress });
+      const result = await rebuildProjection({ pool, tenancy, store: eventStore, tenant, projection, batchSize, onProgress });
       return { ...result, ms: Date.now() - started };
     });
     if (session.json) {

@@ -1,4 +1,3 @@
-import { tenantTable } from '../../infra/db/tenancy';
 import { command, defineCommand, examples, EXIT } from '../command';
 import { table } from '../format';
 import type { Session } from '../session';
@@ -28,13 +27,13 @@ interface TenantRow {
  * costs one row per stream rather than a scan of the log.
  */
 async function logFigures(session: Session, tenant: number): Promise<Pick<TenantSummary, 'events' | 'head' | 'last_event_at'>> {
-  const { pool, eventStore } = await session.services();
+  const { pool, eventStore, tenancy } = await session.services();
   if (eventStore.backend !== 'postgres') return { events: null, head: await eventStore.head(tenant), last_event_at: null };
   const { rows } = await pool.query<{ events: number | string; head: number | string | null; last_event_at: Date | null }>(
-    `select (select coalesce(sum(version), 0) from ${tenantTable(tenant, 'streams')}) as events,
+    `select (select coalesce(sum(version), 0) from ${tenancy.table(tenant, 'streams')}) as events,
             last.position as head, last.recorded_at as last_event_at
        from (select 1) one
-       left join lateral (select position, recorded_at from ${tenantTable(tenant, 'events')} order by position desc limit 1) last on true`,
+       left join lateral (select position, recorded_at from ${tenancy.table(tenant, 'events')} order by position desc limit 1) last on true`,
   );
   const row = rows[0]!;
   return { events: Number(row.events), head: row.head === null ? 0n : BigInt(row.head), last_event_at: row.last_event_at };

@@ -49,10 +49,10 @@ export const verifyCommand = defineCommand<[], Selection & { sample: number }>({
   async run(session, _args, options) {
     const chosen = selectProjections(options, allProjections);
     const sampleLimit = options.sample;
-    const { pool, eventStore } = await session.services();
+    const { pool, eventStore, tenancy } = await session.services();
     const tenants = await selectTenants(session, options);
     const results = await eachReadModel(session, 'verify', tenants, chosen, async (tenant, projection, onProgress) => {
-      const found = await verifyProjection({ pool, store: eventStore, tenant, projection, sampleLimit, onProgress });
+      const found = await verifyProjection({ pool, tenancy, store: eventStore, tenant, projection, sampleLimit, onProgress });
       return { tenant, projection: projection.name, drift: found };
     });
     const drifts: Drift[] = results.flatMap((r) => r.drift.map((d) => ({ ...d, tenant: r.tenant, projection: r.projection })));

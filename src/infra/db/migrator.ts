@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Migration } from '../../../migrations/types';
 import { publicMigrations } from '../../../migrations/public';
 import { tenantMigrations } from '../../../migrations/tenant';
-import { tenantSchema } from './tenancy';
+import type { Tenancy } from './tenancy';
 
 export interface SchemaStatus {
   schema: string;
@@ -74,8 +74,8 @@ export async function migratePublic(knex: Knex): Promise<string[]> {
 }
 
 /** Creates a tenant's schema with every tenant migration, inside the caller's transaction. */
-export async function createTenantSchema(trx: Knex.Transaction, tenantId: number): Promise<string> {
-  const schema = tenantSchema(tenantId);
+export async function createTenantSchema(trx: Knex.Transaction, tenancy: Tenancy, tenantId: number): Promise<string> {
+  const schema = tenancy.schema(tenantId);
   await migrateSchemaInTransaction(trx, schema, tenantMigrations);
   return schema;
 }
@@ -93,7 +93,7 @@ export interface TenantFields {
  * A tenant row and its schema with every tenant migration, inside the caller's transaction. The
  * id is drawn first, so the row is written once with its final schema name.
  */
-export async function createTenant(trx: Knex.Transaction, fields: TenantFields = {}): Promise<number> {
+export async function createTenant(trx: Knex.Transaction, tenancy: Tenancy, fields: TenantFields = {}): Promise<number> {
   const { rows } = await trx.raw<{ rows: { id: number }[] }>(`select nextval(pg_get_serial_sequence('public.tenants', 'id'))::int as id`);
   const tenantId = rows[0]!.id;
   await trx('public.tenants').insert({
@@ -102,10 +102,10 @@ export async function createTenant(trx: Knex.Transaction, fields: TenantFields =
     account_type: fields.account_type ?? 'individual',
     business_type: fields.business_type ?? null,
     estimated_products: fields.estimated_products ?? null,
-    schema_name: tenantSchema(tenantId),
+    schema_name: tenancy.schema(tenantId),
     ...(fields.created_at ? { created_at: fields.created_at } : {}),
   });
-  await createTenantSchema(trx, tenantId);
+  await createTenantSchema(trx, tenancy, tenantId);
   return tenantId;
 }
 
@@ -126,7 +126,7 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 }
 
 /** Migrates public, then every tenant in parallel; a failing tenant is reported, the rest go on. */
-export async function migrateAll(knex: Knex, options: MigrateOptions = {}): Promise<MigrateAllResult> {
+export async function migrateAll(knex: Knex, tenancy: Tenancy, options: MigrateOptions = {}): Promise<MigrateAllResult> {
   const publicApplied = await migratePublic(knex);
   const all = await listTenantIds(knex);
   const ids = options.tenants ? all.filter((id) => options.tenants!.includes(id)) : all;
@@ -135,7 +135,7 @@ export async function migrateAll(knex: Knex, options: MigrateOptions = {}): Prom
   let done = 0;
   let tenantsApplied = 0;
   await pool(ids, options.concurrency ?? 4, async (tenantId) => {
-    const schema = tenantSchema(tenantId);
+    const schema = tenancy.schema(tenantId);
     try {
       const applied = await knex.transaction((trx) => migrateSchemaInTransaction(trx, schema, migrations));
       if (applied.length > 0) tenantsApplied++;
@@ -147,7 +147,7 @@ export async function migrateAll(knex: Knex, options: MigrateOptions = {}): Prom
   return { publicApplied, tenants: ids.length, tenantsApplied, failures };
 }
 
-export async function migrationStatus(knex: Knex): Promise<SchemaStatus[]> {
+export async function migrationStatus(knex: Knex, tenancy: Tenancy): Promise<SchemaStatus[]> {
   const statusOf = async (schema: string, migrations: Migration[]): Promise<SchemaStatus> => {
     const exists = await knex('information_schema.tables')
       .where({ table_schema: schema, table_name: 'schema_migrations' })
@@ -163,7 +163,7 @@ export async function migrationStatus(knex: Knex): Promise<SchemaStatus[]> {
   const result = [await statusOf('public', publicMigrations)];
   const hasTenants = await knex('information_schema.tables').where({ table_schema: 'public', table_name: 'tenants' }).first();
   if (hasTenants) {
-    for (const id of await listTenantIds(knex)) result.push(await statusOf(tenantSchema(id), tenantMigrations));
+    for (const id of await listTenantIds(knex)) result.push(await statusOf(tenancy.schema(id), tenantMigrations));
   }
   return result;
 }

@@ -4,20 +4,13 @@
  */
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
-import type { Queryable } from '../../infra/db/postgres';
-import { tenantTable } from '../../infra/db/tenancy';
+import type { TenantDb } from '../../infra/db/tenancy';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { ATTRIBUTE_KINDS, isAttributeKind, listAttributes, type BrandDto } from './reference-data';
 
 export interface TenantBrandDto extends BrandDto {
   /** True for a brand this tenant added itself. */
   custom: boolean;
-}
-
-/** The tenant's own spelling of a brand it added, matched case-insensitively, else null. */
-export async function findCustomBrand(db: Queryable, tenantId: number, name: string): Promise<string | null> {
-  const { rows } = await db.query<{ name: string }>(`select name from ${tenantTable(tenantId, 'custom_brands')} where lower(name) = lower($1)`, [name.trim()]);
-  return rows[0]?.name ?? null;
 }
 
 export interface BrandSearch {
@@ -32,12 +25,12 @@ export interface BrandSearch {
  * that start with `q` first (what a seller typing "nik" means), then the ones that merely contain
  * it, each group alphabetical. `strpos` rather than LIKE, so `%` and `_` in `q` are plain text.
  */
-export async function listTenantBrands(db: Queryable, tenantId: number, search: BrandSearch = {}): Promise<TenantBrandDto[]> {
+export async function listTenantBrands({ db, tenancy }: TenantDb, tenantId: number, search: BrandSearch = {}): Promise<TenantBrandDto[]> {
   const { rows } = await db.query<TenantBrandDto>(
     `select name, slug, custom from (
        select name, slug, false as custom, strpos(lower(name), lower($1::text)) as at from public.brands
        union all
-       select name, slug, true, strpos(lower(name), lower($1::text)) from ${tenantTable(tenantId, 'custom_brands')}
+       select name, slug, true, strpos(lower(name), lower($1::text)) from ${tenancy.table(tenantId, 'custom_brands')}
      ) b
      where $1::text is null or at > 0
      order by $1::text is not null and at > 1, lower(name), name
@@ -74,7 +67,7 @@ const attributeQuery = z
 const attributeItem = z.object({}).catchall(z.unknown());
 
 /** GET /api/attributes/{kind} */
-export function listAttributesRoute(db: Queryable) {
+export function listAttributesRoute(deps: TenantDb) {
   return defineRoute({
     method: 'get',
     path: '/api/attributes/{kind}',
@@ -94,10 +87,10 @@ export function listAttributesRoute(db: Queryable) {
         // The other lists are short and fixed: a filter there is a client mistake worth saying.
         const given = (['q', 'limit'] as const).filter((field) => query[field] !== undefined);
         if (given.length > 0) throw new ValidationError(given.map((field) => ({ field, message: 'only brands can be searched or limited' })));
-        return { status: 200, body: { items: await listAttributes(db, kind) } };
+        return { status: 200, body: { items: await listAttributes(deps.db, kind) } };
       }
       const limit = query.limit ?? (query.q === undefined ? undefined : BRAND_SEARCH_DEFAULT_LIMIT);
-      return { status: 200, body: { items: await listTenantBrands(db, auth.tenantId, { q: query.q, limit }) } };
+      return { status: 200, body: { items: await listTenantBrands(deps, auth.tenantId, { q: query.q, limit }) } };
     },
   });
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
-import type { Queryable } from '../../infra/db/postgres';
-import { tenantTable } from '../../infra/db/tenancy';
+import type { TenantDb } from '../../infra/db/tenancy';
 
 const failureDto = z.object({
   reactor: z.string(),
@@ -36,10 +35,10 @@ interface Row {
   updated_at: Date;
 }
 
-export async function listReactionFailures(db: Queryable, tenant: number, filter: z.output<typeof query>) {
+export async function listReactionFailures({ db, tenancy }: TenantDb, tenant: number, filter: z.output<typeof query>) {
   const { rows } = await db.query<Row>(
     `select reactor, event_id, event_type, stream_id, attempts, status, last_error, next_attempt_at, first_failed_at, updated_at
-       from ${tenantTable(tenant, 'reaction_failures')}
+       from ${tenancy.table(tenant, 'reaction_failures')}
       where ($1::text is null or status = $1) order by updated_at desc limit $2`,
     [filter.status ?? null, filter.limit],
   );
@@ -54,7 +53,7 @@ export async function listReactionFailures(db: Queryable, tenant: number, filter
 }
 
 /** Background work that failed: still retrying, or given up on (dead letters the seller should see). */
-export const listReactionFailuresRoute = (deps: { pool: Queryable }) =>
+export const listReactionFailuresRoute = (deps: TenantDb) =>
   defineRoute({
     method: 'get',
     path: '/api/processing/failures',
@@ -62,5 +61,5 @@ export const listReactionFailuresRoute = (deps: { pool: Queryable }) =>
     tags: ['Processing'],
     query,
     responses: { 200: { description: 'Failures, most recent first', schema: z.object({ items: z.array(failureDto) }) } },
-    handle: async ({ auth, query: q }) => ({ status: 200, body: await listReactionFailures(deps.pool, auth.tenantId, q) }),
+    handle: async ({ auth, query: q }) => ({ status: 200, body: await listReactionFailures(deps, auth.tenantId, q) }),
   });

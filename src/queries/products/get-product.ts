@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
-import type { Queryable } from '../../infra/db/postgres';
-import { tenantTable } from '../../infra/db/tenancy';
+import type { TenantDb } from '../../infra/db/tenancy';
 import { NotFoundError } from '../../shared/errors';
 import { etagOf, productSchema } from '../../shared/product-fields';
 
@@ -13,16 +12,16 @@ interface ProductJsonRow {
 }
 
 /** One product of the tenant as JSON text; another tenant's id is as unknown here as a made-up one. */
-export async function findProductJson(db: Queryable, tenantId: number, id: string): Promise<ProductJsonRow | null> {
+export async function findProductJson({ db, tenancy }: TenantDb, tenantId: number, id: string): Promise<ProductJsonRow | null> {
   if (!UUID.test(id)) return null;
-  const { rows } = await db.query<ProductJsonRow>(`select version, representation as json from ${tenantTable(tenantId, 'products')} where id = $1`, [id]);
+  const { rows } = await db.query<ProductJsonRow>(`select version, representation as json from ${tenancy.table(tenantId, 'products')} where id = $1`, [id]);
   return rows[0] ?? null;
 }
 
 export const productIdParams = z.object({ id: z.string().describe('Product id (uuid)') });
 
 /** GET /api/products/{id} */
-export function getProductRoute(db: Queryable) {
+export function getProductRoute(deps: TenantDb) {
   return defineRoute({
     method: 'get',
     path: '/api/products/{id}',
@@ -36,7 +35,7 @@ export function getProductRoute(db: Queryable) {
       404: { description: 'No such product for this account' },
     },
     handle: async ({ params, auth, req, res }) => {
-      const found = await findProductJson(db, auth.tenantId, params.id);
+      const found = await findProductJson(deps, auth.tenantId, params.id);
       if (!found) throw new NotFoundError('Product not found', 'product_not_found');
       const etag = etagOf(found.version);
       if (req.headers['if-none-match'] === etag) return { status: 304, headers: { ETag: etag } };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import type { Queryable } from '../../infra/db/postgres';
-import { tenantTable } from '../../infra/db/tenancy';
+import type { TenantDb } from '../../infra/db/tenancy';
 import { ValidationError } from '../../shared/errors';
 import { PRODUCT_STATUSES, productSchema } from '../../shared/product-fields';
 
@@ -72,8 +72,8 @@ async function categoryPath(db: Queryable, slug: string): Promise<string> {
  * A page of the tenant's products as JSON text, built by PostgreSQL. With no filter but the
  * status, the total comes from the per-status counts; any other filter counts the matching rows.
  */
-export async function listProductsJson(db: Queryable, tenantId: number, query: ListProductsQuery): Promise<string> {
-  const products = tenantTable(tenantId, 'products');
+export async function listProductsJson({ db, tenancy }: TenantDb, tenantId: number, query: ListProductsQuery): Promise<string> {
+  const products = tenancy.table(tenantId, 'products');
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -110,7 +110,7 @@ export async function listProductsJson(db: Queryable, tenantId: number, query: L
   const order = SORTS[query.sort];
   const total = narrowed
     ? `select count(*) from ${products} where ${filter}`
-    : `select coalesce(sum(n), 0)::bigint from ${tenantTable(tenantId, 'product_counts')} where ${byStatus}`;
+    : `select coalesce(sum(n), 0)::bigint from ${tenancy.table(tenantId, 'product_counts')} where ${byStatus}`;
   // The stored representations, joined as they are: nothing is parsed or re-serialized.
   const { rows } = await db.query<{ page: string }>(
     `select '{"items":[' || coalesce((select string_agg(x.representation, ',' order by ${order.replace(/(\w+) (asc|desc)/g, 'x.$1 $2')})
@@ -124,7 +124,7 @@ export async function listProductsJson(db: Queryable, tenantId: number, query: L
 }
 
 /** GET /api/products */
-export function listProductsRoute(db: Queryable) {
+export function listProductsRoute(deps: TenantDb) {
   return defineRoute({
     method: 'get',
     path: '/api/products',
@@ -136,7 +136,7 @@ export function listProductsRoute(db: Queryable) {
       400: { description: 'A filter value is not valid (each one is named)' },
     },
     handle: async ({ query, auth, res }) => {
-      res.status(200).type('application/json').send(await listProductsJson(db, auth.tenantId, query));
+      res.status(200).type('application/json').send(await listProductsJson(deps, auth.tenantId, query));
       return undefined;
     },
   });
