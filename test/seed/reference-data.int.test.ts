@@ -4,19 +4,9 @@ import { brandSlug, seedReferenceData, validateReferenceData } from '../../src/s
 import { BRANDS } from '../../src/seed/data/brands';
 import { COLORS, CONDITIONS, GENDERS, SIZES } from '../../src/seed/data/attributes';
 import { PLATFORM_MAPPINGS } from '../../src/seed/data/platform-mappings';
-import {
-  colorExists,
-  conditionExists,
-  findBrand,
-  findLeafCategory,
-  findPlatformMapping,
-  genderExists,
-  getCategoryTree,
-  listAttributes,
-  resolveReferences,
-  sizeExists,
-  type CategoryTreeNode,
-} from '../../src/queries/catalogue/reference-data';
+import { createReferenceResolver, type ReferenceResolver } from '../../src/catalogue/reference-resolver';
+import { findPlatformMapping, getCategoryTree, listAttributes, type CategoryTreeNode } from '../../src/queries/catalogue/reference-data';
+import { createTestTenant, testTenancy } from '../support/db';
 
 const TABLES = ['categories', 'brands', 'colors', 'sizes', 'genders', 'conditions', 'platform_mappings'] as const;
 
@@ -28,10 +18,14 @@ function databaseUrl(): string {
 
 let pool: Pool;
 let knex: Knex;
+let references: ReferenceResolver;
+let tenant: number;
 
-beforeAll(() => {
+beforeAll(async () => {
   pool = createPool(databaseUrl(), 4, 'stoflow-test-seed');
   knex = createKnex(databaseUrl(), 4);
+  references = createReferenceResolver(pool, testTenancy);
+  tenant = await createTestTenant(knex);
 });
 
 afterAll(async () => {
@@ -182,18 +176,18 @@ describe('Category tree', () => {
   });
 
   test.each(['t-shirts', 'jeans', 'sneakers', 'women-t-shirts', 'women-jeans', 'girls-dresses'])(
-    'When %s is looked up, then it is a leaf category',
+    'When %s is resolved, then it is a leaf category with both labels',
     async (slug) => {
-      const leaf = await findLeafCategory(pool, slug);
-      expect(leaf).toMatchObject({ slug });
-      expect(leaf?.label_fr).toBeTruthy();
+      expect(await references.resolve(tenant, { category: slug })).toEqual({ values: { category: slug }, facts: { category: 'leaf' } });
+      const { rows } = await pool.query<{ label_fr: string }>('select label_fr from public.categories where slug = $1', [slug]);
+      expect(rows[0]?.label_fr).toBeTruthy();
     },
   );
 
-  test('When a grouping category is looked up as a leaf, then it is not found', async () => {
-    expect(await findLeafCategory(pool, 'women')).toBeNull();
-    expect(await findLeafCategory(pool, 'men-clothing')).toBeNull();
-    expect(await findLeafCategory(pool, 'no-such-category')).toBeNull();
+  test('When a grouping category is resolved, then it is a branch, and an unknown one is unknown', async () => {
+    expect((await references.resolve(tenant, { category: 'women' })).facts.category).toBe('branch');
+    expect((await references.resolve(tenant, { category: 'men-clothing' })).facts.category).toBe('branch');
+    expect((await references.resolve(tenant, { category: 'no-such-category' })).facts.category).toBe('unknown');
   });
 
   test('When the tree is read, then roots nest their children in display order', async () => {
@@ -221,12 +215,12 @@ describe('Brands', () => {
     ['h&m', 'H&M'],
     ['ADIDAS', 'adidas'],
   ])('When %p is looked up, then the canonical name %p comes back', async (input, canonical) => {
-    expect(await findBrand(pool, input)).toBe(canonical);
+    expect(await references.sharedBrand(input)).toBe(canonical);
   });
 
   test('When an unknown brand is looked up, then nothing comes back', async () => {
-    expect(await findBrand(pool, 'Definitely Not A Brand')).toBeNull();
-    expect(await findBrand(pool, '   ')).toBeNull();
+    expect(await references.sharedBrand('Definitely Not A Brand')).toBeNull();
+    expect(await references.sharedBrand('   ')).toBeNull();
   });
 
   test('When two brands differ only by case, then the database refuses the second', async () => {
@@ -305,21 +299,23 @@ describe('Attribute lists', () => {
     expect(Object.keys(conditions[0] ?? {}).sort()).toEqual(['code', 'description_en', 'label_en', 'label_fr']);
   });
 
-  test('When single codes are checked, then only existing ones are found', async () => {
-    expect(await sizeExists(pool, 'm')).toBe(true);
-    expect(await sizeExists(pool, 'M')).toBe(false);
-    expect(await colorExists(pool, 'navy')).toBe(true);
-    expect(await colorExists(pool, 'octarine')).toBe(false);
-    expect(await genderExists(pool, 'unisex')).toBe(true);
-    expect(await genderExists(pool, 'kids')).toBe(false);
-    expect(await conditionExists(pool, 'very_good')).toBe(true);
-    expect(await conditionExists(pool, 'mint')).toBe(false);
+  test('When single values are resolved, then only existing ones are found, as their codes', async () => {
+    const facts = async (field: 'size' | 'color' | 'gender' | 'condition', value: string) => (await references.resolve(tenant, { [field]: value })).facts[field];
+    expect(await facts('size', 'm')).toBe(true);
+    expect((await references.resolve(tenant, { size: 'M' })).values).toEqual({ size: 'm' });
+    expect(await facts('size', 'huge')).toBe(false);
+    expect(await facts('color', 'navy')).toBe(true);
+    expect(await facts('color', 'octarine')).toBe(false);
+    expect(await facts('gender', 'unisex')).toBe(true);
+    expect(await facts('gender', 'kids')).toBe(false);
+    expect(await facts('condition', 'very_good')).toBe(true);
+    expect(await facts('condition', 'mint')).toBe(false);
   });
 });
 
 describe('Resolving a product’s references', () => {
-  test('When every reference is valid, then it resolves with the canonical brand', async () => {
-    const result = await resolveReferences(pool, {
+  test('When every reference is valid, then each resolves to its code and the brand to its canonical name', async () => {
+    const result = await references.resolve(tenant, {
       category: 'jeans',
       brand: "levi's",
       size: 'w32',
@@ -327,11 +323,14 @@ describe('Resolving a product’s references', () => {
       gender: 'men',
       condition: 'very_good',
     });
-    expect(result).toEqual({ ok: true, problems: [], brand: "Levi's" });
+    expect(result).toEqual({
+      values: { category: 'jeans', brand: "Levi's", size: 'w32', color: 'blue', gender: 'men', condition: 'very_good' },
+      facts: { category: 'leaf', brand: "Levi's", size: true, color: true, gender: true, condition: true },
+    });
   });
 
-  test('When references are wrong, then each problem names its field', async () => {
-    const result = await resolveReferences(pool, {
+  test('When references are wrong, then each one is marked and comes with suggestions', async () => {
+    const result = await references.resolve(tenant, {
       category: 'women-clothing',
       brand: 'No Such Brand',
       size: 'huge',
@@ -339,24 +338,13 @@ describe('Resolving a product’s references', () => {
       gender: 'kids',
       condition: 'mint',
     });
-    expect(result.ok).toBe(false);
-    expect(result.brand).toBeNull();
-    expect(result.problems).toEqual([
-      { field: 'category', value: 'women-clothing', reason: 'not_leaf' },
-      { field: 'brand', value: 'No Such Brand', reason: 'unknown' },
-      { field: 'size', value: 'huge', reason: 'unknown' },
-      { field: 'color', value: 'octarine', reason: 'unknown' },
-      { field: 'gender', value: 'kids', reason: 'unknown' },
-      { field: 'condition', value: 'mint', reason: 'unknown' },
-    ]);
+    expect(result.values).toEqual({ category: 'women-clothing', brand: 'No Such Brand', size: 'huge', color: 'octarine', gender: 'kids', condition: 'mint' });
+    expect(result.facts).toMatchObject({ category: 'branch', brand: null, size: false, color: false, gender: false, condition: false });
+    expect(Object.keys(result.facts.suggestions ?? {}).sort()).toEqual(['brand', 'color', 'condition', 'gender', 'size']);
   });
 
   test('When only some references are given, then the others are not checked', async () => {
-    expect(await resolveReferences(pool, { category: 'nope' })).toEqual({
-      ok: false,
-      problems: [{ field: 'category', value: 'nope', reason: 'unknown' }],
-      brand: null,
-    });
-    expect(await resolveReferences(pool, {})).toEqual({ ok: true, problems: [], brand: null });
+    expect(await references.resolve(tenant, { category: 'nope' })).toMatchObject({ values: { category: 'nope' }, facts: { category: 'unknown' } });
+    expect(await references.resolve(tenant, {})).toEqual({ values: {}, facts: {} });
   });
 });

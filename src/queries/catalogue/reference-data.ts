@@ -9,13 +9,6 @@ export interface CategoryTreeNode {
   children: CategoryTreeNode[];
 }
 
-export interface LeafCategory {
-  slug: string;
-  label_en: string;
-  label_fr: string;
-  path: string;
-}
-
 export interface BrandDto {
   name: string;
   slug: string;
@@ -96,112 +89,6 @@ export async function listAttributes<K extends AttributeKind>(db: Queryable, kin
   if (!sql) throw new Error(`unknown attribute kind: ${String(kind)}`);
   const { rows } = await db.query<AttributeDtos[K] & Record<string, unknown>>(sql);
   return rows;
-}
-
-/** The category if `slug` names a LEAF (the only kind a product may use), else null. */
-export async function findLeafCategory(db: Queryable, slug: string): Promise<LeafCategory | null> {
-  const { rows } = await db.query<LeafCategory>(
-    'select slug, label_en, label_fr, path from public.categories where slug = $1 and is_leaf',
-    [slug],
-  );
-  return rows[0] ?? null;
-}
-
-/** The canonical spelling of a brand, matched case-insensitively ("levi's" → "Levi's"), else null. */
-export async function findBrand(db: Queryable, name: string): Promise<string | null> {
-  const wanted = name.trim();
-  if (wanted === '') return null;
-  const { rows } = await db.query<{ name: string }>('select name from public.brands where lower(name) = lower($1)', [wanted]);
-  return rows[0]?.name ?? null;
-}
-
-async function exists(db: Queryable, sql: string, value: string): Promise<boolean> {
-  const { rows } = await db.query<{ found: boolean }>(`select exists (${sql}) as found`, [value]);
-  return rows[0]?.found === true;
-}
-
-export function sizeExists(db: Queryable, code: string): Promise<boolean> {
-  return exists(db, 'select 1 from public.sizes where code = $1', code);
-}
-
-export function colorExists(db: Queryable, slug: string): Promise<boolean> {
-  return exists(db, 'select 1 from public.colors where slug = $1', slug);
-}
-
-export function genderExists(db: Queryable, code: string): Promise<boolean> {
-  return exists(db, 'select 1 from public.genders where code = $1', code);
-}
-
-export function conditionExists(db: Queryable, code: string): Promise<boolean> {
-  return exists(db, 'select 1 from public.conditions where code = $1', code);
-}
-
-export interface ReferenceInput {
-  category?: string | null;
-  brand?: string | null;
-  size?: string | null;
-  color?: string | null;
-  gender?: string | null;
-  condition?: string | null;
-}
-
-export type ReferenceField = keyof ReferenceInput;
-
-export interface ReferenceProblem {
-  field: ReferenceField;
-  value: string;
-  /** `not_leaf`: the category exists but has sub-categories, so it is too broad for a product. */
-  reason: 'unknown' | 'not_leaf';
-}
-
-export interface ResolvedReferences {
-  ok: boolean;
-  problems: ReferenceProblem[];
-  /** The brand as spelled in the reference list, when `brand` was given and found. */
-  brand: string | null;
-}
-
-/**
- * Checks every reference a product carries in one round trip. Absent (undefined/null) fields are
- * not checked. Codes and slugs match exactly; the brand matches case-insensitively and comes
- * back canonical.
- */
-export async function resolveReferences(db: Queryable, input: ReferenceInput): Promise<ResolvedReferences> {
-  const brand = input.brand?.trim() || null;
-  const { rows } = await db.query<{
-    category_leaf: boolean | null;
-    brand: string | null;
-    size_found: boolean;
-    color_found: boolean;
-    gender_found: boolean;
-    condition_found: boolean;
-  }>(
-    `select
-       (select is_leaf from public.categories where slug = $1) as category_leaf,
-       (select name from public.brands where lower(name) = lower($2)) as brand,
-       exists (select 1 from public.sizes where code = $3) as size_found,
-       exists (select 1 from public.colors where slug = $4) as color_found,
-       exists (select 1 from public.genders where code = $5) as gender_found,
-       exists (select 1 from public.conditions where code = $6) as condition_found`,
-    [input.category ?? null, brand, input.size ?? null, input.color ?? null, input.gender ?? null, input.condition ?? null],
-  );
-  const found = rows[0];
-  if (!found) throw new Error('reference lookup returned no row');
-
-  const problems: ReferenceProblem[] = [];
-  const given = (value: string | null | undefined): value is string => value !== undefined && value !== null;
-  if (given(input.category)) {
-    if (found.category_leaf === null) problems.push({ field: 'category', value: input.category, reason: 'unknown' });
-    else if (!found.category_leaf) problems.push({ field: 'category', value: input.category, reason: 'not_leaf' });
-  }
-  if (given(input.brand) && found.brand === null) problems.push({ field: 'brand', value: input.brand, reason: 'unknown' });
-  if (given(input.size) && !found.size_found) problems.push({ field: 'size', value: input.size, reason: 'unknown' });
-  if (given(input.color) && !found.color_found) problems.push({ field: 'color', value: input.color, reason: 'unknown' });
-  if (given(input.gender) && !found.gender_found) problems.push({ field: 'gender', value: input.gender, reason: 'unknown' });
-  if (given(input.condition) && !found.condition_found) {
-    problems.push({ field: 'condition', value: input.condition, reason: 'unknown' });
-  }
-  return { ok: problems.length === 0, problems, brand: found.brand };
 }
 
 export interface PlatformMappingDto {
