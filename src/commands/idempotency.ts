@@ -1,11 +1,17 @@
 /*
  * Idempotency-Key on POSTs: a retried request gets the first answer and changes nothing.
  *
- * The first request with a key claims it (a row with no status yet), runs, and stores its answer.
- * A retry with the same request gets that answer back; the same key with a different request is
- * refused (422). A retry arriving while the first is still running runs too: the commands behind
- * this derive their ids (product, sale, event ids) from the key, so both append the same events
- * once and answer alike. A failed first attempt releases the key, so a retry runs again.
+ * The first request with a key claims it (a row with no status yet), runs, and stores its answer
+ * as the exact text sent. A retry with the same request gets those bytes back; the same key with
+ * a different request is refused (422). A failed run (an error answer) releases the key, so a
+ * retry runs again.
+ *
+ * A retry that finds the key claimed but unanswered — the first run is still going, or its
+ * process died between the append and the stored answer — runs the command again, and the row
+ * counts it (`runs`). That is safe, not a second execution: the commands behind this derive
+ * every id (product, sale, event ids) from the key and the claim, so the second run appends the
+ * same events, which the store takes as a no-op returning the first result, and both answers
+ * describe the one change.
  * Keys are remembered for a day (IDEMPOTENCY_KEY_TTL_HOURS): an older key is claimed afresh, and
  * `purgeIdempotencyKeys` (run by the background housekeeping) deletes them.
  */
@@ -41,7 +47,7 @@ interface KeyRow {
   created_at: Date;
   request_hash: string;
   status: number | null;
-  body: unknown;
+  body: string | null;
   headers: Record<string, string> | null;
 }
 
@@ -63,11 +69,19 @@ export async function idempotent(
   if (key === undefined) return run(undefined);
   const table = tenancy.table(tenantId, 'idempotency_keys');
   const hash = requestHash(request);
+  // The first answer stored is the one every retry gets (a resumed run answers alike anyway).
+  const answer = (reply: Reply) =>
+    db.query(`update ${table} set status = $2, body = $3, headers = $4 where key = $1 and status is null`, [
+      key,
+      reply.status,
+      reply.json ?? (reply.body === undefined ? null : JSON.stringify(reply.body)),
+      JSON.stringify(reply.headers ?? {}),
+    ]);
   for (let attempt = 0; attempt < 3; attempt++) {
     // A key past its lifetime is free again: claimed afresh as if never seen.
     const claimed = await db.query(
       `insert into ${table} as k (key, request_hash) values ($1, $2)
-       on conflict (key) do update set request_hash = excluded.request_hash, status = null, body = null, headers = null, created_at = now()
+       on conflict (key) do update set request_hash = excluded.request_hash, status = null, body = null, headers = null, runs = 1, created_at = now()
         where k.created_at < now() - make_interval(hours => $3)
        returning k.created_at`,
       [key, hash, ttlHours],
@@ -80,20 +94,19 @@ export async function idempotent(
         await db.query(`delete from ${table} where key = $1 and status is null`, [key]);
         throw err;
       }
-      await db.query(`update ${table} set status = $2, body = $3, headers = $4 where key = $1`, [
-        key,
-        reply.status,
-        reply.body === undefined ? null : JSON.stringify(reply.body),
-        JSON.stringify(reply.headers ?? {}),
-      ]);
+      await answer(reply);
       return reply;
     }
     const { rows } = await db.query<KeyRow>(`select request_hash, status, body, headers, created_at from ${table} where key = $1`, [key]);
     const row = rows[0];
     if (!row) continue; // the first attempt failed and let go of the key: claim it again
     if (row.request_hash !== hash) throw reused();
-    if (row.status !== null) return { status: row.status, body: row.body ?? undefined, headers: row.headers ?? {} };
-    return run(seedOf(key, row.created_at));
+    if (row.status !== null) return { status: row.status, json: row.body ?? undefined, headers: row.headers ?? {} };
+    // Claimed, never answered: run again under the same ids (see above), and say so in the row.
+    await db.query(`update ${table} set runs = runs + 1 where key = $1 and status is null`, [key]);
+    const reply = await run(seedOf(key, row.created_at));
+    if (reply.status < 400) await answer(reply);
+    return reply;
   }
   throw new Error(`Could not claim the Idempotency-Key ${key}`);
 }

@@ -23,6 +23,8 @@ export interface RouteContext<B, Q, P> {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A JSON body already serialised (a stored answer replayed): sent byte for byte. */
+  json?: string;
   headers?: Record<string, string>;
 }
 
@@ -73,7 +75,8 @@ function expressPath(path: string): string {
 /** Sends a reply: JSON bodies as application/json, problems are sent by the error middleware. */
 export function sendReply(res: Response, reply: Reply): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  if (reply.body === undefined) res.status(reply.status).end();
+  if (reply.json !== undefined) res.status(reply.status).type('application/json').send(reply.json);
+  else if (reply.body === undefined) res.status(reply.status).end();
   else res.status(reply.status).json(reply.body);
 }
 

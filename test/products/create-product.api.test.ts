@@ -159,6 +159,38 @@ describe('POST /api/products', () => {
       expect(await logHead(t, seller)).toBe(head);
     });
 
+    it('When a keyed request is replayed, then the answer is the same bytes, key order included', async () => {
+      const key = randomUUID();
+      const body = productBody({ description: 'Zip, deux poches, coton et élasthanne' });
+      const first = await post(body, { 'Idempotency-Key': key });
+      expect(first.status).toBe(201);
+      const retry = await post(body, { 'Idempotency-Key': key });
+      expect(retry.status).toBe(201);
+      expect(retry.headers['content-type']).toMatch(/^application\/json/);
+      expect(retry.text).toBe(first.text);
+    });
+
+    it('When the process died after the append but before the answer was stored, then a retry answers the same product, appends nothing more and the key counts two runs', async () => {
+      const key = randomUUID();
+      const body = productBody();
+      const first = await post(body, { 'Idempotency-Key': key });
+      expect(first.status).toBe(201);
+      const table = testTenancy.table(seller.tenantId, 'idempotency_keys');
+      // What a crash between the append and the stored answer leaves: a claim with no answer.
+      await t.services.pool.query(`update ${table} set status = null, body = null, headers = null where key = $1`, [key]);
+      const head = await logHead(t, seller);
+      const retry = await post(body, { 'Idempotency-Key': key });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(await logHead(t, seller)).toBe(head);
+      const { rows } = await t.services.pool.query<{ runs: number; status: number | null }>(`select runs, status from ${table} where key = $1`, [key]);
+      expect(rows[0]).toEqual({ runs: 2, status: 201 });
+      // The resumed run stored its answer: the next retry is a plain replay.
+      const third = await post(body, { 'Idempotency-Key': key });
+      expect(third.text).toBe(retry.text);
+      expect((await t.services.pool.query<{ runs: number }>(`select runs from ${table} where key = $1`, [key])).rows[0]!.runs).toBe(2);
+    });
+
     it('When the same key comes with another body, then it answers 422 naming Idempotency-Key', async () => {
       const key = randomUUID();
       expect((await post(productBody(), { 'Idempotency-Key': key })).status).toBe(201);
