@@ -2,6 +2,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const noFocusedTests = { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(only|skip)$/]", message: 'No focused or skipped tests.' };
+
+// A connection pointed at a tenant's schema or role must never outlive its transaction: only
+// src/infra/db/tenant-transaction.ts may change either (a function's own `SET search_path FROM
+// CURRENT` pins its schema and is fine).
+const SCOPE_SQL = String.raw`/(\bset\s+(local\s+|session\s+)?(search_path|role)\b(?!\s+from\s+current))|(set_config\s*\(\s*'(search_path|role)')|(\breset\s+(role|search_path)\b)/i`;
+const scopeOnlyInTenantTransaction = [
+  { selector: `Literal[value=${SCOPE_SQL}]`, message: 'search_path and roles change only in src/infra/db/tenant-transaction.ts.' },
+  { selector: `TemplateElement[value.raw=${SCOPE_SQL}]`, message: 'search_path and roles change only in src/infra/db/tenant-transaction.ts.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.stoflow/**', 'logs/**'] },
   js.configs.recommended,
@@ -11,10 +22,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-syntax': [
-        'error',
-        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(only|skip)$/]", message: 'No focused or skipped tests.' },
-      ],
+      'no-restricted-syntax': ['error', noFocusedTests, ...scopeOnlyInTenantTransaction],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
@@ -23,7 +31,12 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'The domain takes time from the command.' }, { object: 'Math', property: 'random', message: 'The domain takes ids from the command.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain takes time from the command.' }],
+      'no-restricted-syntax': ['error', noFocusedTests, ...scopeOnlyInTenantTransaction, { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The domain takes time from the command.' }],
     },
+  },
+  {
+    // The helper, and the test that feeds the rule its own probes.
+    files: ['src/infra/db/tenant-transaction.ts', 'test/config/scope-lint.unit.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', noFocusedTests] },
   },
 );

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { up } from '../../migrations/public/0004_estimated_products_band';
 import { testKnex } from '../support/db';
+import { scopeToSchema } from '../../src/infra/db/tenant-transaction';
 
 /**
  * The public migration that turns the stored counts into bands, run on a scratch copy of the
@@ -18,7 +19,7 @@ describe('migration 0004: estimated_products becomes a band', () => {
     const trx = await knex.transaction();
     try {
       await trx.raw(`create schema "${schema}"`);
-      await trx.raw(`select set_config('search_path', ?, true)`, [schema]);
+      await scopeToSchema(trx, schema);
       await trx.raw('create table tenants (id integer primary key, estimated_products integer)');
       const counts = [0, 49, 50, 99, 100, 499, 500, 999, 1000, 25_000, null];
       await trx('tenants').insert(counts.map((n, id) => ({ id, estimated_products: n })));

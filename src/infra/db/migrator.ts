@@ -8,6 +8,7 @@ import type { Migration } from '../../../migrations/types';
 import { publicMigrations } from '../../../migrations/public';
 import { tenantMigrations } from '../../../migrations/tenant';
 import type { Tenancy } from './tenancy';
+import { scopeToSchema } from './tenant-transaction';
 
 export interface SchemaStatus {
   schema: string;
@@ -59,13 +60,13 @@ export async function migrateSchemaInTransaction(
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.name)) continue;
-    // search_path scoped to this transaction: unqualified names land in the schema being migrated.
-    await trx.raw(`select set_config('search_path', ?, true)`, [schema === 'public' ? 'public' : `${schema},public`]);
+    // Unqualified names land in the schema being migrated.
+    await scopeToSchema(trx, schema);
     await migration.up(trx);
     await trx.withSchema(schema).insert({ name: migration.name }).into('schema_migrations');
     applied.push(migration.name);
   }
-  await trx.raw(`select set_config('search_path', 'public', true)`);
+  await scopeToSchema(trx, 'public');
   return applied;
 }
 

@@ -29,13 +29,12 @@ export function createKnex(connectionString: string, max = 4): Knex {
 }
 
 /**
- * Runs `fn` in a transaction on one pooled connection, rolling back on any error, with
- * `search_path` set for this transaction only when one is given. A connection that breaks while
+ * Runs `fn` in a transaction on one pooled connection, rolling back on any error. A connection that breaks while
  * checked out emits 'error' on the client (the pool only listens to idle ones): it is caught here,
  * the pending query rejects, and the client is destroyed on release rather than returned, as is
  * one whose rollback fails.
  */
-export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>, searchPath?: string): Promise<T> {
+export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (err: Error): void => {
@@ -44,7 +43,6 @@ export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promi
   client.on('error', onError);
   try {
     await client.query('begin');
-    if (searchPath !== undefined) await client.query(`select set_config('search_path', $1, true)`, [searchPath]);
     const result = await fn(client);
     await client.query('commit');
     return result;

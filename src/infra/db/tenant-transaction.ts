@@ -1,12 +1,34 @@
+/*
+ * The one place that scopes a transaction to a schema: tenant transactions and the migrator both
+ * come here, and a lint rule keeps `search_path` and role changes out of every other file, so a
+ * connection can never go back to the pool still pointing at a tenant. Settings are
+ * transaction-local (`set_config(…, true)`): commit or rollback drops them.
+ */
+import type { Knex } from 'knex';
 import { inTransaction, type Pool, type PoolClient } from './postgres';
 import type { Tenancy } from './tenancy';
 
+const SCOPE = `select set_config('search_path', $1, true)`;
+
+/** `client_7,public`, or `public` alone. */
+function pathOf(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  return schema === 'public' ? 'public' : `${schema},public`;
+}
+
 /**
- * Runs `fn` in a transaction whose `search_path` is the tenant's schema, then public. The setting
- * is transaction-local (`set_config(…, true)`): commit or rollback drops it, so the connection goes
- * back to the pool without a tenant. Unqualified table names in `fn` resolve in the tenant's schema.
+ * Runs `fn` in a transaction whose `search_path` is the tenant's schema, then public: unqualified
+ * table names in `fn` resolve in the tenant's schema.
  */
 export async function withTenant<T>(pool: Pool, tenancy: Tenancy, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const schema = tenancy.schema(tenantId); // throws on anything but a positive integer id
-  return inTransaction(pool, fn, `${schema},public`);
+  const path = pathOf(tenancy.schema(tenantId)); // throws on anything but a positive integer id
+  return inTransaction(pool, async (tx) => {
+    await tx.query(SCOPE, [path]);
+    return fn(tx);
+  });
+}
+
+/** Points the rest of a knex transaction at one schema (then public): what migrations run under. */
+export async function scopeToSchema(trx: Knex.Transaction, schema: string): Promise<void> {
+  await trx.raw(SCOPE.replace('$1', '?'), [pathOf(schema)]);
 }
