@@ -88,7 +88,7 @@ function productBody(n: number, sku: string): CreateProductBody {
 async function serve(): Promise<void> {
   const cfg = config(process.env.BENCH_DATA_DIR!, process.env.BENCH_DATABASE_URL!);
   const logger = createLogger({ level: 'error' });
-  const services = buildContainer(cfg, logger, process.env.BENCH_DATABASE_URL!);
+  const services = buildContainer(cfg, logger, { url: process.env.BENCH_DATABASE_URL!, ownerUrl: process.env.BENCH_OWNER_URL });
   const app = buildApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -101,9 +101,9 @@ async function serve(): Promise<void> {
   });
 }
 
-async function startServer(dataDir: string, databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
+async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, [__filename, 'serve'], {
-    env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_DATABASE_URL: databaseUrl },
+    env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_DATABASE_URL: databaseUrl, BENCH_OWNER_URL: ownerUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -151,8 +151,8 @@ async function run(): Promise<Record<string, number>> {
     const bootConfig = config(dataDir);
     const database = await openDatabase(bootConfig, logger);
     cleanups.unshift(() => database.stop());
-    await prepareSchema(bootConfig, database.url, logger);
-    const { child, base } = await startServer(dataDir, database.url);
+    await prepareSchema(bootConfig, database, logger);
+    const { child, base } = await startServer(dataDir, database.url, database.ownerUrl);
     cleanups.unshift(async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -168,7 +168,7 @@ async function run(): Promise<Record<string, number>> {
     const authorization = `Bearer ${account.access_token}`;
 
     // Seeding goes through the same command handler as POST /api/products, from this process.
-    const services = buildContainer(config(dataDir, database.url), logger, database.url);
+    const services = buildContainer(config(dataDir, database.url), logger, database);
     cleanups.unshift(() => services.close());
     const auth = { userId: account.user_id, tenantId: account.tenant_id, role: 'admin', tokenId: 'bench' };
     const ids: string[] = [];

@@ -3,7 +3,8 @@ import { config as loadDotenv } from 'dotenv';
 import { type Config, ConfigError, loadConfig } from './config';
 import { runningEmbedded, startEmbeddedPostgres } from './infra/db/embedded';
 import { createKnex, ensureDatabase } from './infra/db/postgres';
-import { migrateAll } from './infra/db/migrator';
+import { listTenantIds, migrateAll } from './infra/db/migrator';
+import { grantAppRole, isSuperuser, userOf } from './infra/db/roles';
 import { createTenancy } from './infra/db/tenancy';
 import { createFileLogger, type FileLogger, type Logger } from './infra/logger';
 import { seedReferenceData } from './seed';
@@ -60,8 +61,13 @@ function exitIfUnreachable(databaseUrl: string, err: unknown): never {
 }
 
 export interface Database {
+  /** What the API and the workers connect with: a role that reads and writes rows. */
   url: string;
+  /** Migrations, new tenant schemas at registration, the CLI: a role that owns the schemas. */
+  ownerUrl: string;
   embedded: boolean;
+  /** The embedded server's app role password: the schema preparation creates the role with it. */
+  appPassword?: string;
   stop(): Promise<void>;
 }
 
@@ -72,30 +78,46 @@ export interface Database {
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
-    await ensureDatabase(config.DATABASE_URL).catch((err: unknown) => exitIfUnreachable(config.DATABASE_URL!, err));
-    return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+    const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
+    await ensureDatabase(ownerUrl).catch((err: unknown) => exitIfUnreachable(ownerUrl, err));
+    return { url: config.DATABASE_URL, ownerUrl, embedded: false, stop: async () => undefined };
   }
   const running = runningEmbedded(config.STOFLOW_DATA_DIR);
   if (running) {
-    const url = `postgres://postgres:${encodeURIComponent(running.password)}@127.0.0.1:${running.port}/stoflow`;
-    await ensureDatabase(url);
+    await ensureDatabase(running.ownerUrl);
     logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL another Stoflow process runs');
-    return { url, embedded: true, stop: async () => undefined };
+    return { url: running.url, ownerUrl: running.ownerUrl, appPassword: running.appPassword, embedded: true, stop: async () => undefined };
   }
   const embedded = await startEmbeddedPostgres(config.STOFLOW_DATA_DIR, logger);
-  await ensureDatabase(embedded.url);
-  return { url: embedded.url, embedded: true, stop: embedded.stop };
+  await ensureDatabase(embedded.ownerUrl);
+  return { url: embedded.url, ownerUrl: embedded.ownerUrl, appPassword: embedded.appPassword, embedded: true, stop: embedded.stop };
 }
 
-/** Brings public and every tenant schema up to date, then seeds reference data; idempotent. */
-export async function prepareSchema(config: Config, databaseUrl: string, logger: Logger): Promise<void> {
-  const knex = createKnex(databaseUrl, 4);
+/**
+ * Brings public and every tenant schema up to date, seeds reference data, then grants the app
+ * role (when it is not the owner) what the service needs; idempotent, as the owner.
+ */
+export async function prepareSchema(config: Config, database: Pick<Database, 'url' | 'ownerUrl' | 'appPassword'>, logger: Logger): Promise<void> {
+  const knex = createKnex(database.ownerUrl, 4);
   try {
-    const result = await migrateAll(knex, createTenancy(config.TENANT_SCHEMA_PREFIX));
+    const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
+    const result = await migrateAll(knex, tenancy);
     for (const failure of result.failures) logger.error(failure, 'tenant schema failed to migrate');
     logger.info({ public: result.publicApplied.length, tenants: result.tenants, tenants_migrated: result.tenantsApplied }, 'migrations applied');
     const seeded = await seedReferenceData(knex);
     logger.info({ seeded }, 'reference data seeded');
+    const app = userOf(database.url);
+    if (app !== userOf(database.ownerUrl)) {
+      const schemas = (await listTenantIds(knex)).map((id) => tenancy.schema(id));
+      await knex.transaction(async (trx) => {
+        // Two processes starting together would update the same catalogue rows: one at a time.
+        await trx.raw('select pg_advisory_xact_lock(?, hashtext(?))', [0x5354, 'app-role']);
+        await grantAppRole(trx, { name: app, password: database.appPassword }, schemas);
+      });
+      logger.info({ role: app, schemas: schemas.length + 1 }, 'app role granted rows on every schema');
+    } else if (await isSuperuser(knex, app)) {
+      logger.warn({ role: app }, 'the service connects as a PostgreSQL superuser: set DATABASE_OWNER_URL to an owner role and DATABASE_URL to a role with row access only (see the README)');
+    }
   } finally {
     await knex.destroy();
   }

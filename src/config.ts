@@ -41,6 +41,7 @@ export const configSchema = z
     // (they share its PostgreSQL), so they agree on the logs too, and one folder holds it all.
     LOG_DIR: z.string().trim().optional().transform((v) => (v === '' ? undefined : v)),
     DATABASE_URL: url(['postgres', 'postgresql']),
+    DATABASE_OWNER_URL: url(['postgres', 'postgresql']),
     DATABASE_POOL_MAX: int(20, 1, 500),
     REDIS_URL: url(['redis', 'rediss']),
     EVENTSTORE_CONNECTION_STRING: url(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent']),

@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   const logs = await openLogs(config, 'api');
   const logger = logs.logger;
   const database = await openDatabase(config, logger);
-  await prepareSchema(config, database.url, logger);
-  const services = buildContainer(config, logger, database.url);
+  await prepareSchema(config, database, logger);
+  const services = buildContainer(config, logger, database);
   const app = buildApp(services);
   if (config.RUN_WORKERS) await services.startProcessing();
   else logger.info('RUN_WORKERS=false: projections and reactors run in `npm run worker` processes');

@@ -11,8 +11,8 @@ async function worker(): Promise<void> {
   const logs = await openLogs(config, 'worker');
   const logger = logs.logger;
   const database = await openDatabase(config, logger);
-  await prepareSchema(config, database.url, logger);
-  const services = buildContainer(config, logger, database.url);
+  await prepareSchema(config, database, logger);
+  const services = buildContainer(config, logger, database);
   await services.startProcessing();
   logger.info({ workerId: services.processor.workerId }, 'worker started');
   let stopping = false;

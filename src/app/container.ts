@@ -104,10 +104,20 @@ export function resolvePasswordPepper(config: Config, logger: Logger): string {
   return secret.value;
 }
 
-export function buildContainer(config: Config, logger: Logger, databaseUrl: string, overrides: ContainerOverrides = {}): Container {
+/**
+ * The connections: `url` for every request and background job (rows only), `ownerUrl` for what
+ * creates schemas (registration); one URL serves both when they are the same role.
+ */
+export interface DatabaseUrls {
+  url: string;
+  ownerUrl?: string;
+}
+
+export function buildContainer(config: Config, logger: Logger, database: DatabaseUrls, overrides: ContainerOverrides = {}): Container {
+  const databaseUrl = database.url;
   const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
   const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX);
-  const knex = createKnex(databaseUrl, 4);
+  const knex = createKnex(database.ownerUrl ?? databaseUrl, 4);
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
     let lastWarning = 0;

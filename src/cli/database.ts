@@ -31,19 +31,19 @@ function reason(err: unknown): string {
  */
 export async function connectDatabase(config: Config, logger: Logger, { mayCreate }: { mayCreate: boolean }): Promise<Database> {
   if (config.DATABASE_URL) {
+    const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
     try {
-      await ensureDatabase(config.DATABASE_URL);
+      await ensureDatabase(ownerUrl);
     } catch (err) {
-      throw new ConnectionError(`Cannot connect to PostgreSQL at ${redactUrl(config.DATABASE_URL)}: ${reason(err)}`);
+      throw new ConnectionError(`Cannot connect to PostgreSQL at ${redactUrl(ownerUrl)}: ${reason(err)}`);
     }
-    return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+    return { url: config.DATABASE_URL, ownerUrl, embedded: false, stop: async () => undefined };
   }
   const dataDir = resolve(config.STOFLOW_DATA_DIR);
   const running = runningEmbedded(dataDir);
   if (running) {
-    const url = `postgres://postgres:${encodeURIComponent(running.password)}@127.0.0.1:${running.port}/stoflow`;
     try {
-      await ensureDatabase(url);
+      await ensureDatabase(running.ownerUrl);
     } catch (err) {
       throw new ConnectionError(
         `The embedded PostgreSQL in ${dataDir} is already running (pid ${running.pid}, used by a running Stoflow) but does not answer on port ${running.port}: ${reason(err)}. ` +
@@ -51,7 +51,7 @@ export async function connectDatabase(config: Config, logger: Logger, { mayCreat
       );
     }
     logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL that is already running');
-    return { url, embedded: true, stop: async () => undefined };
+    return { url: running.url, ownerUrl: running.ownerUrl, appPassword: running.appPassword, embedded: true, stop: async () => undefined };
   }
   if (!mayCreate && !hasEmbeddedDatabase(dataDir)) {
     throw new ConnectionError(`No database yet: DATABASE_URL is not set and there is no embedded PostgreSQL in ${dataDir} (STOFLOW_DATA_DIR). Run \`npm start\` or \`stoflow migrate\` first, or set DATABASE_URL.`);

@@ -97,7 +97,7 @@ export function createSession(options: SessionOptions): Session {
     },
     database: () => (database ??= connectDatabase(config, logger, { mayCreate: options.writes })),
     knex: () =>
-      (knex ??= session.database().then((db) => createKnex(db.url, 8))),
+      (knex ??= session.database().then((db) => createKnex(db.ownerUrl, 8))),
     services: () =>
       (services ??= session.database().then((db) =>
         buildContainer(
@@ -109,7 +109,8 @@ export function createSession(options: SessionOptions): Session {
             DATABASE_POOL_MAX: Math.min(config.DATABASE_POOL_MAX, 10),
           },
           logger,
-          db.url,
+          // The CLI is the operator's tool: rebuilds create and swap tables, as the owner.
+          { url: db.ownerUrl, ownerUrl: db.ownerUrl },
         ),
       )),
     async requireTenant(id) {

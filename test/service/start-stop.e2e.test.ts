@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 
 // The run command as a user runs it: the compiled service on its embedded PostgreSQL.
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -65,6 +66,18 @@ describe('The run command', () => {
       body: JSON.stringify({ email, password: 'Sturdy-Password-42', full_name: 'First Seller', account_type: 'individual' }),
     });
     expect(registered.status).toBe(201);
+    // The service's own connections log in as the app role, not as the server's superuser.
+    const settings = JSON.parse(readFileSync(join(dataDir, 'postgres.json'), 'utf8')) as { port: number; password: string };
+    const owner = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/stoflow` });
+    await owner.connect();
+    try {
+      const { rows } = await owner.query<{ usename: string; rolsuper: boolean }>(
+        `select distinct a.usename, r.rolsuper from pg_stat_activity a join pg_roles r on r.rolname = a.usename where a.application_name = 'stoflow'`,
+      );
+      expect(rows).toEqual([{ usename: 'stoflow_app', rolsuper: false }]);
+    } finally {
+      await owner.end();
+    }
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
     expect(await stop(first, 'SIGTERM')).toBe(0);

@@ -30,7 +30,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const services = buildContainer(config, logger, config.DATABASE_URL ?? databaseUrl(), overrides);
+  const services = buildContainer(config, logger, { url: config.DATABASE_URL ?? databaseUrl(), ownerUrl: config.DATABASE_OWNER_URL }, overrides);
   const app = buildApp(services);
   return { app, services, config, close: () => services.close() };
 }

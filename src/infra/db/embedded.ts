@@ -5,13 +5,31 @@ import { join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 
 export interface EmbeddedDatabase {
+  /** The service's connection: the `stoflow_app` role, rows only. */
   url: string;
+  /** Migrations, new tenant schemas, the CLI: the server's `postgres` superuser. */
+  ownerUrl: string;
+  /** The app role's password, for the owner to create the role with. */
+  appPassword: string;
   stop(): Promise<void>;
 }
+
+/** The role the service connects as on the embedded server (created by the schema preparation). */
+export const EMBEDDED_APP_ROLE = 'stoflow_app';
 
 interface Settings {
   port: number;
   password: string;
+  appPassword: string;
+}
+
+/** The owner's and the app role's URLs of an embedded server. */
+export function embeddedUrls(settings: Settings): { url: string; ownerUrl: string } {
+  const at = `127.0.0.1:${settings.port}/stoflow`;
+  return {
+    url: `postgres://${EMBEDDED_APP_ROLE}:${encodeURIComponent(settings.appPassword)}@${at}`,
+    ownerUrl: `postgres://postgres:${encodeURIComponent(settings.password)}@${at}`,
+  };
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -41,6 +59,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   const saved: Partial<Settings> = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Settings) : {};
   const settings: Settings = {
     password: saved.password ?? randomBytes(18).toString('base64url'),
+    // A data folder from before the app role gets its password now.
+    appPassword: saved.appPassword ?? randomBytes(18).toString('base64url'),
     port: await choosePort(saved.port ?? 54329),
   };
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
@@ -76,7 +96,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   dropSignalHandlers();
   logger.info({ port: settings.port }, 'embedded PostgreSQL started');
   return {
-    url: `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/stoflow`,
+    ...embeddedUrls(settings),
+    appPassword: settings.appPassword,
     stop: () => pg.stop(),
   };
 }
@@ -95,6 +116,9 @@ export interface RunningEmbedded {
   pid: number;
   port: number;
   password: string;
+  appPassword: string;
+  url: string;
+  ownerUrl: string;
 }
 
 /**
@@ -113,8 +137,9 @@ export function runningEmbedded(dataDir: string): RunningEmbedded | null {
   const port = Number(lines[3]);
   // A stale file (the server was killed): PostgreSQL clears it itself at the next start.
   if (!Number.isSafeInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { password?: string; port?: number };
-  return { pid, port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '' };
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Partial<Settings>;
+  const found = { port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '', appPassword: settings.appPassword ?? '' };
+  return { pid, ...found, ...embeddedUrls(found) };
 }
 
 /** Whether the data folder holds an embedded PostgreSQL that has been initialised (started once). */
