@@ -4,6 +4,7 @@ import { prepareSchema } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/infra/logger';
 import { createPool, type Pool } from '../../src/infra/db/postgres';
+import { withTenant } from '../../src/infra/db/tenant-transaction';
 import { startTestApp, type TestApp } from '../support/app';
 import { databaseUrl, testTenancy } from '../support/db';
 import { productBody, registerSeller } from '../products/support';
@@ -81,5 +82,12 @@ describe('The app role: rows only, no superuser, no DDL', () => {
     await expect(app.query(`drop table "${schema}".products`)).rejects.toMatchObject({ code: '42501' });
     await expect(app.query(`alter table "${schema}".events add column x int`)).rejects.toMatchObject({ code: '42501' });
     expect((await app.query(`select count(*)::int as n from "${schema}".products`)).rows[0]).toEqual({ n: 0 });
+  });
+
+  it('When the app role opens a tenant transaction, then it becomes that tenant’s role: its own rows, and no other tenant’s', async () => {
+    const [one, two] = [await registerSeller(t.app), await registerSeller(t.app)];
+    const mine = await withTenant(app, testTenancy, one.tenantId, (tx) => tx.query<{ user: string; n: number }>('select current_user as user, (select count(*)::int from products) as n'));
+    expect(mine.rows[0]).toEqual({ user: testTenancy.schema(one.tenantId), n: 0 });
+    await expect(withTenant(app, testTenancy, one.tenantId, (tx) => tx.query(`select count(*) from "${testTenancy.schema(two.tenantId)}".products`))).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -16,8 +16,8 @@ describe('withTenant on a shared connection', () => {
     pool = testPool(1);
     tenants = [await createTestTenant(knex, 'Isolation A'), await createTestTenant(knex, 'Isolation B')];
     for (const id of tenants) {
-      // Unqualified: it lands in the tenant's schema because of the transaction's search_path.
-      await withTenant(pool, testTenancy, id, (tx) => tx.query('create table isolation_notes (id serial primary key, owner integer not null, body text not null)'));
+      // Created by the owner, as migrations create tables: the tenant's role gets its rows by default.
+      await pool.query(`create table ${testTenancy.table(id, 'isolation_notes')} (id serial primary key, owner integer not null, body text not null)`);
     }
   });
   afterAll(async () => {
@@ -85,6 +85,25 @@ describe('withTenant on a shared connection', () => {
       expect(stored.map((r: { body: string }) => r.body).sort()).toEqual([...committed.get(tenant)!].sort());
       expect(committed.get(tenant)!.length).toBeGreaterThan(0);
     }
+  });
+
+  it('When a tenant transaction names another tenant’s schema, then PostgreSQL refuses it: the transaction runs as the tenant’s own role', async () => {
+    const [mine, theirs] = tenants;
+    const other = testTenancy.schema(theirs);
+    for (const sql of [`select count(*) from "${other}".isolation_notes`, `select count(*) from "${other}".products`, `insert into "${other}".isolation_notes (owner, body) values (${mine}, 'planted')`]) {
+      await expect(withTenant(pool, testTenancy, mine, (tx) => tx.query(sql))).rejects.toMatchObject({ code: '42501' });
+    }
+    const own = await withTenant(pool, testTenancy, mine, async (tx) => {
+      const who = await tx.query<{ user: string }>('select current_user as user');
+      const count = await tx.query<{ n: number }>('select count(*)::int as n from products');
+      return { user: who.rows[0]!.user, n: count.rows[0]!.n };
+    });
+    expect(own).toEqual({ user: testTenancy.schema(mine), n: 0 });
+    // The same (only) connection, after the transaction: back to the role it logged in as.
+    const after = await pool.query<{ user: string; session: string }>('select current_user as user, session_user as session');
+    expect(after.rows[0]!.user).toBe(after.rows[0]!.session);
+    const planted = await pool.query<{ n: number }>(`select count(*)::int as n from "${other}".isolation_notes where body = 'planted'`);
+    expect(planted.rows[0]!.n).toBe(0);
   });
 
   it('When the connection dies mid-transaction, then it is discarded and the next tenant gets a clean one', async () => {

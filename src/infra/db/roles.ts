@@ -43,6 +43,10 @@ export async function grantAppRole(knex: Knex, role: AppRole, schemas: readonly 
       execute format('grant usage, select, update on all sequences in schema %I to %I', s, r);
     end loop;
   end $grant$`);
+  // Tenant transactions switch to the tenant's role (tenant migration 0008): the app role may, as
+  // a member of their group, and inherits none of their rights.
+  await knex.raw(`do $group$ begin create role stoflow_tenants nologin noinherit; exception when duplicate_object or unique_violation then null; end $group$`);
+  await knex.raw(`grant stoflow_tenants to ${app}`);
   await knex.raw(`alter default privileges grant usage on schemas to ${app}`);
   await knex.raw(`alter default privileges grant select, insert, update, delete on tables to ${app}`);
   await knex.raw(`alter default privileges grant usage, select, update on sequences to ${app}`);

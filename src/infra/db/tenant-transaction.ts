@@ -3,12 +3,17 @@
  * come here, and a lint rule keeps `search_path` and role changes out of every other file, so a
  * connection can never go back to the pool still pointing at a tenant. Settings are
  * transaction-local (`set_config(…, true)`): commit or rollback drops them.
+ *
+ * A tenant transaction also runs as the tenant's own role (tenant migration 0008), which holds
+ * rows in that schema and nothing else: a query naming another tenant's schema, by a bug in a
+ * query builder or a wrong id, fails with "permission denied" rather than answering.
  */
 import type { Knex } from 'knex';
 import { inTransaction, type Pool, type PoolClient } from './postgres';
 import type { Tenancy } from './tenancy';
 
 const SCOPE = `select set_config('search_path', $1, true)`;
+const TENANT = `select set_config('search_path', $1, true), set_config('role', $2, true)`;
 
 /** `client_7,public`, or `public` alone. */
 function pathOf(schema: string): string {
@@ -17,13 +22,14 @@ function pathOf(schema: string): string {
 }
 
 /**
- * Runs `fn` in a transaction whose `search_path` is the tenant's schema, then public: unqualified
- * table names in `fn` resolve in the tenant's schema.
+ * Runs `fn` in a transaction as the tenant's role, with `search_path` the tenant's schema, then
+ * public: unqualified table names in `fn` resolve in the tenant's schema, and other tenants'
+ * schemas are out of reach.
  */
 export async function withTenant<T>(pool: Pool, tenancy: Tenancy, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const path = pathOf(tenancy.schema(tenantId)); // throws on anything but a positive integer id
+  const schema = tenancy.schema(tenantId); // throws on anything but a positive integer id
   return inTransaction(pool, async (tx) => {
-    await tx.query(SCOPE, [path]);
+    await tx.query(TENANT, [pathOf(schema), schema]);
     return fn(tx);
   });
 }
