@@ -39,9 +39,16 @@ export interface AccessSubject {
   sessionId: string;
 }
 
+/**
+ * `public.tenants.id` is a PostgreSQL integer: a larger id, even in a token we signed, names no
+ * tenant and would make the session lookup fail with a range error instead of a 401.
+ */
+const MAX_TENANT_ID = 2_147_483_647;
+
+/** Every claim the server reads, bounded to what it can name: anything else is an invalid token. */
 const claimsSchema = z.object({
   sub: z.uuid(),
-  tid: z.number().int().positive(),
+  tid: z.number().int().positive().max(MAX_TENANT_ID),
   role: z.string().min(1),
   sid: z.uuid(),
   jti: z.string().min(1),

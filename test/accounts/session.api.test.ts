@@ -82,6 +82,15 @@ describe('GET /api/auth/me and access tokens', () => {
     expect(['invalid_token', 'token_expired']).toContain(res.body.code);
   });
 
+  it.each([9_999_999_999, 2_147_483_648])('When a validly signed token names tenant %p, beyond any tenant id, then every route answers a 401 problem, never a 500', async (tid) => {
+    const token = forge({ tid });
+    for (const res of [await me(token), await request(t.app).get('/api/products').set('Authorization', `Bearer ${token}`)]) {
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('invalid_token');
+    }
+  });
+
   it('When a validly signed token names another tenant than its user’s, then it is refused (the session does not match)', async () => {
     const res = await me(forge({ tid: other.tenantId }));
     expect(res.status).toBe(401);

@@ -95,6 +95,12 @@ describe('access tokens', () => {
     expect(codeOf(() => verifyAccessToken(settings, token, now))).toBe('invalid_token');
   });
 
+  it.each([9_999_999_999, 2_147_483_648])('When the tenant id %p is beyond the tenant ids PostgreSQL can hold, then the token is refused; the largest one still verifies', (tid) => {
+    const sign = (t: number) => jwt.sign({ ...validPayload(), tid: t }, settings.secret, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt' } });
+    expect(codeOf(() => verifyAccessToken(settings, sign(tid), now))).toBe('invalid_token');
+    expect(verifyAccessToken(settings, sign(2_147_483_647), now).tid).toBe(2_147_483_647);
+  });
+
   it('When a correctly signed JWT is not an access token (typ), then it is refused', () => {
     const token = jwt.sign(validPayload(), settings.secret, { algorithm: 'HS256' });
     expect(codeOf(() => verifyAccessToken(settings, token, now))).toBe('invalid_token');
