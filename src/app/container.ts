@@ -116,7 +116,12 @@ export interface DatabaseUrls {
 export function buildContainer(config: Config, logger: Logger, database: DatabaseUrls, overrides: ContainerOverrides = {}): Container {
   const databaseUrl = database.url;
   const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
-  const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX);
+  const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX, 'stoflow', {
+    connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
+    idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  });
   const knex = createKnex(database.ownerUrl ?? databaseUrl, 4);
   let redis: Redis | undefined;
   if (config.REDIS_URL) {

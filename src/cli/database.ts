@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { openDatabase, type Database } from '../bootstrap';
 import type { Config } from '../config';
 import { hasEmbeddedDatabase, runningEmbedded } from '../infra/db/embedded';
-import { ensureDatabase } from '../infra/db/postgres';
+import { ensureDatabase, isDatabaseUnavailable } from '../infra/db/postgres';
 import type { Logger } from '../infra/logger';
 import { ConnectionError } from './errors';
 
@@ -66,12 +66,10 @@ export async function connectDatabase(config: Config, logger: Logger, { mayCreat
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
-
-/** Errors that mean the database went away or refused us, rather than a bug: exit 2. */
+/** Errors that mean the database went away or refused us (or our login), rather than a bug: exit 2. */
 export function isConnectionFailure(err: unknown): boolean {
   if (err instanceof AggregateError) return err.errors.some(isConnectionFailure);
+  if (isDatabaseUnavailable(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return err instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
-  return CONNECTION_CODES.has(code) || /^(08|28|3D|57P)/.test(code);
+  return typeof code === 'string' && /^(28|3D|57P)/.test(code);
 }

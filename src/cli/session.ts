@@ -107,6 +107,9 @@ export function createSession(options: SessionOptions): Session {
             JWT_SECRET_KEY: config.JWT_SECRET_KEY ?? NOT_USED_BY_THE_CLI,
             PASSWORD_PEPPER: config.PASSWORD_PEPPER ?? NOT_USED_BY_THE_CLI,
             DATABASE_POOL_MAX: Math.min(config.DATABASE_POOL_MAX, 10),
+            // An operator's rebuild or import may run statements longer than a request may.
+            DATABASE_STATEMENT_TIMEOUT_MS: 0,
+            DATABASE_QUERY_TIMEOUT_MS: 0,
           },
           logger,
           // The CLI is the operator's tool: rebuilds create and swap tables, as the owner.

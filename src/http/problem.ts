@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { isDatabaseUnavailable } from '../infra/db/postgres';
 import type { Logger } from '../infra/logger';
 import { AppError, type FieldProblem, ValidationError } from '../shared/errors';
 
@@ -89,6 +90,8 @@ interface HttpParserError {
   expose?: boolean;
 }
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps every error to RFC 9457 problem details; unknown errors leak nothing and are logged. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -115,6 +118,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported') {
       sendProblem(res, { status: 415, detail: 'Unsupported body encoding', code: 'unsupported_encoding', instance });
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Nothing to fix in the request: the database is down, hung or overloaded. Say when to retry.
+      logger.warn({ err: (err as Error).message, request_id: res.locals.requestId, path: req.path }, 'database unavailable');
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      sendProblem(res, { status: 503, detail: 'The database is unavailable; retry shortly', code: 'database_unavailable', instance });
       return;
     }
     logger.error({ err, request_id: res.locals.requestId, path: req.path }, 'unhandled error');

@@ -78,7 +78,7 @@ describe('stoflow CLI: migrate, migrate:status, seed', () => {
       expect(again.code).toBe(0);
       expect(again.stdout).toBe('public: up to date\ntenants: 0 checked, 0 migrated, 0 failed\n');
       expect((await stoflow(['tenants'], env)).stdout).toBe('No tenants yet.\n');
-    });
+    }, 90_000); // six CLI processes, each on a fresh database: slow on a busy machine
   });
 
   it('When one tenant fails to migrate, then it is reported by name and exit is 1 while the others migrate; a rerun after the fix exits 0', async () => {

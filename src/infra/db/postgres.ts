@@ -11,13 +11,35 @@ export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
-export function createPool(connectionString: string, max: number, applicationName = 'stoflow'): Pool {
+/**
+ * How long a request may wait on PostgreSQL. A server that hangs (stopped, overloaded, a network
+ * that drops packets) must not freeze every request: waiting for a connection, a statement the
+ * server runs too long and an answer that never comes are each bounded, and the request fails
+ * with 503 (src/http/problem.ts). 0 disables a bound (the CLI's rebuilds).
+ */
+export interface PoolTimeouts {
+  /** Waiting for a free connection or a new one (pool acquire + connect). */
+  connectMs: number;
+  /** Server side: `statement_timeout`. */
+  statementMs: number;
+  /** Client side: no answer at all from the server (it is hung, not just slow). */
+  queryMs: number;
+  /** Server side: a transaction left idle is ended (`idle_in_transaction_session_timeout`). */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_POOL_TIMEOUTS: PoolTimeouts = { connectMs: 5000, statementMs: 5000, queryMs: 6000, idleInTransactionMs: 15_000 };
+
+export function createPool(connectionString: string, max: number, applicationName = 'stoflow', timeouts: PoolTimeouts = DEFAULT_POOL_TIMEOUTS): Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
     application_name: applicationName,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: timeouts.connectMs,
+    ...(timeouts.statementMs > 0 ? { statement_timeout: timeouts.statementMs } : {}),
+    ...(timeouts.queryMs > 0 ? { query_timeout: timeouts.queryMs } : {}),
+    ...(timeouts.idleInTransactionMs > 0 ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
   });
   // An idle client that errors (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => undefined);
@@ -75,4 +97,18 @@ export async function ensureDatabase(connectionString: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+// 08: connection exceptions; 57P01–57P03: shutting down or starting up; 53300: no free slot;
+// 57014: a statement cancelled (statement_timeout).
+const UNAVAILABLE_STATES = /^(08|57P0[123]$|53300$|57014$)/;
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended unexpectedly/i;
+
+/** Whether an error means PostgreSQL is out of reach or too slow, rather than a bug: 503, retry. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || UNAVAILABLE_STATES.test(code))) return true;
+  return err instanceof Error && UNAVAILABLE_MESSAGES.test(err.message);
 }
