@@ -89,7 +89,7 @@ describe('Replay equals live', () => {
       if (err instanceof Error) err.message = `[seed ${SEED}: rerun with STOFLOW_REPLAY_SEED=${SEED}]\n${err.message}`;
       throw err;
     }
-  });
+  }, 120_000); // three sellers, hundreds of commands and a full rebuild: minutes on a busy machine
 
   it('When the only draft is archived, then another sold, then verify finds no drift and an emptied status totals 0', async () => {
     const seller = await registerSeller(t.app);
