@@ -83,7 +83,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     return { url: config.DATABASE_URL, ownerUrl, embedded: false, stop: async () => undefined };
   }
   const running = runningEmbedded(config.STOFLOW_DATA_DIR);
-  if (running) {
+  // An orphaned server (its Stoflow was killed) is stopped and started afresh below, owned again.
+  if (running && !running.orphaned) {
     await ensureDatabase(running.ownerUrl);
     logger.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL another Stoflow process runs');
     return { url: running.url, ownerUrl: running.ownerUrl, appPassword: running.appPassword, embedded: true, stop: async () => undefined };

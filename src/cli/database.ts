@@ -41,7 +41,7 @@ export async function connectDatabase(config: Config, logger: Logger, { mayCreat
   }
   const dataDir = resolve(config.STOFLOW_DATA_DIR);
   const running = runningEmbedded(dataDir);
-  if (running) {
+  if (running && !running.orphaned) {
     try {
       await ensureDatabase(running.ownerUrl);
     } catch (err) {

