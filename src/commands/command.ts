@@ -25,8 +25,11 @@ export interface CommandDeps {
 export interface CommandMetadata {
   /** Stored with every event: who acted, and in reply to what. */
   event: EventMetadata;
-  /** The version the caller last saw (If-Match); `any` to apply to whatever is current. */
-  expectedVersion?: number | 'any';
+  /**
+   * The version the caller last saw (If-Match), or the versions any of which it accepts (an
+   * If-Match list; empty when it names none of ours); `any` to apply to whatever is current.
+   */
+  expectedVersion?: number | readonly number[] | 'any';
   /**
    * Seed of deterministic ids (a claimed Idempotency-Key): a retried request appends the same
    * event ids, which the store treats as a no-op returning the first result.
@@ -81,7 +84,8 @@ export async function runCommand<Command, Event extends DomainEvent, State>(
   plan: CommandPlan<Command, Event, State>,
   metadata: CommandMetadata,
 ): Promise<CommandOutcome<State, Event>> {
-  const retries = typeof metadata.expectedVersion === 'number' || plan.newStream ? 0 : RETRIES;
+  const named = metadata.expectedVersion !== undefined && metadata.expectedVersion !== 'any';
+  const retries = named || plan.newStream ? 0 : RETRIES;
   for (let attempt = 0; ; attempt++) {
     try {
       return await runOnce(deps, tenant, plan, metadata);
@@ -90,6 +94,12 @@ export async function runCommand<Command, Event extends DomainEvent, State>(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }
+}
+
+/** No version named, or `any`, allows whatever is current; otherwise it must be one of those named. */
+function allowsVersion(expected: CommandMetadata['expectedVersion'], current: number): boolean {
+  if (expected === undefined || expected === 'any') return true;
+  return typeof expected === 'number' ? expected === current : expected.includes(current);
 }
 
 async function runOnce<Command, Event extends DomainEvent, State>(
@@ -106,7 +116,7 @@ async function runOnce<Command, Event extends DomainEvent, State>(
   // An unknown stream is answered by the decider (not found), whatever version was expected.
   if (current > 0) {
     if (expected === undefined && plan.requireExpectedVersion) throw new PreconditionRequiredError('Send If-Match with the ETag of the version you edited');
-    if (typeof expected === 'number' && expected !== current) throw new ConcurrencyError(stream, expected, current);
+    if (!allowsVersion(expected, current)) throw new ConcurrencyError(stream, typeof expected === 'object' ? expected.join(' or ') || 'none of its versions' : expected, current);
   }
   const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState);
   const events = decider.decide(plan.command, state);

@@ -30,10 +30,42 @@ describe('PATCH /api/products/{id}', () => {
     expect(types).toEqual(['ProductCreated', 'ProductDetailsUpdated', 'ProductPriceChanged', 'ProductStockAdjusted']);
   });
 
-  it('When If-Match is given as W/"n" or a bare number, then it is understood', async () => {
+  it.each([
+    ['a weak ETag', 'W/"1"'],
+    ['the same number spelled differently', '"01"'],
+    ['a list where only a weak member names the version', 'W/"1", "7"'],
+    ['one entity tag with a comma inside its quotes', '"1,2"'],
+  ])('When If-Match is %s (%s), then the strong comparison fails: 412 and nothing is appended', async (_case, ifMatch) => {
     const product = await createProduct(t.app, seller);
-    expect((await patch(product.id, { title: 'One' }, 'W/"1"')).status).toBe(200);
-    expect((await patch(product.id, { title: 'Two' }, '2')).status).toBe(200);
+    const before = await logHead(t, seller);
+    const res = await patch(product.id, { title: 'Weakly matched' }, ifMatch);
+    expect(res.status).toBe(412);
+    expect(res.body.code).toBe('version_conflict');
+    expect(await logHead(t, seller)).toBe(before);
+  });
+
+  it('When If-Match is a list, then it matches if any member names the current version; * still matches any version', async () => {
+    const product = await createProduct(t.app, seller);
+    const res = await patch(product.id, { title: 'Listed' }, '"5", "1"');
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe(etag(2));
+    expect((await patch(product.id, { title: 'Listed again' }, '"1","2" , "9"')).status).toBe(200);
+    expect((await patch(product.id, { title: 'Whatever it is now' }, '*')).status).toBe(200);
+  });
+
+  it.each([
+    ['a bare number', '2'],
+    ['an unclosed quote', '"1'],
+    ['a star inside a list', '*, "1"'],
+    ['a word', 'latest'],
+  ])('When If-Match is malformed (%s), then it answers 400 naming If-Match and appends nothing', async (_case, ifMatch) => {
+    const product = await createProduct(t.app, seller);
+    const before = await logHead(t, seller);
+    const res = await patch(product.id, { title: 'Never' }, ifMatch);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(fieldsOf(res.body)).toEqual(['If-Match']);
+    expect(await logHead(t, seller)).toBe(before);
   });
 
   it('When nothing actually changes, then it answers 200 and appends nothing', async () => {
