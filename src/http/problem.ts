@@ -107,6 +107,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, { status, detail: err.message, code: err.code, instance, ...(errors ? { errors } : {}) }, err.extra);
       return;
     }
+    if (err instanceof URIError) {
+      // The router could not percent-decode a path parameter (`%ED%A0%80`, `%E0%A4%A`).
+      sendProblem(res, { status: 400, detail: 'The path is not valid percent-encoded UTF-8', code: 'malformed_path', instance, errors: [{ field: 'path', message: 'is not valid percent-encoded UTF-8' }] });
+      return;
+    }
     const parser = err as HttpParserError;
     if (parser.type === 'entity.too.large') {
       sendProblem(res, { status: 413, detail: 'The request body is larger than allowed', code: 'body_too_large', instance });

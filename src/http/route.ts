@@ -1,5 +1,7 @@
 import type { Request, Response, Router, RequestHandler } from 'express';
 import { z } from 'zod';
+import { ValidationError } from '../shared/errors';
+import { unstorableText } from '../shared/text';
 import { parseOrThrow } from './validate';
 
 /** Who is calling: always taken from the verified access token, never from the request body. */
@@ -80,6 +82,12 @@ export function sendReply(res: Response, reply: Reply): void {
   else res.status(reply.status).json(reply.body);
 }
 
+/** Every text of a request, whatever its schema says, must be storable: one check for all routes. */
+function refuseUnstorableText(req: Request): void {
+  const problems = [...unstorableText(req.params, 'path'), ...unstorableText(req.query ?? {}, 'query'), ...unstorableText(req.body, 'body')];
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
 export function mountRoute(router: Router, route: AnyRoute, authenticate: Authenticate): void {
   // Authentication runs before any body parsing of the route's own (uploads are not read for strangers).
   const authenticated: RequestHandler = (req, res, next) => {
@@ -93,6 +101,7 @@ export function mountRoute(router: Router, route: AnyRoute, authenticate: Authen
   };
   const handler: RequestHandler = async (req, res, next) => {
     try {
+      refuseUnstorableText(req);
       const ctx: RouteContext<unknown, unknown, unknown> = {
         params: route.params ? parseOrThrow(route.params, req.params, 'path') : req.params,
         query: route.query ? parseOrThrow(route.query, req.query ?? {}, 'query') : req.query,
