@@ -10,7 +10,7 @@ import { assertTenantActive } from './authenticate';
 import { emailKey } from './email';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords';
 import { insertSession, newSession } from './sessions';
-import { sessionSettings, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
+import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
 
 export const loginBody = z
   .object({
@@ -89,6 +89,6 @@ export function loginRoute(services: AccountDeps) {
       403: { description: 'The account is suspended' },
       429: { description: 'Too many failed sign-ins for this address or this email' },
     },
-    handle: async ({ body }) => ({ status: 200, body: await logIn(services, body) }),
+    handle: async ({ body }) => ({ status: 200, body: await logIn(services, body), headers: TOKEN_RESPONSE_HEADERS }),
   });
 }

@@ -4,7 +4,7 @@ import type { AccountDeps } from './deps';
 import { AuthError } from '../shared/errors';
 import { assertTenantActive } from './authenticate';
 import { rotateRefreshToken } from './sessions';
-import { sessionSettings, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
+import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
 
 export const refreshBody = z.object({ refresh_token: z.string().min(1).max(1024) }).strict();
 
@@ -45,6 +45,6 @@ export function refreshRoute(services: AccountDeps) {
       400: { description: 'refresh_token is missing' },
       401: { description: 'Invalid, expired, revoked or reused refresh token (reuse ends the session)' },
     },
-    handle: async ({ body }) => ({ status: 200, body: await refreshTokens(services, body.refresh_token) }),
+    handle: async ({ body }) => ({ status: 200, body: await refreshTokens(services, body.refresh_token), headers: TOKEN_RESPONSE_HEADERS }),
   });
 }

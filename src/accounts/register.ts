@@ -9,7 +9,7 @@ import { estimatedProductsInput } from './estimated-products';
 import { hashPassword, passwordProblems } from './passwords';
 import { FREE_PLAN } from './plans';
 import { newSession } from './sessions';
-import { sessionSettings, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
+import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
 
 export const registerBody = z
   .object({
@@ -111,6 +111,6 @@ export function registerRoute(services: AccountDeps) {
       429: { description: 'Too many registrations from this address' },
       503: { description: 'The server has reached its maximum number of accounts' },
     },
-    handle: async ({ body }) => ({ status: 201, body: await registerAccount(services, body) }),
+    handle: async ({ body }) => ({ status: 201, body: await registerAccount(services, body), headers: TOKEN_RESPONSE_HEADERS }),
   });
 }

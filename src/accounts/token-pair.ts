@@ -15,6 +15,9 @@ export const tokenPairSchema = z.object({
 
 export type TokenPair = z.infer<typeof tokenPairSchema>;
 
+/** An answer carrying tokens is for its caller only: no browser, proxy or CDN may keep a copy (RFC 6749 §5.1). */
+export const TOKEN_RESPONSE_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
 export interface SignedInUser {
   userId: string;
   tenantId: number;

@@ -160,6 +160,21 @@ describe('POST /api/auth/refresh and /api/auth/logout', () => {
     expect(new Set(stored.map((r: { family_id: string }) => r.family_id)).size).toBe(1);
   });
 
+  it('When register, login or refresh answer tokens, then the answer says no-store and no-cache, so no cache keeps a copy', async () => {
+    const email = uniqueEmail();
+    const account = await registerAccount(t.app, { email });
+    const registered = await request(t.app).post('/api/auth/register').set('X-Forwarded-For', '10.9.9.9').send({ email: uniqueEmail(), password: account.password, full_name: 'Lou Martin', account_type: 'individual' });
+    const login = await request(t.app).post('/api/auth/login').send({ email, password: account.password });
+    clock.advance(1000);
+    const refreshed = await refresh(account.refreshToken);
+    for (const res of [registered, login, refreshed]) {
+      expect(res.status).toBeLessThan(300);
+      expect(res.body.access_token).toEqual(expect.any(String));
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+    }
+  });
+
   it('When a spent refresh token comes back after the grace window, then it is 401 and the whole session is revoked', async () => {
     const account = await registerAccount(t.app);
     const first = await refresh(account.refreshToken);
