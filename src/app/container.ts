@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { createKnex, createPool, type Pool } from '../infra/db/postgres';
 import { createTenancy, type Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
-import { createRedis, type Redis } from '../infra/redis';
+import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
@@ -136,6 +136,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   } else {
     logger.warn('REDIS_URL is not set: rate limits are counted in process memory (one process only)');
   }
+  const circuit = redis ? redisCircuit(redis, logger) : undefined;
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
   const projections = allProjections;
@@ -185,7 +186,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     ids,
     jwtSecret: resolveJwtSecret(config, logger),
     passwordPepper: resolvePasswordPepper(config, logger),
-    limiter: limiterFactory(redis, logger),
+    limiter: limiterFactory(circuit),
     eventStore,
     projections,
     reactors,
@@ -203,6 +204,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     async close() {
       if (processing) await processor.stop();
       await eventStore.close();
+      circuit?.close();
       redis?.disconnect();
       await Promise.allSettled([pool.end(), knex.destroy()]);
     },

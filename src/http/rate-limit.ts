@@ -1,26 +1,26 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, MemoryStore, type Store, type Options, type IncrementResponse, type ClientRateLimitInfo } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type { Redis } from '../infra/redis';
-import type { Logger } from '../infra/logger';
+import type { RedisCircuit } from '../infra/redis';
 import { sendProblem } from './problem';
 
 /**
  * A store that counts in Redis (shared by every API replica) and falls back to process memory the
- * moment Redis fails, so throttling never stops and requests never wait on a dead Redis.
+ * moment Redis fails, so throttling never stops. The circuit, shared by every store, keeps
+ * requests from waiting on a Redis that is down or hung: while it is open they count in memory
+ * without asking Redis at all (the circuit logs when it opens and closes).
  */
 export class ResilientStore implements Store {
   readonly localKeys = false;
   private readonly memory = new MemoryStore();
   private readonly redisStore?: RedisStore;
-  private warned = false;
 
   constructor(
     readonly prefix: string,
-    private readonly redis: Redis | undefined,
-    private readonly logger: Logger,
+    private readonly circuit: RedisCircuit | undefined,
   ) {
-    if (redis) {
+    if (circuit) {
+      const redis = circuit.client;
       this.redisStore = new RedisStore({
         prefix,
         sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
@@ -49,50 +49,41 @@ export class ResilientStore implements Store {
   private scriptsFailed = false;
 
   private redisUsable(): boolean {
-    if (this.redisStore === undefined || this.redis?.status !== 'ready') return false;
+    if (this.redisStore === undefined || !this.circuit!.usable()) return false;
     if (this.scriptsFailed) this.loadScripts();
     return true;
   }
 
-  private fallback(err: unknown): void {
-    this.scriptsFailed = true;
-    if (!this.warned) {
-      this.warned = true;
-      this.logger.warn({ err, store: this.prefix }, 'Redis unavailable: rate limits counted in process memory');
+  /** Asks Redis; undefined when it failed (the circuit counts it), so the caller uses memory. */
+  private async viaRedis<T>(ask: (store: RedisStore) => Promise<T>): Promise<{ value: T } | undefined> {
+    if (!this.redisUsable()) return undefined;
+    try {
+      const value = await ask(this.redisStore!);
+      this.circuit!.succeeded();
+      return { value };
+    } catch (err) {
+      this.scriptsFailed = true;
+      this.circuit!.failed(err);
+      return undefined;
     }
   }
 
   async increment(key: string): Promise<IncrementResponse> {
-    if (this.redisUsable()) {
-      try {
-        const result = await this.redisStore!.increment(key);
-        this.warned = false;
-        return result;
-      } catch (err) {
-        this.fallback(err);
-      }
-    } else if (this.redisStore) this.fallback(new Error(`redis status ${this.redis?.status}`));
-    return this.memory.increment(key);
+    return (await this.viaRedis((store) => store.increment(key)))?.value ?? this.memory.increment(key);
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    if (this.redisUsable()) {
-      try {
-        return await this.redisStore!.get(key);
-      } catch (err) {
-        this.fallback(err);
-      }
-    }
-    return this.memory.get(key);
+    const answer = await this.viaRedis((store) => store.get(key));
+    return answer ? answer.value : this.memory.get(key);
   }
 
   async decrement(key: string): Promise<void> {
-    if (this.redisUsable()) await this.redisStore!.decrement(key).catch((err: unknown) => this.fallback(err));
+    await this.viaRedis((store) => store.decrement(key));
     this.memory.decrement(key);
   }
 
   async resetKey(key: string): Promise<void> {
-    if (this.redisUsable()) await this.redisStore!.resetKey(key).catch((err: unknown) => this.fallback(err));
+    await this.viaRedis((store) => store.resetKey(key));
     this.memory.resetKey(key);
   }
 
@@ -114,7 +105,7 @@ export interface LimiterOptions {
 export type LimiterFactory = (options: LimiterOptions) => RequestHandler;
 
 /** Builds express-rate-limit middlewares over the shared store; 429 answers are problem details. */
-export function limiterFactory(redis: Redis | undefined, logger: Logger): LimiterFactory {
+export function limiterFactory(circuit: RedisCircuit | undefined): LimiterFactory {
   return (o) =>
     rateLimit({
       windowMs: o.windowMs,
@@ -122,7 +113,7 @@ export function limiterFactory(redis: Redis | undefined, logger: Logger): Limite
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       skipSuccessfulRequests: o.onlyFailures ?? false,
-      store: new ResilientStore(`rl:${o.name}:`, redis, logger),
+      store: new ResilientStore(`rl:${o.name}:`, circuit),
       ...(o.key ? { keyGenerator: o.key } : {}),
       validate: { trustProxy: false, xForwardedForHeader: false, keyGeneratorIpFallback: false },
       handler: (_req, res, _next, options) => {
