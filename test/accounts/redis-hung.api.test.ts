@@ -49,7 +49,7 @@ describe('When Redis hangs', () => {
     account = await registerAccount(t.app);
   });
   afterAll(async () => {
-    await proxy.restore();
+    await proxy.heal();
     await t.close();
     await proxy.close();
     direct.disconnect();
@@ -86,7 +86,7 @@ describe('When Redis hangs', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.headers['retry-after']).toBeDefined();
 
-    await proxy.restore();
+    await proxy.heal();
     // Redis answers again: a new failure is soon counted there, not in memory only.
     const deadline = Date.now() + 30_000;
     let counted = 0;

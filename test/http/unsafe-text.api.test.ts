@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { tenantTable } from '../../src/infra/db/tenancy';
+import { testTenancy } from '../support/db';
 import type { TestApp } from '../support/app';
 import { createProduct, etag, logHead, productBody, registerSeller, startProductsApp, uniqueSku, type Seller } from '../products/support';
 
@@ -21,7 +21,7 @@ describe('Text PostgreSQL cannot store', () => {
   afterAll(() => t.close());
 
   const productRows = async (sku: string) =>
-    Number((await t.services.pool.query<{ n: string }>(`select count(*) as n from ${tenantTable(seller.tenantId, 'products')} where sku = $1`, [sku])).rows[0]!.n);
+    Number((await t.services.pool.query<{ n: string }>(`select count(*) as n from ${testTenancy.table(seller.tenantId, 'products')} where sku = $1`, [sku])).rows[0]!.n);
 
   it.each([
     ['a NUL character', 'Veste\u0000en jean'],
@@ -55,7 +55,7 @@ describe('Text PostgreSQL cannot store', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'name', message: MESSAGE }]);
     expect(await logHead(t, seller)).toBe(before);
-    const rows = await t.services.pool.query(`select name from ${tenantTable(seller.tenantId, 'custom_brands')} where name like 'Atelier%'`);
+    const rows = await t.services.pool.query(`select name from ${testTenancy.table(seller.tenantId, 'custom_brands')} where name like 'Atelier%'`);
     expect(rows.rowCount).toBe(0);
   });
 
