@@ -29,7 +29,7 @@ interface AutocannonResult {
   timeouts: number;
   '2xx': number;
 }
-interface AutocannonRequest {
+export interface AutocannonRequest {
   method?: string;
   path?: string;
   body?: string;
@@ -51,7 +51,7 @@ const SIZES = ['xs', 's', 'm', 'l', 'xl'];
 const CONDITIONS = ['new_with_tags', 'like_new', 'very_good', 'good'];
 const WORDS = ['vintage', 'cotton', 'wool', 'denim', 'linen', 'oversized', 'slim', 'classic', 'retro', 'summer', 'winter', 'striped'];
 
-function config(dataDir: string, databaseUrl?: string): Config {
+export function config(dataDir: string, databaseUrl?: string): Config {
   return loadConfig({
     ENVIRONMENT: 'development',
     LOG_LEVEL: 'error',
@@ -63,10 +63,12 @@ function config(dataDir: string, databaseUrl?: string): Config {
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     RATE_LIMIT_REGISTER_PER_IP_HOUR: '1000',
     RUN_WORKERS: 'false',
+    // bench/feed.ts opens hundreds of live streams on one tenant.
+    EVENT_STREAMS_PER_TENANT: '1000',
   });
 }
 
-function productBody(n: number, sku: string): CreateProductBody {
+export function productBody(n: number, sku: string): CreateProductBody {
   const pick = <T>(list: readonly T[], salt: number): T => list[(n * 7 + salt) % list.length]!;
   return {
     sku,
@@ -101,7 +103,7 @@ async function serve(): Promise<void> {
   });
 }
 
-async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
+export async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, [__filename, 'serve'], {
     env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_DATABASE_URL: databaseUrl, BENCH_OWNER_URL: ownerUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -117,7 +119,7 @@ async function startServer(dataDir: string, databaseUrl: string, ownerUrl: strin
   return { child, base: `http://127.0.0.1:${port}` };
 }
 
-interface Figures {
+export interface Figures {
   rps: number;
   p99_ms: number;
   p50_ms: number;
@@ -125,7 +127,7 @@ interface Figures {
   errors: number;
 }
 
-async function drive(base: string, request: AutocannonRequest & { path: string }, label: string): Promise<Figures> {
+export async function drive(base: string, request: AutocannonRequest & { path: string }, label: string): Promise<Figures> {
   console.log(`running ${label} (${CONNECTIONS} connections, ${SECONDS} s)…`);
   const result = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
   return {

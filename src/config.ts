@@ -80,6 +80,8 @@ export const configSchema = z
     RUN_WORKERS: flag(true),
     READ_YOUR_WRITES_TIMEOUT_MS: int(5000, 10, 60_000),
     IDEMPOTENCY_KEY_TTL_HOURS: int(24, 1, 24 * 30),
+    EVENT_STREAMS_PER_TENANT: int(20, 1, 100_000),
+    EVENT_STREAM_BUFFER_KB: int(1024, 16, 1024 * 1024),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {

@@ -45,6 +45,11 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listNotificationsRoute(reads),
     markNotificationReadRoute({ ...reads, clock: c.clock }),
     listReactionFailuresRoute(reads),
-    ...eventFeedRoutes(c),
+    ...eventFeedRoutes({
+      eventStore: c.eventStore,
+      logger,
+      maxStreamsPerTenant: c.config.EVENT_STREAMS_PER_TENANT,
+      streamBufferBytes: c.config.EVENT_STREAM_BUFFER_KB * 1024,
+    }),
   ];
 }

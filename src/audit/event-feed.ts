@@ -9,11 +9,11 @@
  */
 import type { Response } from 'express';
 import { z } from 'zod';
-import { subscribe, type Subscription } from '../eventstore/subscribe';
 import type { EventStore, RecordedEvent } from '../eventstore/types';
 import { defineRoute, type AnyRoute } from '../http/route';
 import type { Logger } from '../infra/logger';
-import { ValidationError } from '../shared/errors';
+import { RateLimitedError, ValidationError } from '../shared/errors';
+import { createLiveFeed, type Follower } from './live-feed';
 
 export const feedItemSchema = z.object({
   position: z.number().int().describe('Position in the tenant log: strictly increasing, the cursor to resume from'),
@@ -76,11 +76,22 @@ export interface EventFeedDeps {
   logger?: Logger;
   /** Comment lines that keep proxies and clients from closing an idle stream (default 15 s). */
   heartbeatMs?: number;
+  /** Open live streams per tenant in this process (default 20); more answer 429. */
+  maxStreamsPerTenant?: number;
+  /**
+   * Bytes a live stream may have waiting to be sent (default 1 MiB). A consumer that stops
+   * reading is disconnected past it rather than buffered for without end; it resumes with
+   * Last-Event-ID, losing nothing.
+   */
+  streamBufferBytes?: number;
 }
+
+/** How long a client refused for too many open streams is told to wait. */
+const STREAMS_RETRY_AFTER_SECONDS = 10;
 
 class ClientGone extends Error {}
 
-/** Writes, waiting for the socket to drain: a slow consumer slows its subscription, not the server's memory. */
+/** Writes, waiting for the socket to drain: a consumer catching up slowly slows only itself. */
 function send(res: Response, chunk: string): Promise<void> {
   if (res.destroyed || res.writableEnded) return Promise.reject(new ClientGone());
   if (res.write(chunk)) return Promise.resolve();
@@ -107,6 +118,9 @@ function resumePoint(lastEventId: string | undefined, after: string | undefined)
 
 export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const maxStreams = deps.maxStreamsPerTenant ?? 20;
+  const bufferBytes = deps.streamBufferBytes ?? 1024 * 1024;
+  const live = createLiveFeed({ eventStore: deps.eventStore, format: sseMessage, maxStreamsPerTenant: maxStreams, logger: deps.logger });
 
   const page = defineRoute({
     method: 'get',
@@ -150,14 +164,61 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
         description:
           'A text/event-stream that first catches up from `after` (or Last-Event-ID) and then follows live. One message per event: ' +
           '`id:` its position, `event:` its type, `data:` the same JSON object as an item of GET /api/events. A `: keep-alive` comment ' +
-          'every 15 s keeps idle connections open. Reconnecting with Last-Event-ID resumes with neither loss nor duplicates.',
+          'every 15 s keeps idle connections open. Reconnecting with Last-Event-ID resumes with neither loss nor duplicates. ' +
+          'A consumer that stops reading is disconnected once the data waiting for it passes a bound (1 MiB by default), ' +
+          'and resumes the same way.',
         contentType: 'text/event-stream',
         schema: z.string(),
+      },
+      429: {
+        description: 'The account already has as many streams open as allowed (EVENT_STREAMS_PER_TENANT): close one, or retry after Retry-After seconds',
       },
     },
     async handle({ auth, query, req, res }) {
       const from = resumePoint(req.header('last-event-id'), query.after);
       const tenant = auth.tenantId;
+      let closed = false;
+      let heartbeat: NodeJS.Timeout | undefined = undefined;
+      let follower: Follower | null = null;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        follower?.stop();
+        if (!res.writableEnded) res.end();
+      };
+      // Live messages are written at once; what the consumer does not read piles up in the
+      // response, up to the bound, and then the consumer is let go. Measured once the writes of
+      // this turn have been handed to the socket (they are corked until then): a burst that a
+      // reading consumer takes at once is no reason to drop it.
+      let measuring = false;
+      const measure = () => {
+        measuring = false;
+        if (closed || res.writableLength <= bufferBytes) return;
+        deps.logger?.warn({ tenant, buffered: res.writableLength }, 'event stream: the consumer does not keep up; disconnected (it resumes with Last-Event-ID)');
+        close();
+        res.destroy();
+      };
+      const push = (chunk: string) => {
+        if (closed || res.destroyed || res.writableEnded) return;
+        res.write(chunk);
+        if (!measuring) {
+          measuring = true;
+          setImmediate(measure);
+        }
+      };
+      follower = live.follow(tenant, {
+        from,
+        types: query.type,
+        catchUp: (message) => send(res, message),
+        live: push,
+      });
+      if (!follower) {
+        throw new RateLimitedError(
+          STREAMS_RETRY_AFTER_SECONDS,
+          `This account already has ${maxStreams} event streams open: close one, or retry later`,
+        );
+      }
       res.status(200);
       res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -167,32 +228,12 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
       res.flushHeaders();
       req.socket.setNoDelay(true);
       res.write('retry: 3000\n\n');
-
-      let subscription: Subscription;
-      try {
-        subscription = await subscribe(deps.eventStore, tenant, from, (event) => send(res, sseMessage(event)), {
-          types: query.type.length > 0 ? query.type : undefined,
-          onError: (err) => deps.logger?.warn({ err, tenant }, 'event stream: reading the log failed; retrying'),
-        });
-      } catch (err) {
-        // The headers are out: end the stream, and the client reconnects after `retry`.
-        deps.logger?.error({ err, tenant }, 'event stream could not start');
-        res.end();
-        return undefined;
-      }
-      let closed = false;
-      const heartbeat = setInterval(() => void send(res, ': keep-alive\n\n').catch(() => undefined), heartbeatMs);
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        void subscription.stop();
-        if (!res.writableEnded) res.end();
-      };
+      heartbeat = setInterval(() => push(': keep-alive\n\n'), heartbeatMs);
       res.on('close', close);
       if (res.destroyed) close();
-      subscription.done.catch((err: unknown) => {
-        if (!(err instanceof ClientGone)) deps.logger?.error({ err, tenant }, 'event stream failed');
+      follower.done.catch((err: unknown) => {
+        // The headers are out: end the stream, and the client reconnects after `retry`.
+        if (!(err instanceof ClientGone) && !closed) deps.logger?.error({ err, tenant }, 'event stream failed');
         close();
       });
       return undefined;
