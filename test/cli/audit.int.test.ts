@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,10 +100,22 @@ describe('stoflow CLI: tenants, history, state, events', () => {
     });
     afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    /** What a running embedded server leaves in the data folder: its pid file and the saved settings. */
-    function pretendRunning(port: number): void {
+    let server: ChildProcess | undefined;
+    afterEach(() => {
+      server?.kill('SIGKILL');
+      server = undefined;
+    });
+
+    /**
+     * What a running embedded server leaves in the data folder: its pid file and the saved
+     * settings, naming a process started by this (Node.js) process that looks like a postgres
+     * serving the folder (`postgres -D <folder>`), as the start checks it in /proc.
+     */
+    function pretendRunning(port: number): number {
+      server = spawn('bash', ['-c', 'sleep 120; :', 'x', '-D', join(dataDir, 'postgres')], { argv0: 'postgres', stdio: 'ignore' });
       writeFileSync(join(dataDir, 'postgres.json'), JSON.stringify({ port, password: 'postgres' }));
-      writeFileSync(join(dataDir, 'postgres', 'postmaster.pid'), `${process.pid}\n${dataDir}/postgres\n1700000000\n${port}\n/tmp\n127.0.0.1\n`);
+      writeFileSync(join(dataDir, 'postgres', 'postmaster.pid'), `${server.pid}\n${dataDir}/postgres\n1700000000\n${port}\n/tmp\n127.0.0.1\n`);
+      return server.pid!;
     }
 
     it('When Stoflow already runs the embedded PostgreSQL, then the CLI uses that server instead of starting a second one', async () => {
@@ -121,10 +134,10 @@ describe('stoflow CLI: tenants, history, state, events', () => {
     });
 
     it('When the running embedded PostgreSQL does not answer, then the CLI says so clearly and exits 2', async () => {
-      pretendRunning(1);
+      const pid = pretendRunning(1);
       const result = await stoflow(['tenants'], { DATABASE_URL: undefined, STOFLOW_DATA_DIR: dataDir });
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`The embedded PostgreSQL in ${dataDir} is already running (pid ${process.pid}`);
+      expect(result.stderr).toContain(`The embedded PostgreSQL in ${dataDir} is already running (pid ${pid}`);
     });
   });
 
