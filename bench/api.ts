@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Server } from 'node:http';
-import { openDatabase, prepareSchema } from '../src/bootstrap';
+import { openDatabase, prepareSchema, type Database } from '../src/bootstrap';
 import type { CreateProductInput as CreateProductBody } from '../src/shared/product-fields';
 import { loadConfig, type Config } from '../src/config';
 import { buildApp } from '../src/app/app';
-import { createLogger } from '../src/infra/logger';
+import { createLogger, type Logger } from '../src/infra/logger';
 import { buildContainer } from '../src/app/container';
 
 // autocannon ships no types; this is the part used here.
@@ -103,7 +103,7 @@ async function serve(): Promise<void> {
   });
 }
 
-export async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
+async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, [__filename, 'serve'], {
     env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_DATABASE_URL: databaseUrl, BENCH_OWNER_URL: ownerUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -117,6 +117,38 @@ export async function startServer(dataDir: string, databaseUrl: string, ownerUrl
     child.once('exit', (code) => reject(new Error(`the API server exited with ${code}`)));
   });
   return { child, base: `http://127.0.0.1:${port}` };
+}
+
+export interface BenchService {
+  database: Database;
+  base: string;
+  account: { access_token: string; tenant_id: number; user_id: string };
+  authorization: string;
+}
+
+/**
+ * What every API benchmark starts from: an embedded PostgreSQL in `dataDir`, migrated, the API
+ * server in a child process and one registered seller. Each stop goes onto `cleanups`, first
+ * to run first.
+ */
+export async function startBenchService(dataDir: string, logger: Logger, cleanups: (() => Promise<unknown>)[], seller: { email: string; name: string }): Promise<BenchService> {
+  const bootConfig = config(dataDir);
+  const database = await openDatabase(bootConfig, logger);
+  cleanups.unshift(() => database.stop());
+  await prepareSchema(bootConfig, database, logger);
+  const { child, base } = await startServer(dataDir, database.url, database.ownerUrl);
+  cleanups.unshift(async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+  const registered = await fetch(`${base}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: seller.email, password: 'Velvet-Jacket-1987', full_name: `${seller.name} Seller`, account_type: 'business', business_name: `${seller.name} shop` }),
+  });
+  if (registered.status !== 201) throw new Error(`registration failed: ${registered.status} ${await registered.text()}`);
+  const account = (await registered.json()) as BenchService['account'];
+  return { database, base, account, authorization: `Bearer ${account.access_token}` };
 }
 
 export interface Figures {
@@ -150,24 +182,7 @@ async function run(): Promise<Record<string, number>> {
   const logger = createLogger({ level: 'error' });
   const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
   try {
-    const bootConfig = config(dataDir);
-    const database = await openDatabase(bootConfig, logger);
-    cleanups.unshift(() => database.stop());
-    await prepareSchema(bootConfig, database, logger);
-    const { child, base } = await startServer(dataDir, database.url, database.ownerUrl);
-    cleanups.unshift(async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    });
-
-    const registered = await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'business', business_name: 'Bench shop' }),
-    });
-    if (registered.status !== 201) throw new Error(`registration failed: ${registered.status} ${await registered.text()}`);
-    const account = (await registered.json()) as { access_token: string; tenant_id: number; user_id: string };
-    const authorization = `Bearer ${account.access_token}`;
+    const { database, base, account, authorization } = await startBenchService(dataDir, logger, cleanups, { email: 'bench@example.test', name: 'Bench' });
 
     // Seeding goes through the same command handler as POST /api/products, from this process.
     const services = buildContainer(config(dataDir, database.url), logger, database);

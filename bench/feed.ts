@@ -12,9 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, prepareSchema } from '../src/bootstrap';
 import { createLogger } from '../src/infra/logger';
-import { config, drive, productBody, startServer, type Figures } from './api';
+import { drive, productBody, startBenchService, type Figures } from './api';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 500);
 
@@ -67,22 +66,7 @@ async function run(): Promise<Record<string, number>> {
   const logger = createLogger({ level: 'error' });
   const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
   try {
-    const bootConfig = config(dataDir);
-    const database = await openDatabase(bootConfig, logger);
-    cleanups.unshift(() => database.stop());
-    await prepareSchema(bootConfig, database, logger);
-    const { child, base } = await startServer(dataDir, database.url, database.ownerUrl);
-    cleanups.unshift(async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    });
-    const registered = await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'feed@example.test', password: 'Velvet-Jacket-1987', full_name: 'Feed Seller', account_type: 'business', business_name: 'Feed shop' }),
-    });
-    if (registered.status !== 201) throw new Error(`registration failed: ${registered.status} ${await registered.text()}`);
-    const authorization = `Bearer ${((await registered.json()) as { access_token: string }).access_token}`;
+    const { base, authorization } = await startBenchService(dataDir, logger, cleanups, { email: 'feed@example.test', name: 'Feed' });
 
     let sku = 0;
     const create = {
