@@ -1,20 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import type { TestApp } from '../support/app';
-import { redisReady, registerAccount, startAccountsApp, uniqueIp, type Registered } from './support';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, redisReady, registerAccount, spawnRedisServer, startAccountsApp, uniqueIp, type Registered } from './support';
 
 /**
  * This test owns its Redis and kills it (SIGKILL) halfway. A stall would show as this test timing
@@ -33,9 +21,7 @@ describe('When Redis goes away mid-run', () => {
   let account: Registered;
   const ip = uniqueIp();
   const startRedis = () => {
-    const bin = process.env.STOFLOW_TEST_REDIS_BIN;
-    if (!bin) throw new Error('STOFLOW_TEST_REDIS_BIN is not set: run through jest (global setup)');
-    redis = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawnRedisServer(port);
   };
   beforeAll(async () => {
     port = await freePort();

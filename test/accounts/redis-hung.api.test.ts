@@ -1,22 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { TestApp } from '../support/app';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { redisReady, registerAccount, startAccountsApp, uniqueEmail, uniqueIp, type Registered } from './support';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, redisReady, registerAccount, spawnRedisServer, startAccountsApp, uniqueEmail, uniqueIp, type Registered } from './support';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const emailCounter = (email: string) => `rl:login-email:${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32)}`;
@@ -36,10 +24,8 @@ describe('When Redis hangs', () => {
   const ip = uniqueIp();
 
   beforeAll(async () => {
-    const bin = process.env.STOFLOW_TEST_REDIS_BIN;
-    if (!bin) throw new Error('STOFLOW_TEST_REDIS_BIN is not set: run through jest (global setup)');
     const port = await freePort();
-    redis = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawnRedisServer(port);
     direct = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50 });
     direct.on('error', () => undefined); // refused until redis-server listens
     await redisReady(direct);

@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Clock } from '../../src/infra/clock';
@@ -47,6 +49,27 @@ export async function registerAccount(app: Express, fields: Record<string, unkno
     .send({ email, password, full_name: 'Camille Martin', account_type: 'individual', ...fields });
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { email, password, userId: res.body.user_id, tenantId: res.body.tenant_id, accessToken: res.body.access_token, refreshToken: res.body.refresh_token };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A redis-server of the test's own (the Debian binary the global setup found), on `port`, that
+ * the test may kill, stop or start again: the shared one must never be disturbed.
+ */
+export function spawnRedisServer(port: number): ChildProcess {
+  const bin = process.env.STOFLOW_TEST_REDIS_BIN;
+  if (!bin) throw new Error('STOFLOW_TEST_REDIS_BIN is not set: run through jest (global setup)');
+  return spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 }
 
 /** The client refuses commands until connected (no offline queue): wait, so limits count in Redis. */
