@@ -110,11 +110,7 @@ export async function prepareSchema(config: Config, database: Pick<Database, 'ur
     const app = userOf(database.url);
     if (app !== userOf(database.ownerUrl)) {
       const schemas = (await listTenantIds(knex)).map((id) => tenancy.schema(id));
-      await knex.transaction(async (trx) => {
-        // Two processes starting together would update the same catalogue rows: one at a time.
-        await trx.raw('select pg_advisory_xact_lock(?, hashtext(?))', [0x5354, 'app-role']);
-        await grantAppRole(trx, { name: app, password: database.appPassword }, schemas);
-      });
+      await grantAppRole(knex, { name: app, password: database.appPassword }, schemas);
       logger.info({ role: app, schemas: schemas.length + 1 }, 'app role granted rows on every schema');
     } else if (await isSuperuser(knex, app)) {
       logger.warn({ role: app }, 'the service connects as a PostgreSQL superuser: set DATABASE_OWNER_URL to an owner role and DATABASE_URL to a role with row access only (see the README)');

@@ -3,6 +3,7 @@ import { BRANDS } from './data/brands';
 import { CATEGORY_TREE, type CategorySeed } from './data/categories';
 import { COLORS, CONDITIONS, GENDERS, SIZES } from './data/attributes';
 import { PLATFORM_MAPPINGS, type PlatformMappingSeed } from './data/platform-mappings';
+import { LOCK_NAMESPACE } from '../infra/db/locks';
 
 /** Rows present per table once seeding is done. */
 export interface SeedSummary {
@@ -26,7 +27,6 @@ export interface BrandRow {
 }
 
 // Same namespace as the migration locks; the key below keeps it apart from any schema name.
-const LOCK_NAMESPACE = 0x5354;
 const LOCK_KEY = 'seed:reference-data';
 
 const SLUG_FORMAT = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -8,6 +8,7 @@ import type { Migration } from '../../../migrations/types';
 import { publicMigrations } from '../../../migrations/public';
 import { tenantMigrations } from '../../../migrations/tenant';
 import type { Tenancy } from './tenancy';
+import { LOCK_NAMESPACE } from './locks';
 import { scopeToSchema } from './tenant-transaction';
 
 export interface SchemaStatus {
@@ -37,8 +38,6 @@ export interface MigrateOptions {
   /** Migrate only these tenants (default: every tenant). */
   tenants?: number[];
 }
-
-const LOCK_NAMESPACE = 0x5354; // "ST": keeps migration locks apart from other advisory locks
 
 async function appliedNames(trx: Knex.Transaction, schema: string): Promise<string[]> {
   await trx.raw(

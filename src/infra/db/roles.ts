@@ -7,6 +7,7 @@
  * creates later (a tenant's schema at registration, a rebuilt table) is usable at once.
  */
 import type { Knex } from 'knex';
+import { LOCK_NAMESPACE } from './locks';
 
 export interface AppRole {
   name: string;
@@ -27,7 +28,15 @@ export function userOf(connectionString: string): string {
  * on public and on every schema listed, and default privileges on what the owner creates next.
  * Idempotent; run by the owner after each migration.
  */
-export async function grantAppRole(knex: Knex, role: AppRole, schemas: readonly string[]): Promise<void> {
+export async function grantAppRole(db: Knex, role: AppRole, schemas: readonly string[]): Promise<void> {
+  // Two processes starting together would update the same catalogue rows: one at a time.
+  await db.transaction(async (knex) => {
+    await knex.raw('select pg_advisory_xact_lock(?, hashtext(?))', [LOCK_NAMESPACE, 'app-role']);
+    await grantInTransaction(knex, role, schemas);
+  });
+}
+
+async function grantInTransaction(knex: Knex.Transaction, role: AppRole, schemas: readonly string[]): Promise<void> {
   const app = quoteIdent(role.name);
   if (role.password !== undefined) {
     const { rows } = await knex.raw<{ rows: unknown[] }>('select 1 from pg_roles where rolname = ?', [role.name]);
