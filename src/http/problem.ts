@@ -91,9 +91,23 @@ interface HttpParserError {
 }
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;
+const OUTAGE_LOG_EVERY_MS = 10_000;
 
 /** Maps every error to RFC 9457 problem details; unknown errors leak nothing and are logged. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
+  // An outage fails every request: one warning per interval, with how many it stands for.
+  let outageLoggedAt = 0;
+  let outageUnlogged = 0;
+  const logOutage = (err: unknown, requestId: unknown, path: string) => {
+    const now = Date.now();
+    if (now - outageLoggedAt < OUTAGE_LOG_EVERY_MS) {
+      outageUnlogged++;
+      return;
+    }
+    logger.warn({ err: (err as Error).message, request_id: requestId, path, failed_since_last_warning: outageUnlogged }, 'database unavailable');
+    outageLoggedAt = now;
+    outageUnlogged = 0;
+  };
   return (err: unknown, req, res, _next) => {
     const instance = req.originalUrl;
     if (res.headersSent) {
@@ -127,7 +141,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (isDatabaseUnavailable(err)) {
       // Nothing to fix in the request: the database is down, hung or overloaded. Say when to retry.
-      logger.warn({ err: (err as Error).message, request_id: res.locals.requestId, path: req.path }, 'database unavailable');
+      logOutage(err, res.locals.requestId, req.path);
       res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       sendProblem(res, { status: 503, detail: 'The database is unavailable; retry shortly', code: 'database_unavailable', instance });
       return;
