@@ -71,19 +71,20 @@ function printTable(figures: Record<string, number>): void {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-'));
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  // The store alone, on the owner connection: no app role is set up here.
   const db = await startEmbeddedPostgres(dataDir, logger);
   const cleanups: (() => Promise<unknown>)[] = [() => db.stop()];
   try {
-    await ensureDatabase(db.url);
-    const knex = createKnex(db.url);
+    await ensureDatabase(db.ownerUrl);
+    const knex = createKnex(db.ownerUrl);
     cleanups.unshift(() => knex.destroy());
     await migratePublic(knex);
-    const pool = createPool(db.url, 24, 'stoflow-bench');
+    const pool = createPool(db.ownerUrl, 24, 'stoflow-bench');
     cleanups.unshift(() => pool.end());
     const store = createPostgresEventStore({ pool, tenancy });
     cleanups.unshift(() => store.close());
 
-    const ctx: BenchContext = { pool, connectionString: db.url, knex, store, newTenant: () => createBenchTenant(knex) };
+    const ctx: BenchContext = { pool, connectionString: db.ownerUrl, knex, store, newTenant: () => createBenchTenant(knex) };
     const figures: Record<string, number> = {};
     for (const benchmark of benchmarks) {
       console.log(`running ${benchmark.name}…`);
