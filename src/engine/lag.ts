@@ -45,10 +45,26 @@ export function projectionLag(options: { pool: Pool; tenancy: Tenancy; consumers
     return { status: worst >= (options.degradedAt ?? 1000) ? 'degraded' : 'ok', lag, tenants_checked: tenants.rows.length };
   }
 
+  // One measurement at a time, whoever asks: when the cached report ages out under load, every
+  // request in flight would otherwise measure again, each with a query per tenant.
+  let measuring: Promise<LagReport> | null = null;
+  const refresh = () =>
+    (measuring ??= measure()
+      .then((report) => {
+        cached = { at: Date.now(), report };
+        return report;
+      })
+      .finally(() => {
+        measuring = null;
+      }));
+
   return async (): Promise<LagReport> => {
-    if (cached && Date.now() - cached.at < (options.cacheMs ?? 2000)) return cached.report;
-    const report = await measure();
-    cached = { at: Date.now(), report };
-    return report;
+    const cacheMs = options.cacheMs ?? 2000;
+    const age = cached ? Date.now() - cached.at : Infinity;
+    // Much too old (measuring kept failing), or never measured: wait for a fresh one.
+    if (age >= 10 * cacheMs) return refresh();
+    // A stale report answers while a fresh one is measured.
+    if (age >= cacheMs) void refresh().catch(() => undefined);
+    return cached!.report;
   };
 }
