@@ -61,7 +61,7 @@ export function config(dataDir: string, databaseUrl?: string): Config {
     JWT_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
     PASSWORD_PEPPER: 'bench-pepper',
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
-    RATE_LIMIT_REGISTER_PER_IP_HOUR: '1000',
+    RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
     RUN_WORKERS: 'false',
     // bench/feed.ts opens hundreds of live streams on one tenant.
     EVENT_STREAMS_PER_TENANT: '1000',
@@ -103,7 +103,7 @@ async function serve(): Promise<void> {
   });
 }
 
-async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
+export async function startServer(dataDir: string, databaseUrl: string, ownerUrl: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, [__filename, 'serve'], {
     env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_DATABASE_URL: databaseUrl, BENCH_OWNER_URL: ownerUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -159,9 +159,9 @@ export interface Figures {
   errors: number;
 }
 
-export async function drive(base: string, request: AutocannonRequest & { path: string }, label: string): Promise<Figures> {
-  console.log(`running ${label} (${CONNECTIONS} connections, ${SECONDS} s)…`);
-  const result = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
+export async function drive(base: string, request: AutocannonRequest & { path: string }, label: string, seconds = SECONDS): Promise<Figures> {
+  console.log(`running ${label} (${CONNECTIONS} connections, ${seconds} s)…`);
+  const result = await autocannon({ url: base, connections: CONNECTIONS, duration: seconds, requests: [request] });
   return {
     rps: Math.round(result.requests.average),
     p99_ms: result.latency.p99,
