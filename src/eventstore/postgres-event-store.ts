@@ -83,11 +83,10 @@ function checkEvents(stream: string, events: NewEvent[]): void {
   if (ids.size !== events.length) throw new Error(`Duplicate event id in one append to ${stream}`);
 }
 
-function appendCall(schema: string): string {
-  return `select outcome, next_version, first_position, last_position, appended_at
-            from "${schema}".append_events($1::text[], $2::bigint[], $3::integer[], $4::uuid[],
-                 $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9::text)`;
-}
+/** The shared function (public migration 0005), told which tenant schema to append to. */
+const APPEND_CALL = `select outcome, next_version, first_position, last_position, appended_at
+            from public.append_events($1::text, $2::text[], $3::bigint[], $4::integer[], $5::uuid[],
+                 $6::text[], $7::integer[], $8::jsonb[], $9::jsonb[], $10::text)`;
 
 /** Parameters of one append_events call for one or more appends (one per stream). */
 function appendParams(batch: QueuedAppend[], registry: UpcasterRegistry, channel: string) {
@@ -167,7 +166,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   /** One round trip for every append of the tenant that is waiting: autocommit, no begin/commit. */
   const queue = createAppendQueue<AppendRow>(async (tenant, units) => {
     const batch = units.flat();
-    const result = await pool.query<AppendRow>(appendCall(tenancy.schema(tenant)), appendParams(batch, registry, channel));
+    const result = await pool.query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...appendParams(batch, registry, channel)]);
     return regroup(units, result.rows);
   }, options.grouping);
 
@@ -184,7 +183,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       return await inTransaction(pool, async (tx) => {
         const batch = units.flat();
         const params = appendParams(batch, registry, channel);
-        const rows = (await tx.query<AppendRow>(appendCall(tenancy.schema(tenant)), params)).rows;
+        const rows = (await tx.query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...params])).rows;
         const answers = regroup(units, rows);
         const split = answers.findIndex((unit) => unit.some((r) => r.outcome === 'appended') && unit.some(refused));
         if (split >= 0) throw units.length === 1 ? new UnitRefused(answers[0]!) : new Error('A unit of appends was refused in part: retry each unit alone');

@@ -142,11 +142,42 @@ describe('PostgreSQL event store, beyond the contract', () => {
     await withStore(undefined, (store) => store.append(tenant, stream, [ev(), ev()], 'no_stream'));
 
     const { rows } = await pool.query(
-      `select outcome, next_version from "${testTenancy.schema(tenant)}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [[stream], [1], [1], [randomUUID()], ['Late'], [1], ['{}'], ['{}'], 'stoflow_events'],
+      `select outcome, next_version from public.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [testTenancy.schema(tenant), [stream], [1], [1], [randomUUID()], ['Late'], [1], ['{}'], ['{}'], 'stoflow_events'],
     );
 
     expect(rows).toEqual([{ outcome: 'conflict', next_version: 2 }]);
+  });
+
+  it('When one connection appends to one tenant, another, then the first again, then each append lands in its own schema and the caller keeps its search_path', async () => {
+    const other = await createTestTenant(knex);
+    const single = testPool(1); // one connection: the shared function's cached plans serve every call
+    try {
+      const call = (schema: string, stream: string, id: string) =>
+        single.query(`select outcome from public.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [schema, [stream], [-1], [1], [id], ['Shared'], [1], ['{}'], ['{}'], 'stoflow_events']);
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      const stream = streamId();
+      await call(testTenancy.schema(tenant), stream, ids[0]!);
+      await call(testTenancy.schema(other), stream, ids[1]!);
+      await call(testTenancy.schema(tenant), stream, ids[2]!);
+      const where = async (id: string) => {
+        const mine = await single.query(`select 1 from ${testTenancy.table(tenant, 'events')} where event_id = $1`, [id]);
+        const theirs = await single.query(`select 1 from ${testTenancy.table(other, 'events')} where event_id = $1`, [id]);
+        return mine.rowCount === 1 ? 'mine' : theirs.rowCount === 1 ? 'theirs' : 'nowhere';
+      };
+      expect([await where(ids[0]!), await where(ids[1]!), await where(ids[2]!)]).toEqual(['mine', 'theirs', 'mine']);
+      const path = await single.query<{ search_path: string }>('show search_path');
+      expect(path.rows[0]!.search_path).not.toContain(testTenancy.schema(tenant));
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('When append_events is given a schema that is not one, then it refuses before touching anything', async () => {
+    const call = (schema: string) =>
+      pool.query(`select outcome from public.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [schema, ['s'], [-1], [1], [randomUUID()], ['X'], [1], ['{}'], ['{}'], 'stoflow_events']);
+    await expect(call('client_999999999')).rejects.toMatchObject({ code: '3F000' });
+    await expect(call('public; drop table events')).rejects.toMatchObject({ code: '3F000' });
   });
 
   it('When a stale append goes through the store, then the ConcurrencyError carries the actual version for the client', async () => {
