@@ -7,6 +7,7 @@ import cors from 'cors';
 import type { Logger } from '../infra/logger';
 import { requestContext } from '../infra/request-context';
 import { docsRouter } from './docs';
+import { methodNotAllowedHandler, methodsOnPath } from './methods';
 import { buildOpenApi } from './openapi';
 import { notFoundHandler, problemHandler, sendProblem } from './problem';
 import { mountRoute, type AnyRoute, type Authenticate } from './route';
@@ -63,6 +64,7 @@ function hasBody(req: express.Request): boolean {
 /** The HTTP shell. Nothing listens or connects here: the caller owns the server. */
 export function createApp(options: AppOptions): Express {
   const app = express();
+  const methodsOn = methodsOnPath(options.routes);
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops);
   app.set('etag', false);
@@ -114,6 +116,7 @@ export function createApp(options: AppOptions): Express {
   for (const route of options.routes) mountRoute(api, route, options.authenticate);
   app.use(api);
 
+  app.use(methodNotAllowedHandler(methodsOn));
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger));
   return app;

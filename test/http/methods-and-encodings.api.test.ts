@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { TestApp } from '../support/app';
+import { startAccountsApp } from '../accounts/support';
+
+const ORIGIN = 'https://app.stoflow.example';
+
+const expectProblem = (res: request.Response, status: number, instance: string) => {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ type: 'about:blank', status, instance });
+  expect(res.body.request_id).toBe(res.headers['x-request-id']);
+};
+
+/**
+ * The route registry says which methods each path serves: a wrong method is a 405 naming them
+ * (RFC 9110 §15.5.6), and a CORS preflight offers those and no others.
+ */
+describe('Methods and content codings at the HTTP edge', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startAccountsApp({ CORS_ORIGINS: ORIGIN });
+  });
+  afterAll(() => t.close());
+
+  describe('a method the path does not serve', () => {
+    it('When a GET-only path is sent a DELETE, then it is a 405 problem whose Allow header lists GET and HEAD', async () => {
+      const res = await request(t.app).delete('/api/categories');
+      expectProblem(res, 405, '/api/categories');
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.body).toMatchObject({ title: 'Method Not Allowed', code: 'method_not_allowed' });
+      expect(res.body.detail).toContain('DELETE');
+    });
+
+    it('When a path with a parameter is sent a method none of its routes serves, then the 405 lists every method of that path, before any token is asked for', async () => {
+      const path = `/api/products/${randomUUID()}`;
+      const res = await request(t.app).put(path);
+      expectProblem(res, 405, path);
+      expect(res.headers.allow).toBe('DELETE, GET, HEAD, PATCH');
+    });
+
+    it('When two routes’ paths match the same request path, then the 405 lists the methods of both', async () => {
+      // POST /api/attributes/brands, and GET /api/attributes/{kind} with kind = brands.
+      const brands = await request(t.app).delete('/api/attributes/brands');
+      expectProblem(brands, 405, '/api/attributes/brands');
+      expect(brands.headers.allow).toBe('GET, HEAD, POST');
+      const colors = await request(t.app).delete('/api/attributes/colors');
+      expect(colors.headers.allow).toBe('GET, HEAD');
+    });
+
+    it('When a POST-only path is sent a GET or a HEAD, then it is a 405 whose Allow header is POST', async () => {
+      const get = await request(t.app).get('/api/auth/login');
+      expectProblem(get, 405, '/api/auth/login');
+      expect(get.headers.allow).toBe('POST');
+      const head = await request(t.app).head('/api/auth/login');
+      expect(head.status).toBe(405);
+      expect(head.headers.allow).toBe('POST');
+    });
+
+    it('When the path differs from a route’s only by case or a trailing slash, then it is matched as the router matches it', async () => {
+      const res = await request(t.app).delete('/api/Categories/');
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+    });
+
+    it('When a GET path is sent a HEAD, then it is served as a GET', async () => {
+      const res = await request(t.app).head('/api/categories');
+      expect(res.status).toBe(200);
+    });
+
+    it('When no route has the path, then any method is still a 404 problem without an Allow header', async () => {
+      for (const [method, path] of [['delete', '/api/nothing-here'], ['get', `/api/products/${randomUUID()}/nothing`]] as const) {
+        const res = await request(t.app)[method](path);
+        expectProblem(res, 404, path);
+        expect(res.body.code).toBe('route_not_found');
+        expect(res.headers.allow).toBeUndefined();
+      }
+    });
+  });
+});
