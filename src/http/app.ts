@@ -85,14 +85,20 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } }));
   const allowed = new Set(options.corsOrigins);
-  app.use(
+  const corsAllowing = (methods?: string[]) =>
     cors({
       origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+      methods,
       credentials: true,
       exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Location'],
       maxAge: 600,
-    }),
-  );
+    });
+  const corsHeaders = corsAllowing();
+  app.use((req, res, next) => {
+    if (req.method !== 'OPTIONS') return corsHeaders(req, res, next);
+    // A preflight offers the methods the path serves; a path no route has is left to the 404.
+    methodsOn(req, res, (methods) => (methods.length > 0 ? corsAllowing(methods)(req, res, next) : next()));
+  });
   app.use(requireJson);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 

@@ -78,4 +78,33 @@ describe('Methods and content codings at the HTTP edge', () => {
       }
     });
   });
+
+  describe('a CORS preflight', () => {
+    const preflight = (path: string, method: string) =>
+      request(t.app).options(path).set('Origin', ORIGIN).set('Access-Control-Request-Method', method).set('Access-Control-Request-Headers', 'authorization, content-type');
+
+    it('When an allowed origin asks about a path with a parameter, then the answer offers exactly that path’s methods', async () => {
+      const res = await preflight(`/api/products/${randomUUID()}`, 'PATCH');
+      expect(res.status).toBe(204);
+      expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(res.headers['access-control-allow-methods']).toBe('DELETE,GET,HEAD,PATCH');
+    });
+
+    it('When an allowed origin asks about a GET-only or a POST-only path, then the answer offers only those methods', async () => {
+      expect((await preflight('/api/categories', 'GET')).headers['access-control-allow-methods']).toBe('GET,HEAD');
+      expect((await preflight('/api/auth/login', 'POST')).headers['access-control-allow-methods']).toBe('POST');
+    });
+
+    it('When an allowed origin asks about a path no route has, then nothing is offered and the answer is a 404 problem', async () => {
+      const res = await preflight('/api/nothing-here', 'DELETE');
+      expectProblem(res, 404, '/api/nothing-here');
+      expect(res.headers['access-control-allow-methods']).toBeUndefined();
+    });
+
+    it('When another origin asks, then no CORS header is granted', async () => {
+      const res = await request(t.app).options('/api/categories').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['access-control-allow-methods']).toBeUndefined();
+    });
+  });
 });
