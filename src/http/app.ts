@@ -57,6 +57,25 @@ const requireJson: RequestHandler = (req, res, next) => {
   sendProblem(res, { status: 415, detail: 'Send the body as application/json', code: 'unsupported_media_type', instance: req.originalUrl });
 };
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+/** The content codings of a JSON body that the JSON parser decodes (body-parser's `inflate`, on every Node it runs on). */
+const JSON_CODINGS = ['gzip', 'deflate', 'br'];
+
+/**
+ * Refuses a body in a content coding it cannot be read in (RFC 9110 §15.5.16): 415 with the
+ * codings it can be sent in. JSON may come in one of JSON_CODINGS; uploads are read as sent.
+ */
+const refuseUnknownCoding: RequestHandler = (req, res, next) => {
+  const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (coding === 'identity' || !hasBody(req)) return next();
+  const json = req.is(JSON_TYPES) !== false;
+  if (json && JSON_CODINGS.includes(coding)) return next();
+  const accepted = json ? JSON_CODINGS.join(', ') : 'identity';
+  res.setHeader('Accept-Encoding', accepted);
+  const hint = json ? `send it uncoded or as ${accepted}` : 'send it without a Content-Encoding';
+  sendProblem(res, { status: 415, detail: `The body's Content-Encoding "${coding}" is not supported; ${hint}`, code: 'unsupported_content_encoding', instance: req.originalUrl });
+};
+
 function hasBody(req: express.Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
@@ -100,7 +119,9 @@ export function createApp(options: AppOptions): Express {
     methodsOn(req, res, (methods) => (methods.length > 0 ? corsAllowing(methods)(req, res, next) : next()));
   });
   app.use(requireJson);
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(refuseUnknownCoding);
+  // The limit counts the decoded bytes: a small gzip body cannot inflate past it.
+  app.use(express.json({ limit: '1mb', type: JSON_TYPES }));
 
   const own = ownPackage();
   const version = options.version ?? own.version;

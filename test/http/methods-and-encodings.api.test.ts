@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import type { TestApp } from '../support/app';
-import { startAccountsApp } from '../accounts/support';
+import { registerAccount, startAccountsApp, type Registered } from '../accounts/support';
 
 const ORIGIN = 'https://app.stoflow.example';
+
+/** Sends the bytes as they are: superagent would otherwise JSON-serialise a Buffer sent as application/json. */
+const bytes = (req: request.Test, body: Buffer) => req.serialize(() => body as unknown as string).send(body);
 
 const expectProblem = (res: request.Response, status: number, instance: string) => {
   expect(res.status).toBe(status);
@@ -14,13 +18,16 @@ const expectProblem = (res: request.Response, status: number, instance: string) 
 
 /**
  * The route registry says which methods each path serves: a wrong method is a 405 naming them
- * (RFC 9110 §15.5.6), and a CORS preflight offers those and no others.
+ * (RFC 9110 §15.5.6), and a CORS preflight offers those and no others. A request body in a content
+ * coding the API cannot read is a 415 saying which it can; one that does not decode is a 400.
  */
 describe('Methods and content codings at the HTTP edge', () => {
   let t: TestApp;
+  let account: Registered;
 
   beforeAll(async () => {
     t = await startAccountsApp({ CORS_ORIGINS: ORIGIN });
+    account = await registerAccount(t.app);
   });
   afterAll(() => t.close());
 
@@ -105,6 +112,70 @@ describe('Methods and content codings at the HTTP edge', () => {
       const res = await request(t.app).options('/api/categories').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
       expect(res.headers['access-control-allow-methods']).toBeUndefined();
+    });
+  });
+
+  describe('a content-coded request body', () => {
+    const credentials = () => Buffer.from(JSON.stringify({ email: account.email, password: account.password }));
+    const login = (coding: string, body: Buffer) => bytes(request(t.app).post('/api/auth/login').set('Content-Type', 'application/json').set('Content-Encoding', coding), body);
+
+    it('When Content-Encoding says gzip but the body is plain JSON, then it is a 400 problem naming the gzip data as malformed', async () => {
+      const res = await login('gzip', credentials());
+      expectProblem(res, 400, '/api/auth/login');
+      expect(res.body).toMatchObject({ title: 'Bad Request', code: 'malformed_content_encoding', errors: [{ field: 'body', message: 'is not valid gzip data' }] });
+      expect(res.body.detail).toContain('gzip');
+    });
+
+    it('When a gzip body is cut short, then it is a 400 problem too', async () => {
+      const res = await login('gzip', gzipSync(credentials()).subarray(0, 12));
+      expectProblem(res, 400, '/api/auth/login');
+      expect(res.body.code).toBe('malformed_content_encoding');
+    });
+
+    it.each(['compress', 'zstd', 'gzip, gzip'])('When the body is in the content coding %p, then it is a 415 problem whose Accept-Encoding lists the codings accepted', async (coding) => {
+      const res = await login(coding, credentials());
+      expectProblem(res, 415, '/api/auth/login');
+      expect(res.body).toMatchObject({ title: 'Unsupported Media Type', code: 'unsupported_content_encoding' });
+      expect(res.headers['accept-encoding']).toBe('gzip, deflate, br');
+    });
+
+    it('When a multipart upload is gzipped, then it is a 415 whose Accept-Encoding is identity: uploads are read as sent', async () => {
+      const body = Buffer.from('--x\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\nabc\r\n--x--\r\n');
+      const path = `/api/products/${randomUUID()}/images`;
+      const upload = request(t.app).post(path).set('Content-Type', 'multipart/form-data; boundary=x').set('Content-Encoding', 'gzip');
+      const res = await bytes(upload, gzipSync(body));
+      expectProblem(res, 415, path);
+      expect(res.headers['accept-encoding']).toBe('identity');
+    });
+
+    it.each([
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+      ['GZip', gzipSync],
+    ])('When valid JSON is sent as %s, then it is read as JSON', async (coding, encode) => {
+      const res = await login(coding, encode(credentials()));
+      expect(res.status).toBe(200);
+      expect(res.body.access_token).toEqual(expect.any(String));
+    });
+
+    it('When a small gzip body inflates past the 1 MB body limit, then it is a 413 problem', async () => {
+      const inflating = gzipSync(Buffer.from(JSON.stringify({ email: account.email, password: 'x'.repeat(2 * 1024 * 1024) })));
+      expect(inflating.length).toBeLessThan(16 * 1024);
+      const res = await login('gzip', inflating);
+      expectProblem(res, 413, '/api/auth/login');
+      expect(res.body.code).toBe('body_too_large');
+    });
+
+    it('When a body decodes but is not JSON, then it is the usual malformed-JSON 400', async () => {
+      const res = await login('gzip', gzipSync(Buffer.from('{"email": ')));
+      expectProblem(res, 400, '/api/auth/login');
+      expect(res.body.code).toBe('malformed_json');
+    });
+
+    it('When Content-Encoding is identity, then the body is read as sent', async () => {
+      const res = await login('identity', credentials());
+      expect(res.status).toBe(200);
     });
   });
 });
