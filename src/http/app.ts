@@ -7,6 +7,7 @@ import cors from 'cors';
 import type { Logger } from '../infra/logger';
 import { requestContext } from '../infra/request-context';
 import { docsRouter } from './docs';
+import { methodNotAllowedHandler, methodsOnPath } from './methods';
 import { buildOpenApi } from './openapi';
 import { notFoundHandler, problemHandler, sendProblem } from './problem';
 import { mountRoute, type AnyRoute, type Authenticate } from './route';
@@ -56,6 +57,25 @@ const requireJson: RequestHandler = (req, res, next) => {
   sendProblem(res, { status: 415, detail: 'Send the body as application/json', code: 'unsupported_media_type', instance: req.originalUrl });
 };
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+/** The content codings of a JSON body that the JSON parser decodes (body-parser's `inflate`, on every Node it runs on). */
+const JSON_CODINGS = ['gzip', 'deflate', 'br'];
+
+/**
+ * Refuses a body in a content coding it cannot be read in (RFC 9110 §15.5.16): 415 with the
+ * codings it can be sent in. JSON may come in one of JSON_CODINGS; uploads are read as sent.
+ */
+const refuseUnknownCoding: RequestHandler = (req, res, next) => {
+  const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (coding === 'identity' || !hasBody(req)) return next();
+  const json = req.is(JSON_TYPES) !== false;
+  if (json && JSON_CODINGS.includes(coding)) return next();
+  const accepted = json ? JSON_CODINGS.join(', ') : 'identity';
+  res.setHeader('Accept-Encoding', accepted);
+  const hint = json ? `send it uncoded or as ${accepted}` : 'send it without a Content-Encoding';
+  sendProblem(res, { status: 415, detail: `The body's Content-Encoding "${coding}" is not supported; ${hint}`, code: 'unsupported_content_encoding', instance: req.originalUrl });
+};
+
 function hasBody(req: express.Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
@@ -63,6 +83,7 @@ function hasBody(req: express.Request): boolean {
 /** The HTTP shell. Nothing listens or connects here: the caller owns the server. */
 export function createApp(options: AppOptions): Express {
   const app = express();
+  const methodsOn = methodsOnPath(options.routes);
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops);
   app.set('etag', false);
@@ -83,16 +104,24 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } } }));
   const allowed = new Set(options.corsOrigins);
-  app.use(
+  const corsAllowing = (methods?: string[]) =>
     cors({
       origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+      methods,
       credentials: true,
       exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Location'],
       maxAge: 600,
-    }),
-  );
+    });
+  const corsHeaders = corsAllowing();
+  app.use((req, res, next) => {
+    if (req.method !== 'OPTIONS') return corsHeaders(req, res, next);
+    // A preflight offers the methods the path serves; a path no route has is left to the 404.
+    methodsOn(req, res, (methods) => (methods.length > 0 ? corsAllowing(methods)(req, res, next) : next()));
+  });
   app.use(requireJson);
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(refuseUnknownCoding);
+  // The limit counts the decoded bytes: a small gzip body cannot inflate past it.
+  app.use(express.json({ limit: '1mb', type: JSON_TYPES }));
 
   const own = ownPackage();
   const version = options.version ?? own.version;
@@ -114,6 +143,7 @@ export function createApp(options: AppOptions): Express {
   for (const route of options.routes) mountRoute(api, route, options.authenticate);
   app.use(api);
 
+  app.use(methodNotAllowedHandler(methodsOn));
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger));
   return app;

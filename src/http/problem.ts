@@ -88,6 +88,13 @@ interface HttpParserError {
   status?: number;
   statusCode?: number;
   expose?: boolean;
+  code?: unknown;
+  errno?: unknown;
+}
+
+/** The body parser's decompression stream failed (zlib's `Z_DATA_ERROR`, a cut-off gzip, bad brotli): it has no `type`. */
+function isUndecodableBody(err: HttpParserError): boolean {
+  return err.status === 400 && err.type === undefined && typeof err.code === 'string' && typeof err.errno === 'number';
 }
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -133,6 +140,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (parser.type === 'entity.parse.failed') {
       sendProblem(res, { status: 400, detail: 'The request body is not valid JSON', code: 'malformed_json', instance, errors: [{ field: 'body', message: 'malformed JSON' }] });
+      return;
+    }
+    if (isUndecodableBody(parser)) {
+      const coding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+      sendProblem(res, { status: 400, detail: `The request body is not valid ${coding} data, as its Content-Encoding says it is`, code: 'malformed_content_encoding', instance, errors: [{ field: 'body', message: `is not valid ${coding} data` }] });
       return;
     }
     if (parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported') {

@@ -70,7 +70,8 @@ export type Authenticate = (req: Request) => Promise<AuthContext>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any, any>;
 
-function expressPath(path: string): string {
+/** The Express path of an OpenAPI-style one: `/api/products/{id}` → `/api/products/:id`. */
+export function expressPath(path: string): string {
   return path.replace(/\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g, ':$1');
 }
 
