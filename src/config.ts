@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseEncryptionKey } from './infra/token-cipher';
 
 /** Environment flag parser: `true/false/1/0/yes/no`, case-insensitive. */
 const flag = (fallback: boolean) =>
@@ -28,6 +29,15 @@ const url = (protocols: string[]) =>
     .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
       message: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
+
+const optionalText = () =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+const withoutSlash = (v: string) => v.replace(/\/+$/, '');
 
 export const configSchema = z
   .object({
@@ -82,6 +92,20 @@ export const configSchema = z
     IDEMPOTENCY_KEY_TTL_HOURS: int(24, 1, 24 * 30),
     EVENT_STREAMS_PER_TENANT: int(20, 1, 100_000),
     EVENT_STREAM_BUFFER_KB: int(1024, 16, 1024 * 1024),
+    TOKEN_ENCRYPTION_KEY: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+    TOKEN_ENCRYPTION_OLD_KEYS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean)),
+    MARKETPLACE_TIMEOUT_MS: int(10_000, 100, 120_000),
+    EBAY_CLIENT_ID: optionalText(),
+    EBAY_CLIENT_SECRET: optionalText(),
+    EBAY_RU_NAME: optionalText(),
+    EBAY_ENVIRONMENT: z.enum(['production', 'sandbox']).default('production'),
+    EBAY_API_BASE_URL: url(['https', 'http']),
+    EBAY_AUTH_BASE_URL: url(['https', 'http']),
+    EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
+    EBAY_MARKETPLACE_ID: z.string().trim().regex(/^EBAY_[A-Z_]{2,10}$/, 'an eBay marketplace id such as EBAY_FR').default('EBAY_FR'),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {
@@ -95,8 +119,31 @@ export const configSchema = z
     if (c.ENVIRONMENT === 'production' && !c.PASSWORD_PEPPER) {
       ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPER'], message: 'is required when ENVIRONMENT=production' });
     }
+    // Tokens sealed with a key kept in the data folder would be lost with a redeployed container.
+    if (c.ENVIRONMENT === 'production' && !c.TOKEN_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: 'is required when ENVIRONMENT=production' });
+    }
+    for (const [i, key] of [c.TOKEN_ENCRYPTION_KEY, ...c.TOKEN_ENCRYPTION_OLD_KEYS].entries()) {
+      if (key === undefined) continue;
+      try {
+        parseEncryptionKey(key);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: [i === 0 ? 'TOKEN_ENCRYPTION_KEY' : 'TOKEN_ENCRYPTION_OLD_KEYS'], message: (err as Error).message });
+      }
+    }
   })
-  .transform((c) => ({ ...c, LOG_DIR: c.LOG_DIR ?? join(c.STOFLOW_DATA_DIR, 'logs') }));
+  .transform((c) => {
+    const sandbox = c.EBAY_ENVIRONMENT === 'sandbox';
+    const ebayApi = withoutSlash(c.EBAY_API_BASE_URL ?? (sandbox ? 'https://api.sandbox.ebay.com' : 'https://api.ebay.com'));
+    return {
+      ...c,
+      LOG_DIR: c.LOG_DIR ?? join(c.STOFLOW_DATA_DIR, 'logs'),
+      EBAY_API_BASE_URL: ebayApi,
+      EBAY_AUTH_BASE_URL: withoutSlash(c.EBAY_AUTH_BASE_URL ?? (sandbox ? 'https://auth.sandbox.ebay.com' : 'https://auth.ebay.com')),
+      // eBay serves the Identity API on apiz.*; a base URL set by hand (a proxy, a double) serves both.
+      EBAY_IDENTITY_BASE_URL: withoutSlash(c.EBAY_IDENTITY_BASE_URL ?? (c.EBAY_API_BASE_URL ? ebayApi : sandbox ? 'https://apiz.sandbox.ebay.com' : 'https://apiz.ebay.com')),
+    };
+  });
 
 export type Config = z.output<typeof configSchema>;
 

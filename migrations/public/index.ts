@@ -4,6 +4,7 @@ import * as m0002 from './0002_reference_data';
 import * as m0003 from './0003_accounts';
 import * as m0004 from './0004_estimated_products_band';
 import * as m0005 from './0005_shared_append_function';
+import * as m0006 from './0006_oauth_states';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
 export const publicMigrations: Migration[] = [
@@ -12,4 +13,5 @@ export const publicMigrations: Migration[] = [
   { name: '0003_accounts', ...m0003 },
   { name: '0004_estimated_products_band', ...m0004 },
   { name: '0005_shared_append_function', ...m0005 },
+  { name: '0006_oauth_states', ...m0006 },
 ];

@@ -29,6 +29,15 @@ import { allProjections } from '../projections';
 import { representProduct } from '../projections/products';
 import { buildReactors } from '../reactors';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
+import { createHash } from 'node:crypto';
+import type { ConnectionDeps } from '../commands/connections/deps';
+import { recordRevocation } from '../commands/connections/record-connection';
+import { createCredentialStore, type CredentialStore } from '../infra/marketplace-credentials';
+import { createOAuthStates } from '../infra/oauth-states';
+import { createTokenCipher, parseEncryptionKey, type TokenCipher } from '../infra/token-cipher';
+import { ebayAuth } from '../marketplaces/ebay/auth';
+import type { Marketplace } from '../domain/connection/connection';
+import type { MarketplaceAuth } from '../shared/marketplace-auth';
 
 export interface Container {
   config: Config;
@@ -57,6 +66,11 @@ export interface Container {
   productCommandDeps: ProductCommandDeps;
   /** Every command, ready to call: the API, reactors, the CLI and importers use the same ones. */
   commands: CommandHandlers;
+  /** Each marketplace's sign-in (OAuth adapters), configured or saying what is missing. */
+  marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>>;
+  /** Marketplace tokens, sealed at rest, refreshed on use. */
+  credentials: CredentialStore;
+  connectionDeps: ConnectionDeps;
   /** Starts projecting and reacting for this process's share of tenants. */
   startProcessing(): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +106,18 @@ function sharedPersistentSecret(dataDir: string, name: string): { value: string;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
   }
   throw new Error(`${dataDir}/${name} stays empty: delete it and start again`);
+}
+
+/** TOKEN_ENCRYPTION_KEY (and the old keys still opening what they sealed), or a development key kept in the data folder. */
+export function resolveTokenCipher(config: Config, logger: Logger): TokenCipher {
+  const old = config.TOKEN_ENCRYPTION_OLD_KEYS.map(parseEncryptionKey);
+  if (config.TOKEN_ENCRYPTION_KEY) return createTokenCipher(parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY), old);
+  const secret = sharedPersistentSecret(config.STOFLOW_DATA_DIR, 'token-encryption-key');
+  logger.warn(
+    { file: `${config.STOFLOW_DATA_DIR}/token-encryption-key`, created: secret.created },
+    'TOKEN_ENCRYPTION_KEY is not set: marketplace tokens are sealed with a development key kept in the data folder (set it in production)',
+  );
+  return createTokenCipher(createHash('sha256').update(secret.value).digest(), old);
 }
 
 export function resolvePasswordPepper(config: Config, logger: Logger): string {
@@ -157,6 +183,31 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
   const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands });
+  const cipher = resolveTokenCipher(config, logger);
+  const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
+    ebay: ebayAuth(
+      {
+        clientId: config.EBAY_CLIENT_ID,
+        clientSecret: config.EBAY_CLIENT_SECRET,
+        ruName: config.EBAY_RU_NAME,
+        apiBaseUrl: config.EBAY_API_BASE_URL,
+        authBaseUrl: config.EBAY_AUTH_BASE_URL,
+        identityBaseUrl: config.EBAY_IDENTITY_BASE_URL,
+        marketplaceId: config.EBAY_MARKETPLACE_ID,
+        timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+      },
+      () => clock.now(),
+    ),
+  };
+  const credentials = createCredentialStore({
+    pool,
+    tenancy,
+    cipher,
+    auth: marketplaceAuth,
+    now: () => clock.now(),
+    onRevoked: (tenant, marketplace, reason) => recordRevocation(commandDeps, tenant, marketplace, reason, { event: { actor: 'system:token-refresh' } }),
+  });
+  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
   const processor = createProcessor({
     pool,
     tenancy,
@@ -197,6 +248,9 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     commandDeps,
     productCommandDeps,
     commands,
+    marketplaceAuth,
+    credentials,
+    connectionDeps,
     async startProcessing() {
       processing = true;
       await processor.start();

@@ -13,7 +13,10 @@ import { editProductRoute } from '../commands/products/edit-product';
 import { recordSaleRoute } from '../commands/products/record-sale';
 import { removeProductImageRoute } from '../commands/products/remove-product-image';
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
+import { connectionRoutes } from '../commands/connections/connect-marketplace';
+import { manageConnectionRoutes } from '../commands/connections/manage-connection';
 import type { AnyRoute } from '../http/route';
+import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
 import { markNotificationReadRoute } from '../notifications/mark-notification-read';
@@ -45,6 +48,9 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listNotificationsRoute(reads),
     markNotificationReadRoute({ ...reads, clock: c.clock }),
     listReactionFailuresRoute(reads),
+    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { etsy: 'Etsy connections are not available on this server yet', vinted: 'Vinted connects through the browser extension, not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
+    ...connectionRoutes(c.connectionDeps),
+    ...manageConnectionRoutes(c.connectionDeps),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,

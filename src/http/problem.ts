@@ -29,6 +29,7 @@ const TITLES: Record<number, string> = {
   428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -52,6 +53,8 @@ function statusOf(err: AppError): number {
       return 429;
     case 'unavailable':
       return 503;
+    case 'upstream':
+      return 502;
     default:
       return 500;
   }

@@ -106,3 +106,11 @@ export class UnavailableError extends AppError {
     super(message, code);
   }
 }
+
+/** A marketplace answered with an error or not at all: 502, with what it said. */
+export class UpstreamError extends AppError {
+  readonly kind = 'upstream';
+  constructor(message: string, code = 'marketplace_error', extra: Record<string, unknown> = {}) {
+    super(message, code, extra);
+  }
+}

@@ -1,0 +1,14 @@
+import type { Marketplace } from '../../domain/connection/connection';
+import type { CredentialStore } from '../../infra/marketplace-credentials';
+import type { OAuthStates } from '../../infra/oauth-states';
+import type { MarketplaceAuth } from '../../shared/marketplace-auth';
+import type { CommandDeps } from '../command';
+
+/** What connecting a marketplace takes: the write path, each marketplace's sign-in, consents in progress and the token store. */
+export type ConnectionDeps = CommandDeps & {
+  auth: Partial<Record<Marketplace, MarketplaceAuth>>;
+  states: OAuthStates;
+  credentials: CredentialStore;
+  /** Origins a consent may send the seller back to (the CORS allowlist). */
+  returnOrigins: readonly string[];
+};

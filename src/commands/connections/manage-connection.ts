@@ -1,0 +1,94 @@
+/*
+ * Choosing a connection's publishing settings (PUT …/settings) and disconnecting (DELETE). The
+ * settings are checked against the options the marketplace lists now, read with the seller's
+ * own token, so an id deleted on eBay since the connection cannot be chosen.
+ */
+import { z } from 'zod';
+import { MARKETPLACES, type Marketplace } from '../../domain/connection/connection';
+import type { AnyRoute } from '../../http/route';
+import { GrantRefusedError } from '../../shared/marketplace-auth';
+import { DomainRuleError, NotFoundError, UpstreamError } from '../../shared/errors';
+import { type CommandMetadata } from '../command';
+import { commandRoute } from '../command-route';
+import { oauthOf } from './connect-marketplace';
+import type { ConnectionDeps } from './deps';
+import { runConnectionCommand } from './record-connection';
+
+/** The settings each marketplace takes, as chosen in PUT …/settings. */
+export const SETTING_KEYS: Partial<Record<Marketplace, readonly string[]>> = {
+  ebay: ['fulfillment_policy_id', 'payment_policy_id', 'return_policy_id', 'merchant_location_key'],
+  etsy: ['shipping_profile_id', 'return_policy_id', 'readiness_state_id'],
+};
+
+const id = z.string().trim().min(1).max(100);
+export const settingsBody = z
+  .object({
+    fulfillment_policy_id: id.optional(),
+    payment_policy_id: id.optional(),
+    return_policy_id: id.optional(),
+    merchant_location_key: id.optional(),
+    shipping_profile_id: id.optional(),
+    readiness_state_id: id.optional(),
+  })
+  .strict();
+
+export async function chooseSettings(deps: ConnectionDeps, tenant: number, marketplace: Marketplace, settings: Record<string, string>, metadata: CommandMetadata) {
+  const auth = oauthOf(deps, marketplace);
+  const allowed = SETTING_KEYS[marketplace] ?? [];
+  const foreign = Object.keys(settings).filter((k) => !allowed.includes(k));
+  if (foreign.length > 0) throw new DomainRuleError(`${foreign[0]} is not a ${marketplace} setting (${allowed.join(', ')})`, 'unknown_setting', foreign[0]);
+  let options;
+  try {
+    options = (await auth.describe(await deps.credentials.accessToken(tenant, marketplace))).options;
+  } catch (err) {
+    if (err instanceof GrantRefusedError) throw new DomainRuleError(`${marketplace} refused Stoflow's access: connect it again`, 'marketplace_revoked', 'marketplace');
+    if (err instanceof Error && err.name === 'NotConnectedError') throw new NotFoundError(`${marketplace} is not connected`, 'marketplace_not_connected');
+    throw new UpstreamError(`${marketplace} could not list the account's options: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  await deps.credentials.recordCall(tenant, marketplace);
+  const outcome = await runConnectionCommand(deps, tenant, { type: 'ChooseSettings', marketplace, settings, options, now: deps.clock.now() }, metadata);
+  return { marketplace, settings: outcome.state.settings, options: outcome.state.options };
+}
+
+/** Tokens destroyed first, then the disconnection recorded; listings stay, as history. */
+export async function disconnectMarketplace(deps: ConnectionDeps, tenant: number, marketplace: Marketplace, metadata: CommandMetadata): Promise<void> {
+  await deps.credentials.remove(tenant, marketplace);
+  await runConnectionCommand(deps, tenant, { type: 'Disconnect', marketplace, now: deps.clock.now() }, metadata);
+}
+
+const params = z.object({ marketplace: z.enum(MARKETPLACES) }).strict();
+
+export function manageConnectionRoutes(deps: ConnectionDeps): AnyRoute[] {
+  return [
+    commandRoute({
+      method: 'put',
+      path: '/api/integrations/{marketplace}/settings',
+      summary: "Choose the connection's publishing settings (eBay policies and location; Etsy profiles)",
+      tags: ['Integrations'],
+      params,
+      body: settingsBody,
+      responses: {
+        200: { description: 'The settings now in force, and the options they were chosen from' },
+        404: { description: 'The marketplace is not connected' },
+        422: { description: 'An id is not among the account’s options, or not a setting of this marketplace' },
+        502: { description: 'The marketplace could not list the options' },
+      },
+      handle: async ({ params: p, body, auth }, metadata) => ({
+        status: 200,
+        body: await chooseSettings(deps, auth.tenantId, p.marketplace, Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => e[1] !== undefined)), metadata),
+      }),
+    }),
+    commandRoute({
+      method: 'delete',
+      path: '/api/integrations/{marketplace}',
+      summary: 'Disconnect: the tokens are destroyed; listings stay as history',
+      tags: ['Integrations'],
+      params,
+      responses: { 204: { description: 'Disconnected (also when it was not connected)' } },
+      handle: async ({ params: p, auth }, metadata) => {
+        await disconnectMarketplace(deps, auth.tenantId, p.marketplace, metadata);
+        return { status: 204 };
+      },
+    }),
+  ];
+}

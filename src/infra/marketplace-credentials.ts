@@ -1,0 +1,134 @@
+/*
+ * A tenant's marketplace tokens, sealed at rest (token-cipher.ts) in `marketplace_credentials`,
+ * and the one way to get a usable access token: refreshed a few minutes before it expires, once
+ * however many callers ask at the same moment (one refresh per connection in this process, and
+ * a row lock across processes, which re-reads the row so a refresh another process just made is
+ * used rather than repeated). A refresh token that the marketplace rotates (Etsy) is stored in
+ * the same transaction as the access token it came with, before either is used. A refused
+ * refresh marks the connection revoked, through the callback the composition root wires to the
+ * connection command.
+ */
+import type { Marketplace } from '../domain/connection/connection';
+import { GrantRefusedError, type MarketplaceAuth, type OAuthGrant } from '../shared/marketplace-auth';
+import { inTransaction, type Pool, type Queryable } from './db/postgres';
+import type { Tenancy } from './db/tenancy';
+import type { TokenCipher } from './token-cipher';
+
+export interface CredentialStatus {
+  accessExpiresAt: Date;
+  refreshExpiresAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: { at: string; message: string } | null;
+}
+
+export interface CredentialStore {
+  save(tenant: number, marketplace: Marketplace, accountId: string, grant: OAuthGrant): Promise<void>;
+  /** Destroys the tokens (disconnection). */
+  remove(tenant: number, marketplace: Marketplace): Promise<void>;
+  /** A valid access token, refreshed first when it expires within the margin. Throws GrantRefusedError when the marketplace refuses. */
+  accessToken(tenant: number, marketplace: Marketplace): Promise<string>;
+  /** What the last call with the tokens did, for GET /api/integrations. */
+  recordCall(tenant: number, marketplace: Marketplace, error?: string): Promise<void>;
+}
+
+export interface CredentialStoreOptions {
+  pool: Pool;
+  tenancy: Tenancy;
+  cipher: TokenCipher;
+  auth: Partial<Record<Marketplace, MarketplaceAuth>>;
+  now: () => Date;
+  onRevoked(tenant: number, marketplace: Marketplace, reason: string): Promise<void>;
+  /** Refresh this long before expiry (default 5 minutes). */
+  marginMs?: number;
+}
+
+interface Row {
+  account_id: string;
+  access_token: string;
+  access_expires_at: Date;
+  refresh_token: string | null;
+  scopes: string[];
+}
+
+export class NotConnectedError extends Error {
+  constructor(readonly marketplace: Marketplace) {
+    super(`${marketplace} is not connected`);
+    this.name = 'NotConnectedError';
+  }
+}
+
+export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
+  const { pool, tenancy, cipher } = options;
+  const margin = options.marginMs ?? 5 * 60_000;
+  const inFlight = new Map<string, Promise<string>>();
+  const context = (tenant: number, marketplace: Marketplace, field: string) => `tenant:${tenant}/${marketplace}/${field}`;
+  const table = (tenant: number) => tenancy.table(tenant, 'marketplace_credentials');
+
+  async function write(db: Queryable, tenant: number, marketplace: Marketplace, accountId: string, grant: OAuthGrant, keepRefresh: boolean): Promise<void> {
+    const access = cipher.seal(grant.accessToken, context(tenant, marketplace, 'access_token'));
+    const refresh = grant.refreshToken === null ? null : cipher.seal(grant.refreshToken, context(tenant, marketplace, 'refresh_token'));
+    await db.query(
+      `insert into ${table(tenant)} as c (marketplace, account_id, access_token, access_expires_at, refresh_token, refresh_expires_at, scopes, refreshed_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
+       on conflict (marketplace) do update set
+         account_id = excluded.account_id, access_token = excluded.access_token, access_expires_at = excluded.access_expires_at,
+         refresh_token = case when $9 and excluded.refresh_token is null then c.refresh_token else excluded.refresh_token end,
+         refresh_expires_at = case when $9 and excluded.refresh_token is null then c.refresh_expires_at else excluded.refresh_expires_at end,
+         scopes = excluded.scopes, refreshed_at = excluded.refreshed_at, last_error = null, revision = c.revision + 1`,
+      [marketplace, accountId, access, grant.accessExpiresAt, refresh, grant.refreshExpiresAt, grant.scopes, options.now(), keepRefresh],
+    );
+  }
+
+  const fresh = (row: Row) => row.access_expires_at.getTime() - margin > options.now().getTime();
+
+  async function refreshed(tenant: number, marketplace: Marketplace): Promise<string> {
+    const auth = options.auth[marketplace];
+    try {
+      return await inTransaction(pool, async (tx) => {
+        const { rows } = await tx.query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1 for update`, [marketplace]);
+        const row = rows[0];
+        if (!row) throw new NotConnectedError(marketplace);
+        // Another process may have refreshed while this one waited for the lock.
+        if (fresh(row)) return cipher.open(row.access_token, context(tenant, marketplace, 'access_token'));
+        if (!row.refresh_token || !auth) throw new GrantRefusedError(marketplace, 'the access token expired and there is no refresh token');
+        const grant = await auth.refresh(cipher.open(row.refresh_token, context(tenant, marketplace, 'refresh_token')), row.scopes);
+        await write(tx, tenant, marketplace, row.account_id, grant, true);
+        return grant.accessToken;
+      });
+    } catch (err) {
+      if (err instanceof GrantRefusedError) {
+        await pool.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: options.now().toISOString(), message: err.reason })]);
+        await options.onRevoked(tenant, marketplace, err.reason);
+      }
+      throw err;
+    }
+  }
+
+  return {
+    save: (tenant, marketplace, accountId, grant) => write(pool, tenant, marketplace, accountId, grant, false),
+
+    async remove(tenant, marketplace) {
+      await pool.query(`delete from ${table(tenant)} where marketplace = $1`, [marketplace]);
+    },
+
+    async accessToken(tenant, marketplace) {
+      const { rows } = await pool.query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1`, [marketplace]);
+      const row = rows[0];
+      if (!row) throw new NotConnectedError(marketplace);
+      if (fresh(row)) return cipher.open(row.access_token, context(tenant, marketplace, 'access_token'));
+      const key = `${tenant}/${marketplace}`;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = refreshed(tenant, marketplace).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
+    },
+
+    async recordCall(tenant, marketplace, error) {
+      const now = options.now();
+      if (error === undefined) await pool.query(`update ${table(tenant)} set last_success_at = $2, last_error = null where marketplace = $1`, [marketplace, now]);
+      else await pool.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]);
+    },
+  };
+}

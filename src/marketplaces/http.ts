@@ -1,0 +1,82 @@
+/*
+ * One HTTP call to a marketplace, bounded in time, with failures sorted the same way for every
+ * connector: retryable (network, timeout, 429, 5xx; with the wait the marketplace asked for) or
+ * permanent (the marketplace's own error ids and messages, shown to the seller as they are).
+ */
+import type { Marketplace } from '../domain/connection/connection';
+
+export interface MarketplaceProblem {
+  /** The marketplace's error id (eBay `errorId`, Etsy's `error`), as text. */
+  id: string;
+  message: string;
+}
+
+export class MarketplaceCallError extends Error {
+  constructor(
+    readonly marketplace: Marketplace,
+    /** 0 when no answer came (network failure, timeout). */
+    readonly status: number,
+    readonly retryable: boolean,
+    readonly problems: MarketplaceProblem[],
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(`${marketplace} ${status === 0 ? 'did not answer' : `answered ${status}`}${problems.length > 0 ? `: ${problems.map((p) => `${p.id} ${p.message}`).join('; ')}` : ''}`);
+    this.name = 'MarketplaceCallError';
+  }
+}
+
+export interface CallOptions {
+  marketplace: Marketplace;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams | FormData;
+  timeoutMs: number;
+  /** Reads a failed answer's body into problems (each marketplace has its own error shape). */
+  problems?: (body: unknown, status: number) => MarketplaceProblem[];
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Retry-After in seconds (a number, or an HTTP date), capped at an hour. */
+function retryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value) : Math.ceil((Date.parse(value) - now) / 1000);
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 3600) : null;
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text.slice(0, 2000);
+  }
+}
+
+/** Answers any 2xx; throws MarketplaceCallError for everything else. */
+export async function callMarketplace(options: CallOptions): Promise<CallResult> {
+  let res: Response;
+  try {
+    res = await fetch(options.url, { method: options.method, headers: options.headers, body: options.body, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' });
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    throw new MarketplaceCallError(options.marketplace, 0, true, [{ id: timedOut ? 'timeout' : 'network', message: timedOut ? `no answer within ${options.timeoutMs} ms` : err instanceof Error ? err.message : String(err) }]);
+  }
+  let body: unknown;
+  try {
+    body = await readBody(res);
+  } catch (err) {
+    // The connection dropped in the middle of the answer.
+    throw new MarketplaceCallError(options.marketplace, 0, true, [{ id: 'network', message: err instanceof Error ? err.message : String(err) }]);
+  }
+  if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, body };
+  const problems = options.problems?.(body, res.status) ?? [];
+  const retryable = res.status === 429 || res.status >= 500 || res.status === 408;
+  throw new MarketplaceCallError(options.marketplace, res.status, retryable, problems.length > 0 ? problems : [{ id: String(res.status), message: typeof body === 'string' ? body : res.statusText }], retryAfter(res.headers.get('retry-after')));
+}

@@ -1,0 +1,47 @@
+/*
+ * The port every marketplace's sign-in sits behind: how a seller grants Stoflow access (OAuth
+ * consent, then a code exchanged for tokens), how tokens are refreshed, and who the granting
+ * account is. Commands and the credential store speak this; adapters in src/marketplaces/<name>
+ * speak each marketplace's wire format.
+ */
+import type { ConnectionOptions, Marketplace, MarketplaceAccount } from '../domain/connection/connection';
+
+export interface OAuthGrant {
+  accessToken: string;
+  accessExpiresAt: Date;
+  /** Null where the marketplace issues none. */
+  refreshToken: string | null;
+  refreshExpiresAt: Date | null;
+  scopes: string[];
+}
+
+/** The marketplace refused the grant itself (revoked, expired, or never valid): ask the seller to connect again. */
+export class GrantRefusedError extends Error {
+  constructor(
+    readonly marketplace: Marketplace,
+    readonly reason: string,
+  ) {
+    super(`${marketplace} refused the grant: ${reason}`);
+    this.name = 'GrantRefusedError';
+  }
+}
+
+export interface ConsentRequest {
+  state: string;
+  /** PKCE S256 challenge, for marketplaces that take one (Etsy). */
+  codeChallenge?: string;
+}
+
+export interface MarketplaceAuth {
+  readonly marketplace: Marketplace;
+  /** Null when configured; otherwise what is missing (`EBAY_CLIENT_ID is not set`). */
+  readonly unavailable: string | null;
+  /** Whether the consent needs a PKCE verifier kept until the callback. */
+  readonly usesPkce: boolean;
+  consentUrl(request: ConsentRequest): string;
+  exchangeCode(code: string, verifier?: string): Promise<OAuthGrant>;
+  /** Throws GrantRefusedError when the marketplace refuses the refresh token. */
+  refresh(refreshToken: string, scopes: readonly string[]): Promise<OAuthGrant>;
+  /** The account behind an access token, the site it sells on, and what the seller may choose for publishing. */
+  describe(accessToken: string): Promise<{ account: MarketplaceAccount; site: string | null; options: ConnectionOptions }>;
+}
