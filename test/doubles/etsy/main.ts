@@ -1,8 +1,9 @@
 /*
  * Runs the Etsy double on its own, for trying a connector by hand:
  *
- *   npx ts-node test/doubles/etsy/main.ts            (or node on the compiled dist/ copy)
- *   ETSY_DOUBLE_PORT=4010 ETSY_DOUBLE_REDIRECT_URI=http://127.0.0.1:3000/etsy/callback …
+ *   node scripts/build.js && node dist/test/doubles/etsy/main.js
+ *   ETSY_DOUBLE_PORT=4010 ETSY_DOUBLE_REDIRECT_URI=http://127.0.0.1:3000/etsy/callback \
+ *     ETSY_DOUBLE_KEYSTRING=… ETSY_DOUBLE_SHARED_SECRET=… node dist/test/doubles/etsy/main.js
  *
  * It prints its URLs, the app's keystring and x-api-key value, and a token pair for the seeded
  * seller, then serves until interrupted.

@@ -84,7 +84,7 @@ export interface EtsyDouble {
   /** The `order.paid` event for a receipt of this double. */
   orderPaidEvent(receiptId: number): WebhookEvent;
   deliverWebhook(url: string, event: WebhookEvent, options: DeliveryOptions): Promise<DeliveryAttempt[]>;
-  /** Back to the seed: state, tokens, requests, faults, rate counters, consent (redirect URIs stay). */
+  /** Back to the seed: clock, state, tokens, requests, faults, rate counters, consent (redirect URIs stay). */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -172,6 +172,7 @@ export async function startEtsyDouble(options: EtsyDoubleOptions = {}): Promise<
     },
     deliverWebhook: (url: string, event: WebhookEvent, opts: DeliveryOptions) => deliverWebhook(url, event, opts, () => clock.nowSeconds()),
     reset() {
+      clock.reset();
       state.reset();
       tokens.reset();
       limiter.reset();
