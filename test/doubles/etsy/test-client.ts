@@ -66,7 +66,7 @@ export interface CallOptions {
   apiKey?: string | null;
   form?: Record<string, string | string[]>;
   json?: unknown;
-  body?: BodyInit;
+  body?: RequestInit['body'];
   signal?: AbortSignal;
 }
 
@@ -76,7 +76,7 @@ export async function call(double: EtsyDouble, method: string, path: string, opt
   const apiKey = options.apiKey === undefined ? double.apiKey : options.apiKey;
   if (apiKey !== null) headers['x-api-key'] = apiKey;
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: BodyInit | undefined = options.body;
+  let body: RequestInit['body'] | undefined = options.body;
   if (options.form) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(options.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
