@@ -192,6 +192,30 @@ describe('webhooks', () => {
   });
 });
 
+describe('listing upkeep', () => {
+  it('When updateListing sends image_ids, then the images take that order and the ones left out go', async () => {
+    const { id, token } = await activeListing(etsy);
+    const { shopId } = seller(etsy);
+    const upload = async () => (await call(etsy, 'POST', `/v3/application/shops/${shopId}/listings/${id}/images`, { token, body: imageForm(PNG) })).json.listing_image_id as number;
+    const [second, third] = [await upload(), await upload()];
+    const first = etsy.state.images.get(id)![0]!.listing_image_id;
+    await call(etsy, 'PATCH', `/v3/application/shops/${shopId}/listings/${id}`, { token, form: { image_ids: `${third},${first}` } });
+    const images = await call(etsy, 'GET', `/v3/application/listings/${id}/images`);
+    expect((images.json.results as { listing_image_id: number; rank: number }[]).map((i) => [i.listing_image_id, i.rank])).toEqual([[third, 1], [first, 2]]);
+    expect(etsy.state.images.get(id)!.some((i) => i.listing_image_id === second)).toBe(false);
+    expect((await call(etsy, 'PATCH', `/v3/application/shops/${shopId}/listings/${id}`, { token, form: { image_ids: '1' } })).status).toBe(400);
+  });
+
+  it('When listings are listed by shop, then the state filter (active by default) and the paging apply', async () => {
+    const { id, token } = await activeListing(etsy);
+    const { shopId } = seller(etsy);
+    await call(etsy, 'POST', `/v3/application/shops/${shopId}/listings`, { token, form: draftForm(etsy) });
+    const active = await call(etsy, 'GET', `/v3/application/shops/${shopId}/listings`, { token });
+    expect(active.json).toMatchObject({ count: 1, results: [{ listing_id: id }] });
+    expect((await call(etsy, 'GET', `/v3/application/shops/${shopId}/listings?state=draft`, { token })).json.count).toBe(1);
+  });
+});
+
 describe('inspection', () => {
   it('When requests arrive, then the log keeps method, path, query, parsed body and multipart parts, and reset() empties it', async () => {
     const token = etsy.issueTokens().access_token;

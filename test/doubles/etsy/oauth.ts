@@ -20,6 +20,10 @@
  * texts: "code_verifier is required", "code_verifier is invalid", "refresh_token is revoked".
  * The token endpoint needs no x-api-key and is not rate limited here.
  *
+ * Assumptions: redirect URIs are compared exactly, and http:// ones are accepted (Etsy asks for
+ * https callbacks; a test's callback listens on 127.0.0.1); `scope` may also be separated by
+ * `+`; a failed verifier check leaves the code usable (Etsy documents nothing either way).
+ *
  * Also tokenScopes (`POST /v3/application/scopes`, OAS): the scopes of a token.
  */
 import { createHash } from 'node:crypto';
