@@ -46,6 +46,8 @@ export interface EtsyDoubleOptions {
   /** Require processing profiles (readiness_state_id) on physical listings even without `legacy=false`. */
   requireProcessingProfiles?: boolean;
   refreshGrace?: RefreshGrace;
+  /** Wall-clock milliseconds the double's clock starts from; Date.now by default. */
+  now?: () => number;
   port?: number;
 }
 
@@ -90,7 +92,7 @@ export interface EtsyDouble {
 }
 
 export async function startEtsyDouble(options: EtsyDoubleOptions = {}): Promise<EtsyDouble> {
-  const clock = new Clock();
+  const clock = new Clock(options.now);
   const registered: RegisteredApp = {
     keystring: options.app?.keystring ?? 'etsydoublekeystring00000',
     sharedSecret: options.app?.sharedSecret ?? 'doublesecret',

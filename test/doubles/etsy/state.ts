@@ -11,8 +11,9 @@ export const DEFAULT_USERS: SeedUser[] = [{ user_id: 12345678, login_name: 'stof
 
 export class Clock {
   private offsetMs = 0;
+  constructor(private readonly base: () => number = Date.now) {}
   nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return this.base() + this.offsetMs;
   }
   nowSeconds(): number {
     return Math.floor(this.nowMs() / 1000);
