@@ -48,6 +48,11 @@ describe('configuration', () => {
     ['JWT_SECRET_KEY', { ENVIRONMENT: 'production' }],
     ['JWT_SECRET_KEY', { JWT_SECRET_KEY: 'short' }],
     ['PASSWORD_PEPPER', { ENVIRONMENT: 'production', JWT_SECRET_KEY: 'x'.repeat(40) }],
+    ['TOKEN_ENCRYPTION_KEY', { ENVIRONMENT: 'production', JWT_SECRET_KEY: 'x'.repeat(40), PASSWORD_PEPPER: 'p'.repeat(40) }],
+    ['TOKEN_ENCRYPTION_KEY', { TOKEN_ENCRYPTION_KEY: 'ab'.repeat(16) }],
+    ['TOKEN_ENCRYPTION_OLD_KEYS', { TOKEN_ENCRYPTION_OLD_KEYS: `${'ab'.repeat(32)},short` }],
+    ['EBAY_MARKETPLACE_ID', { EBAY_MARKETPLACE_ID: 'FRANCE' }],
+    ['EBAY_API_BASE_URL', { EBAY_API_BASE_URL: 'ftp://api.ebay.com' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
@@ -61,8 +66,14 @@ describe('configuration', () => {
     expect((caught as ConfigError).message).toContain(variable);
   });
 
-  it('When production has a strong JWT key and a password pepper, then the configuration is accepted', () => {
-    const config = loadConfig({ ENVIRONMENT: 'production', JWT_SECRET_KEY: 'x'.repeat(40), PASSWORD_PEPPER: 'p'.repeat(40) });
+  it('When production has a strong JWT key, a password pepper and a token encryption key, then the configuration is accepted', () => {
+    const config = loadConfig({ ENVIRONMENT: 'production', JWT_SECRET_KEY: 'x'.repeat(40), PASSWORD_PEPPER: 'p'.repeat(40), TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) });
     expect(config.ENVIRONMENT).toBe('production');
+  });
+
+  it("When the eBay environment is chosen, then the base URLs follow it, and a hand-set API base also serves eBay's identity calls", () => {
+    expect(loadConfig({})).toMatchObject({ EBAY_API_BASE_URL: 'https://api.ebay.com', EBAY_AUTH_BASE_URL: 'https://auth.ebay.com', EBAY_IDENTITY_BASE_URL: 'https://apiz.ebay.com' });
+    expect(loadConfig({ EBAY_ENVIRONMENT: 'sandbox' })).toMatchObject({ EBAY_API_BASE_URL: 'https://api.sandbox.ebay.com', EBAY_AUTH_BASE_URL: 'https://auth.sandbox.ebay.com', EBAY_IDENTITY_BASE_URL: 'https://apiz.sandbox.ebay.com' });
+    expect(loadConfig({ EBAY_API_BASE_URL: 'http://127.0.0.1:9999/' })).toMatchObject({ EBAY_API_BASE_URL: 'http://127.0.0.1:9999', EBAY_IDENTITY_BASE_URL: 'http://127.0.0.1:9999' });
   });
 });

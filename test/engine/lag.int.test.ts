@@ -62,7 +62,8 @@ describe('Projection lag for /health', () => {
         fresh = await lag();
       }
       expect(fresh.lag[`lag-${type}`]).toEqual({ events: 5, tenant });
-      expect(queries).toBeLessThanOrEqual(perMeasurement + 2);
+      // One refresh (other test files may add a tenant or two meanwhile), not one per caller.
+      expect(queries).toBeLessThan(2 * perMeasurement);
     } finally {
       await store.close();
     }

@@ -207,8 +207,9 @@ describe('Documentation and health on the real service', () => {
       expect(op.responses.default).toBeDefined();
     }
     const open = operations.filter((o) => Array.isArray(o.security) && o.security.length === 0).map((o) => `${o.method} ${o.path}`).sort();
-    // The category tree is shared reference data, readable before signing in.
-    expect(open).toEqual(['get /api/categories', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/register']);
+    // The category tree is shared reference data, readable before signing in; a marketplace's
+    // consent callback is authenticated by its single-use state.
+    expect(open).toEqual(['get /api/categories', 'get /api/integrations/{marketplace}/callback', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/register']);
   });
 
   it('When /docs and /redoc are opened, then the pages and their scripts come from this server', async () => {

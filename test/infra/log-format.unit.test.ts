@@ -25,7 +25,7 @@ describe('The log format', () => {
 
   async function logOnce(environment: string, tty: boolean): Promise<{ printed: string; file: string }> {
     process.stdout.isTTY = tty;
-    const logs = await openLogs(loadConfig({ ENVIRONMENT: environment, LOG_LEVEL: 'info', LOG_DIR: dir, JWT_SECRET_KEY: 'x'.repeat(40), PASSWORD_PEPPER: 'p'.repeat(40) }), 'api');
+    const logs = await openLogs(loadConfig({ ENVIRONMENT: environment, LOG_LEVEL: 'info', LOG_DIR: dir, JWT_SECRET_KEY: 'x'.repeat(40), PASSWORD_PEPPER: 'p'.repeat(40), TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) }), 'api');
     logs.logger.info({ port: 8000 }, 'Stoflow is listening');
     await logs.end();
     return { printed: printed.join(''), file: readFileSync(join(dir, 'api', 'current.log'), 'utf8') };
