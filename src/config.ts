@@ -53,6 +53,8 @@ export const configSchema = z
     DATABASE_URL: url(['postgres', 'postgresql']),
     DATABASE_OWNER_URL: url(['postgres', 'postgresql']),
     DATABASE_POOL_MAX: int(20, 1, 500),
+    // Groups the pool's connections are split into, each the home of some tenants (tenant-pools.ts).
+    DATABASE_POOL_GROUPS: int(0, 0, 500),
     DATABASE_CONNECT_TIMEOUT_MS: int(5000, 100, 600_000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(5000, 0, 3_600_000),
     DATABASE_QUERY_TIMEOUT_MS: int(6000, 0, 3_600_000),

@@ -3,14 +3,15 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import type { LimiterFactory } from '../http/rate-limit';
 import type { Clock, IdGenerator } from '../infra/clock';
-import type { Pool } from '../infra/db/postgres';
+import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 
 export interface AccountDeps {
   config: Config;
   logger: Logger;
-  pool: Pool;
+  /** Accounts live in shared tables: any connection. */
+  pool: Connections;
   knex: Knex;
   /** Registration creates the tenant's schema. */
   tenancy: Tenancy;

@@ -1,5 +1,5 @@
 import type { IdGenerator } from '../infra/clock';
-import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
+import { inTransaction, type Connections, type Queryable } from '../infra/db/postgres';
 import { hashRefreshToken, newRefreshToken } from './tokens';
 
 /**
@@ -78,7 +78,7 @@ interface PresentedToken {
  * Spends a refresh token for a new one in the same family. The token and its session are locked,
  * so two refreshes of one token are serialised and the second sees the first's `used_at`.
  */
-export async function rotateRefreshToken(pool: Pool, token: string, now: Date, settings: SessionSettings): Promise<Rotation> {
+export async function rotateRefreshToken(pool: Connections, token: string, now: Date, settings: SessionSettings): Promise<Rotation> {
   return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<PresentedToken>(
       `select rt.id, rt.family_id, rt.user_id, rt.tenant_id, rt.expires_at, rt.used_at,
@@ -123,7 +123,7 @@ export async function revokeSession(q: Queryable, sessionId: string, reason: 'lo
 }
 
 /** Logout: ends the session the token belongs to, when it belongs to this user. */
-export async function revokeSessionOfToken(pool: Pool, token: string, userId: string, tenantId: number, now: Date): Promise<boolean> {
+export async function revokeSessionOfToken(pool: Connections, token: string, userId: string, tenantId: number, now: Date): Promise<boolean> {
   return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ family_id: string }>(
       'select family_id from public.refresh_tokens where token_hash = $1 and user_id = $2 and tenant_id = $3',

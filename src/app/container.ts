@@ -5,7 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { Config } from '../config';
-import { createKnex, createPool, type Pool } from '../infra/db/postgres';
+import { createKnex } from '../infra/db/postgres';
+import { createTenantPools, type TenantPools } from '../infra/db/tenant-pools';
 import { createTenancy, type Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
 import { createRedis, redisCircuit, type Redis } from '../infra/redis';
@@ -42,7 +43,8 @@ import type { MarketplaceAuth } from '../shared/marketplace-auth';
 export interface Container {
   config: Config;
   logger: Logger;
-  pool: Pool;
+  /** The connections: `pool.of(tenant)` for a tenant's tables, `pool` itself for shared ones. */
+  pool: TenantPools;
   /** Where each tenant's tables are (TENANT_SCHEMA_PREFIX). */
   tenancy: Tenancy;
   knex: Knex;
@@ -142,11 +144,16 @@ export interface DatabaseUrls {
 export function buildContainer(config: Config, logger: Logger, database: DatabaseUrls, overrides: ContainerOverrides = {}): Container {
   const databaseUrl = database.url;
   const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
-  const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX, 'stoflow', {
-    connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-    statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-    queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
-    idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  const pool = createTenantPools(databaseUrl, {
+    max: config.DATABASE_POOL_MAX,
+    groups: config.DATABASE_POOL_GROUPS || config.DATABASE_POOL_MAX,
+    applicationName: 'stoflow',
+    timeouts: {
+      connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
+      idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   });
   const knex = createKnex(database.ownerUrl ?? databaseUrl, 4);
   let redis: Redis | undefined;

@@ -8,8 +8,9 @@
  * per request, and only when the shared list lacks the brand.
  */
 import type { ReferenceFacts } from '../domain/product/decider';
-import type { Queryable } from '../infra/db/postgres';
+import type { Connections, Queryable } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import { REFERENCE_FIELDS, type ReferenceField } from '../shared/product-fields';
 
 type Values = Partial<Record<ReferenceField, string | null>>;
@@ -126,7 +127,9 @@ export interface ReferenceResolver {
   sharedBrand(name: string): Promise<string | null>;
 }
 
-export function createReferenceResolver(db: Queryable, tenancy: Tenancy, options: { maxAgeMs?: number } = {}): ReferenceResolver {
+/** `db`: the shared lists are read on any connection, a tenant's brands on its own. */
+export function createReferenceResolver(db: Connections | TenantPools, tenancy: Tenancy, options: { maxAgeMs?: number } = {}): ReferenceResolver {
+  const tenants = perTenant(db);
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   let lists: Promise<Lists> | null = null;
 
@@ -142,7 +145,7 @@ export function createReferenceResolver(db: Queryable, tenancy: Tenancy, options
   }
 
   async function customBrand(tenant: number, name: string): Promise<string | null> {
-    const { rows } = await db.query<{ name: string }>(`select name from ${tenancy.table(tenant, 'custom_brands')} where lower(name) = lower($1)`, [name.trim()]);
+    const { rows } = await tenants.of(tenant).query<{ name: string }>(`select name from ${tenancy.table(tenant, 'custom_brands')} where lower(name) = lower($1)`, [name.trim()]);
     return rows[0]?.name ?? null;
   }
 

@@ -17,8 +17,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Reply } from '../http/route';
-import type { Queryable } from '../infra/db/postgres';
+import type { Connections, Queryable } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import { ValidationError } from '../shared/errors';
 
 export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', description: 'Any unique string (a UUID): a retry with the same key and body returns the first answer and creates nothing' };
@@ -123,13 +124,15 @@ function seedOf(key: string, claimedAt: Date): string {
 /** Runs a request under its Idempotency-Key (when it has one), for one tenant. */
 export type IdempotencyKeys = (tenant: number, key: string | undefined, request: unknown, run: (seed: string | undefined) => Promise<Reply>) => Promise<Reply>;
 
-export function idempotencyKeys(db: Queryable, tenancy: Tenancy, ttlHours = DEFAULT_KEY_TTL_HOURS): IdempotencyKeys {
-  return (tenant, key, request, run) => idempotent(db, tenancy, tenant, key, request, run, ttlHours);
+/** `db`: each tenant's keys are on its own connections when it is tenant pools. */
+export function idempotencyKeys(db: Connections | TenantPools, tenancy: Tenancy, ttlHours = DEFAULT_KEY_TTL_HOURS): IdempotencyKeys {
+  const tenants = perTenant(db);
+  return (tenant, key, request, run) => idempotent(tenants.of(tenant), tenancy, tenant, key, request, run, ttlHours);
 }
 
 /** Forgets the keys of one tenant older than their lifetime; returns how many. */
-export async function purgeIdempotencyKeys(db: Queryable, tenancy: Tenancy, tenantId: number, ttlHours = DEFAULT_KEY_TTL_HOURS): Promise<number> {
-  const { rowCount } = await db.query(
+export async function purgeIdempotencyKeys(db: Connections | TenantPools, tenancy: Tenancy, tenantId: number, ttlHours = DEFAULT_KEY_TTL_HOURS): Promise<number> {
+  const { rowCount } = await perTenant(db).of(tenantId).query(
     `delete from ${tenancy.table(tenantId, 'idempotency_keys')} where created_at < now() - make_interval(hours => $1)`,
     [ttlHours],
   );

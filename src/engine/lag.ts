@@ -1,5 +1,6 @@
-import type { Pool } from '../infra/db/postgres';
+import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 
 export type LagReport = {
   status: 'ok' | 'degraded';
@@ -19,16 +20,17 @@ const CAP = 10_000;
  * How far each projection and reactor is behind the log, per tenant, as events of the types it
  * handles past its checkpoint (counted up to 10,000). Cached briefly: /health must stay cheap.
  */
-export function projectionLag(options: { pool: Pool; tenancy: Tenancy; consumers: readonly Consumer[]; degradedAt?: number; maxTenants?: number; cacheMs?: number }) {
+export function projectionLag(options: { pool: Connections | TenantPools; tenancy: Tenancy; consumers: readonly Consumer[]; degradedAt?: number; maxTenants?: number; cacheMs?: number }) {
   const spec = JSON.stringify(options.consumers.map((c) => ({ name: c.name, types: c.handles })));
   let cached: { at: number; report: LagReport } | undefined;
+  const pools = perTenant(options.pool);
 
   async function measure(): Promise<LagReport> {
     const tenants = await options.pool.query<{ id: number }>('select id from public.tenants order by id desc limit $1', [options.maxTenants ?? 200]);
     const lag: LagReport['lag'] = Object.fromEntries(options.consumers.map((c) => [c.name, { events: 0, tenant: null }]));
     for (const { id } of tenants.rows) {
       const schema = options.tenancy.schema(id);
-      const { rows } = await options.pool.query<{ name: string; behind: number }>(
+      const { rows } = await pools.of(id).query<{ name: string; behind: number }>(
         `select n.name, (select count(*)::int from (
                   select 1 from "${schema}".events e
                    where e.position > coalesce(c.position, 0) and e.type = any(n.types) limit ${CAP}) x) as behind

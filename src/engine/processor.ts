@@ -1,6 +1,7 @@
 import type { EventStore } from '../eventstore/types';
-import type { Pool } from '../infra/db/postgres';
+import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import type { TenantPools } from '../infra/db/tenant-pools';
 import type { Logger } from '../infra/logger';
 import type { Clock } from '../infra/clock';
 import { createLeaseManager, type LeaseManager } from './leases';
@@ -9,7 +10,7 @@ import type { Reactor } from './reactor';
 import { createTenantRunner } from './tenant-runner';
 
 export interface ProcessorOptions {
-  pool: Pool;
+  pool: Connections | TenantPools;
   tenancy: Tenancy;
   /** For the lease connection (a dedicated session outside the pool). */
   connectionString: string;

@@ -1,11 +1,12 @@
 import type { EventStore } from '../eventstore/types';
-import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
+import { inTransaction, type Connections, type Queryable } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints';
 import { tablesOf, type Projection } from './projection';
 
 export interface RebuildOptions {
-  pool: Pool;
+  pool: Connections | TenantPools;
   tenancy: Tenancy;
   store: Pick<EventStore, 'readLog'>;
   tenant: number;
@@ -20,6 +21,9 @@ export interface RebuildResult {
   events: number;
   position: bigint;
 }
+
+/** The tenant's own connections. */
+const connectionsOf = (options: RebuildOptions) => perTenant(options.pool).of(options.tenant);
 
 const REBUILD = '__rebuild';
 const VERIFY = '__verify';
@@ -36,7 +40,8 @@ async function createCopies(db: Queryable, schema: string, projection: Projectio
  * The next batch is read while the current one is applied: reading and writing overlap.
  */
 async function replayInto(options: RebuildOptions, suffix: string, from: bigint, db?: Queryable): Promise<{ position: bigint; events: number }> {
-  const { pool, store, tenant, projection } = options;
+  const { store, tenant, projection } = options;
+  const pool = connectionsOf(options);
   const schema = options.tenancy.schema(tenant);
   const tables = tablesOf(projection, schema, suffix);
   const batchSize = options.batchSize ?? 5000;
@@ -89,7 +94,8 @@ function shapeOf(def: string): string {
  * is applied to the old tables after the copy caught up, and none is lost.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
-  const { pool, tenant, projection } = options;
+  const { tenant, projection } = options;
+  const pool = connectionsOf(options);
   const schema = options.tenancy.schema(tenant);
   await createCopies(pool, schema, projection, REBUILD);
   const bulk = await replayInto(options, REBUILD, 0n);
@@ -126,7 +132,8 @@ export interface TableDrift {
  * checkpoint lock so both reflect the same log position. Returns the differences (none = no drift).
  */
 export async function verifyProjection(options: RebuildOptions & { sampleLimit?: number }): Promise<TableDrift[]> {
-  const { pool, tenant, projection } = options;
+  const { tenant, projection } = options;
+  const pool = connectionsOf(options);
   const schema = options.tenancy.schema(tenant);
   const limit = options.sampleLimit ?? 20;
   await createCopies(pool, schema, projection, VERIFY);

@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent } from '../eventstore/types';
-import { inTransaction, type Pool } from '../infra/db/postgres';
+import { inTransaction, type Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import type { Logger } from '../infra/logger';
 import type { Clock } from '../infra/clock';
 import { lockCheckpoint, readCheckpoints, saveCheckpoint } from './checkpoints';
@@ -16,7 +17,8 @@ import {
 } from './reactor';
 
 export interface TenantRunnerDeps {
-  pool: Pool;
+  /** Each tenant's work goes to its own connections (a plain pool: any connection). */
+  pool: Connections | TenantPools;
   tenancy: Tenancy;
   store: EventStore;
   /** Projections this runner applies (the eventual ones, or all when the store cannot inline). */
@@ -44,6 +46,7 @@ export interface RunOutcome {
 export function createTenantRunner(deps: TenantRunnerDeps) {
   const batchSize = deps.batchSize ?? 1000;
   const random = deps.random ?? Math.random;
+  const pools = perTenant(deps.pool);
 
   async function catchUpProjection(tenant: number, projection: Projection): Promise<number> {
     const schema = deps.tenancy.schema(tenant);
@@ -51,7 +54,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     for (;;) {
       // Read outside the transaction (never two connections at once per pump: a small pool shared
       // by many tenants would otherwise deadlock), then apply only if nobody moved meanwhile.
-      const from = (await readCheckpoints(deps.pool, schema)).get(projection.name) ?? 0n;
+      const from = (await readCheckpoints(pools.of(tenant), schema)).get(projection.name) ?? 0n;
       // The head is read first: when the batch is short, every handled event up to it is in the
       // batch, so the checkpoint can move to the head (lag and read-your-writes see "caught up").
       const head = await deps.store.head(tenant);
@@ -59,7 +62,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       const last = events.length > 0 ? events[events.length - 1]!.position : from;
       const reached = events.length < batchSize && head > last ? head : last;
       if (reached === from) return total;
-      const applied = await inTransaction(deps.pool, async (tx) => {
+      const applied = await inTransaction(pools.of(tenant), async (tx) => {
         const checkpoint = await lockCheckpoint(tx, schema, projection.name);
         if (checkpoint !== from) return -1; // another runner (or a rebuild) moved it: read again
         if (events.length > 0) await projection.apply(tx, tablesOf(projection, schema), events);
@@ -78,7 +81,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     const message = error instanceof Error ? error.message : String(error);
     const dead = attempt >= max;
     const nextAttemptAt = dead ? null : new Date(deps.clock.now().getTime() + retryDelayMs(attempt, reactor.baseDelayMs ?? 2000, random));
-    await deps.pool.query(
+    await pools.of(tenant).query(
       `insert into "${schema}".reaction_failures
          (reactor, event_id, event_position, event_type, stream_id, event, attempts, status, last_error, next_attempt_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -145,7 +148,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
         await react(tenant, reactor, event, 1);
         // At least once: the checkpoint moves after the effect; a crash in between redelivers.
         position = event.position;
-        await deps.pool.query(
+        await pools.of(tenant).query(
           `insert into "${schema}".checkpoints (name, position) values ($1, $2)
            on conflict (name) do update set position = excluded.position, updated_at = now()`,
           [reactor.name, position.toString()],
@@ -159,7 +162,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
   async function retryDue(tenant: number): Promise<{ processed: number; nextRetryAt?: Date }> {
     const schema = deps.tenancy.schema(tenant);
     const now = deps.clock.now();
-    const due = await deps.pool.query<{ reactor: string; event: SerialisedEvent; attempts: number }>(
+    const due = await pools.of(tenant).query<{ reactor: string; event: SerialisedEvent; attempts: number }>(
       `select reactor, event, attempts from "${schema}".reaction_failures
         where status = 'retrying' and next_attempt_at <= $1 order by next_attempt_at limit 100`,
       [now],
@@ -170,7 +173,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       if (!reactor) continue;
       const event = deserialise(row.event);
       if (await react(tenant, reactor, event, row.attempts + 1)) {
-        await deps.pool.query(
+        await pools.of(tenant).query(
           `update "${schema}".reaction_failures set status = 'resolved', next_attempt_at = null, updated_at = now() where reactor = $1 and event_id = $2`,
           [reactor.name, event.id],
         );
@@ -183,7 +186,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       }
       processed++;
     }
-    const next = await deps.pool.query<{ at: Date | null }>(
+    const next = await pools.of(tenant).query<{ at: Date | null }>(
       `select min(next_attempt_at) as at from "${schema}".reaction_failures where status = 'retrying'`,
     );
     return { processed, nextRetryAt: next.rows[0]?.at ?? undefined };
@@ -194,7 +197,7 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       let processed = 0;
       for (const projection of deps.projections) processed += await catchUpProjection(tenant, projection);
       if (deps.reactors.length === 0) return { processed };
-      const checkpoints = await readCheckpoints(deps.pool, deps.tenancy.schema(tenant));
+      const checkpoints = await readCheckpoints(pools.of(tenant), deps.tenancy.schema(tenant));
       for (const reactor of deps.reactors) processed += await feedReactor(tenant, reactor, checkpoints);
       const retries = await retryDue(tenant);
       return { processed: processed + retries.processed, nextRetryAt: retries.nextRetryAt };

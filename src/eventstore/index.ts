@@ -1,5 +1,6 @@
 import type { Pool } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import type { TenantPools } from '../infra/db/tenant-pools';
 import { createEsdbEventStore } from './esdb-event-store';
 import { createPostgresEventStore } from './postgres-event-store';
 import type { EventStore, InlineProjector, Upcaster } from './types';
@@ -11,7 +12,7 @@ export { createPostgresEventStore, DEFAULT_EVENTS_CHANNEL } from './postgres-eve
 export { createEsdbEventStore } from './esdb-event-store';
 
 export interface EventStoreOptions {
-  pool: Pool;
+  pool: Pool | TenantPools;
   tenancy: Tenancy;
   /** EVENTSTORE_CONNECTION_STRING: when set, the log lives in EventStoreDB / KurrentDB. */
   connectionString?: string;

@@ -1,5 +1,6 @@
 import { inTransaction, type Pool, type Queryable } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import { ConcurrencyError, ConflictError } from '../shared/errors';
 import { createAppendQueue, type AppendQueueLimits, type QueuedAppend } from './postgres-append-queue';
 import { createPostgresWatcher } from './postgres-watch';
@@ -17,7 +18,8 @@ import type {
 import { createUpcasterRegistry, type UpcasterRegistry } from './upcasters';
 
 export interface PostgresEventStoreOptions {
-  pool: Pool;
+  /** Each tenant's reads and appends go to its own connections (a plain pool: any connection). */
+  pool: Pool | TenantPools;
   tenancy: Tenancy;
   /** Read models updated inside the append transaction. */
   inline?: InlineProjector;
@@ -157,16 +159,17 @@ function envelopes(stream: string, events: NewEvent[], schemaVersions: number[],
 }
 
 export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
-  const { pool, inline, tenancy } = options;
+  const { inline, tenancy } = options;
+  const pools = perTenant(options.pool);
   const channel = options.channel ?? DEFAULT_EVENTS_CHANNEL;
   const registry = createUpcasterRegistry(options.upcasters ?? []);
-  const watcher = createPostgresWatcher({ pool, tenancy, channel, pollIntervalMs: options.pollIntervalMs ?? 1000 });
+  const watcher = createPostgresWatcher({ pool: options.pool, tenancy, channel, pollIntervalMs: options.pollIntervalMs ?? 1000 });
   const upcast = (row: EventRow) => registry.upcast(toRecorded(row));
 
   /** One round trip for every append of the tenant that is waiting: autocommit, no begin/commit. */
   const queue = createAppendQueue<AppendRow>(async (tenant, units) => {
     const batch = units.flat();
-    const result = await pool.query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...appendParams(batch, registry, channel)]);
+    const result = await pools.of(tenant).query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...appendParams(batch, registry, channel)]);
     return regroup(units, result.rows);
   }, options.grouping);
 
@@ -180,7 +183,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
    */
   const transactionalQueue = createAppendQueue<AppendRow>(async (tenant, units) => {
     try {
-      return await inTransaction(pool, async (tx) => {
+      return await inTransaction(pools.of(tenant), async (tx) => {
         const batch = units.flat();
         const params = appendParams(batch, registry, channel);
         const rows = (await tx.query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...params])).rows;
@@ -241,7 +244,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         where += backwards ? ` and stream_version <= $2` : ` and stream_version >= $2`;
       }
       params.push(limit ?? null);
-      const rows = await pool.query<EventRow>(
+      const rows = await pools.of(tenant).query<EventRow>(
         `select ${EVENT_COLUMNS} from ${tenancy.table(tenant, 'events')} where ${where}
           order by stream_version ${backwards ? 'desc' : 'asc'} limit $${params.length}`,
         params,
@@ -253,7 +256,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       const params: unknown[] = [after.toString(), limit];
       const byType = types && types.length > 0 ? ' and type = any($3::text[])' : '';
       if (byType) params.push(types);
-      const rows = await pool.query<EventRow>(
+      const rows = await pools.of(tenant).query<EventRow>(
         `select ${EVENT_COLUMNS} from ${tenancy.table(tenant, 'events')}
           where position > $1${byType} order by position limit $2`,
         params,
@@ -262,7 +265,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     },
 
     async head(tenant) {
-      const rows = await pool.query<{ head: number | string | null }>(`select max(position) as head from ${tenancy.table(tenant, 'events')}`);
+      const rows = await pools.of(tenant).query<{ head: number | string | null }>(`select max(position) as head from ${tenancy.table(tenant, 'events')}`);
       return BigInt(rows.rows[0]?.head ?? 0);
     },
 

@@ -8,7 +8,6 @@
  * news) and right after a reconnect.
  */
 import pg from 'pg';
-import type { Pool } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantId } from './types';
 
@@ -18,7 +17,8 @@ export interface PostgresWatcher {
 }
 
 export interface PostgresWatcherOptions {
-  pool: Pool;
+  /** Whose connection settings the LISTEN connection takes. */
+  pool: { options: pg.PoolConfig };
   tenancy: Tenancy;
   channel: string;
   pollIntervalMs: number;

@@ -1,4 +1,4 @@
-import type { Pool } from '../infra/db/postgres';
+import type { Queryable } from '../infra/db/postgres';
 import type { Redis } from '../infra/redis';
 import type { HealthReport } from './app';
 
@@ -19,7 +19,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 export interface HealthSources {
-  pool: Pool;
+  pool: Queryable;
   redis?: Redis;
   /** Extra checks (projection lag…), each reporting its own status. */
   extra?: Record<string, () => Promise<Check>>;

@@ -10,8 +10,9 @@
  */
 import type { Marketplace } from '../domain/connection/connection';
 import { GrantRefusedError, type MarketplaceAuth, type OAuthGrant } from '../shared/marketplace-auth';
-import { inTransaction, type Pool, type Queryable } from './db/postgres';
+import { inTransaction, type Connections, type Queryable } from './db/postgres';
 import type { Tenancy } from './db/tenancy';
+import { perTenant, type TenantPools } from './db/tenant-pools';
 import type { TokenCipher } from './token-cipher';
 
 export interface CredentialStatus {
@@ -32,7 +33,8 @@ export interface CredentialStore {
 }
 
 export interface CredentialStoreOptions {
-  pool: Pool;
+  /** Each tenant's tokens are read and written on its own connections (a plain pool: any connection). */
+  pool: Connections | TenantPools;
   tenancy: Tenancy;
   cipher: TokenCipher;
   auth: Partial<Record<Marketplace, MarketplaceAuth>>;
@@ -58,7 +60,8 @@ export class NotConnectedError extends Error {
 }
 
 export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
-  const { pool, tenancy, cipher } = options;
+  const { tenancy, cipher } = options;
+  const pools = perTenant(options.pool);
   const margin = options.marginMs ?? 5 * 60_000;
   const inFlight = new Map<string, Promise<string>>();
   const context = (tenant: number, marketplace: Marketplace, field: string) => `tenant:${tenant}/${marketplace}/${field}`;
@@ -84,7 +87,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   async function refreshed(tenant: number, marketplace: Marketplace): Promise<string> {
     const auth = options.auth[marketplace];
     try {
-      return await inTransaction(pool, async (tx) => {
+      return await inTransaction(pools.of(tenant), async (tx) => {
         const { rows } = await tx.query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1 for update`, [marketplace]);
         const row = rows[0];
         if (!row) throw new NotConnectedError(marketplace);
@@ -97,7 +100,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       });
     } catch (err) {
       if (err instanceof GrantRefusedError) {
-        await pool.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: options.now().toISOString(), message: err.reason })]);
+        await pools.of(tenant).query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: options.now().toISOString(), message: err.reason })]);
         await options.onRevoked(tenant, marketplace, err.reason);
       }
       throw err;
@@ -105,14 +108,14 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   }
 
   return {
-    save: (tenant, marketplace, accountId, grant) => write(pool, tenant, marketplace, accountId, grant, false),
+    save: (tenant, marketplace, accountId, grant) => write(pools.of(tenant), tenant, marketplace, accountId, grant, false),
 
     async remove(tenant, marketplace) {
-      await pool.query(`delete from ${table(tenant)} where marketplace = $1`, [marketplace]);
+      await pools.of(tenant).query(`delete from ${table(tenant)} where marketplace = $1`, [marketplace]);
     },
 
     async accessToken(tenant, marketplace) {
-      const { rows } = await pool.query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1`, [marketplace]);
+      const { rows } = await pools.of(tenant).query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1`, [marketplace]);
       const row = rows[0];
       if (!row) throw new NotConnectedError(marketplace);
       if (fresh(row)) return cipher.open(row.access_token, context(tenant, marketplace, 'access_token'));
@@ -127,8 +130,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
 
     async recordCall(tenant, marketplace, error) {
       const now = options.now();
-      if (error === undefined) await pool.query(`update ${table(tenant)} set last_success_at = $2, last_error = null where marketplace = $1`, [marketplace, now]);
-      else await pool.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]);
+      if (error === undefined) await pools.of(tenant).query(`update ${table(tenant)} set last_success_at = $2, last_error = null where marketplace = $1`, [marketplace, now]);
+      else await pools.of(tenant).query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]);
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Marketplace } from '../domain/connection/connection';
-import type { Pool } from './db/postgres';
+import type { Queryable } from './db/postgres';
 import type { TokenCipher } from './token-cipher';
 
 export interface PendingConsent {
@@ -25,7 +25,7 @@ export interface OAuthStates {
 
 const hash = (state: string) => createHash('sha256').update(state, 'utf8').digest();
 
-export function createOAuthStates(pool: Pool, cipher: TokenCipher, now: () => Date): OAuthStates {
+export function createOAuthStates(pool: Queryable, cipher: TokenCipher, now: () => Date): OAuthStates {
   const context = (state: string) => `oauth-state:${hash(state).toString('hex')}`;
   return {
     async create(consent, ttlMs) {

@@ -66,7 +66,8 @@ export function toNotificationDto(r: NotificationRow): NotificationDto {
   };
 }
 
-export async function listNotifications({ db, tenancy }: TenantDb, tenant: number, filter: z.output<typeof query>) {
+export async function listNotifications({ db: pools, tenancy }: TenantDb, tenant: number, filter: z.output<typeof query>) {
+  const db = pools.of(tenant);
   const where = filter.unread === undefined ? '' : filter.unread ? 'where read_at is null' : 'where read_at is not null';
   const table = tenancy.table(tenant, 'notifications');
   // The total comes from the same statement as the page, so the two always agree even while the

@@ -19,7 +19,8 @@ function notFound(): NotFoundError {
   return new NotFoundError('Notification not found', 'notification_not_found');
 }
 
-export async function markNotificationRead({ db, tenancy }: TenantDb, tenant: number, id: string, now: Date): Promise<NotificationDto> {
+export async function markNotificationRead({ db: pools, tenancy }: TenantDb, tenant: number, id: string, now: Date): Promise<NotificationDto> {
+  const db = pools.of(tenant);
   // An id that cannot exist is simply not found, like any other unknown id (never a 400 that
   // would tell a stranger's id apart from a malformed one).
   if (!UUID.test(id)) throw notFound();

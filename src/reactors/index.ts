@@ -2,12 +2,14 @@
 import type { CommandHandlers } from '../commands/handlers';
 import type { Reactor } from '../engine/reactor';
 import type { Clock, IdGenerator } from '../infra/clock';
-import type { Pool } from '../infra/db/postgres';
+import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import type { TenantPools } from '../infra/db/tenant-pools';
 import { stockDepletedReactor } from './stock-depleted';
 
 export interface ReactorDeps {
-  pool: Pool;
+  /** Each tenant's work goes to its own connections (a plain pool: any connection). */
+  pool: Connections | TenantPools;
   tenancy: Tenancy;
   clock: Clock;
   ids: IdGenerator;

@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '../eventstore/types';
 import type { Reactor } from '../engine/reactor';
-import type { Pool } from '../infra/db/postgres';
+import type { Connections, Queryable } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import type { IdGenerator } from '../infra/clock';
 
 interface StockData {
@@ -27,9 +28,9 @@ function productIdOf(event: RecordedEvent): string | null {
  * written in the append's own transaction, so it always has the product here; where it could lag
  * behind the log, the notification is still written, only without the product's name.
  */
-async function namedProduct(pool: Pool, tenancy: Tenancy, tenant: number, productId: string | null): Promise<NamedProduct | null> {
+async function namedProduct(db: Queryable, tenancy: Tenancy, tenant: number, productId: string | null): Promise<NamedProduct | null> {
   if (productId === null) return null;
-  const { rows } = await pool.query<NamedProduct>(`select sku, title from ${tenancy.table(tenant, 'products')} where id = $1`, [productId]);
+  const { rows } = await db.query<NamedProduct>(`select sku, title from ${tenancy.table(tenant, 'products')} where id = $1`, [productId]);
   return rows[0] ?? null;
 }
 
@@ -44,7 +45,8 @@ function bodyOf(event: RecordedEvent, product: NamedProduct | null): string {
  * idempotency key, so a redelivered event never notifies twice. Marketplace delisting will hang
  * off the same events.
  */
-export function stockDepletedReactor(deps: { pool: Pool; tenancy: Tenancy; ids: IdGenerator }): Reactor {
+export function stockDepletedReactor(deps: { pool: Connections | TenantPools; tenancy: Tenancy; ids: IdGenerator }): Reactor {
+  const pools = perTenant(deps.pool);
   return {
     name: 'stock_depleted_notifier',
     handles: ['ProductSold', 'ProductStockAdjusted'],
@@ -53,9 +55,10 @@ export function stockDepletedReactor(deps: { pool: Pool; tenancy: Tenancy; ids: 
       const left = event.type === 'ProductSold' ? data.remaining_stock : data.stock_quantity;
       if (left !== 0) return;
       const productId = productIdOf(event);
-      const product = await namedProduct(deps.pool, deps.tenancy, tenant, productId);
+      const db = pools.of(tenant);
+      const product = await namedProduct(db, deps.tenancy, tenant, productId);
       const title = event.type === 'ProductSold' ? 'Sold out' : 'Out of stock';
-      await deps.pool.query(
+      await db.query(
         `insert into ${deps.tenancy.table(tenant, 'notifications')} (id, idempotency_key, kind, product_id, product_sku, product_title, title, body, data, created_at)
          values ($1, $2, 'stock_depleted', $3, $4, $5, $6, $7, $8, $9)
          on conflict (idempotency_key) do nothing`,

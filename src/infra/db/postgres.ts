@@ -10,6 +10,10 @@ export type PoolClient = pg.PoolClient;
 export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
+/** Where connections come from: a pool, or one tenant's share of the pool (tenant-pools.ts). */
+export interface Connections extends Queryable {
+  connect(): Promise<PoolClient>;
+}
 
 /**
  * How long a request may wait on PostgreSQL. A server that hangs (stopped, overloaded, a network
@@ -56,7 +60,7 @@ export function createKnex(connectionString: string, max = 4): Knex {
  * the pending query rejects, and the client is destroyed on release rather than returned, as is
  * one whose rollback fails.
  */
-export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Connections, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (err: Error): void => {

@@ -4,7 +4,7 @@
  * by the composition root. Names are built from integer ids only, never from input text, so a
  * name can always be interpolated into SQL as an identifier.
  */
-import type { Queryable } from './postgres';
+import type { TenantPools } from './tenant-pools';
 
 export const DEFAULT_SCHEMA_PREFIX = 'client_';
 
@@ -39,8 +39,9 @@ export function createTenancy(prefix: string = DEFAULT_SCHEMA_PREFIX): Tenancy {
   };
 }
 
-/** What reading or writing a tenant's tables takes: a connection and where the tables are. */
+/** What reading or writing a tenant's tables takes: its connections and where the tables are. */
 export interface TenantDb {
-  db: Queryable;
+  /** `db.of(tenant)`: the connections for that tenant's tables; `db` itself for shared tables. */
+  db: TenantPools;
   tenancy: Tenancy;
 }

@@ -9,7 +9,7 @@
  * query builder or a wrong id, fails with "permission denied" rather than answering.
  */
 import type { Knex } from 'knex';
-import { inTransaction, type Pool, type PoolClient } from './postgres';
+import { inTransaction, type Connections, type PoolClient } from './postgres';
 import type { Tenancy } from './tenancy';
 
 const SCOPE = `select set_config('search_path', $1, true)`;
@@ -26,7 +26,7 @@ function pathOf(schema: string): string {
  * public: unqualified table names in `fn` resolve in the tenant's schema, and other tenants'
  * schemas are out of reach.
  */
-export async function withTenant<T>(pool: Pool, tenancy: Tenancy, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+export async function withTenant<T>(pool: Connections, tenancy: Tenancy, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const schema = tenancy.schema(tenantId); // throws on anything but a positive integer id
   return inTransaction(pool, async (tx) => {
     await tx.query(TENANT, [pathOf(schema), schema]);

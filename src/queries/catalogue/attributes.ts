@@ -26,7 +26,7 @@ export interface BrandSearch {
  * it, each group alphabetical. `strpos` rather than LIKE, so `%` and `_` in `q` are plain text.
  */
 export async function listTenantBrands({ db, tenancy }: TenantDb, tenantId: number, search: BrandSearch = {}): Promise<TenantBrandDto[]> {
-  const { rows } = await db.query<TenantBrandDto>(
+  const { rows } = await db.of(tenantId).query<TenantBrandDto>(
     `select name, slug, custom from (
        select name, slug, false as custom, strpos(lower(name), lower($1::text)) as at from public.brands
        union all

@@ -47,7 +47,7 @@ interface Row {
 }
 
 export async function listIntegrations({ db, tenancy }: TenantDb, tenant: number, unavailable: Partial<Record<string, string | null>>, now: Date): Promise<Integration[]> {
-  const { rows } = await db.query<Row>(
+  const { rows } = await db.of(tenant).query<Row>(
     `select c.marketplace, c.status, c.account_id, c.account_name, c.shop_id, c.scopes, c.site, c.settings, c.options, c.connected_at, c.status_reason,
             k.access_expires_at, k.refresh_token is not null as refresh_token, k.refresh_expires_at, k.last_success_at, k.last_error
        from ${tenancy.table(tenant, 'marketplace_connections')} c

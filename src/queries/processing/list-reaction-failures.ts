@@ -36,7 +36,7 @@ interface Row {
 }
 
 export async function listReactionFailures({ db, tenancy }: TenantDb, tenant: number, filter: z.output<typeof query>) {
-  const { rows } = await db.query<Row>(
+  const { rows } = await db.of(tenant).query<Row>(
     `select reactor, event_id, event_type, stream_id, attempts, status, last_error, next_attempt_at, first_failed_at, updated_at
        from ${tenancy.table(tenant, 'reaction_failures')}
       where ($1::text is null or status = $1) order by updated_at desc limit $2`,

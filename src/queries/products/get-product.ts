@@ -14,7 +14,7 @@ interface ProductJsonRow {
 /** One product of the tenant as JSON text; another tenant's id is as unknown here as a made-up one. */
 export async function findProductJson({ db, tenancy }: TenantDb, tenantId: number, id: string): Promise<ProductJsonRow | null> {
   if (!UUID.test(id)) return null;
-  const { rows } = await db.query<ProductJsonRow>(`select version, representation as json from ${tenancy.table(tenantId, 'products')} where id = $1`, [id]);
+  const { rows } = await db.of(tenantId).query<ProductJsonRow>(`select version, representation as json from ${tenancy.table(tenantId, 'products')} where id = $1`, [id]);
   return rows[0] ?? null;
 }
 

@@ -72,7 +72,8 @@ async function categoryPath(db: Queryable, slug: string): Promise<string> {
  * A page of the tenant's products as JSON text, built by PostgreSQL. With no filter but the
  * status, the total comes from the per-status counts; any other filter counts the matching rows.
  */
-export async function listProductsJson({ db, tenancy }: TenantDb, tenantId: number, query: ListProductsQuery): Promise<string> {
+export async function listProductsJson({ db: pools, tenancy }: TenantDb, tenantId: number, query: ListProductsQuery): Promise<string> {
+  const db = pools.of(tenantId);
   const products = tenancy.table(tenantId, 'products');
   const params: unknown[] = [];
   const param = (value: unknown) => {
