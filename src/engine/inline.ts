@@ -10,16 +10,22 @@ import { handledBy, tablesOf, type Projection } from './projection';
  * row is locked here too, so a runner catching the same projection up never interleaves with us.
  * A projection whose checkpoint is behind (new, or rebuilt without these events) first takes the
  * events it missed from the log, inside the same transaction.
+ *
+ * The checkpoint moves to the last position of the append (`span`), past the events of other
+ * types the append wrote alongside (a SKU reservation): the next append then finds the checkpoint
+ * right before its own first position and has nothing to look for.
  */
 export function createInlineProjector(projections: readonly Projection[], tenancy: Tenancy, log: () => Pick<EventStore, 'readLog'>): InlineProjector {
   const inline = projections.filter((p) => p.consistency === 'inline');
   const types = new Set(inline.flatMap((p) => p.handles));
   return {
     handles: (type) => types.has(type),
-    async project(tx: Queryable, tenant: number, events: RecordedEvent[]): Promise<void> {
+    async project(tx: Queryable, tenant: number, events: RecordedEvent[], span?: { first: bigint; last: bigint }): Promise<void> {
       const schema = tenancy.schema(tenant);
-      const first = events[0]!.position;
+      // Every position from `first` on is this append's, up to `through`.
+      const first = span && span.first < events[0]!.position ? span.first : events[0]!.position;
       const last = events[events.length - 1]!.position;
+      const through = span && span.last > last ? span.last : last;
       for (const projection of inline) {
         const handled = handledBy(projection, events);
         if (handled.length === 0) continue;
@@ -27,7 +33,7 @@ export function createInlineProjector(projections: readonly Projection[], tenanc
         if (checkpoint >= last) continue; // already applied (a replayed append)
         const missed = checkpoint < first - 1n && (await missedAny(tx, schema, projection, checkpoint, first)) ? await missedEvents(log(), tenant, projection, checkpoint, first) : [];
         await projection.apply(tx, tablesOf(projection, schema), [...missed, ...handled.filter((e) => e.position > checkpoint)]);
-        await saveCheckpoint(tx, schema, projection.name, last);
+        await saveCheckpoint(tx, schema, projection.name, through);
       }
     },
   };

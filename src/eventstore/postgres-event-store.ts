@@ -214,7 +214,15 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       handled.push(...recorded.filter((e) => inline!.handles(e.type)).map((e) => registry.upcast(e)));
     }
     handled.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-    if (handled.length > 0) await inline!.project(tx, tenant, handled);
+    // The positions this call took: consecutive, from its first appended event to its last.
+    let span: { first: bigint; last: bigint } | undefined;
+    for (const row of rows) {
+      if (row.outcome !== 'appended' || row.first_position === null || row.last_position === null) continue;
+      const first = BigInt(row.first_position);
+      const last = BigInt(row.last_position);
+      span = span ? { first: first < span.first ? first : span.first, last: last > span.last ? last : span.last } : { first, last };
+    }
+    if (handled.length > 0) await inline!.project(tx, tenant, handled, span);
   }
 
   async function appendUnit(tenant: TenantId, appends: QueuedAppend[]): Promise<AppendResult[]> {

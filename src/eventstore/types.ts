@@ -109,9 +109,10 @@ export interface Upcaster {
 
 /**
  * Read models kept in step with the log inside the append transaction (PostgreSQL store only).
- * The store calls `project` after inserting events of a handled type, before committing.
+ * The store calls `project` after inserting events of a handled type, before committing, with
+ * the positions the call took (`span`: every handled event in it is among `events`).
  */
 export interface InlineProjector {
   handles(type: string): boolean;
-  project(tx: import('../infra/db/postgres').Queryable, tenant: TenantId, events: RecordedEvent[]): Promise<void>;
+  project(tx: import('../infra/db/postgres').Queryable, tenant: TenantId, events: RecordedEvent[], span?: { first: bigint; last: bigint }): Promise<void>;
 }
