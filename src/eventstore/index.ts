@@ -22,6 +22,7 @@ export interface EventStoreOptions {
   /** NOTIFY channel of the PostgreSQL store. */
   channel?: string;
   pollIntervalMs?: number;
+  crossTenant?: import('./postgres-commit-groups').CommitGroupLimits & { inFlight?: number };
 }
 
 /**
@@ -30,7 +31,7 @@ export interface EventStoreOptions {
  * `projectsInline` is false and commands wait for the projection runner instead.
  */
 export function createEventStore(options: EventStoreOptions): EventStore {
-  const { pool, tenancy, connectionString, inline, upcasters, channel, pollIntervalMs } = options;
+  const { pool, tenancy, connectionString, inline, upcasters, channel, pollIntervalMs, crossTenant } = options;
   if (connectionString) return createEsdbEventStore({ connectionString, tenancy, upcasters, pollIntervalMs });
-  return createPostgresEventStore({ pool, tenancy, inline, upcasters, channel, pollIntervalMs });
+  return createPostgresEventStore({ pool, tenancy, inline, upcasters, channel, pollIntervalMs, crossTenant });
 }

@@ -3,6 +3,7 @@ import type { Tenancy } from '../infra/db/tenancy';
 import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
 import { ConcurrencyError, ConflictError } from '../shared/errors';
 import { createAppendQueue, type AppendQueueLimits, type QueuedAppend } from './postgres-append-queue';
+import { createCommitGroups, type CommitGroupLimits, type GroupMember } from './postgres-commit-groups';
 import { createPostgresWatcher } from './postgres-watch';
 import type {
   AppendResult,
@@ -30,6 +31,11 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** How many concurrent appends of a tenant may share one call (group commit). */
   grouping?: AppendQueueLimits;
+  /**
+   * How many tenants' transactional calls may share one transaction, and how many such
+   * transactions a group of connections runs at once (default: one per connection).
+   */
+  crossTenant?: CommitGroupLimits & { inFlight?: number };
 }
 
 export const DEFAULT_EVENTS_CHANNEL = 'stoflow_events';
@@ -181,24 +187,39 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
    * alone, so only the offending one fails. Appends that stand or fall together (one unit) go
    * this way too, inline projections or not: when one of them is refused, the others roll back.
    */
-  const transactionalQueue = createAppendQueue<AppendRow>(async (tenant, units) => {
+  const transactionalQueue = createAppendQueue<AppendRow>((tenant, units) => {
+    const lane = pools.homeOf(tenant);
+    return commitGroups.submit(lane, options.crossTenant?.inFlight ?? pools.sizeOf(lane), tenant, units);
+  }, options.grouping);
+
+  /**
+   * One transaction for the calls of several tenants (postgres-commit-groups.ts), each tenant's
+   * part as above, tenants in ascending order. A unit refused in part fails the transaction, and
+   * each tenant's call is then tried alone; a lone call answers a lone refused unit itself.
+   */
+  const commitGroups = createCommitGroups<QueuedAppend[][], AppendRow[][]>(async (members: GroupMember<QueuedAppend[][]>[]) => {
+    const order = members.map((member, i) => ({ ...member, i })).sort((a, b) => a.tenant - b.tenant);
     try {
-      return await inTransaction(pools.of(tenant), async (tx) => {
-        const batch = units.flat();
-        const params = appendParams(batch, registry, channel);
-        const rows = (await tx.query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...params])).rows;
-        const answers = regroup(units, rows);
-        const split = answers.findIndex((unit) => unit.some((r) => r.outcome === 'appended') && unit.some(refused));
-        if (split >= 0) throw units.length === 1 ? new UnitRefused(answers[0]!) : new Error('A unit of appends was refused in part: retry each unit alone');
-        if (inline) await projectInline(tx, tenant, batch, rows, params[5] as number[]);
+      return await inTransaction(pools.of(order[0]!.tenant), async (tx) => {
+        const answers: AppendRow[][][] = [];
+        for (const { tenant, work: units, i } of order) {
+          const batch = units.flat();
+          const params = appendParams(batch, registry, channel);
+          const rows = (await tx.query<AppendRow>(APPEND_CALL, [tenancy.schema(tenant), ...params])).rows;
+          const unitAnswers = regroup(units, rows);
+          const split = unitAnswers.findIndex((unit) => unit.some((r) => r.outcome === 'appended') && unit.some(refused));
+          if (split >= 0) throw members.length === 1 && units.length === 1 ? new UnitRefused(unitAnswers[0]!) : new Error('A unit of appends was refused in part: retry each unit alone');
+          if (inline) await projectInline(tx, tenant, batch, rows, params[5] as number[]);
+          answers[i] = unitAnswers;
+        }
         return answers;
       });
     } catch (err) {
       // Nothing of a refused unit was kept: its answer names the refusal.
-      if (err instanceof UnitRefused) return [err.rows];
+      if (err instanceof UnitRefused) return [[err.rows]];
       throw err;
     }
-  }, options.grouping);
+  }, options.crossTenant);
 
   /** Every handled event of the call, in log order, projected in one go (set-based). */
   async function projectInline(tx: Queryable, tenant: TenantId, batch: QueuedAppend[], rows: AppendRow[], versions: number[]): Promise<void> {

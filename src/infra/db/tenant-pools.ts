@@ -26,6 +26,9 @@ import { createPool, DEFAULT_POOL_TIMEOUTS, type Connections, type PoolClient, t
 export interface TenantPools extends Connections {
   /** The connections for tenant `tenant`'s work: its home group first. */
   of(tenant: number): Connections;
+  /** Which group is the tenant's home, and how many connections a group has. */
+  homeOf(tenant: number): number;
+  sizeOf(group: number): number;
   /** A statement on shared tables. Rows are untyped unless told, as with pg.Pool. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -49,8 +52,10 @@ export interface TenantPoolStats {
 }
 
 /** `of(tenant)`: the tenant's connections, for a dependency handed tenant pools or a plain pool. */
-export function perTenant(db: Connections | TenantPools): { of(tenant: number): Connections } {
-  return isTenantPools(db) ? db : { of: () => db };
+export function perTenant(db: Connections | TenantPools): Pick<TenantPools, 'of' | 'homeOf' | 'sizeOf'> {
+  if (isTenantPools(db)) return db;
+  const size = (db as { options?: { max?: number } }).options?.max ?? 10;
+  return { of: () => db, homeOf: () => 0, sizeOf: () => size };
 }
 
 export function isTenantPools(db: Connections): db is TenantPools {
@@ -215,6 +220,8 @@ export function createTenantPools(connectionString: string, options: TenantPoolO
 
   return {
     of: (tenant) => homes[homeGroup(tenant, groups)]!,
+    homeOf: (tenant) => homeGroup(tenant, groups),
+    sizeOf: (group) => max[group] ?? 0,
     query: shared.query as Queryable['query'],
     connect: shared.connect,
     options: pools[0]!.options,
