@@ -5,8 +5,9 @@
  * child process, so the load generator never shares its event loop. Prints a table, then one
  * JSON object as the last line. Not a test: the figures depend on the machine.
  *
- * BENCH_PRODUCTS, BENCH_CONNECTIONS, BENCH_SECONDS and BENCH_POOL_MAX (the API's pool, 20) override
- * the defaults.
+ * BENCH_PRODUCTS, BENCH_CONNECTIONS, BENCH_SECONDS, BENCH_POOL_MAX (the API's pool, 20) and
+ * BENCH_POOL_GROUPS (its groups of tenant-affine connections, one per connection) override the
+ * defaults.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,6 +60,7 @@ export function config(dataDir: string, databaseUrl?: string): Config {
     STOFLOW_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20',
+    DATABASE_POOL_GROUPS: process.env.BENCH_POOL_GROUPS,
     JWT_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
     PASSWORD_PEPPER: 'bench-pepper',
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',

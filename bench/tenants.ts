@@ -11,8 +11,8 @@
  * Prints a table, then one JSON object as the last line. Not a test: the figures depend on the
  * machine.
  *
- * BENCH_TENANTS (default 1,000), BENCH_PRODUCTS_PER_TENANT (default 10), BENCH_CONNECTIONS and
- * BENCH_SECONDS override the defaults.
+ * BENCH_TENANTS (default 1,000), BENCH_PRODUCTS_PER_TENANT (default 10), BENCH_CONNECTIONS,
+ * BENCH_SECONDS, BENCH_POOL_MAX and BENCH_POOL_GROUPS (see bench/api.ts) override the defaults.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
