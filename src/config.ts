@@ -98,6 +98,8 @@ export const configSchema = z
       .optional()
       .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean)),
     MARKETPLACE_TIMEOUT_MS: int(10_000, 100, 120_000),
+    // Where marketplaces reach this server: photos at <base>/media/…; eBay takes https:// only.
+    PUBLIC_BASE_URL: url(['https', 'http']),
     EBAY_CLIENT_ID: optionalText(),
     EBAY_CLIENT_SECRET: optionalText(),
     EBAY_RU_NAME: optionalText(),
@@ -138,6 +140,7 @@ export const configSchema = z
     return {
       ...c,
       LOG_DIR: c.LOG_DIR ?? join(c.STOFLOW_DATA_DIR, 'logs'),
+      PUBLIC_BASE_URL: withoutSlash(c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`),
       EBAY_API_BASE_URL: ebayApi,
       EBAY_AUTH_BASE_URL: withoutSlash(c.EBAY_AUTH_BASE_URL ?? (sandbox ? 'https://auth.sandbox.ebay.com' : 'https://auth.ebay.com')),
       // eBay serves the Identity API on apiz.*; a base URL set by hand (a proxy, a double) serves both.

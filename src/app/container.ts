@@ -36,6 +36,9 @@ import { createCredentialStore, type CredentialStore } from '../infra/marketplac
 import { createOAuthStates } from '../infra/oauth-states';
 import { createTokenCipher, parseEncryptionKey, type TokenCipher } from '../infra/token-cipher';
 import { ebayAuth } from '../marketplaces/ebay/auth';
+import { ebayPublisher } from '../marketplaces/ebay/publisher';
+import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
+import { findPlatformMapping } from '../queries/catalogue/reference-data';
 import type { Marketplace } from '../domain/connection/connection';
 import type { MarketplaceAuth } from '../shared/marketplace-auth';
 
@@ -71,6 +74,7 @@ export interface Container {
   /** Marketplace tokens, sealed at rest, refreshed on use. */
   credentials: CredentialStore;
   connectionDeps: ConnectionDeps;
+  publishDeps: PublishDeps;
   /** Starts projecting and reacting for this process's share of tenants. */
   startProcessing(): Promise<void>;
   close(): Promise<void>;
@@ -182,7 +186,6 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representProduct };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
   const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
-  const reactors = buildReactors({ pool, tenancy, clock, ids, commands });
   const cipher = resolveTokenCipher(config, logger);
   const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
     ebay: ebayAuth(
@@ -207,6 +210,13 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     now: () => clock.now(),
     onRevoked: (tenant, marketplace, reason) => recordRevocation(commandDeps, tenant, marketplace, reason, { event: { actor: 'system:token-refresh' } }),
   });
+  const publishDeps: PublishDeps = {
+    ...commandDeps,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    mapping: async (marketplace, kind, code) => (await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
+  };
+  const listingWork: ListingWorkDeps = { ...publishDeps, credentials, publishers: { ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) } };
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
   const processor = createProcessor({
     pool,
@@ -251,6 +261,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     marketplaceAuth,
     credentials,
     connectionDeps,
+    publishDeps,
     async startProcessing() {
       processing = true;
       await processor.start();

@@ -15,7 +15,10 @@ import { removeProductImageRoute } from '../commands/products/remove-product-ima
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
 import { connectionRoutes } from '../commands/connections/connect-marketplace';
 import { manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { manageListingRoutes } from '../commands/listings/manage-listing';
+import { publishProductRoute } from '../commands/listings/publish-product';
 import type { AnyRoute } from '../http/route';
+import { listingRoutes } from '../queries/listings/list-listings';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
@@ -51,6 +54,9 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { etsy: 'Etsy connections are not available on this server yet', vinted: 'Vinted connects through the browser extension, not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
     ...connectionRoutes(c.connectionDeps),
     ...manageConnectionRoutes(c.connectionDeps),
+    publishProductRoute(c.publishDeps),
+    ...listingRoutes(reads),
+    ...manageListingRoutes(c.commandDeps),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,

@@ -4,6 +4,8 @@ import type { Reactor } from '../engine/reactor';
 import type { Clock, IdGenerator } from '../infra/clock';
 import type { Pool } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
+import type { ListingWorkDeps } from '../commands/listings/deps';
+import { publishListingsReactor } from './publish-listings';
 import { stockDepletedReactor } from './stock-depleted';
 
 export interface ReactorDeps {
@@ -13,8 +15,10 @@ export interface ReactorDeps {
   ids: IdGenerator;
   /** What a reactor may decide to do next: the same handlers the API calls. */
   commands: CommandHandlers;
+  /** Publishing and delisting on the marketplaces. */
+  listings: ListingWorkDeps;
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
-  return [stockDepletedReactor(deps)];
+  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings)];
 }
