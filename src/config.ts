@@ -108,6 +108,11 @@ export const configSchema = z
     EBAY_AUTH_BASE_URL: url(['https', 'http']),
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
     EBAY_MARKETPLACE_ID: z.string().trim().regex(/^EBAY_[A-Z_]{2,10}$/, 'an eBay marketplace id such as EBAY_FR').default('EBAY_FR'),
+    ETSY_API_KEY: optionalText(),
+    ETSY_SHARED_SECRET: optionalText(),
+    ETSY_REDIRECT_URI: url(['https', 'http']),
+    ETSY_API_BASE_URL: url(['https', 'http']),
+    ETSY_AUTH_BASE_URL: url(['https', 'http']),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {
@@ -145,6 +150,9 @@ export const configSchema = z
       EBAY_AUTH_BASE_URL: withoutSlash(c.EBAY_AUTH_BASE_URL ?? (sandbox ? 'https://auth.sandbox.ebay.com' : 'https://auth.ebay.com')),
       // eBay serves the Identity API on apiz.*; a base URL set by hand (a proxy, a double) serves both.
       EBAY_IDENTITY_BASE_URL: withoutSlash(c.EBAY_IDENTITY_BASE_URL ?? (c.EBAY_API_BASE_URL ? ebayApi : sandbox ? 'https://apiz.sandbox.ebay.com' : 'https://apiz.ebay.com')),
+      // Etsy has no sandbox: a base URL set by hand is a proxy or the test double.
+      ETSY_API_BASE_URL: withoutSlash(c.ETSY_API_BASE_URL ?? 'https://api.etsy.com'),
+      ETSY_AUTH_BASE_URL: withoutSlash(c.ETSY_AUTH_BASE_URL ?? 'https://www.etsy.com'),
     };
   });
 

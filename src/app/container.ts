@@ -39,6 +39,7 @@ import { ebayAuth } from '../marketplaces/ebay/auth';
 import { ebayPublisher } from '../marketplaces/ebay/publisher';
 import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
 import { findPlatformMapping } from '../queries/catalogue/reference-data';
+import { etsyAuth } from '../marketplaces/etsy/auth';
 import type { Marketplace } from '../domain/connection/connection';
 import type { MarketplaceAuth } from '../shared/marketplace-auth';
 
@@ -197,6 +198,17 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         authBaseUrl: config.EBAY_AUTH_BASE_URL,
         identityBaseUrl: config.EBAY_IDENTITY_BASE_URL,
         marketplaceId: config.EBAY_MARKETPLACE_ID,
+        timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+      },
+      () => clock.now(),
+    ),
+    etsy: etsyAuth(
+      {
+        apiKey: config.ETSY_API_KEY,
+        sharedSecret: config.ETSY_SHARED_SECRET,
+        redirectUri: config.ETSY_REDIRECT_URI,
+        apiBaseUrl: config.ETSY_API_BASE_URL,
+        authBaseUrl: config.ETSY_AUTH_BASE_URL,
         timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
       },
       () => clock.now(),

@@ -51,7 +51,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listNotificationsRoute(reads),
     markNotificationReadRoute({ ...reads, clock: c.clock }),
     listReactionFailuresRoute(reads),
-    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { etsy: 'Etsy connections are not available on this server yet', vinted: 'Vinted connects through the browser extension, not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
+    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { vinted: 'Vinted connects through the browser extension, not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
     ...connectionRoutes(c.connectionDeps),
     ...manageConnectionRoutes(c.connectionDeps),
     publishProductRoute(c.publishDeps),

@@ -53,6 +53,8 @@ describe('configuration', () => {
     ['TOKEN_ENCRYPTION_OLD_KEYS', { TOKEN_ENCRYPTION_OLD_KEYS: `${'ab'.repeat(32)},short` }],
     ['EBAY_MARKETPLACE_ID', { EBAY_MARKETPLACE_ID: 'FRANCE' }],
     ['EBAY_API_BASE_URL', { EBAY_API_BASE_URL: 'ftp://api.ebay.com' }],
+    ['ETSY_REDIRECT_URI', { ETSY_REDIRECT_URI: 'stoflow.example/api/integrations/etsy/callback' }],
+    ['ETSY_API_BASE_URL', { ETSY_API_BASE_URL: 'ftp://api.etsy.com' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
@@ -75,5 +77,11 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ EBAY_API_BASE_URL: 'https://api.ebay.com', EBAY_AUTH_BASE_URL: 'https://auth.ebay.com', EBAY_IDENTITY_BASE_URL: 'https://apiz.ebay.com' });
     expect(loadConfig({ EBAY_ENVIRONMENT: 'sandbox' })).toMatchObject({ EBAY_API_BASE_URL: 'https://api.sandbox.ebay.com', EBAY_AUTH_BASE_URL: 'https://auth.sandbox.ebay.com', EBAY_IDENTITY_BASE_URL: 'https://apiz.sandbox.ebay.com' });
     expect(loadConfig({ EBAY_API_BASE_URL: 'http://127.0.0.1:9999/' })).toMatchObject({ EBAY_API_BASE_URL: 'http://127.0.0.1:9999', EBAY_IDENTITY_BASE_URL: 'http://127.0.0.1:9999' });
+  });
+
+  it("When Etsy's base URLs are not set, then Etsy's own apply; set by hand, they lose a trailing slash", () => {
+    expect(loadConfig({})).toMatchObject({ ETSY_API_BASE_URL: 'https://api.etsy.com', ETSY_AUTH_BASE_URL: 'https://www.etsy.com' });
+    expect(loadConfig({ ETSY_API_BASE_URL: 'http://127.0.0.1:9999/', ETSY_AUTH_BASE_URL: 'http://127.0.0.1:9999/' })).toMatchObject({ ETSY_API_BASE_URL: 'http://127.0.0.1:9999', ETSY_AUTH_BASE_URL: 'http://127.0.0.1:9999' });
+    expect(loadConfig({}).ETSY_API_KEY).toBeUndefined();
   });
 });
