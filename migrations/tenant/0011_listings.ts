@@ -12,6 +12,7 @@ export async function up(knex: Knex): Promise<void> {
       external jsonb not null default '{}',
       url text,
       attempts integer not null default 0,
+      product_version integer not null default 0,
       last_error jsonb,
       queued_at timestamptz not null,
       published_at timestamptz,

@@ -10,7 +10,7 @@ export const listingsProjection: Projection = {
   name: 'listings',
   consistency: 'inline',
   tables: ['listings'],
-  handles: ['ListingQueued', 'ListingPublishStarted', 'ListingPublishProgressed', 'ListingPublished', 'ListingPublishFailed', 'ListingRetryRequested', 'ListingDelistRequested', 'ListingDelisted', 'ListingDelistFailed'],
+  handles: ['ListingQueued', 'ListingPublishStarted', 'ListingPublishProgressed', 'ListingPublished', 'ListingPublishFailed', 'ListingUpdated', 'ListingUpdateFailed', 'ListingRetryRequested', 'ListingDelistRequested', 'ListingDelisted', 'ListingDelistFailed'],
   async apply(db, tables, events) {
     const table = tables.listings;
     const byStream = new Map<string, typeof events[number][]>();
@@ -20,15 +20,15 @@ export const listingsProjection: Projection = {
     }
     for (const [stream, list] of byStream) {
       const id = stream.slice(LISTING_STREAM_PREFIX.length);
-      const { rows } = await db.query<{ product_id: string; marketplace: string; status: string; overrides: Record<string, unknown>; external: Record<string, string>; url: string | null; attempts: number; last_error: unknown; queued_at: Date; published_at: Date | null; version: number }>(
-        `select product_id, marketplace, status, overrides, external, url, attempts, last_error, queued_at, published_at, version from ${table} where id = $1`,
+      const { rows } = await db.query<{ product_id: string; marketplace: string; status: string; product_version: number; overrides: Record<string, unknown>; external: Record<string, string>; url: string | null; attempts: number; last_error: unknown; queued_at: Date; published_at: Date | null; version: number }>(
+        `select product_id, marketplace, status, product_version, overrides, external, url, attempts, last_error, queued_at, published_at, version from ${table} where id = $1`,
         [id],
       );
       const row = rows[0];
       const fresh = list.filter((e) => !row || e.streamVersion > row.version);
       if (fresh.length === 0) continue;
       let state: ListingState = row
-        ? ({ id, productId: row.product_id, marketplace: row.marketplace, status: row.status, overrides: row.overrides, external: row.external, url: row.url, attempts: row.attempts, lastError: row.last_error } as ListingState)
+        ? ({ id, productId: row.product_id, marketplace: row.marketplace, status: row.status, overrides: row.overrides, external: row.external, url: row.url, productVersion: row.product_version, attempts: row.attempts, lastError: row.last_error } as ListingState)
         : null;
       let queuedAt = row?.queued_at.toISOString() ?? null;
       let publishedAt = row?.published_at?.toISOString() ?? null;
@@ -45,13 +45,13 @@ export const listingsProjection: Projection = {
       if (!state) continue;
       const version = fresh[fresh.length - 1]!.streamVersion;
       await db.query(
-        `insert into ${table} as l (id, product_id, marketplace, status, overrides, external, url, attempts, last_error, queued_at, published_at, updated_at, version)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        `insert into ${table} as l (id, product_id, marketplace, status, overrides, external, url, attempts, last_error, queued_at, published_at, updated_at, version, product_version)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          on conflict (id) do update set status = excluded.status, overrides = excluded.overrides, external = excluded.external, url = excluded.url,
            attempts = excluded.attempts, last_error = excluded.last_error, queued_at = excluded.queued_at, published_at = excluded.published_at,
-           updated_at = excluded.updated_at, version = excluded.version
+           updated_at = excluded.updated_at, version = excluded.version, product_version = excluded.product_version
          where l.version < excluded.version`,
-        [id, state.productId, state.marketplace, state.status, JSON.stringify(state.overrides), JSON.stringify(state.external), state.url, state.attempts, state.lastError ? JSON.stringify(state.lastError) : null, queuedAt, publishedAt, updatedAt, version],
+        [id, state.productId, state.marketplace, state.status, JSON.stringify(state.overrides), JSON.stringify(state.external), state.url, state.attempts, state.lastError ? JSON.stringify(state.lastError) : null, queuedAt, publishedAt, updatedAt, version, state.productVersion],
       );
     }
   },

@@ -7,6 +7,7 @@ import type { Tenancy } from '../infra/db/tenancy';
 import type { ListingWorkDeps } from '../commands/listings/deps';
 import { publishListingsReactor } from './publish-listings';
 import { stockDepletedReactor } from './stock-depleted';
+import { updateListingsReactor } from './update-listings';
 
 export interface ReactorDeps {
   pool: Pool;
@@ -20,5 +21,5 @@ export interface ReactorDeps {
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
-  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings)];
+  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings)];
 }

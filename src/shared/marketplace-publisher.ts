@@ -33,6 +33,8 @@ export interface MarketplacePublisher {
    * Throws MarketplaceCallError (src/shared/marketplace-errors.ts) on failure.
    */
   publish(accessToken: string, draft: PublicationDraft, known: ExternalIds, remember: (ids: ExternalIds) => Promise<void>): Promise<{ external: ExternalIds; url: string | null }>;
+  /** Brings a live listing up to date with the product (price, quantity, text, photos). */
+  update(accessToken: string, draft: PublicationDraft, external: ExternalIds): Promise<void>;
   /** Ends the listing on the marketplace; ending one already ended is not an error. */
   delist(accessToken: string, external: ExternalIds): Promise<void>;
 }

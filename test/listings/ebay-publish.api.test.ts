@@ -170,6 +170,30 @@ describe('Publishing to eBay (against the eBay double)', () => {
     expect(all.body.items.map((l: Listing) => l.id)).toEqual([again.id]);
   });
 
+  it('When the price and title change, then eBay gets them; when the last unit sells offline, then the eBay listing is withdrawn', async () => {
+    const seller = await connectedSeller();
+    const product = await photographedProduct(seller);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }).expect(202);
+    const active = await listingOf(seller, product.id, (l) => l.status === 'active');
+    const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    const edit = await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ price: 45, title: 'Levi’s 501 W32 L34 selvedge' });
+    expect(edit.status).toBe(200);
+    const deadline = Date.now() + 20_000;
+    const offer = () => ebay.state.offers.get(active.external.offer_id!)!;
+    while ((offer().details as { pricingSummary: { price: { value: string } } }).pricingSummary.price.value !== '45.00' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(offer()).toMatchObject({ status: 'PUBLISHED', details: { pricingSummary: { price: { value: '45.00', currency: 'EUR' } } } });
+    const item = ebay.requests.filter((r) => r.method === 'PUT' && r.path === `/sell/inventory/v1/inventory_item/${product.sku}`).at(-1)!;
+    expect(item.body).toMatchObject({ product: { title: 'Levi’s 501 W32 L34 selvedge' } });
+
+    await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).send({ quantity: 1, unit_price: 45 }).expect(201);
+    const delisted = await listingOf(seller, product.id, (l) => l.status === 'delisted');
+    expect(delisted.url).toBeNull();
+    expect(offer().status).toBe('UNPUBLISHED');
+    const log = await t.services.eventStore.readStream(seller.tenantId, `listing-${active.id}`);
+    expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(['ListingUpdated', 'ListingDelistRequested', 'ListingDelisted']));
+    expect(log.find((e) => e.type === 'ListingDelistRequested')!.data).toMatchObject({ reason: 'the product has no stock left' });
+  });
+
   it("When another tenant asks for a seller's product or listing, then it is not found", async () => {
     const seller = await connectedSeller();
     const other = await registerSeller(t.app);

@@ -66,7 +66,7 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
   const resumable = listing.status === 'queued' || listing.status === 'publishing' || (listing.status === 'failed' && listing.lastError?.retryable === true);
   if (!resumable) return 'nothing_to_do';
   const publisher = deps.publishers[listing.marketplace];
-  const [{ state: product }, { state: connection }] = await Promise.all([loadProduct(deps.store, tenant, listing.productId), loadConnection(deps.store, tenant, listing.marketplace)]);
+  const [{ state: product, version: productVersion }, { state: connection }] = await Promise.all([loadProduct(deps.store, tenant, listing.productId), loadConnection(deps.store, tenant, listing.marketplace)]);
   const now = () => deps.clock.now();
   const fail = async (failure: { reason: string; errors: MarketplaceProblem[] }) => {
     await listingCommand(deps, tenant, listingId, { type: 'RecordPublishFailure', ...failure, retryable: false, nextRetryAt: null, now: now() }, metadata);
@@ -85,13 +85,47 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
       await listingCommand(deps, tenant, listingId, { type: 'RecordPublishProgress', external, now: now() }, metadata);
     });
     await deps.credentials.recordCall(tenant, listing.marketplace);
-    await listingCommand(deps, tenant, listingId, { type: 'RecordPublished', external: result.external, url: result.url, now: now() }, metadata);
+    await listingCommand(deps, tenant, listingId, { type: 'RecordPublished', external: result.external, url: result.url, productVersion, now: now() }, metadata);
     return 'published';
   } catch (err) {
     const failure = describeFailure(err);
     await deps.credentials.recordCall(tenant, listing.marketplace, failure.reason).catch(() => undefined);
     if (failure.retryable) throw err; // the engine retries with backoff; the reactor records when
     return fail(failure);
+  }
+}
+
+/**
+ * Brings an active listing up to date with its product: a product that can no longer be sold
+ * (no stock left, sold, archived) is delisted instead. Coalesced by version: the product is read
+ * as it is now, so ten quick edits that arrive before the first update runs are one call, and
+ * the triggers behind it find the listing already at that version.
+ */
+export async function updateListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
+  const { state: listing } = await loadListing(deps.store, tenant, listingId);
+  if (!listing || listing.status !== 'active') return 'nothing_to_do';
+  const [{ state: product, version }, { state: connection }] = await Promise.all([loadProduct(deps.store, tenant, listing.productId), loadConnection(deps.store, tenant, listing.marketplace)]);
+  if (!product || version <= listing.productVersion) return 'nothing_to_do';
+  const now = () => deps.clock.now();
+  if (product.stock_quantity < 1 || product.status === 'sold' || product.status === 'archived') {
+    const reason = product.status === 'archived' ? 'the product was archived' : 'the product has no stock left';
+    await listingCommand(deps, tenant, listingId, { type: 'RequestDelist', reason, now: now() }, metadata);
+    return 'delisted';
+  }
+  const publisher = deps.publishers[listing.marketplace];
+  if (!publisher || connection.status !== 'connected') return 'nothing_to_do';
+  try {
+    const token = await deps.credentials.accessToken(tenant, listing.marketplace);
+    await publisher.update(token, await draftOf(deps, listing, product, connection), listing.external);
+    await deps.credentials.recordCall(tenant, listing.marketplace);
+    await listingCommand(deps, tenant, listingId, { type: 'RecordUpdated', productVersion: version, now: now() }, metadata);
+    return 'published';
+  } catch (err) {
+    const failure = describeFailure(err);
+    await deps.credentials.recordCall(tenant, listing.marketplace, failure.reason).catch(() => undefined);
+    if (failure.retryable) throw err;
+    await listingCommand(deps, tenant, listingId, { type: 'RecordUpdateFailure', ...failure, retryable: false, nextRetryAt: null, now: now() }, metadata);
+    return 'failed';
   }
 }
 

@@ -35,7 +35,10 @@ export interface ListingOverrides {
 export type ListingQueued = DomainEvent<'ListingQueued', { listing_id: string; product_id: string; marketplace: Marketplace; overrides: ListingOverrides; queued_at: string }>;
 export type ListingPublishStarted = DomainEvent<'ListingPublishStarted', { attempt: number; started_at: string }>;
 export type ListingPublishProgressed = DomainEvent<'ListingPublishProgressed', { external: ExternalIds; at: string }>;
-export type ListingPublished = DomainEvent<'ListingPublished', { external: ExternalIds; url: string | null; published_at: string }>;
+/** `product_version`: the product stream's version the listing shows. */
+export type ListingPublished = DomainEvent<'ListingPublished', { external: ExternalIds; url: string | null; published_at: string; product_version?: number }>;
+export type ListingUpdated = DomainEvent<'ListingUpdated', { product_version: number; updated_at: string }>;
+export type ListingUpdateFailed = DomainEvent<'ListingUpdateFailed', { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; failed_at: string }>;
 export type ListingPublishFailed = DomainEvent<
   'ListingPublishFailed',
   { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; attempt: number; failed_at: string }
@@ -50,6 +53,8 @@ export type ListingEvent =
   | ListingPublishStarted
   | ListingPublishProgressed
   | ListingPublished
+  | ListingUpdated
+  | ListingUpdateFailed
   | ListingPublishFailed
   | ListingRetryRequested
   | ListingDelistRequested
@@ -64,6 +69,8 @@ export interface Listing {
   overrides: ListingOverrides;
   external: ExternalIds;
   url: string | null;
+  /** The product's stream version the marketplace shows (0 until published). */
+  productVersion: number;
   /** Publication attempts since it was last queued. */
   attempts: number;
   lastError: { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null } | null;
@@ -75,7 +82,9 @@ export type ListingCommand =
   | { type: 'QueueListing'; listingId: string; productId: string; marketplace: Marketplace; overrides: ListingOverrides; now: Date }
   | { type: 'StartPublishing'; now: Date }
   | { type: 'RecordPublishProgress'; external: ExternalIds; now: Date }
-  | { type: 'RecordPublished'; external: ExternalIds; url: string | null; now: Date }
+  | { type: 'RecordPublished'; external: ExternalIds; url: string | null; productVersion: number; now: Date }
+  | { type: 'RecordUpdated'; productVersion: number; now: Date }
+  | { type: 'RecordUpdateFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RecordPublishFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RetryListing'; now: Date }
   | { type: 'RequestDelist'; reason: string; now: Date }
@@ -92,7 +101,7 @@ function evolve(state: ListingState, event: ListingEvent): ListingState {
   if (event.type === 'ListingQueued') {
     const d = event.data;
     // A republication starts afresh, but keeps the ids the marketplace knows the item by.
-    return { id: d.listing_id, productId: d.product_id, marketplace: d.marketplace, status: 'queued', overrides: d.overrides, external: state?.external ?? {}, url: null, attempts: 0, lastError: null };
+    return { id: d.listing_id, productId: d.product_id, marketplace: d.marketplace, status: 'queued', overrides: d.overrides, external: state?.external ?? {}, url: null, productVersion: 0, attempts: 0, lastError: null };
   }
   if (state === null) return state;
   switch (event.type) {
@@ -101,7 +110,13 @@ function evolve(state: ListingState, event: ListingEvent): ListingState {
     case 'ListingPublishProgressed':
       return { ...state, external: { ...state.external, ...event.data.external } };
     case 'ListingPublished':
-      return { ...state, status: 'active', external: { ...state.external, ...event.data.external }, url: event.data.url, lastError: null };
+      return { ...state, status: 'active', external: { ...state.external, ...event.data.external }, url: event.data.url, productVersion: event.data.product_version ?? 0, lastError: null };
+    case 'ListingUpdated':
+      return { ...state, productVersion: event.data.product_version, lastError: null };
+    case 'ListingUpdateFailed': {
+      const { reason, errors, retryable, next_retry_at } = event.data;
+      return { ...state, lastError: { reason, errors, retryable, next_retry_at } };
+    }
     case 'ListingPublishFailed': {
       const { reason, errors, retryable, next_retry_at } = event.data;
       return { ...state, status: 'failed', lastError: { reason, errors, retryable, next_retry_at } };
@@ -154,7 +169,20 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
     case 'RecordPublished': {
       const listing = exists(state);
       if (listing.status !== 'publishing') return [];
-      return [{ type: 'ListingPublished', data: { external: command.external, url: command.url, published_at: at } }];
+      return [{ type: 'ListingPublished', data: { external: command.external, url: command.url, published_at: at, product_version: command.productVersion } }];
+    }
+    case 'RecordUpdated': {
+      const listing = exists(state);
+      // Only a live listing is updated, and never back to an older version of the product.
+      if (listing.status !== 'active' || command.productVersion <= listing.productVersion) return [];
+      return [{ type: 'ListingUpdated', data: { product_version: command.productVersion, updated_at: at } }];
+    }
+    case 'RecordUpdateFailure': {
+      const listing = exists(state);
+      if (listing.status !== 'active') return [];
+      return [
+        { type: 'ListingUpdateFailed', data: { reason: command.reason.slice(0, 1000), errors: command.errors.slice(0, 20), retryable: command.retryable, next_retry_at: command.nextRetryAt?.toISOString() ?? null, failed_at: at } },
+      ];
     }
     case 'RecordPublishFailure': {
       const listing = exists(state);

@@ -60,6 +60,23 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     };
   }
 
+  /** createOrReplaceInventoryItem: the whole item, every time (eBay replaces it). */
+  async function putItem(accessToken: string, draft: PublicationDraft, language: string): Promise<void> {
+    const condition = CONDITION_ENUM[draft.condition];
+    if (!condition) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition', message: `no eBay condition for id ${draft.condition}` }]);
+    await call(
+      accessToken,
+      'PUT',
+      `/inventory_item/${encodeURIComponent(draft.sku)}`,
+      {
+        availability: { shipToLocationAvailability: { quantity: draft.quantity } },
+        condition,
+        product: { title: draft.title, description: draft.description, imageUrls: draft.image_urls.slice(0, 24), aspects: draft.aspects },
+      },
+      language,
+    );
+  }
+
   /** The offer for this SKU on the site: made now, or the one eBay already has. */
   async function offerFor(accessToken: string, draft: PublicationDraft, language: string): Promise<string> {
     try {
@@ -82,20 +99,8 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     marketplace: 'ebay',
 
     async publish(accessToken, draft, known, remember) {
-      const condition = CONDITION_ENUM[draft.condition];
-      if (!condition) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition', message: `no eBay condition for id ${draft.condition}` }]);
       const language = contentLanguage(draft.site);
-      await call(
-        accessToken,
-        'PUT',
-        `/inventory_item/${encodeURIComponent(draft.sku)}`,
-        {
-          availability: { shipToLocationAvailability: { quantity: draft.quantity } },
-          condition,
-          product: { title: draft.title, description: draft.description, imageUrls: draft.image_urls.slice(0, 24), aspects: draft.aspects },
-        },
-        language,
-      );
+      await putItem(accessToken, draft, language);
       let offerId = known.offer_id;
       if (offerId) {
         // Resuming: the offer exists; bring it up to date (updateOffer is a full replace).
@@ -109,6 +114,14 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
       if (typeof listingId !== 'string' || listingId === '') throw new MarketplaceCallError('ebay', 200, true, [{ id: 'invalid_answer', message: 'publishOffer answered without a listingId' }]);
       const host = SITE_HOSTS[draft.site] ?? 'www.ebay.com';
       return { external: { offer_id: offerId, listing_id: listingId }, url: `https://${host}/itm/${listingId}` };
+    },
+
+    async update(accessToken, draft, external) {
+      if (!external.offer_id) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'no_offer', message: 'the listing has no eBay offer to update' }]);
+      const language = contentLanguage(draft.site);
+      // A published offer's listing is revised by eBay when its item or the offer changes.
+      await putItem(accessToken, draft, language);
+      await call(accessToken, 'PUT', `/offer/${encodeURIComponent(external.offer_id)}`, offerBody(draft), language);
     },
 
     async delist(accessToken, external: ExternalIds) {
