@@ -6,6 +6,7 @@ import type { Clock, IdGenerator } from '../infra/clock';
 import type { Pool } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
+import type { PasswordHashing } from './passwords';
 
 export interface AccountDeps {
   config: Config;
@@ -20,4 +21,6 @@ export interface AccountDeps {
   /** Server-side secret mixed into every password before bcrypt (see passwords.ts). */
   passwordPepper: string;
   limiter: LimiterFactory;
+  /** Every bcrypt hash and compare of the process, through one bounded gate. */
+  passwordHashing: PasswordHashing;
 }

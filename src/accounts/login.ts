@@ -8,7 +8,7 @@ import type { AccountDeps } from './deps';
 import { AuthError } from '../shared/errors';
 import { assertTenantActive } from './authenticate';
 import { emailKey } from './email';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords';
+import { DUMMY_PASSWORD_HASH } from './passwords';
 import { insertSession, newSession } from './sessions';
 import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
 
@@ -37,8 +37,9 @@ interface UserRow {
 }
 
 /**
- * Both failures cost the same: an unknown email is compared against a dummy hash of the same cost,
- * and every failure then waits a random 100–300 ms, which drowns what is left of the difference.
+ * Both failures cost the same: an unknown email is compared against a dummy hash of the same cost
+ * (through the same bounded gate, so "busy" does not tell either), and every failure then waits a
+ * random 100–300 ms, which drowns what is left of the difference.
  */
 export async function logIn(services: AccountDeps, input: LoginInput): Promise<TokenPair> {
   const { rows } = await services.pool.query<UserRow>(
@@ -48,7 +49,7 @@ export async function logIn(services: AccountDeps, input: LoginInput): Promise<T
     [input.email],
   );
   const user = rows[0];
-  const matches = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH, services.passwordPepper);
+  const matches = await services.passwordHashing.verify(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !matches) {
     await sleep(randomInt(100, 301));
     throw invalidCredentials();
@@ -88,6 +89,7 @@ export function loginRoute(services: AccountDeps) {
       401: { description: 'Invalid email or password (the same answer for both)' },
       403: { description: 'The account is suspended' },
       429: { description: 'Too many failed sign-ins for this address or this email' },
+      503: { description: 'The server is momentarily busy checking passwords: retry after `Retry-After` seconds' },
     },
     handle: async ({ body }) => ({ status: 200, body: await logIn(services, body), headers: TOKEN_RESPONSE_HEADERS }),
   });
