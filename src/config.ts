@@ -84,8 +84,16 @@ export const configSchema = z
       .pipe(z.array(z.url())),
     TRUST_PROXY_HOPS: int(0, 0, 10),
     RATE_LIMIT_GLOBAL_PER_MINUTE: int(600, 1, 1_000_000),
+    // Login (see src/accounts/login-limits.ts for the whole policy).
     RATE_LIMIT_LOGIN_PER_EMAIL: int(10, 1, 10_000),
     RATE_LIMIT_LOGIN_PER_IP: int(20, 1, 10_000),
+    RATE_LIMIT_LOGIN_PER_EMAIL_IP: int(5, 1, 10_000),
+    RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: int(10, 1, 1_000_000),
+    // At most the 15-minute window the account's failures are remembered for.
+    RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: int(1, 1, 900),
+    RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: int(300, 1, 900),
+    PASSWORD_HASH_CONCURRENCY: int(2, 1, 64),
+    PASSWORD_HASH_QUEUE: int(4, 0, 10_000),
     RATE_LIMIT_REGISTER_PER_IP_HOUR: int(10, 1, 10_000),
     RUN_WORKERS: flag(true),
     READ_YOUR_WRITES_TIMEOUT_MS: int(5000, 10, 60_000),
@@ -129,6 +137,9 @@ export const configSchema = z
     // Tokens sealed with a key kept in the data folder would be lost with a redeployed container.
     if (c.ENVIRONMENT === 'production' && !c.TOKEN_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: 'is required when ENVIRONMENT=production' });
+    }
+    if (c.RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS < c.RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS'], message: 'must be at least RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS' });
     }
     for (const [i, key] of [c.TOKEN_ENCRYPTION_KEY, ...c.TOKEN_ENCRYPTION_OLD_KEYS].entries()) {
       if (key === undefined) continue;

@@ -12,7 +12,8 @@ import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
-import { limiterFactory, type LimiterFactory } from '../http/rate-limit';
+import { limiterFactory, throttles, type LimiterFactory, type Throttles } from '../http/rate-limit';
+import { boundedPasswordHashing, type PasswordHashing } from '../accounts/passwords';
 import { createEventStore } from '../eventstore';
 import type { EventStore } from '../eventstore/types';
 import { productUpcasters } from '../domain/product/upcasters';
@@ -57,6 +58,10 @@ export interface Container {
   /** Server-side secret mixed into every password before bcrypt (see src/accounts/passwords.ts). */
   passwordPepper: string;
   limiter: LimiterFactory;
+  /** Counters and growing waits over the same Redis (the login policy). */
+  throttles: Throttles;
+  /** bcrypt through one bounded gate per process (PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE). */
+  passwordHashing: PasswordHashing;
   eventStore: EventStore;
   projections: readonly Projection[];
   reactors: readonly Reactor[];
@@ -248,6 +253,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     },
   });
   let processing = false;
+  const passwordPepper = resolvePasswordPepper(config, logger);
   const container: Container = {
     config,
     logger,
@@ -258,8 +264,10 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     clock,
     ids,
     jwtSecret: resolveJwtSecret(config, logger),
-    passwordPepper: resolvePasswordPepper(config, logger),
+    passwordPepper,
     limiter: limiterFactory(circuit),
+    throttles: throttles(circuit),
+    passwordHashing: boundedPasswordHashing(passwordPepper, { concurrency: config.PASSWORD_HASH_CONCURRENCY, queue: config.PASSWORD_HASH_QUEUE }),
     eventStore,
     projections,
     reactors,

@@ -21,6 +21,19 @@ describe('configuration', () => {
     expect(config.REDIS_URL).toBeUndefined();
   });
 
+  it('When nothing is set, then login is limited as the README documents and bcrypt runs 2 at a time with 4 waiting', () => {
+    expect(loadConfig({})).toMatchObject({
+      RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: 10,
+      RATE_LIMIT_LOGIN_PER_IP: 20,
+      RATE_LIMIT_LOGIN_PER_EMAIL_IP: 5,
+      RATE_LIMIT_LOGIN_PER_EMAIL: 10,
+      RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: 1,
+      RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: 300,
+      PASSWORD_HASH_CONCURRENCY: 2,
+      PASSWORD_HASH_QUEUE: 4,
+    });
+  });
+
   it('When LOG_DIR is not set, then the logs go to the logs folder inside the data folder; when it is, then there', () => {
     expect(loadConfig({}).LOG_DIR).toBe(join('.stoflow', 'logs'));
     expect(loadConfig({ STOFLOW_DATA_DIR: '/var/lib/stoflow', LOG_DIR: '' }).LOG_DIR).toBe(join('/var/lib/stoflow', 'logs'));
@@ -55,6 +68,8 @@ describe('configuration', () => {
     ['EBAY_API_BASE_URL', { EBAY_API_BASE_URL: 'ftp://api.ebay.com' }],
     ['ETSY_REDIRECT_URI', { ETSY_REDIRECT_URI: 'stoflow.example/api/integrations/etsy/callback' }],
     ['ETSY_API_BASE_URL', { ETSY_API_BASE_URL: 'ftp://api.etsy.com' }],
+    ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS', { RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: '60', RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: '30' }],
+    ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
