@@ -99,12 +99,20 @@ async function main(): Promise<void> {
     const started = new Map<string, number>();
     const activeAt = new Map<string, number>();
     const listingOf = new Map<string, string>();
+    // Light: only what turned active since the last look, 50 times a second (the latency figures
+    // are therefore up to 20 ms late).
+    let since = new Date(0);
     const watch = setInterval(() => {
-      void s.pool.query<{ id: string }>(`select id from ${s.tenancy.table(tenant, 'listings')} where status = 'active'`).then(({ rows }) => {
-        const now = Date.now();
-        for (const { id } of rows) if (!activeAt.has(id)) activeAt.set(id, now);
-      });
-    }, 5);
+      void s.pool
+        .query<{ id: string; updated_at: Date }>(`select id, updated_at from ${s.tenancy.table(tenant, 'listings')} where status = 'active' and updated_at >= $1`, [since])
+        .then(({ rows }) => {
+          const now = Date.now();
+          for (const { id, updated_at } of rows) {
+            if (!activeAt.has(id)) activeAt.set(id, now);
+            if (updated_at > since) since = updated_at;
+          }
+        });
+    }, 20);
     const publishing = Date.now();
     next = 0;
     await Promise.all(

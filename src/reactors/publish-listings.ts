@@ -18,6 +18,8 @@ export function publishListingsReactor(deps: ListingWorkDeps): Reactor {
   return {
     name: 'listing_publisher',
     handles: ['ListingQueued', 'ListingRetryRequested', 'ListingDelistRequested'],
+    // Listings are independent of one another: one slow marketplace call does not hold the rest.
+    concurrency: 16,
     maxAttempts: 8,
     baseDelayMs: 2000,
     async react(event, { tenant, metadata, idempotencyKey }) {

@@ -18,6 +18,8 @@ export function updateListingsReactor(deps: ListingWorkDeps): Reactor {
   return {
     name: 'listing_updater',
     handles: [...PRODUCT_CHANGES, 'ListingPublished'],
+    // Each product's listings are its own.
+    concurrency: 16,
     maxAttempts: 8,
     baseDelayMs: 2000,
     async react(event, { tenant, metadata }) {
