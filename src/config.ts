@@ -106,6 +106,12 @@ export const configSchema = z
     EBAY_AUTH_BASE_URL: url(['https', 'http']),
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
     EBAY_MARKETPLACE_ID: z.string().trim().regex(/^EBAY_[A-Z_]{2,10}$/, 'an eBay marketplace id such as EBAY_FR').default('EBAY_FR'),
+    // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
+    VINTED_WRITES_PER_HOUR: int(40, 1, 1000),
+    VINTED_MIN_GAP_SECONDS: int(20, 0, 3600),
+    VINTED_MAX_GAP_SECONDS: int(50, 0, 3600),
+    VINTED_TASK_LEASE_SECONDS: int(120, 1, 3600),
+    VINTED_BLOCK_PAUSE_MINUTES: int(60, 0, 24 * 60),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {
@@ -122,6 +128,9 @@ export const configSchema = z
     // Tokens sealed with a key kept in the data folder would be lost with a redeployed container.
     if (c.ENVIRONMENT === 'production' && !c.TOKEN_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: 'is required when ENVIRONMENT=production' });
+    }
+    if (c.VINTED_MAX_GAP_SECONDS < c.VINTED_MIN_GAP_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['VINTED_MAX_GAP_SECONDS'], message: `must be at least VINTED_MIN_GAP_SECONDS (${c.VINTED_MIN_GAP_SECONDS})` });
     }
     for (const [i, key] of [c.TOKEN_ENCRYPTION_KEY, ...c.TOKEN_ENCRYPTION_OLD_KEYS].entries()) {
       if (key === undefined) continue;
