@@ -3,6 +3,8 @@
  * given only the dependencies it declares.
  */
 import { accountRoutes } from '../accounts/routes';
+import { deviceAuthenticator } from '../accounts/device-auth';
+import { deviceRoutes } from '../accounts/devices';
 import { eventFeedRoutes } from '../audit/event-feed';
 import { productHistoryRoute } from '../audit/product-history';
 import { addCustomBrandRoute } from '../commands/brands/add-custom-brand';
@@ -15,6 +17,8 @@ import { removeProductImageRoute } from '../commands/products/remove-product-ima
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
 import { connectionRoutes } from '../commands/connections/connect-marketplace';
 import { manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { afterDeviceRevoked } from '../commands/vinted/device-revoked';
+import { pairExtensionRoute } from '../commands/vinted/pair-extension';
 import type { AnyRoute } from '../http/route';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
@@ -30,6 +34,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
   const products = c.productCommandDeps;
   const { pool, storage, logger } = c;
   const reads = { db: pool, tenancy: c.tenancy };
+  const device = deviceAuthenticator(c);
   return [
     ...accountRoutes(c),
     createProductRoute({ ...products, idempotency: c.idempotency }),
@@ -48,9 +53,16 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listNotificationsRoute(reads),
     markNotificationReadRoute({ ...reads, clock: c.clock }),
     listReactionFailuresRoute(reads),
-    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { etsy: 'Etsy connections are not available on this server yet', vinted: 'Vinted connects through the browser extension, not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
+    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { etsy: 'Etsy connections are not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
     ...connectionRoutes(c.connectionDeps),
     ...manageConnectionRoutes(c.connectionDeps),
+    ...deviceRoutes({
+      pool,
+      clock: c.clock,
+      ids: c.ids,
+      onRevoked: (tenant, deviceId, remaining, who) => afterDeviceRevoked({ ...c.commandDeps, pool, tenancy: c.tenancy }, tenant, deviceId, remaining, who),
+    }),
+    pairExtensionRoute({ ...c.commandDeps, pool }, device),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,
