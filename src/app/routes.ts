@@ -19,6 +19,8 @@ import { connectionRoutes } from '../commands/connections/connect-marketplace';
 import { manageConnectionRoutes } from '../commands/connections/manage-connection';
 import { afterDeviceRevoked } from '../commands/vinted/device-revoked';
 import { pairExtensionRoute } from '../commands/vinted/pair-extension';
+import { recordObservationsRoute } from '../commands/vinted/record-observations';
+import { vintedTaskRoutes } from '../commands/vinted/task-routes';
 import type { AnyRoute } from '../http/route';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
@@ -63,6 +65,8 @@ export function apiRoutes(c: Container): AnyRoute[] {
       onRevoked: (tenant, deviceId, remaining, who) => afterDeviceRevoked({ ...c.commandDeps, pool, tenancy: c.tenancy }, tenant, deviceId, remaining, who),
     }),
     pairExtensionRoute({ ...c.commandDeps, pool }, device),
+    ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore }, device),
+    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore }, device),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,
