@@ -16,6 +16,11 @@ describe('configuration', () => {
       CORS_ORIGINS: ['http://localhost:3000'],
       STOFLOW_DATA_DIR: '.stoflow',
       LOG_LEVEL: 'info',
+      VINTED_WRITES_PER_HOUR: 40,
+      VINTED_MIN_GAP_SECONDS: 20,
+      VINTED_MAX_GAP_SECONDS: 50,
+      VINTED_TASK_LEASE_SECONDS: 120,
+      VINTED_BLOCK_PAUSE_MINUTES: 60,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
@@ -53,6 +58,9 @@ describe('configuration', () => {
     ['TOKEN_ENCRYPTION_OLD_KEYS', { TOKEN_ENCRYPTION_OLD_KEYS: `${'ab'.repeat(32)},short` }],
     ['EBAY_MARKETPLACE_ID', { EBAY_MARKETPLACE_ID: 'FRANCE' }],
     ['EBAY_API_BASE_URL', { EBAY_API_BASE_URL: 'ftp://api.ebay.com' }],
+    ['VINTED_MAX_GAP_SECONDS', { VINTED_MIN_GAP_SECONDS: '30', VINTED_MAX_GAP_SECONDS: '10' }],
+    ['VINTED_WRITES_PER_HOUR', { VINTED_WRITES_PER_HOUR: '0' }],
+    ['VINTED_TASK_LEASE_SECONDS', { VINTED_TASK_LEASE_SECONDS: '0' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
