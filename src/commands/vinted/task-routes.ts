@@ -5,7 +5,7 @@
  * A wait holds no database connection: between looks at the queue the request sleeps on a timer
  * and the tenant's wake-ups (a task enqueued, a slot freed), until the next moment something
  * could be due, or the wait is over. A client that goes away ends the wait; a task leased at the
- * very moment it went is put back.
+ * very moment it went is put back. A stopping process answers every wait at once (204).
  */
 import { z } from 'zod';
 import { defineRoute, type AnyRoute, type RouteAuthenticator } from '../../http/route';
@@ -108,7 +108,8 @@ export function vintedTaskRoutes(deps: VintedTaskRouteDeps, device: RouteAuthent
             if (gone) return undefined;
             if (stop.signal.aborted) return { status: 204, headers: { 'Cache-Control': 'no-store' } };
             const untilDue = outcome.retryAt ? outcome.retryAt.getTime() - deps.clock.now().getTime() : Infinity;
-            await deps.wakeups.wait(tenant, mark, Math.max(MIN_SLEEP_MS, Math.min(untilDue, MAX_WAIT_SECONDS * 1000)), stop.signal);
+            const open = await deps.wakeups.wait(tenant, mark, Math.max(MIN_SLEEP_MS, Math.min(untilDue, MAX_WAIT_SECONDS * 1000)), stop.signal);
+            if (!open) return { status: 204, headers: { 'Cache-Control': 'no-store' } };
           }
         } finally {
           clearTimeout(deadline);

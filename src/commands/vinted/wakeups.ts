@@ -17,8 +17,11 @@ export interface QueueWatcher {
 export interface TaskWakeups {
   /** Taken before reading the queue; `wait` returns at once if the tenant was woken since. */
   mark(tenant: number): number;
-  /** Resolves when the tenant's queue may have moved since `mark`, after `ms`, or when `signal` aborts. */
-  wait(tenant: number, mark: number, ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the tenant's queue may have moved since `mark`, after `ms`, or when `signal`
+   * aborts: true, or false once closed (the process is stopping: answer now, do not look again).
+   */
+  wait(tenant: number, mark: number, ms: number, signal: AbortSignal): Promise<boolean>;
   /** How many waits are in progress (for one tenant, or in all). */
   waiting(tenant?: number): number;
   /** Ends every wait at once (shutting down) and stops listening. */
@@ -43,7 +46,8 @@ export function taskWakeups(watcher: QueueWatcher): TaskWakeups {
   return {
     mark,
     async wait(tenant, since, ms, signal) {
-      if (closed || signal.aborted || ms <= 0 || mark(tenant) !== since) return;
+      if (closed) return false;
+      if (signal.aborted || ms <= 0 || mark(tenant) !== since) return true;
       // Listening starts with the first wait; while it cannot, the timers do the work alone.
       listening ??= watcher.watch(wake).catch(() => null);
       await new Promise<void>((resolve) => {
@@ -60,6 +64,7 @@ export function taskWakeups(watcher: QueueWatcher): TaskWakeups {
         signal.addEventListener('abort', done, { once: true });
         list.add(done);
       });
+      return !closed;
     },
     waiting(tenant) {
       if (tenant !== undefined) return waiting.get(tenant)?.size ?? 0;
