@@ -48,6 +48,17 @@ describe('Pairing the Vinted browser extension', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['name', 'tenant_id']);
   });
 
+  it('When 20 devices are paired, then a 21st is refused until one is revoked', async () => {
+    const seller = await registerAccount(t.app);
+    const created = [];
+    for (let i = 0; i < 20; i++) created.push(await request(t.app).post('/api/plugin/devices').set(bearer(seller)).send({ name: `Browser ${i}` }));
+    expect(created.every((r) => r.status === 201)).toBe(true);
+    const refused = await request(t.app).post('/api/plugin/devices').set(bearer(seller)).send({ name: 'One too many' });
+    expect(refused).toMatchObject({ status: 422, body: { code: 'too_many_devices' } });
+    await request(t.app).delete(`/api/plugin/devices/${created[0]!.body.device_id}`).set(bearer(seller)).expect(204);
+    expect((await request(t.app).post('/api/plugin/devices').set(bearer(seller)).send({ name: 'Now it fits' })).status).toBe(201);
+  });
+
   it('When a device is revoked, then its token answers 401 at once; an unknown token, a bearer token or no token are refused too', async () => {
     const seller = await registerAccount(t.app);
     const created = await request(t.app).post('/api/plugin/devices').set(bearer(seller)).send({ name: 'Chrome' });
