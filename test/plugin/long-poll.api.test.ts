@@ -1,6 +1,4 @@
 import request from 'supertest';
-import { registerAccount, type Registered } from '../accounts/support';
-import { pairExtension, type VintedExtensionSimulator } from '../doubles/vinted-extension';
 import { startPluginApp, type PluginApp } from './support';
 
 const LEASE_MS = 120_000;
@@ -12,15 +10,8 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
   afterAll(async () => t.close());
 
-  async function seller(devices = 1): Promise<{ who: Registered; extensions: VintedExtensionSimulator[] }> {
-    const who = await registerAccount(t.app);
-    const first = await pairExtension(t.baseUrl, who.accessToken);
-    const rest = await Promise.all(Array.from({ length: devices - 1 }, () => pairExtension(t.baseUrl, who.accessToken, { member: first.member })));
-    return { who, extensions: [first, ...rest] };
-  }
-
   it('When a task is enqueued during the wait, then the long-poll returns it within a second, leased to the device', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const started = Date.now();
     const polling = ext!.poll(10);
     await new Promise((r) => setTimeout(r, 300));
@@ -42,7 +33,7 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
 
   it('When nothing is due, then the poll answers 204 once the wait is over', async () => {
-    const { extensions: [ext] } = await seller();
+    const { extensions: [ext] } = await t.seller();
     const started = Date.now();
     const answer = await ext!.request('GET', '/api/plugin/tasks?wait=1');
     expect(answer.status).toBe(204);
@@ -52,7 +43,7 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
 
   it('When the client goes away during the wait, then the request ends and a task enqueued next goes to the next poll', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const controller = new AbortController();
     const gone = ext!.poll(20, controller.signal).catch((err: Error) => err.name);
     await new Promise((r) => setTimeout(r, 200));
@@ -68,7 +59,7 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
 
   it('When one device holds a task, then another polling at the same time gets nothing; once the result is in, it gets the next', async () => {
-    const { who, extensions: [a, b] } = await seller(2);
+    const { who, extensions: [a, b] } = await t.seller(2);
     const first = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
     const second = await t.enqueue(who.tenantId, { kind: 'sync_wardrobe' });
     const [ta, tb] = await Promise.all([a!.poll(0), b!.poll(0)]);
@@ -85,7 +76,7 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
 
   it('When the lease runs out, then the next poll gets the task (attempt 2), and the first device’s late result is refused', async () => {
-    const { who, extensions: [a, b] } = await seller(2);
+    const { who, extensions: [a, b] } = await t.seller(2);
     const task = await t.enqueue(who.tenantId, { kind: 'publish', payload: { item: { title: 'Robe', price: 12 } } });
     a!.crashNext();
     await a!.handle((await a!.poll(0))!);
@@ -103,7 +94,7 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
 
   it('When a task is enqueued twice with the same key, then it is queued once; cancelling a listing’s tasks leaves the one in flight', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const listingId = '0b0c5a53-2b52-4d3e-9c52-2f4c0f0e9a11';
     const input = { kind: 'publish' as const, listingId, payload: { item: { title: 'Jupe' } }, idempotencyKey: `publish-${listingId}` };
     const first = await t.services.vintedTasks.enqueue(who.tenantId, input);
@@ -118,7 +109,7 @@ describe('The Vinted task queue: the long-poll and the lease', () => {
   });
 
   it('When a device is revoked while it holds a task, then the task goes back to the queue for another device', async () => {
-    const { who, extensions: [a, b] } = await seller(2);
+    const { who, extensions: [a, b] } = await t.seller(2);
     const task = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
     expect((await a!.poll(0))?.id).toBe(task.id);
     await request(t.app).delete(`/api/plugin/devices/${a!.device.id}`).set({ Authorization: `Bearer ${who.accessToken}` }).expect(204);

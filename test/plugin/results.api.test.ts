@@ -1,5 +1,3 @@
-import { registerAccount, type Registered } from '../accounts/support';
-import { pairExtension, type VintedExtensionSimulator } from '../doubles/vinted-extension';
 import { startPluginApp, type PluginApp } from './support';
 
 const LEASE_MS = 120_000;
@@ -11,15 +9,8 @@ describe('The Vinted task queue: results, retries and expiry', () => {
   });
   afterAll(async () => t.close());
 
-  async function seller(devices = 1): Promise<{ who: Registered; extensions: VintedExtensionSimulator[] }> {
-    const who = await registerAccount(t.app);
-    const first = await pairExtension(t.baseUrl, who.accessToken);
-    const rest = await Promise.all(Array.from({ length: devices - 1 }, () => pairExtension(t.baseUrl, who.accessToken, { member: first.member })));
-    return { who, extensions: [first, ...rest] };
-  }
-
   it('When a result comes for an unknown task, another tenant’s task, or with an invalid body, then 404, 404 and 400 naming the fields', async () => {
-    const [{ who, extensions: [mine] }, { extensions: [theirs] }] = await Promise.all([seller(), seller()]);
+    const [{ who, extensions: [mine] }, { extensions: [theirs] }] = await Promise.all([t.seller(), t.seller()]);
     const task = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
     const leased = (await mine!.poll(0))!;
     expect((await theirs!.report(leased, { ok: true })).status).toBe(404);
@@ -36,7 +27,7 @@ describe('The Vinted task queue: results, retries and expiry', () => {
   });
 
   it('When the extension reports, then the hook hears each result with the tenant and the task as it now is; a duplicate report is answered again and heard once', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const listingId = '6f1f7b1e-9f7a-4c1e-8a52-0d5f7e0c1a01';
     const task = await t.enqueue(who.tenantId, { kind: 'publish', listingId, payload: { item: { title: 'Pull', price: '9.90' } } });
     ext!.duplicateNextResult();
@@ -58,7 +49,7 @@ describe('The Vinted task queue: results, retries and expiry', () => {
   });
 
   it('When a failure is retryable, then the task is queued again for later and not handed out before; a permanent failure fails it', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const task = await t.enqueue(who.tenantId, { kind: 'update', payload: { vinted_item_id: '1', changes: { price: '8.00' } } });
     ext!.failNext({ status: 502, retryable: true, body: 'Bad gateway' });
     await ext!.handle((await ext!.poll(0))!);
@@ -81,7 +72,7 @@ describe('The Vinted task queue: results, retries and expiry', () => {
   });
 
   it('When Vinted answers 403, then the whole account pauses: nothing is handed out until the pause ends', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const blocked = await t.enqueue(who.tenantId, { kind: 'publish', payload: { item: { title: 'Sac', price: 30 } } });
     ext!.failNext({ status: 403, retryable: true, body: '<html>DataDome</html>' });
     await ext!.handle((await ext!.poll(0))!);
@@ -100,7 +91,7 @@ describe('The Vinted task queue: results, retries and expiry', () => {
   });
 
   it('When a task is past its expiry, then it is never handed out: it expires, and the hook hears it', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const stale = await t.enqueue(who.tenantId, { kind: 'update', payload: { vinted_item_id: '1' }, expiresAt: new Date(t.clock.now().getTime() + 5000) });
     const fresh = await t.enqueue(who.tenantId, { kind: 'sync_wardrobe' });
     t.clock.advance(6000);
@@ -114,7 +105,7 @@ describe('The Vinted task queue: results, retries and expiry', () => {
   });
 
   it('When no result comes back from five leases, then the task fails as abandoned', async () => {
-    const { who, extensions: [ext] } = await seller();
+    const { who, extensions: [ext] } = await t.seller();
     const task = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
     for (let attempt = 1; attempt <= 5; attempt++) {
       expect(await ext!.poll(0)).toMatchObject({ id: task.id, attempt });

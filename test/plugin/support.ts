@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { ContainerOverrides } from '../../src/app/container';
 import type { OnVintedTaskResult, VintedTask, VintedTaskResult } from '../../src/commands/vinted/tasks';
 import type { EnqueueVintedTask } from '../../src/commands/vinted/enqueue-task';
+import { registerAccount, type Registered } from '../accounts/support';
+import { pairExtension, type VintedExtensionSimulator } from '../doubles/vinted-extension';
 import { startTestApp, type TestApp } from '../support/app';
 
 /** Real time, moved ahead by hand: long-polls still wait in real time, leases and paces can be jumped over. */
@@ -24,6 +26,8 @@ export interface PluginApp extends TestApp {
   /** Every call of the task-result hook. */
   heard: HeardResult[];
   enqueue(tenant: number, input: Partial<EnqueueVintedTask> & Pick<EnqueueVintedTask, 'kind'>): Promise<VintedTask>;
+  /** A new seller with `devices` extensions paired, all signed in as the same Vinted member. */
+  seller(devices?: number): Promise<{ who: Registered; extensions: VintedExtensionSimulator[] }>;
   /** A task's row as stored. */
   taskRow(tenant: number, id: string): Promise<Record<string, unknown>>;
 }
@@ -49,6 +53,12 @@ export async function startPluginApp(env: Record<string, string> = {}, overrides
     async enqueue(tenant, input) {
       const { task } = await t.services.vintedTasks.enqueue(tenant, { payload: {}, idempotencyKey: `test-${process.pid}-${++keys}-${Date.now()}`, ...input });
       return task;
+    },
+    async seller(devices = 1) {
+      const who = await registerAccount(t.app);
+      const first = await pairExtension(baseUrl, who.accessToken);
+      const rest = await Promise.all(Array.from({ length: devices - 1 }, () => pairExtension(baseUrl, who.accessToken, { member: first.member })));
+      return { who, extensions: [first, ...rest] };
     },
     async taskRow(tenant, id) {
       const { rows } = await t.services.pool.query(`select * from ${t.services.tenancy.table(tenant, 'vinted_tasks')} where id = $1`, [id]);
