@@ -121,6 +121,12 @@ export const configSchema = z
     ETSY_REDIRECT_URI: url(['https', 'http']),
     ETSY_API_BASE_URL: url(['https', 'http']),
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
+    // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
+    VINTED_WRITES_PER_HOUR: int(40, 1, 1000),
+    VINTED_MIN_GAP_SECONDS: int(20, 0, 3600),
+    VINTED_MAX_GAP_SECONDS: int(50, 0, 3600),
+    VINTED_TASK_LEASE_SECONDS: int(120, 1, 3600),
+    VINTED_BLOCK_PAUSE_MINUTES: int(60, 0, 24 * 60),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {
@@ -140,6 +146,9 @@ export const configSchema = z
     }
     if (c.RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS < c.RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS'], message: 'must be at least RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS' });
+    }
+    if (c.VINTED_MAX_GAP_SECONDS < c.VINTED_MIN_GAP_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['VINTED_MAX_GAP_SECONDS'], message: `must be at least VINTED_MIN_GAP_SECONDS (${c.VINTED_MIN_GAP_SECONDS})` });
     }
     for (const [i, key] of [c.TOKEN_ENCRYPTION_KEY, ...c.TOKEN_ENCRYPTION_OLD_KEYS].entries()) {
       if (key === undefined) continue;

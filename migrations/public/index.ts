@@ -5,6 +5,7 @@ import * as m0003 from './0003_accounts';
 import * as m0004 from './0004_estimated_products_band';
 import * as m0005 from './0005_shared_append_function';
 import * as m0006 from './0006_oauth_states';
+import * as m0007 from './0007_plugin_devices';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
 export const publicMigrations: Migration[] = [
@@ -14,4 +15,5 @@ export const publicMigrations: Migration[] = [
   { name: '0004_estimated_products_band', ...m0004 },
   { name: '0005_shared_append_function', ...m0005 },
   { name: '0006_oauth_states', ...m0006 },
+  { name: '0007_plugin_devices', ...m0007 },
 ];

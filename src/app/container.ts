@@ -43,6 +43,12 @@ import { findPlatformMapping } from '../queries/catalogue/reference-data';
 import { etsyAuth } from '../marketplaces/etsy/auth';
 import type { Marketplace } from '../domain/connection/connection';
 import type { MarketplaceAuth } from '../shared/marketplace-auth';
+import { createPostgresWatcher } from '../eventstore/postgres-watch';
+import type { VintedQueueDeps } from '../commands/vinted/deps';
+import { cancelVintedTasks, enqueueVintedTask, type EnqueueVintedTask } from '../commands/vinted/enqueue-task';
+import { settleVintedTasks } from '../commands/vinted/lease-task';
+import { VINTED_TASKS_CHANNEL, type OnVintedTaskResult, type VintedTask } from '../commands/vinted/tasks';
+import { taskWakeups, type TaskWakeups } from '../commands/vinted/wakeups';
 
 export interface Container {
   config: Config;
@@ -81,6 +87,15 @@ export interface Container {
   credentials: CredentialStore;
   connectionDeps: ConnectionDeps;
   publishDeps: PublishDeps;
+  /** The Vinted extension's task queue: its tables, the account's pace, and who hears of results. */
+  vintedQueue: VintedQueueDeps;
+  /** Wakes devices waiting on GET /api/plugin/tasks when their tenant's queue moves. */
+  vintedWakeups: TaskWakeups;
+  /** Work for the extension, as the write side queues it (the publishing reactor). */
+  vintedTasks: {
+    enqueue(tenant: number, input: EnqueueVintedTask): Promise<{ task: VintedTask; created: boolean }>;
+    cancel(tenant: number, listingId: string): Promise<number>;
+  };
   /** Starts projecting and reacting for this process's share of tenants. */
   startProcessing(): Promise<void>;
   close(): Promise<void>;
@@ -89,6 +104,8 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   ids?: IdGenerator;
+  /** Who hears of Vinted task results (default: a log line, until the listing reactor takes them). */
+  onVintedTaskResult?: OnVintedTaskResult;
 }
 
 export function resolveJwtSecret(config: Config, logger: Logger): string {
@@ -235,6 +252,28 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const listingWork: ListingWorkDeps = { ...publishDeps, credentials, publishers: { ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) } };
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const vintedQueue: VintedQueueDeps = {
+    pool,
+    tenancy,
+    clock,
+    ids,
+    random: Math.random,
+    pace: {
+      writesPerHour: config.VINTED_WRITES_PER_HOUR,
+      minGapMs: config.VINTED_MIN_GAP_SECONDS * 1000,
+      maxGapMs: config.VINTED_MAX_GAP_SECONDS * 1000,
+      leaseMs: config.VINTED_TASK_LEASE_SECONDS * 1000,
+      pauseMs: config.VINTED_BLOCK_PAUSE_MINUTES * 60_000,
+    },
+    onResult:
+      overrides.onVintedTaskResult ??
+      (async (tenant, task, result) => {
+        logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
+      }),
+    logger,
+  };
+  // NOTIFY wakes waiting devices; the timer only covers a notification lost in a way reconnecting does not.
+  const vintedWakeups = taskWakeups(createPostgresWatcher({ pool, tenancy, channel: VINTED_TASKS_CHANNEL, pollIntervalMs: 30_000 }));
   const processor = createProcessor({
     pool,
     tenancy,
@@ -249,6 +288,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       everyMs: 60 * 60_000,
       run: async (tenant) => {
         await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
+        // Tasks no device came for still expire, and their listeners hear of it.
+        await settleVintedTasks(vintedQueue, tenant);
       },
     },
   });
@@ -282,12 +323,19 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     credentials,
     connectionDeps,
     publishDeps,
+    vintedQueue,
+    vintedWakeups,
+    vintedTasks: {
+      enqueue: (tenant, input) => enqueueVintedTask(vintedQueue, tenant, input),
+      cancel: (tenant, listingId) => cancelVintedTasks(vintedQueue, tenant, listingId),
+    },
     async startProcessing() {
       processing = true;
       await processor.start();
     },
     async close() {
       if (processing) await processor.stop();
+      await vintedWakeups.close();
       await eventStore.close();
       circuit?.close();
       redis?.disconnect();

@@ -16,6 +16,11 @@ describe('configuration', () => {
       CORS_ORIGINS: ['http://localhost:3000'],
       STOFLOW_DATA_DIR: '.stoflow',
       LOG_LEVEL: 'info',
+      VINTED_WRITES_PER_HOUR: 40,
+      VINTED_MIN_GAP_SECONDS: 20,
+      VINTED_MAX_GAP_SECONDS: 50,
+      VINTED_TASK_LEASE_SECONDS: 120,
+      VINTED_BLOCK_PAUSE_MINUTES: 60,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
@@ -70,6 +75,9 @@ describe('configuration', () => {
     ['ETSY_API_BASE_URL', { ETSY_API_BASE_URL: 'ftp://api.etsy.com' }],
     ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS', { RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: '60', RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: '30' }],
     ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }],
+    ['VINTED_MAX_GAP_SECONDS', { VINTED_MIN_GAP_SECONDS: '30', VINTED_MAX_GAP_SECONDS: '10' }],
+    ['VINTED_WRITES_PER_HOUR', { VINTED_WRITES_PER_HOUR: '0' }],
+    ['VINTED_TASK_LEASE_SECONDS', { VINTED_TASK_LEASE_SECONDS: '0' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
