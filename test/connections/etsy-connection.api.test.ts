@@ -35,7 +35,8 @@ describe('Connecting Etsy (against the Etsy double)', () => {
   let clock = new Date();
 
   beforeAll(async () => {
-    etsy = await startEtsyDouble({ users: [SINGLE, SEVERAL, REVOKED] });
+    // Limits high enough not to be in the way: the double's own tests cover Etsy's 429s.
+    etsy = await startEtsyDouble({ users: [SINGLE, SEVERAL, REVOKED], rateLimits: { perSecond: 1000, perDay: 1_000_000 } });
     etsy.addRedirectUri(CALLBACK);
     t = await startTestApp(
       {
