@@ -25,11 +25,28 @@ export interface MarketplaceProblem {
   message: string;
 }
 
-/** Seller's choices for this marketplace only (eBay title ≤ 80 characters, a category of eBay's). */
+/** Who made an item (Etsy's who_made): the seller, a collective the seller belongs to, or someone else. */
+export type WhoMade = 'i_did' | 'collective' | 'someone_else';
+
+/**
+ * Seller's choices for this marketplace only (eBay title ≤ 80 characters, a category of eBay's,
+ * an Etsy seller taxonomy id). The item's provenance and keywords are what Etsy asks of each
+ * listing; a marketplace that has no use for them ignores them.
+ */
 export interface ListingOverrides {
   title?: string;
   price_cents?: number;
+  /** The marketplace's own category id: an eBay category id, an Etsy seller taxonomy id. */
   category_id?: string;
+  who_made?: WhoMade;
+  /** When it was made, in Etsy's terms: `made_to_order`, `2020_2026`, `1990s`, `before_2007`… */
+  when_made?: string;
+  /** A craft supply or tool rather than a finished product. */
+  is_supply?: boolean;
+  /** Search keywords (Etsy: at most 13, each at most 20 characters). */
+  tags?: string[];
+  /** What it is made of (Etsy: at most 13, each at most 45 characters). */
+  materials?: string[];
 }
 
 export type ListingQueued = DomainEvent<'ListingQueued', { listing_id: string; product_id: string; marketplace: Marketplace; overrides: ListingOverrides; queued_at: string }>;
