@@ -41,6 +41,7 @@ import { ebayPublisher } from '../marketplaces/ebay/publisher';
 import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
 import { findPlatformMapping } from '../queries/catalogue/reference-data';
 import { etsyAuth } from '../marketplaces/etsy/auth';
+import { etsyPublisher } from '../marketplaces/etsy/publisher';
 import type { Marketplace } from '../domain/connection/connection';
 import type { MarketplaceAuth } from '../shared/marketplace-auth';
 import { createPostgresWatcher } from '../eventstore/postgres-watch';
@@ -249,7 +250,21 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     publicBaseUrl: config.PUBLIC_BASE_URL,
     mapping: async (marketplace, kind, code) => (await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
   };
-  const listingWork: ListingWorkDeps = { ...publishDeps, credentials, publishers: { ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) } };
+  const listingWork: ListingWorkDeps = {
+    ...publishDeps,
+    credentials,
+    publishers: {
+      ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+      etsy: etsyPublisher({
+        apiKey: config.ETSY_API_KEY,
+        sharedSecret: config.ETSY_SHARED_SECRET,
+        apiBaseUrl: config.ETSY_API_BASE_URL,
+        timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+        // Etsy takes the photos' bytes: they are read from storage, never fetched back from our own public address.
+        readImage: (file) => storage.get(file),
+      }),
+    },
+  };
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
   const vintedQueue: VintedQueueDeps = {

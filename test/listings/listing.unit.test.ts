@@ -69,11 +69,12 @@ describe('Publication rules', () => {
   };
   const candidate = (over: Partial<PublicationCandidate> = {}): PublicationCandidate => ({
     marketplace: 'ebay',
-    product: { status: 'draft', title: 'Levi’s 501', stock_quantity: 1, images: 1, condition: 'very_good', category: 'jeans', price_cents: 3990 },
+    product: { status: 'draft', sku: 'LEVI-501', title: 'Levi’s 501', stock_quantity: 1, images: 1, condition: 'very_good', category: 'jeans', price_cents: 3990 },
     overrides: { category_id: '11483' },
     connection: ready,
     mapped: { condition: '4000', category: '11483' },
     publicBaseUrl: 'https://stoflow.example',
+    year: 2026,
     ...over,
   });
   const fields = (c: PublicationCandidate) => publicationProblems(c).map((p) => p.field);
@@ -97,6 +98,6 @@ describe('Publication rules', () => {
     expect(fields(candidate({ connection: initialConnection }))).toEqual(['marketplaces.ebay']);
     expect(publicationProblems(candidate({ connection: { ...ready, status: 'revoked' } }))[0]!.message).toMatch(/connect it again/);
     expect(fields(candidate({ product: { ...candidate().product, status: 'sold' } }))).toContain('product');
-    expect(fields(candidate({ marketplace: 'etsy' }))).toEqual(['marketplaces.etsy']);
+    expect(fields(candidate({ marketplace: 'vinted' }))).toEqual(['marketplaces.vinted']);
   });
 });

@@ -46,8 +46,15 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
     category_id: category ?? '',
     aspects,
     image_urls: product.images.map((i) => `${base}/media/${i.file}`),
+    images: product.images.map((i) => ({ id: i.image_id, url: `${base}/media/${i.file}`, file: i.file, content_type: i.content_type })),
     settings: connection.settings,
     site: connection.site ?? '',
+    account: connection.account,
+    who_made: listing.overrides.who_made ?? null,
+    when_made: listing.overrides.when_made ?? null,
+    is_supply: listing.overrides.is_supply ?? false,
+    tags: listing.overrides.tags ?? [],
+    materials: listing.overrides.materials ?? [],
   };
 }
 
@@ -116,9 +123,9 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
   if (!publisher || connection.status !== 'connected') return 'nothing_to_do';
   try {
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);
-    await publisher.update(token, await draftOf(deps, listing, product, connection), listing.external);
+    const learnt = await publisher.update(token, await draftOf(deps, listing, product, connection), listing.external);
     await deps.credentials.recordCall(tenant, listing.marketplace);
-    await listingCommand(deps, tenant, listingId, { type: 'RecordUpdated', productVersion: version, now: now() }, metadata);
+    await listingCommand(deps, tenant, listingId, { type: 'RecordUpdated', productVersion: version, ...(learnt ? { external: learnt } : {}), now: now() }, metadata);
     return 'published';
   } catch (err) {
     const failure = describeFailure(err);

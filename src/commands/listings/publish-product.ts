@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MARKETPLACES, type Marketplace } from '../../domain/connection/connection';
 import { listingDecider, listingStream, type ListingEvent, type ListingOverrides } from '../../domain/listing/listing';
-import { publicationProblems } from '../../domain/listing/rules';
+import { ETSY_WHO_MADE, publicationProblems } from '../../domain/listing/rules';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../../shared/errors';
 import { runCommand, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
@@ -16,20 +16,60 @@ import { productIdParams } from '../products/params';
 import type { PublishDeps } from './deps';
 import { listingIdOf, loadConnection, loadListing, loadProduct } from './load';
 
+const common = {
+  title: z.string().trim().min(1).max(200).optional().describe('The title on this marketplace only'),
+  price: z.number().positive().max(99_999.99).optional().describe('Euros, on this marketplace only'),
+};
+
 const override = z
   .object({
-    title: z.string().trim().min(1).max(200).optional().describe('The title on this marketplace only'),
-    price: z.number().positive().max(99_999.99).optional().describe('Euros, on this marketplace only'),
+    ...common,
     category_id: z.string().trim().min(1).max(20).optional().describe("The marketplace's own category id"),
+  })
+  .strict();
+
+// Loose bounds only: Etsy's own limits are checked with everything else, and answered 422 field by field.
+const words = z.array(z.string().trim().max(100)).max(50);
+
+const etsyOverride = z
+  .object({
+    ...common,
+    taxonomy_id: z
+      .union([z.number().int().positive(), z.string().trim().min(1).max(20)])
+      .transform(String)
+      .optional()
+      .describe("Etsy's seller taxonomy id for the item (required)"),
+    who_made: z.enum(ETSY_WHO_MADE).optional().describe('Who made it: i_did, collective (handmade) or someone_else (vintage or a supply only); required'),
+    when_made: z.string().trim().min(1).max(20).optional().describe("When it was made, as Etsy says it: made_to_order, 2020_2026, 2010_2019, 2007_2009, before_2007, 2000_2006, 1990s… before_1700 (the values move each year); required"),
+    is_supply: z.boolean().optional().describe('A craft supply or tool rather than a finished item (default false)'),
+    tags: words.optional().describe('Search tags: at most 13, each at most 20 characters'),
+    materials: words.optional().describe('Materials: at most 13, each at most 45 characters'),
   })
   .strict();
 
 export const publishBody = z
   .object({
     marketplaces: z.array(z.enum(MARKETPLACES)).min(1).max(MARKETPLACES.length).describe('ebay, etsy, vinted'),
-    overrides: z.object({ ebay: override.optional(), etsy: override.optional(), vinted: override.optional() }).strict().optional(),
+    overrides: z.object({ ebay: override.optional(), etsy: etsyOverride.optional(), vinted: override.optional() }).strict().optional(),
   })
   .strict();
+
+type GivenOverride = z.output<typeof override> & Partial<Omit<z.output<typeof etsyOverride>, 'title' | 'price'>>;
+
+/** The seller's overrides as the listing keeps them (an Etsy taxonomy id is its category id). */
+function overridesOf(given: GivenOverride): ListingOverrides {
+  const category = given.category_id ?? given.taxonomy_id;
+  return {
+    ...(given.title !== undefined ? { title: given.title } : {}),
+    ...(given.price !== undefined ? { price_cents: Math.round(given.price * 100) } : {}),
+    ...(category !== undefined ? { category_id: category } : {}),
+    ...(given.who_made !== undefined ? { who_made: given.who_made } : {}),
+    ...(given.when_made !== undefined ? { when_made: given.when_made } : {}),
+    ...(given.is_supply !== undefined ? { is_supply: given.is_supply } : {}),
+    ...(given.tags !== undefined ? { tags: given.tags } : {}),
+    ...(given.materials !== undefined ? { materials: given.materials } : {}),
+  };
+}
 
 export type PublishInput = z.output<typeof publishBody> & { product_id: string };
 
@@ -48,12 +88,7 @@ export async function publishProduct(deps: PublishDeps, tenant: number, input: P
   const problems: FieldProblem[] = [];
   const plans: { marketplace: Marketplace; listingId: string; events: ListingEvent[]; expected: number }[] = [];
   for (const marketplace of marketplaces) {
-    const given = input.overrides?.[marketplace] ?? {};
-    const overrides: ListingOverrides = {
-      ...(given.title !== undefined ? { title: given.title } : {}),
-      ...(given.price !== undefined ? { price_cents: Math.round(given.price * 100) } : {}),
-      ...(given.category_id !== undefined ? { category_id: given.category_id } : {}),
-    };
+    const overrides = overridesOf((input.overrides?.[marketplace] ?? {}) as GivenOverride);
     const { state: connection } = await loadConnection(deps.store, tenant, marketplace);
     const { condition, category } = product.details as { condition?: string | null; category?: string | null };
     const mapped = {
@@ -63,11 +98,12 @@ export async function publishProduct(deps: PublishDeps, tenant: number, input: P
     problems.push(
       ...publicationProblems({
         marketplace,
-        product: { status: product.status, title: product.details.title, stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
+        product: { status: product.status, sku: product.sku, title: product.details.title, stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
         overrides,
         connection,
         mapped,
         publicBaseUrl: deps.publicBaseUrl,
+        year: deps.clock.now().getUTCFullYear(),
       }),
     );
     const listingId = listingIdOf(tenant, productId, marketplace);

@@ -6,8 +6,9 @@
  *                     └──Retry── failed ◄┘  └ Progress (ids kept for a resumed retry)    └ DelistFailed (stays, retried)
  *
  * A delisted or failed listing can be queued again (republished). The marketplace's own ids
- * (eBay offer and listing ids, an Etsy draft id) are recorded as they are learnt, so a retry after
- * a crash resumes where the last attempt stopped instead of creating a second offer or draft.
+ * (eBay offer and listing ids, an Etsy draft id and its photos' ids) are recorded as they are
+ * learnt, so a retry after a crash resumes where the last attempt stopped instead of creating a
+ * second offer, draft or photo.
  * Time arrives in the commands; the failure's next retry time is decided by the caller (the
  * engine's backoff) and recorded here, so the seller sees it.
  */
@@ -17,7 +18,10 @@ import type { Decider, DomainEvent } from '../shared/decider';
 
 export type ListingStatus = 'queued' | 'publishing' | 'active' | 'delisting' | 'delisted' | 'failed';
 
-/** What the marketplace calls it: `offer_id`, `listing_id` (eBay), `listing_id` (Etsy), `item_id` (Vinted). */
+/**
+ * What the marketplace calls it: `offer_id`, `listing_id` (eBay); `listing_id`, `shop_id`, and
+ * `image_ids` with the `photo_ids` they show, as comma lists (Etsy); `item_id` (Vinted).
+ */
 export type ExternalIds = Record<string, string>;
 
 export interface MarketplaceProblem {
@@ -25,11 +29,28 @@ export interface MarketplaceProblem {
   message: string;
 }
 
-/** Seller's choices for this marketplace only (eBay title ≤ 80 characters, a category of eBay's). */
+/** Who made an item (Etsy's who_made): the seller, a collective the seller belongs to, or someone else. */
+export type WhoMade = 'i_did' | 'collective' | 'someone_else';
+
+/**
+ * Seller's choices for this marketplace only (eBay title ≤ 80 characters, a category of eBay's,
+ * an Etsy seller taxonomy id). The item's provenance and keywords are what Etsy asks of each
+ * listing; a marketplace that has no use for them ignores them.
+ */
 export interface ListingOverrides {
   title?: string;
   price_cents?: number;
+  /** The marketplace's own category id: an eBay category id, an Etsy seller taxonomy id. */
   category_id?: string;
+  who_made?: WhoMade;
+  /** When it was made, in Etsy's terms: `made_to_order`, `2020_2026`, `1990s`, `before_2007`… */
+  when_made?: string;
+  /** A craft supply or tool rather than a finished product. */
+  is_supply?: boolean;
+  /** Search keywords (Etsy: at most 13, each at most 20 characters). */
+  tags?: string[];
+  /** What it is made of (Etsy: at most 13, each at most 45 characters). */
+  materials?: string[];
 }
 
 export type ListingQueued = DomainEvent<'ListingQueued', { listing_id: string; product_id: string; marketplace: Marketplace; overrides: ListingOverrides; queued_at: string }>;
@@ -37,7 +58,8 @@ export type ListingPublishStarted = DomainEvent<'ListingPublishStarted', { attem
 export type ListingPublishProgressed = DomainEvent<'ListingPublishProgressed', { external: ExternalIds; at: string }>;
 /** `product_version`: the product stream's version the listing shows. */
 export type ListingPublished = DomainEvent<'ListingPublished', { external: ExternalIds; url: string | null; published_at: string; product_version?: number }>;
-export type ListingUpdated = DomainEvent<'ListingUpdated', { product_version: number; updated_at: string }>;
+/** `external`: ids the marketplace gave during the update (new photos on Etsy), when there were any. */
+export type ListingUpdated = DomainEvent<'ListingUpdated', { product_version: number; updated_at: string; external?: ExternalIds }>;
 export type ListingUpdateFailed = DomainEvent<'ListingUpdateFailed', { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; failed_at: string }>;
 export type ListingPublishFailed = DomainEvent<
   'ListingPublishFailed',
@@ -83,7 +105,7 @@ export type ListingCommand =
   | { type: 'StartPublishing'; now: Date }
   | { type: 'RecordPublishProgress'; external: ExternalIds; now: Date }
   | { type: 'RecordPublished'; external: ExternalIds; url: string | null; productVersion: number; now: Date }
-  | { type: 'RecordUpdated'; productVersion: number; now: Date }
+  | { type: 'RecordUpdated'; productVersion: number; external?: ExternalIds; now: Date }
   | { type: 'RecordUpdateFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RecordPublishFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RetryListing'; now: Date }
@@ -112,7 +134,7 @@ function evolve(state: ListingState, event: ListingEvent): ListingState {
     case 'ListingPublished':
       return { ...state, status: 'active', external: { ...state.external, ...event.data.external }, url: event.data.url, productVersion: event.data.product_version ?? 0, lastError: null };
     case 'ListingUpdated':
-      return { ...state, productVersion: event.data.product_version, lastError: null };
+      return { ...state, productVersion: event.data.product_version, external: { ...state.external, ...event.data.external }, lastError: null };
     case 'ListingUpdateFailed': {
       const { reason, errors, retryable, next_retry_at } = event.data;
       return { ...state, lastError: { reason, errors, retryable, next_retry_at } };
@@ -175,7 +197,8 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
       const listing = exists(state);
       // Only a live listing is updated, and never back to an older version of the product.
       if (listing.status !== 'active' || command.productVersion <= listing.productVersion) return [];
-      return [{ type: 'ListingUpdated', data: { product_version: command.productVersion, updated_at: at } }];
+      const fresh = Object.fromEntries(Object.entries(command.external ?? {}).filter(([k, v]) => listing.external[k] !== v));
+      return [{ type: 'ListingUpdated', data: { product_version: command.productVersion, updated_at: at, ...(Object.keys(fresh).length > 0 ? { external: fresh } : {}) } }];
     }
     case 'RecordUpdateFailure': {
       const listing = exists(state);
