@@ -108,6 +108,8 @@ export const configSchema = z
     MARKETPLACE_TIMEOUT_MS: int(10_000, 100, 120_000),
     // Where marketplaces reach this server: photos at <base>/media/…; eBay takes https:// only.
     PUBLIC_BASE_URL: url(['https', 'http']),
+    // How long the photo links handed to marketplaces and the Vinted extension stay valid.
+    MEDIA_LINK_TTL_MINUTES: int(1440, 5, 7 * 1440),
     EBAY_CLIENT_ID: optionalText(),
     EBAY_CLIENT_SECRET: optionalText(),
     EBAY_RU_NAME: optionalText(),

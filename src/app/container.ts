@@ -11,6 +11,7 @@ import type { Logger } from '../infra/logger';
 import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
+import { createMediaLinks, type MediaLinks } from '../infra/media-links';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
 import { limiterFactory, throttles, type LimiterFactory, type Throttles } from '../http/rate-limit';
 import { boundedPasswordHashing, type PasswordHashing } from '../accounts/passwords';
@@ -62,6 +63,8 @@ export interface Container {
   clock: Clock;
   ids: IdGenerator;
   jwtSecret: string;
+  /** Short-lived photo links for marketplaces (and the media route that opens them). */
+  mediaLinks: MediaLinks;
   /** Server-side secret mixed into every password before bcrypt (see src/accounts/passwords.ts). */
   passwordPepper: string;
   limiter: LimiterFactory;
@@ -209,6 +212,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const references = createReferenceResolver(pool, tenancy);
   const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representProduct };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
+  const jwtSecret = resolveJwtSecret(config, logger);
+  const mediaLinks = createMediaLinks({ secret: jwtSecret, publicBaseUrl: config.PUBLIC_BASE_URL, ttlMs: config.MEDIA_LINK_TTL_MINUTES * 60_000, now: () => clock.now() });
   const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
   const cipher = resolveTokenCipher(config, logger);
   const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
@@ -248,6 +253,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const publishDeps: PublishDeps = {
     ...commandDeps,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    photoLink: (file) => mediaLinks.link(file),
     mapping: async (marketplace, kind, code) => (await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
   };
   const listingWork: ListingWorkDeps = {
@@ -319,7 +325,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     redis,
     clock,
     ids,
-    jwtSecret: resolveJwtSecret(config, logger),
+    jwtSecret,
+    mediaLinks,
     passwordPepper,
     limiter: limiterFactory(circuit),
     throttles: throttles(circuit),

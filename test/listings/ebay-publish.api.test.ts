@@ -94,8 +94,15 @@ describe('Publishing to eBay (against the eBay double)', () => {
     expect(put.body).toMatchObject({
       condition: 'USED_VERY_GOOD',
       availability: { shipToLocationAvailability: { quantity: 1 } },
-      product: { title: product.title, aspects: { Brand: ['Nike'], Size: ['M'] }, imageUrls: [expect.stringMatching(/^https:\/\/stoflow\.test\/media\/[0-9a-f]{64}\.jpg$/)] },
+      product: { title: product.title, aspects: { Brand: ['Nike'], Size: ['M'] }, imageUrls: [expect.stringMatching(/^https:\/\/stoflow\.test\/media\/l\/[\w-]{80,}\.jpg$/)] },
     });
+    // eBay is given a short-lived link that serves the photo and does not reveal its permanent name.
+    const link = new URL((put.body as { product: { imageUrls: string[] } }).product.imageUrls[0]!);
+    const photo = await request(t.app).get(link.pathname);
+    expect(photo.status).toBe(200);
+    expect(Buffer.compare(photo.body as Buffer, JPEG)).toBe(0);
+    const permanent = (await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.images[0].url as string;
+    expect(link.pathname).not.toContain(permanent.replace('/media/', '').split('.')[0]);
     const offer = [...ebay.state.offers.values()].find((o) => o.sku === product.sku)!;
     expect(offer).toMatchObject({ status: 'PUBLISHED', marketplaceId: 'EBAY_FR', format: 'FIXED_PRICE', offerId: active.external.offer_id });
     expect(offer.details).toMatchObject({ categoryId: '11450', merchantLocationKey: 'atelier-paris', pricingSummary: { price: { value: '39.90', currency: 'EUR' } }, listingDuration: 'GTC' });

@@ -9,8 +9,10 @@ export type MappingLookup = (marketplace: Marketplace, kind: 'category' | 'condi
 /** What publishing takes: the write path, the mappings, and where the marketplaces fetch photos. */
 export type PublishDeps = CommandDeps & {
   mapping: MappingLookup;
-  /** PUBLIC_BASE_URL: photos are served at `<base>/media/<name>`. */
+  /** PUBLIC_BASE_URL: where marketplaces reach this server (eBay: https only). */
   publicBaseUrl: string;
+  /** A short-lived public link to a stored photo (src/infra/media-links.ts), made for each call that sends one. */
+  photoLink: (file: string) => string;
 };
 
 /** What carrying a listing out takes as well: each marketplace's publisher and the tokens. */

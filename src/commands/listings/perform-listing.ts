@@ -34,7 +34,8 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
   if (d.size) aspects.Size = [d.size.toUpperCase()];
   if (d.color) aspects.Colour = [d.color];
   if (d.gender && DEPARTMENTS[d.gender]) aspects.Department = [DEPARTMENTS[d.gender]!];
-  const base = deps.publicBaseUrl.replace(/\/+$/, '');
+  // Links made now for this call: each update sends fresh ones, and none outlives its time.
+  const links = product.images.map((i) => deps.photoLink(i.file));
   return {
     sku: product.sku,
     title: listing.overrides.title ?? d.title,
@@ -45,8 +46,8 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
     condition: condition ?? '',
     category_id: category ?? '',
     aspects,
-    image_urls: product.images.map((i) => `${base}/media/${i.file}`),
-    images: product.images.map((i) => ({ id: i.image_id, url: `${base}/media/${i.file}`, file: i.file, content_type: i.content_type })),
+    image_urls: links,
+    images: product.images.map((i, n) => ({ id: i.image_id, url: links[n]!, file: i.file, content_type: i.content_type })),
     settings: connection.settings,
     site: connection.site ?? '',
     account: connection.account,
