@@ -11,6 +11,7 @@ import type { Logger } from '../infra/logger';
 import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
+import { createCallPacer } from '../infra/call-pacer';
 import { createMediaLinks, type MediaLinks } from '../infra/media-links';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
 import { limiterFactory, throttles, type LimiterFactory, type Throttles } from '../http/rate-limit';
@@ -268,6 +269,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
         // Etsy takes the photos' bytes: they are read from storage, never fetched back from our own public address.
         readImage: (file) => storage.get(file),
+        // 5 calls a second per shop (Etsy allows 10 per token), counted across processes in Redis.
+        pacer: createCallPacer({ perSecond: 5, burst: 5, prefix: 'pace:etsy', circuit }),
       }),
     },
   };

@@ -59,7 +59,7 @@ describe('Short-lived photo links', () => {
     const storage = fileStorage(root);
     const app = express().use(mediaRouter(storage, links));
     const bytes = Buffer.from('a photo of a denim jacket');
-    beforeAll(() => storage.put(file, bytes));
+    beforeAll(() => storage.put(file, bytes, 'image/jpeg'));
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
     it('When a marketplace fetches a link, then it gets the photo, cacheable no longer than the link lives; once expired, 410', async () => {

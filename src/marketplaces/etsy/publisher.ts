@@ -24,6 +24,7 @@
 import { z } from 'zod';
 import type { ExternalIds } from '../../domain/listing/listing';
 import type { ImageReader, MarketplacePublisher, PublicationDraft, PublicationImage } from '../../shared/marketplace-publisher';
+import { createCallPacer, type CallPacer } from '../../infra/call-pacer';
 import { callMarketplace, MarketplaceCallError, type CallResult } from '../http';
 import { etsyProblems } from './errors';
 import type { EtsySettings } from './settings';
@@ -31,8 +32,11 @@ import type { EtsySettings } from './settings';
 export interface EtsyPublisherOptions extends Pick<EtsySettings, 'apiKey' | 'sharedSecret' | 'apiBaseUrl' | 'timeoutMs'> {
   /** The stored photos' bytes (Etsy takes uploads, not addresses). */
   readImage: ImageReader;
-  /** Calls per second and shop, at most (Etsy allows 10 per token by default). */
-  callsPerSecond?: number;
+  /**
+   * The pace of calls per shop, shared by every process (src/infra/call-pacer.ts); by default 5 a
+   * second in this process alone. Etsy allows 10 a second per token.
+   */
+  pacer?: CallPacer;
   /** A 429 asking for at most this wait is retried in place; a longer one goes to the engine's backoff. */
   maxRetryAfterSeconds?: number;
   /** How many 429s in a row one call waits out before giving up. */
@@ -49,7 +53,6 @@ const imageAnswer = z.object({ listing_image_id: id, rank: z.number().int().null
 const imagesAnswer = z.object({ results: z.array(imageAnswer) }).passthrough();
 
 const money = (cents: number) => (cents / 100).toFixed(2);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 
 /** The photos on an Etsy listing: Etsy's image id and the Stoflow image it shows, in order. */
@@ -70,38 +73,9 @@ function externalOf(shown: ShownPhoto[]): ExternalIds {
 
 const invalidAnswer = (message: string) => new MarketplaceCallError('etsy', 200, true, [{ id: 'invalid_answer', message }]);
 
-/** At most `perSecond` call starts per key in any second; callers wait their turn, in order. */
-function pacer(perSecond: number) {
-  const keys = new Map<string, { starts: number[]; turn: Promise<void>; waiting: number }>();
-  return async (key: string): Promise<void> => {
-    const entry = keys.get(key) ?? { starts: [], turn: Promise.resolve(), waiting: 0 };
-    keys.set(key, entry);
-    entry.waiting += 1;
-    const mine = entry.turn.then(async () => {
-      for (;;) {
-        const now = Date.now();
-        while (entry.starts.length > 0 && entry.starts[0]! <= now - 1000) entry.starts.shift();
-        if (entry.starts.length < perSecond) {
-          entry.starts.push(now);
-          return;
-        }
-        await sleep(entry.starts[0]! + 1000 - now);
-      }
-    });
-    entry.turn = mine;
-    await mine;
-    entry.waiting -= 1;
-    // Shops that went quiet are forgotten: their second has passed.
-    if (keys.size > 1000) {
-      const past = Date.now() - 1000;
-      for (const [k, v] of keys) if (v.waiting === 0 && v.starts.every((t) => t <= past)) keys.delete(k);
-    }
-  };
-}
-
 export function etsyPublisher(options: EtsyPublisherOptions): MarketplacePublisher {
   const application = `${options.apiBaseUrl}/v3/application`;
-  const pace = pacer(options.callsPerSecond ?? 5);
+  const pacer = options.pacer ?? createCallPacer({ perSecond: 5, prefix: 'pace:etsy' });
   const maxWait = options.maxRetryAfterSeconds ?? 10;
   const retries = options.retriesOn429 ?? 2;
 
@@ -111,7 +85,7 @@ export function etsyPublisher(options: EtsyPublisherOptions): MarketplacePublish
     const url = `${application}${path}${query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`;
     const json = body !== undefined && !(body instanceof URLSearchParams) && !(body instanceof FormData);
     for (let attempt = 0; ; attempt++) {
-      await pace(shopId);
+      await pacer.acquire(shopId);
       try {
         return await callMarketplace({
           marketplace: 'etsy',
@@ -131,8 +105,10 @@ export function etsyPublisher(options: EtsyPublisherOptions): MarketplacePublish
       } catch (err) {
         // Refused for the rate: nothing was done, so the same call is safe again once Etsy allows it.
         const wait = err instanceof MarketplaceCallError && err.status === 429 ? (err.retryAfterSeconds ?? 1) : null;
-        if (wait === null || wait > maxWait || attempt >= retries) throw err;
-        await sleep(wait * 1000);
+        if (wait === null) throw err;
+        // Every process waits: no call to this shop goes before Etsy's time is up.
+        await pacer.holdOff(shopId, wait * 1000);
+        if (wait > maxWait || attempt >= retries) throw err;
       }
     }
   }
