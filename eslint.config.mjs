@@ -35,9 +35,15 @@ export default tseslint.config(
     },
   },
   {
-    // The helper, the test that feeds the rule its own probes, and the shared append function,
-    // whose path change lasts only for its own call (its `set` clause restores the caller's).
-    files: ['src/infra/db/tenant-transaction.ts', 'test/config/scope-lint.unit.test.ts', 'migrations/public/0005_shared_append_function.ts'],
+    // The helper, the test that feeds the rule its own probes, and the shared append function
+    // (0005, and 0009's definition), whose path lasts only for its own call (its `set` clause
+    // restores the caller's).
+    files: [
+      'src/infra/db/tenant-transaction.ts',
+      'test/config/scope-lint.unit.test.ts',
+      'migrations/public/0005_shared_append_function.ts',
+      'migrations/public/0009_append_events_without_path_switch.ts',
+    ],
     rules: { 'no-restricted-syntax': ['error', noFocusedTests] },
   },
 );

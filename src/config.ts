@@ -86,8 +86,16 @@ export const configSchema = z
       .pipe(z.array(z.url())),
     TRUST_PROXY_HOPS: int(0, 0, 10),
     RATE_LIMIT_GLOBAL_PER_MINUTE: int(600, 1, 1_000_000),
+    // Login (see src/accounts/login-limits.ts for the whole policy).
     RATE_LIMIT_LOGIN_PER_EMAIL: int(10, 1, 10_000),
     RATE_LIMIT_LOGIN_PER_IP: int(20, 1, 10_000),
+    RATE_LIMIT_LOGIN_PER_EMAIL_IP: int(5, 1, 10_000),
+    RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: int(10, 1, 1_000_000),
+    // At most the 15-minute window the account's failures are remembered for.
+    RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: int(1, 1, 900),
+    RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: int(300, 1, 900),
+    PASSWORD_HASH_CONCURRENCY: int(2, 1, 64),
+    PASSWORD_HASH_QUEUE: int(4, 0, 10_000),
     RATE_LIMIT_REGISTER_PER_IP_HOUR: int(10, 1, 10_000),
     RUN_WORKERS: flag(true),
     READ_YOUR_WRITES_TIMEOUT_MS: int(5000, 10, 60_000),
@@ -100,6 +108,10 @@ export const configSchema = z
       .optional()
       .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean)),
     MARKETPLACE_TIMEOUT_MS: int(10_000, 100, 120_000),
+    // Where marketplaces reach this server: photos at <base>/media/…; eBay takes https:// only.
+    PUBLIC_BASE_URL: url(['https', 'http']),
+    // How long the photo links handed to marketplaces and the Vinted extension stay valid.
+    MEDIA_LINK_TTL_MINUTES: int(1440, 5, 7 * 1440),
     EBAY_CLIENT_ID: optionalText(),
     EBAY_CLIENT_SECRET: optionalText(),
     EBAY_RU_NAME: optionalText(),
@@ -108,6 +120,17 @@ export const configSchema = z
     EBAY_AUTH_BASE_URL: url(['https', 'http']),
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
     EBAY_MARKETPLACE_ID: z.string().trim().regex(/^EBAY_[A-Z_]{2,10}$/, 'an eBay marketplace id such as EBAY_FR').default('EBAY_FR'),
+    ETSY_API_KEY: optionalText(),
+    ETSY_SHARED_SECRET: optionalText(),
+    ETSY_REDIRECT_URI: url(['https', 'http']),
+    ETSY_API_BASE_URL: url(['https', 'http']),
+    ETSY_AUTH_BASE_URL: url(['https', 'http']),
+    // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
+    VINTED_WRITES_PER_HOUR: int(40, 1, 1000),
+    VINTED_MIN_GAP_SECONDS: int(20, 0, 3600),
+    VINTED_MAX_GAP_SECONDS: int(50, 0, 3600),
+    VINTED_TASK_LEASE_SECONDS: int(120, 1, 3600),
+    VINTED_BLOCK_PAUSE_MINUTES: int(60, 0, 24 * 60),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {
@@ -125,6 +148,12 @@ export const configSchema = z
     if (c.ENVIRONMENT === 'production' && !c.TOKEN_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: 'is required when ENVIRONMENT=production' });
     }
+    if (c.RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS < c.RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS'], message: 'must be at least RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS' });
+    }
+    if (c.VINTED_MAX_GAP_SECONDS < c.VINTED_MIN_GAP_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['VINTED_MAX_GAP_SECONDS'], message: `must be at least VINTED_MIN_GAP_SECONDS (${c.VINTED_MIN_GAP_SECONDS})` });
+    }
     for (const [i, key] of [c.TOKEN_ENCRYPTION_KEY, ...c.TOKEN_ENCRYPTION_OLD_KEYS].entries()) {
       if (key === undefined) continue;
       try {
@@ -140,10 +169,14 @@ export const configSchema = z
     return {
       ...c,
       LOG_DIR: c.LOG_DIR ?? join(c.STOFLOW_DATA_DIR, 'logs'),
+      PUBLIC_BASE_URL: withoutSlash(c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`),
       EBAY_API_BASE_URL: ebayApi,
       EBAY_AUTH_BASE_URL: withoutSlash(c.EBAY_AUTH_BASE_URL ?? (sandbox ? 'https://auth.sandbox.ebay.com' : 'https://auth.ebay.com')),
       // eBay serves the Identity API on apiz.*; a base URL set by hand (a proxy, a double) serves both.
       EBAY_IDENTITY_BASE_URL: withoutSlash(c.EBAY_IDENTITY_BASE_URL ?? (c.EBAY_API_BASE_URL ? ebayApi : sandbox ? 'https://apiz.sandbox.ebay.com' : 'https://apiz.ebay.com')),
+      // Etsy has no sandbox: a base URL set by hand is a proxy or the test double.
+      ETSY_API_BASE_URL: withoutSlash(c.ETSY_API_BASE_URL ?? 'https://api.etsy.com'),
+      ETSY_AUTH_BASE_URL: withoutSlash(c.ETSY_AUTH_BASE_URL ?? 'https://www.etsy.com'),
     };
   });
 

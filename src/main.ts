@@ -52,6 +52,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     deadline.unref();
+    // Long-polls of the Vinted extension answer now rather than hold the server open.
+    await services.vintedWakeups.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -24,7 +24,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`drop function if exists public.append_events(text, text[], bigint[], integer[], uuid[], text[], integer[], jsonb[], jsonb[], text)`);
 }
 
-/** The function as this migration creates it (migration 0007 restores it on the way down). */
+/** The function as this migration creates it (migration 0009 restores it on the way down). */
 export const SHARED_APPEND_FUNCTION = `
 create function public.append_events(
   p_schema text,

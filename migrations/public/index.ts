@@ -5,7 +5,8 @@ import * as m0003 from './0003_accounts';
 import * as m0004 from './0004_estimated_products_band';
 import * as m0005 from './0005_shared_append_function';
 import * as m0006 from './0006_oauth_states';
-import * as m0007 from './0007_append_events_without_path_switch';
+import * as m0007 from './0007_plugin_devices';
+import * as m0009 from './0009_append_events_without_path_switch';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
 export const publicMigrations: Migration[] = [
@@ -15,5 +16,6 @@ export const publicMigrations: Migration[] = [
   { name: '0004_estimated_products_band', ...m0004 },
   { name: '0005_shared_append_function', ...m0005 },
   { name: '0006_oauth_states', ...m0006 },
-  { name: '0007_append_events_without_path_switch', ...m0007 },
+  { name: '0007_plugin_devices', ...m0007 },
+  { name: '0009_append_events_without_path_switch', ...m0009 },
 ];

@@ -9,6 +9,8 @@ import * as m0007 from './0007_idempotency_replies';
 import * as m0008 from './0008_tenant_role';
 import * as m0009 from './0009_drop_schema_append_function';
 import * as m0010 from './0010_marketplace_connections';
+import * as m0011 from './0011_listings';
+import * as m0012 from './0012_vinted_extension';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -22,4 +24,6 @@ export const tenantMigrations: Migration[] = [
   { name: '0008_tenant_role', ...m0008 },
   { name: '0009_drop_schema_append_function', ...m0009 },
   { name: '0010_marketplace_connections', ...m0010 },
+  { name: '0011_listings', ...m0011 },
+  { name: '0012_vinted_extension', ...m0012 },
 ];

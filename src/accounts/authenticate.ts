@@ -14,7 +14,7 @@ export function assertTenantActive(status: string): void {
  * The tenant is the token's and nobody else's: a request that names one in its query or headers
  * is refused rather than silently half-obeyed (bodies refuse unknown fields on their own).
  */
-function refuseTenantFromRequest(req: Request): void {
+export function refuseTenantFromRequest(req: Request): void {
   const errors: FieldProblem[] = [];
   if (req.query && typeof req.query === 'object' && Object.hasOwn(req.query, 'tenant_id')) errors.push({ field: 'tenant_id', message: 'is taken from the access token, never from the request' });
   if (req.headers['x-tenant-id'] !== undefined) errors.push({ field: 'X-Tenant-Id', message: 'is taken from the access token, never from the request' });

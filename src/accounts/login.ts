@@ -1,14 +1,13 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Request } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { inTransaction } from '../infra/db/postgres';
 import type { AccountDeps } from './deps';
 import { AuthError } from '../shared/errors';
 import { assertTenantActive } from './authenticate';
-import { emailKey } from './email';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords';
+import { loginLimits } from './login-limits';
+import { DUMMY_PASSWORD_HASH } from './passwords';
 import { insertSession, newSession } from './sessions';
 import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
 
@@ -20,8 +19,6 @@ export const loginBody = z
   .strict();
 
 export type LoginInput = z.infer<typeof loginBody>;
-
-const LOGIN_WINDOW_MS = 15 * 60_000;
 
 /** One answer for an unknown email and a wrong password: the response never tells which. */
 function invalidCredentials(): AuthError {
@@ -37,8 +34,9 @@ interface UserRow {
 }
 
 /**
- * Both failures cost the same: an unknown email is compared against a dummy hash of the same cost,
- * and every failure then waits a random 100–300 ms, which drowns what is left of the difference.
+ * Both failures cost the same: an unknown email is compared against a dummy hash of the same cost
+ * (through the same bounded gate, so "busy" does not tell either), and every failure then waits a
+ * random 100–300 ms, which drowns what is left of the difference.
  */
 export async function logIn(services: AccountDeps, input: LoginInput): Promise<TokenPair> {
   const { rows } = await services.pool.query<UserRow>(
@@ -48,7 +46,7 @@ export async function logIn(services: AccountDeps, input: LoginInput): Promise<T
     [input.email],
   );
   const user = rows[0];
-  const matches = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH, services.passwordPepper);
+  const matches = await services.passwordHashing.verify(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !matches) {
     await sleep(randomInt(100, 301));
     throw invalidCredentials();
@@ -60,16 +58,8 @@ export async function logIn(services: AccountDeps, input: LoginInput): Promise<T
   return tokenPair(services, { userId: user.id, tenantId: user.tenant_id, role: user.role, sessionId: session.rows.session.id, refreshToken: session.refreshToken }, now);
 }
 
-/** Redis keys never hold the email itself. */
-function perEmailKey(req: Request): string {
-  const email = emailKey((req.body as { email?: unknown } | undefined)?.email);
-  return email === undefined ? `no-email:${req.ip}` : createHash('sha256').update(email).digest('hex').slice(0, 32);
-}
-
 /** POST /api/auth/login */
 export function loginRoute(services: AccountDeps) {
-  const { config } = services;
-  const detail = 'Too many failed sign-ins: retry later';
   return defineRoute({
     method: 'post',
     path: '/api/auth/login',
@@ -77,17 +67,15 @@ export function loginRoute(services: AccountDeps) {
     tags: ['Accounts'],
     auth: false,
     body: loginBody,
-    // Only failures count, per address and per account; unknown emails are counted like the others.
-    before: [
-      services.limiter({ name: 'login-ip', windowMs: LOGIN_WINDOW_MS, limit: config.RATE_LIMIT_LOGIN_PER_IP, onlyFailures: true, detail }),
-      services.limiter({ name: 'login-email', windowMs: LOGIN_WINDOW_MS, limit: config.RATE_LIMIT_LOGIN_PER_EMAIL, onlyFailures: true, key: perEmailKey, detail }),
-    ],
+    // Per address (every attempt, and failures), per account and address, per account: login-limits.ts.
+    before: loginLimits(services),
     responses: {
       200: { description: 'Signed in', schema: tokenPairSchema },
       400: { description: 'A field is missing or not allowed' },
       401: { description: 'Invalid email or password (the same answer for both)' },
       403: { description: 'The account is suspended' },
-      429: { description: 'Too many failed sign-ins for this address or this email' },
+      429: { description: 'Too many sign-ins from this address, or too many failed ones for this address or this account: retry after `Retry-After` seconds' },
+      503: { description: 'The server is momentarily busy checking passwords: retry after `Retry-After` seconds' },
     },
     handle: async ({ body }) => ({ status: 200, body: await logIn(services, body), headers: TOKEN_RESPONSE_HEADERS }),
   });

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import bcrypt from 'bcrypt';
+import { boundedConcurrency, type GateStats } from '../shared/bounded-concurrency';
+import { UnavailableError } from '../shared/errors';
 import { COMMON_PASSWORDS } from './common-passwords';
 
 export const BCRYPT_COST = 12;
@@ -52,4 +54,48 @@ export function hashPassword(password: string, pepper: string): Promise<string> 
 
 export function verifyPassword(password: string, hash: string, pepper: string): Promise<boolean> {
   return bcrypt.compare(preHash(password, pepper), hash);
+}
+
+/** Hashing and checking passwords through one bounded gate per API process (see below). */
+export interface PasswordHashing {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+  stats(): GateStats;
+}
+
+export interface PasswordHashingLimits {
+  /** bcrypt computations at once (PASSWORD_HASH_CONCURRENCY). */
+  concurrency: number;
+  /** Computations allowed to wait for a free slot (PASSWORD_HASH_QUEUE). */
+  queue: number;
+}
+
+/** How long a refused caller is told to wait: the queue drains in about a second. */
+export const HASHING_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Every bcrypt compare (login, including the dummy compare of an unknown email) and every bcrypt
+ * hash (registration) of this process takes a slot of one gate. bcrypt runs on libuv's thread
+ * pool (4 threads by default), which file writes (the log files), DNS lookups and other crypto
+ * also need, and on the same cores as the event loop: with at most 2 computations at once (the
+ * default), half of the pool stays free and a flood of logins cannot slow the other endpoints.
+ * A few more wait their turn (4 by default: at most two rounds of cost-12 bcrypt, well under a
+ * second on a server core); anything beyond is refused at once instead of piling up for seconds.
+ *
+ * The refusal is 503 with `Retry-After: 1`, not 429: the gate is shared by every caller of the
+ * process, so being refused says nothing about this caller's own rate (the per-address and
+ * per-account limits answer 429 for that). It means "this server is momentarily busy": the
+ * same request succeeds a second later, or at once on another replica (a load balancer may
+ * retry a 503 elsewhere; it must not retry a 429).
+ */
+export function boundedPasswordHashing(pepper: string, limits: PasswordHashingLimits): PasswordHashing {
+  const gate = boundedConcurrency({
+    ...limits,
+    refuse: () => new UnavailableError('Too many sign-ins are being checked right now: retry in a second', 'server_busy', HASHING_BUSY_RETRY_AFTER_SECONDS),
+  });
+  return {
+    hash: (password) => gate.run(() => hashPassword(password, pepper)),
+    verify: (password, hash) => gate.run(() => verifyPassword(password, hash, pepper)),
+    stats: () => gate.stats(),
+  };
 }

@@ -6,7 +6,7 @@ import type { AccountDeps } from './deps';
 import { ConflictError, UnavailableError, ValidationError } from '../shared/errors';
 import { emailSchema } from './email';
 import { estimatedProductsInput } from './estimated-products';
-import { hashPassword, passwordProblems } from './passwords';
+import { passwordProblems } from './passwords';
 import { FREE_PLAN } from './plans';
 import { newSession } from './sessions';
 import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
@@ -63,7 +63,8 @@ export async function registerAccount(services: AccountDeps, input: RegisterInpu
   // Cheap refusals before the bcrypt work; the transaction checks both again under the lock.
   if (await emailTaken(knex, input.email)) throw duplicateEmail();
   if ((await tenantCount(knex)) >= config.TENANT_MAX_SCHEMAS) throw capacityReached();
-  const passwordHash = await hashPassword(input.password, services.passwordPepper);
+  // The same bounded gate as login's compares: 503 with Retry-After when it is full.
+  const passwordHash = await services.passwordHashing.hash(input.password);
   const now = services.clock.now();
   const userId = services.ids.uuid();
   try {
@@ -109,7 +110,7 @@ export function registerRoute(services: AccountDeps) {
       409: { description: 'An account with this email already exists' },
       422: { description: 'The password does not meet the password policy' },
       429: { description: 'Too many registrations from this address' },
-      503: { description: 'The server has reached its maximum number of accounts' },
+      503: { description: 'The server has reached its maximum number of accounts, or is momentarily busy hashing passwords (with `Retry-After`)' },
     },
     handle: async ({ body }) => ({ status: 201, body: await registerAccount(services, body), headers: TOKEN_RESPONSE_HEADERS }),
   });

@@ -15,7 +15,7 @@ export function buildApp(c: Container): Express {
     corsOrigins: config.CORS_ORIGINS,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     routes: apiRoutes(c),
-    routers: [mediaRouter(c.storage)],
+    routers: [mediaRouter(c.storage, c.mediaLinks)],
     authenticate: bearerAuthenticator(c),
     health: healthCheck({
       pool: c.pool,

@@ -12,8 +12,11 @@ import type { Logger } from '../infra/logger';
 import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
+import { createCallPacer } from '../infra/call-pacer';
+import { createMediaLinks, type MediaLinks } from '../infra/media-links';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
-import { limiterFactory, type LimiterFactory } from '../http/rate-limit';
+import { limiterFactory, throttles, type LimiterFactory, type Throttles } from '../http/rate-limit';
+import { boundedPasswordHashing, type PasswordHashing } from '../accounts/passwords';
 import { createEventStore } from '../eventstore';
 import type { EventStore } from '../eventstore/types';
 import { productUpcasters } from '../domain/product/upcasters';
@@ -37,8 +40,19 @@ import { createCredentialStore, type CredentialStore } from '../infra/marketplac
 import { createOAuthStates } from '../infra/oauth-states';
 import { createTokenCipher, parseEncryptionKey, type TokenCipher } from '../infra/token-cipher';
 import { ebayAuth } from '../marketplaces/ebay/auth';
+import { ebayPublisher } from '../marketplaces/ebay/publisher';
+import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
+import { findPlatformMapping } from '../queries/catalogue/reference-data';
+import { etsyAuth } from '../marketplaces/etsy/auth';
+import { etsyPublisher } from '../marketplaces/etsy/publisher';
 import type { Marketplace } from '../domain/connection/connection';
 import type { MarketplaceAuth } from '../shared/marketplace-auth';
+import { createPostgresWatcher } from '../eventstore/postgres-watch';
+import type { VintedQueueDeps } from '../commands/vinted/deps';
+import { cancelVintedTasks, enqueueVintedTask, type EnqueueVintedTask } from '../commands/vinted/enqueue-task';
+import { settleVintedTasks } from '../commands/vinted/lease-task';
+import { VINTED_TASKS_CHANNEL, type OnVintedTaskResult, type VintedTask } from '../commands/vinted/tasks';
+import { taskWakeups, type TaskWakeups } from '../commands/vinted/wakeups';
 
 export interface Container {
   config: Config;
@@ -52,9 +66,15 @@ export interface Container {
   clock: Clock;
   ids: IdGenerator;
   jwtSecret: string;
+  /** Short-lived photo links for marketplaces (and the media route that opens them). */
+  mediaLinks: MediaLinks;
   /** Server-side secret mixed into every password before bcrypt (see src/accounts/passwords.ts). */
   passwordPepper: string;
   limiter: LimiterFactory;
+  /** Counters and growing waits over the same Redis (the login policy). */
+  throttles: Throttles;
+  /** bcrypt through one bounded gate per process (PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE). */
+  passwordHashing: PasswordHashing;
   eventStore: EventStore;
   projections: readonly Projection[];
   reactors: readonly Reactor[];
@@ -73,6 +93,16 @@ export interface Container {
   /** Marketplace tokens, sealed at rest, refreshed on use. */
   credentials: CredentialStore;
   connectionDeps: ConnectionDeps;
+  publishDeps: PublishDeps;
+  /** The Vinted extension's task queue: its tables, the account's pace, and who hears of results. */
+  vintedQueue: VintedQueueDeps;
+  /** Wakes devices waiting on GET /api/plugin/tasks when their tenant's queue moves. */
+  vintedWakeups: TaskWakeups;
+  /** Work for the extension, as the write side queues it (the publishing reactor). */
+  vintedTasks: {
+    enqueue(tenant: number, input: EnqueueVintedTask): Promise<{ task: VintedTask; created: boolean }>;
+    cancel(tenant: number, listingId: string): Promise<number>;
+  };
   /** Starts projecting and reacting for this process's share of tenants. */
   startProcessing(): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +111,8 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   ids?: IdGenerator;
+  /** Who hears of Vinted task results (default: a log line, until the listing reactor takes them). */
+  onVintedTaskResult?: OnVintedTaskResult;
 }
 
 export function resolveJwtSecret(config: Config, logger: Logger): string {
@@ -188,8 +220,9 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const references = createReferenceResolver(pool, tenancy);
   const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representProduct };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
+  const jwtSecret = resolveJwtSecret(config, logger);
+  const mediaLinks = createMediaLinks({ secret: jwtSecret, publicBaseUrl: config.PUBLIC_BASE_URL, ttlMs: config.MEDIA_LINK_TTL_MINUTES * 60_000, now: () => clock.now() });
   const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
-  const reactors = buildReactors({ pool, tenancy, clock, ids, commands });
   const cipher = resolveTokenCipher(config, logger);
   const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
     ebay: ebayAuth(
@@ -205,6 +238,17 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       },
       () => clock.now(),
     ),
+    etsy: etsyAuth(
+      {
+        apiKey: config.ETSY_API_KEY,
+        sharedSecret: config.ETSY_SHARED_SECRET,
+        redirectUri: config.ETSY_REDIRECT_URI,
+        apiBaseUrl: config.ETSY_API_BASE_URL,
+        authBaseUrl: config.ETSY_AUTH_BASE_URL,
+        timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+      },
+      () => clock.now(),
+    ),
   };
   const credentials = createCredentialStore({
     pool,
@@ -214,7 +258,53 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     now: () => clock.now(),
     onRevoked: (tenant, marketplace, reason) => recordRevocation(commandDeps, tenant, marketplace, reason, { event: { actor: 'system:token-refresh' } }),
   });
+  const publishDeps: PublishDeps = {
+    ...commandDeps,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    photoLink: (file) => mediaLinks.link(file),
+    mapping: async (marketplace, kind, code) => (await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
+  };
+  const listingWork: ListingWorkDeps = {
+    ...publishDeps,
+    credentials,
+    publishers: {
+      ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+      etsy: etsyPublisher({
+        apiKey: config.ETSY_API_KEY,
+        sharedSecret: config.ETSY_SHARED_SECRET,
+        apiBaseUrl: config.ETSY_API_BASE_URL,
+        timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+        // Etsy takes the photos' bytes: they are read from storage, never fetched back from our own public address.
+        readImage: (file) => storage.get(file),
+        // 5 calls a second per shop (Etsy allows 10 per token), counted across processes in Redis.
+        pacer: createCallPacer({ perSecond: 5, burst: 5, prefix: 'pace:etsy', circuit }),
+      }),
+    },
+  };
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const vintedQueue: VintedQueueDeps = {
+    pool,
+    tenancy,
+    clock,
+    ids,
+    random: Math.random,
+    pace: {
+      writesPerHour: config.VINTED_WRITES_PER_HOUR,
+      minGapMs: config.VINTED_MIN_GAP_SECONDS * 1000,
+      maxGapMs: config.VINTED_MAX_GAP_SECONDS * 1000,
+      leaseMs: config.VINTED_TASK_LEASE_SECONDS * 1000,
+      pauseMs: config.VINTED_BLOCK_PAUSE_MINUTES * 60_000,
+    },
+    onResult:
+      overrides.onVintedTaskResult ??
+      (async (tenant, task, result) => {
+        logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
+      }),
+    logger,
+  };
+  // NOTIFY wakes waiting devices; the timer only covers a notification lost in a way reconnecting does not.
+  const vintedWakeups = taskWakeups(createPostgresWatcher({ pool, tenancy, channel: VINTED_TASKS_CHANNEL, pollIntervalMs: 30_000 }));
   const processor = createProcessor({
     pool,
     tenancy,
@@ -229,10 +319,13 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       everyMs: 60 * 60_000,
       run: async (tenant) => {
         await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
+        // Tasks no device came for still expire, and their listeners hear of it.
+        await settleVintedTasks(vintedQueue, tenant);
       },
     },
   });
   let processing = false;
+  const passwordPepper = resolvePasswordPepper(config, logger);
   const container: Container = {
     config,
     logger,
@@ -242,9 +335,12 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     redis,
     clock,
     ids,
-    jwtSecret: resolveJwtSecret(config, logger),
-    passwordPepper: resolvePasswordPepper(config, logger),
+    jwtSecret,
+    mediaLinks,
+    passwordPepper,
     limiter: limiterFactory(circuit),
+    throttles: throttles(circuit),
+    passwordHashing: boundedPasswordHashing(passwordPepper, { concurrency: config.PASSWORD_HASH_CONCURRENCY, queue: config.PASSWORD_HASH_QUEUE }),
     eventStore,
     projections,
     reactors,
@@ -258,12 +354,20 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     marketplaceAuth,
     credentials,
     connectionDeps,
+    publishDeps,
+    vintedQueue,
+    vintedWakeups,
+    vintedTasks: {
+      enqueue: (tenant, input) => enqueueVintedTask(vintedQueue, tenant, input),
+      cancel: (tenant, listingId) => cancelVintedTasks(vintedQueue, tenant, listingId),
+    },
     async startProcessing() {
       processing = true;
       await processor.start();
     },
     async close() {
       if (processing) await processor.stop();
+      await vintedWakeups.close();
       await eventStore.close();
       circuit?.close();
       redis?.disconnect();

@@ -3,6 +3,8 @@
  * given only the dependencies it declares.
  */
 import { accountRoutes } from '../accounts/routes';
+import { deviceAuthenticator } from '../accounts/device-auth';
+import { deviceRoutes } from '../accounts/devices';
 import { eventFeedRoutes } from '../audit/event-feed';
 import { productHistoryRoute } from '../audit/product-history';
 import { addCustomBrandRoute } from '../commands/brands/add-custom-brand';
@@ -15,7 +17,14 @@ import { removeProductImageRoute } from '../commands/products/remove-product-ima
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
 import { connectionRoutes } from '../commands/connections/connect-marketplace';
 import { manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { manageListingRoutes } from '../commands/listings/manage-listing';
+import { publishProductRoute } from '../commands/listings/publish-product';
+import { afterDeviceRevoked } from '../commands/vinted/device-revoked';
+import { pairExtensionRoute } from '../commands/vinted/pair-extension';
+import { recordObservationsRoute } from '../commands/vinted/record-observations';
+import { vintedTaskRoutes } from '../commands/vinted/task-routes';
 import type { AnyRoute } from '../http/route';
+import { listingRoutes } from '../queries/listings/list-listings';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
@@ -30,6 +39,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
   const products = c.productCommandDeps;
   const { pool, storage, logger } = c;
   const reads = { db: pool, tenancy: c.tenancy };
+  const device = deviceAuthenticator(c);
   return [
     ...accountRoutes(c),
     createProductRoute({ ...products, idempotency: c.idempotency }),
@@ -48,9 +58,21 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listNotificationsRoute(reads),
     markNotificationReadRoute({ ...reads, clock: c.clock }),
     listReactionFailuresRoute(reads),
-    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: { etsy: 'Etsy connections are not available on this server yet', vinted: 'Vinted connects through the browser extension, not available on this server yet', ...Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) } }),
+    listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) }),
     ...connectionRoutes(c.connectionDeps),
     ...manageConnectionRoutes(c.connectionDeps),
+    publishProductRoute(c.publishDeps),
+    ...listingRoutes(reads),
+    ...manageListingRoutes(c.commandDeps),
+    ...deviceRoutes({
+      pool,
+      clock: c.clock,
+      ids: c.ids,
+      onRevoked: (tenant, deviceId, remaining, who) => afterDeviceRevoked({ ...c.commandDeps, pool, tenancy: c.tenancy }, tenant, deviceId, remaining, who),
+    }),
+    pairExtensionRoute({ ...c.commandDeps, pool }, device),
+    ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore }, device),
+    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore }, device),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,

@@ -31,6 +31,12 @@ export interface Reactor {
   name: string;
   handles: readonly string[];
   maxAttempts?: number;
+  /**
+   * Reactions of different streams run side by side, up to this many (default 1: one after
+   * another, in log order). Each stream's own events still come in order. Only for reactors
+   * whose effects on one stream never depend on another stream's.
+   */
+  concurrency?: number;
   /** First retry delay; doubles at each attempt (default 2 s, capped at 10 min). */
   baseDelayMs?: number;
   react(event: RecordedEvent, context: ReactionContext): Promise<void>;

@@ -138,21 +138,51 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     }
   }
 
+  /**
+   * A batch with the reactions of different streams side by side (up to the reactor's
+   * concurrency), each stream's in log order: for reactors whose streams are independent of one
+   * another (one listing's publication does not wait for another's).
+   */
+  async function reactByStream(tenant: number, reactor: Reactor, events: readonly RecordedEvent[]): Promise<void> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of events) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    const queues = [...byStream.values()];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < queues.length; i = next++) {
+        for (const event of queues[i]!) await react(tenant, reactor, event, 1);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(reactor.concurrency ?? 1, queues.length) }, worker));
+  }
+
   async function feedReactor(tenant: number, reactor: Reactor, checkpoints: Map<string, bigint>): Promise<number> {
     const schema = deps.tenancy.schema(tenant);
     let position = checkpoints.get(reactor.name) ?? 0n;
     let total = 0;
     for (;;) {
       const events = await deps.store.readLog(tenant, position, batchSize, reactor.handles);
-      for (const event of events) {
-        await react(tenant, reactor, event, 1);
-        // At least once: the checkpoint moves after the effect; a crash in between redelivers.
-        position = event.position;
-        await pools.of(tenant).query(
+      const save = (at: bigint) =>
+        pools.of(tenant).query(
           `insert into "${schema}".checkpoints (name, position) values ($1, $2)
            on conflict (name) do update set position = excluded.position, updated_at = now()`,
-          [reactor.name, position.toString()],
+          [reactor.name, at.toString()],
         );
+      if ((reactor.concurrency ?? 1) > 1) {
+        await reactByStream(tenant, reactor, events);
+        // At least once: the checkpoint passes the batch once every reaction in it is done.
+        const last = events[events.length - 1];
+        if (last) {
+          position = last.position;
+          await save(position);
+        }
+      } else {
+        for (const event of events) {
+          await react(tenant, reactor, event, 1);
+          // At least once: the checkpoint moves after the effect; a crash in between redelivers.
+          position = event.position;
+          await save(position);
+        }
       }
       total += events.length;
       if (events.length < batchSize) return total;

@@ -15,6 +15,12 @@
  *
  * When a transaction fails as a whole (a read model refuses an append, a dropped connection),
  * nothing of it is kept and each of its calls runs again alone, so only the one at fault fails.
+ *
+ * Roles: appends and their inline read models run as the connection's own (app) role, alone or
+ * grouped, and every statement names its tenant's schema. A shared transaction never switches
+ * to a tenant's role or path (that is withTenant's, a transaction of its own, never grouped), so
+ * nothing one tenant's part sets can reach another's, and the tenant-role work (tokens, the
+ * Vinted queue) is untouched by grouping.
  */
 import type { TenantId } from './types';
 

@@ -49,7 +49,9 @@ function parameters(route: AnyRoute): JsonSchema[] {
 /** Builds the OpenAPI 3.1 document from the routes' own zod schemas. */
 export function buildOpenApi(routes: AnyRoute[], info: { title: string; version: string; description: string }): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
+  const securitySchemes: Record<string, unknown> = { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   for (const route of routes) {
+    if (route.authenticator) securitySchemes[route.authenticator.scheme] = route.authenticator.securityScheme;
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(route.responses)) {
       const type = spec.contentType ?? 'application/json';
@@ -68,7 +70,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: parameters(route),
       responses,
-      ...(route.auth === false ? { security: [] } : {}),
+      ...(route.authenticator ? { security: [{ [route.authenticator.scheme]: [] }] } : route.auth === false ? { security: [] } : {}),
     };
     if (route.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
@@ -83,7 +85,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes,
       schemas: { Problem: problem },
     },
     paths,

@@ -126,7 +126,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (err instanceof AppError) {
       const status = statusOf(err);
-      if (err.kind === 'rate_limited') res.setHeader('Retry-After', String((err as AppError & { retryAfterSeconds: number }).retryAfterSeconds));
+      const retryAfter = (err as AppError & { retryAfterSeconds?: number }).retryAfterSeconds;
+      if ((err.kind === 'rate_limited' || err.kind === 'unavailable') && retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
       const errors = err instanceof ValidationError ? err.errors : (err as AppError & { field?: string }).field ? [{ field: (err as AppError & { field: string }).field, message: err.message }] : undefined;
       sendProblem(res, { status, detail: err.message, code: err.code, instance, ...(errors ? { errors } : {}) }, err.extra);
       return;

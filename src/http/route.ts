@@ -10,6 +10,8 @@ export interface AuthContext {
   tenantId: number;
   role: string;
   tokenId: string;
+  /** Set when the caller is a paired browser extension (`Authorization: Device …`): the device's id. */
+  deviceId?: string;
 }
 
 export interface RouteContext<B, Q, P> {
@@ -46,6 +48,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   tags: string[];
   /** Requires a bearer access token (default true). */
   auth?: boolean;
+  /** Authenticated by another credential than the bearer token (the extension's device token). */
+  authenticator?: RouteAuthenticator;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -66,6 +70,15 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: R
 }
 
 export type Authenticate = (req: Request) => Promise<AuthContext>;
+
+/** A credential of its own: how the OpenAPI document names and describes it, and how it is checked. */
+export interface RouteAuthenticator {
+  /** The key under `components.securitySchemes`. */
+  scheme: string;
+  /** The OpenAPI security scheme object. */
+  securityScheme: Record<string, unknown>;
+  authenticate: Authenticate;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any, any>;
@@ -91,8 +104,9 @@ function refuseUnstorableText(req: Request): void {
 
 export function mountRoute(router: Router, route: AnyRoute, authenticate: Authenticate): void {
   // Authentication runs before any body parsing of the route's own (uploads are not read for strangers).
+  const check = route.authenticator?.authenticate ?? authenticate;
   const authenticated: RequestHandler = (req, res, next) => {
-    authenticate(req).then(
+    check(req).then(
       (auth) => {
         res.locals.auth = auth;
         next();
@@ -118,6 +132,6 @@ export function mountRoute(router: Router, route: AnyRoute, authenticate: Authen
       next(err);
     }
   };
-  const chain = [...(route.auth === false ? [] : [authenticated]), ...(route.before ?? []), handler];
+  const chain = [...(route.auth === false && !route.authenticator ? [] : [authenticated]), ...(route.before ?? []), handler];
   router[route.method](expressPath(route.path), ...chain);
 }

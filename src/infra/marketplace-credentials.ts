@@ -10,9 +10,10 @@
  */
 import type { Marketplace } from '../domain/connection/connection';
 import { GrantRefusedError, type MarketplaceAuth, type OAuthGrant } from '../shared/marketplace-auth';
-import { inTransaction, type Connections, type Queryable } from './db/postgres';
+import type { Connections, PoolClient, Queryable } from './db/postgres';
+import { withTenant } from './db/tenant-transaction';
 import type { Tenancy } from './db/tenancy';
-import { perTenant, type TenantPools } from './db/tenant-pools';
+import type { TenantPools } from './db/tenant-pools';
 import type { TokenCipher } from './token-cipher';
 
 export interface CredentialStatus {
@@ -61,11 +62,13 @@ export class NotConnectedError extends Error {
 
 export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
   const { tenancy, cipher } = options;
-  const pools = perTenant(options.pool);
   const margin = options.marginMs ?? 5 * 60_000;
   const inFlight = new Map<string, Promise<string>>();
   const context = (tenant: number, marketplace: Marketplace, field: string) => `tenant:${tenant}/${marketplace}/${field}`;
   const table = (tenant: number) => tenancy.table(tenant, 'marketplace_credentials');
+  // Every statement on the tokens runs as the tenant's own role, which reaches that schema alone:
+  // a wrong tenant id or table name fails with "permission denied" instead of reading another's.
+  const asTenant = <T>(tenant: number, fn: (tx: PoolClient) => Promise<T>) => withTenant(options.pool, tenancy, tenant, fn);
 
   async function write(db: Queryable, tenant: number, marketplace: Marketplace, accountId: string, grant: OAuthGrant, keepRefresh: boolean): Promise<void> {
     const access = cipher.seal(grant.accessToken, context(tenant, marketplace, 'access_token'));
@@ -87,7 +90,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   async function refreshed(tenant: number, marketplace: Marketplace): Promise<string> {
     const auth = options.auth[marketplace];
     try {
-      return await inTransaction(pools.of(tenant), async (tx) => {
+      return await asTenant(tenant, async (tx) => {
         const { rows } = await tx.query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1 for update`, [marketplace]);
         const row = rows[0];
         if (!row) throw new NotConnectedError(marketplace);
@@ -100,7 +103,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       });
     } catch (err) {
       if (err instanceof GrantRefusedError) {
-        await pools.of(tenant).query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: options.now().toISOString(), message: err.reason })]);
+        await asTenant(tenant, (tx) => tx.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: options.now().toISOString(), message: err.reason })]));
         await options.onRevoked(tenant, marketplace, err.reason);
       }
       throw err;
@@ -108,14 +111,14 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   }
 
   return {
-    save: (tenant, marketplace, accountId, grant) => write(pools.of(tenant), tenant, marketplace, accountId, grant, false),
+    save: (tenant, marketplace, accountId, grant) => asTenant(tenant, (tx) => write(tx, tenant, marketplace, accountId, grant, false)),
 
     async remove(tenant, marketplace) {
-      await pools.of(tenant).query(`delete from ${table(tenant)} where marketplace = $1`, [marketplace]);
+      await asTenant(tenant, (tx) => tx.query(`delete from ${table(tenant)} where marketplace = $1`, [marketplace]));
     },
 
     async accessToken(tenant, marketplace) {
-      const { rows } = await pools.of(tenant).query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1`, [marketplace]);
+      const { rows } = await asTenant(tenant, (tx) => tx.query<Row>(`select account_id, access_token, access_expires_at, refresh_token, scopes from ${table(tenant)} where marketplace = $1`, [marketplace]));
       const row = rows[0];
       if (!row) throw new NotConnectedError(marketplace);
       if (fresh(row)) return cipher.open(row.access_token, context(tenant, marketplace, 'access_token'));
@@ -130,8 +133,11 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
 
     async recordCall(tenant, marketplace, error) {
       const now = options.now();
-      if (error === undefined) await pools.of(tenant).query(`update ${table(tenant)} set last_success_at = $2, last_error = null where marketplace = $1`, [marketplace, now]);
-      else await pools.of(tenant).query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]);
+      await asTenant(tenant, (tx) =>
+        error === undefined
+          ? tx.query(`update ${table(tenant)} set last_success_at = $2, last_error = null where marketplace = $1`, [marketplace, now])
+          : tx.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]),
+      );
     },
   };
 }

@@ -5,7 +5,10 @@ import type { Clock, IdGenerator } from '../infra/clock';
 import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantPools } from '../infra/db/tenant-pools';
+import type { ListingWorkDeps } from '../commands/listings/deps';
+import { publishListingsReactor } from './publish-listings';
 import { stockDepletedReactor } from './stock-depleted';
+import { updateListingsReactor } from './update-listings';
 
 export interface ReactorDeps {
   /** Each tenant's work goes to its own connections (a plain pool: any connection). */
@@ -15,8 +18,10 @@ export interface ReactorDeps {
   ids: IdGenerator;
   /** What a reactor may decide to do next: the same handlers the API calls. */
   commands: CommandHandlers;
+  /** Publishing and delisting on the marketplaces. */
+  listings: ListingWorkDeps;
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
-  return [stockDepletedReactor(deps)];
+  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings)];
 }

@@ -99,10 +99,14 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** A dependency or capacity limit is unavailable: 503. */
+/** A dependency or capacity limit is unavailable: 503, with `Retry-After` when it is known to pass soon. */
 export class UnavailableError extends AppError {
   readonly kind = 'unavailable';
-  constructor(message: string, code = 'unavailable') {
+  constructor(
+    message: string,
+    code = 'unavailable',
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message, code);
   }
 }

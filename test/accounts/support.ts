@@ -16,7 +16,7 @@ export const PASSWORD = 'Velvet-Jacket-1987';
  * live in the one shared Redis. The limits themselves are proven in rate-limits.api.test.ts.
  */
 export function startAccountsApp(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApp> {
-  return startTestApp({ RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000', RATE_LIMIT_LOGIN_PER_IP: '10000', ...env }, overrides);
+  return startTestApp({ RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000', RATE_LIMIT_LOGIN_PER_IP: '10000', RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: '1000000', ...env }, overrides);
 }
 
 /** Unique per call across both workers: tests never share an account. */

@@ -16,9 +16,27 @@ describe('configuration', () => {
       CORS_ORIGINS: ['http://localhost:3000'],
       STOFLOW_DATA_DIR: '.stoflow',
       LOG_LEVEL: 'info',
+      VINTED_WRITES_PER_HOUR: 40,
+      VINTED_MIN_GAP_SECONDS: 20,
+      VINTED_MAX_GAP_SECONDS: 50,
+      VINTED_TASK_LEASE_SECONDS: 120,
+      VINTED_BLOCK_PAUSE_MINUTES: 60,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('When nothing is set, then login is limited as the README documents and bcrypt runs 2 at a time with 4 waiting', () => {
+    expect(loadConfig({})).toMatchObject({
+      RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: 10,
+      RATE_LIMIT_LOGIN_PER_IP: 20,
+      RATE_LIMIT_LOGIN_PER_EMAIL_IP: 5,
+      RATE_LIMIT_LOGIN_PER_EMAIL: 10,
+      RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: 1,
+      RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: 300,
+      PASSWORD_HASH_CONCURRENCY: 2,
+      PASSWORD_HASH_QUEUE: 4,
+    });
   });
 
   it('When LOG_DIR is not set, then the logs go to the logs folder inside the data folder; when it is, then there', () => {
@@ -53,6 +71,13 @@ describe('configuration', () => {
     ['TOKEN_ENCRYPTION_OLD_KEYS', { TOKEN_ENCRYPTION_OLD_KEYS: `${'ab'.repeat(32)},short` }],
     ['EBAY_MARKETPLACE_ID', { EBAY_MARKETPLACE_ID: 'FRANCE' }],
     ['EBAY_API_BASE_URL', { EBAY_API_BASE_URL: 'ftp://api.ebay.com' }],
+    ['ETSY_REDIRECT_URI', { ETSY_REDIRECT_URI: 'stoflow.example/api/integrations/etsy/callback' }],
+    ['ETSY_API_BASE_URL', { ETSY_API_BASE_URL: 'ftp://api.etsy.com' }],
+    ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS', { RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS: '60', RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS: '30' }],
+    ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }],
+    ['VINTED_MAX_GAP_SECONDS', { VINTED_MIN_GAP_SECONDS: '30', VINTED_MAX_GAP_SECONDS: '10' }],
+    ['VINTED_WRITES_PER_HOUR', { VINTED_WRITES_PER_HOUR: '0' }],
+    ['VINTED_TASK_LEASE_SECONDS', { VINTED_TASK_LEASE_SECONDS: '0' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
@@ -75,5 +100,11 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ EBAY_API_BASE_URL: 'https://api.ebay.com', EBAY_AUTH_BASE_URL: 'https://auth.ebay.com', EBAY_IDENTITY_BASE_URL: 'https://apiz.ebay.com' });
     expect(loadConfig({ EBAY_ENVIRONMENT: 'sandbox' })).toMatchObject({ EBAY_API_BASE_URL: 'https://api.sandbox.ebay.com', EBAY_AUTH_BASE_URL: 'https://auth.sandbox.ebay.com', EBAY_IDENTITY_BASE_URL: 'https://apiz.sandbox.ebay.com' });
     expect(loadConfig({ EBAY_API_BASE_URL: 'http://127.0.0.1:9999/' })).toMatchObject({ EBAY_API_BASE_URL: 'http://127.0.0.1:9999', EBAY_IDENTITY_BASE_URL: 'http://127.0.0.1:9999' });
+  });
+
+  it("When Etsy's base URLs are not set, then Etsy's own apply; set by hand, they lose a trailing slash", () => {
+    expect(loadConfig({})).toMatchObject({ ETSY_API_BASE_URL: 'https://api.etsy.com', ETSY_AUTH_BASE_URL: 'https://www.etsy.com' });
+    expect(loadConfig({ ETSY_API_BASE_URL: 'http://127.0.0.1:9999/', ETSY_AUTH_BASE_URL: 'http://127.0.0.1:9999/' })).toMatchObject({ ETSY_API_BASE_URL: 'http://127.0.0.1:9999', ETSY_AUTH_BASE_URL: 'http://127.0.0.1:9999' });
+    expect(loadConfig({}).ETSY_API_KEY).toBeUndefined();
   });
 });

@@ -112,4 +112,28 @@ describe('Marketplace credential store', () => {
     await credentials.remove(tenant, 'ebay');
     await expect(credentials.accessToken(tenant, 'ebay')).rejects.toBeInstanceOf(NotConnectedError);
   });
+  it("When the store reads or writes tokens, then it does so as the tenant's own role: another tenant's table is out of its reach", async () => {
+    const [tenant, other] = [await createTestTenant(knex), await createTestTenant(knex)];
+    const credentials = store(signIn(() => Promise.reject(new Error('no refresh expected'))));
+    await credentials.save(tenant, 'ebay', 'seller-1', grant('access-of-tenant', 'refresh-of-tenant'));
+    const role = testTenancy.schema(tenant);
+    // The tenant's role loses its own table for a moment: the store, running as that role, is refused.
+    await pool.query(`revoke select on ${testTenancy.table(tenant, 'marketplace_credentials')} from ${role}`);
+    try {
+      await expect(credentials.accessToken(tenant, 'ebay')).rejects.toThrow(/permission denied/);
+    } finally {
+      await pool.query(`grant select on ${testTenancy.table(tenant, 'marketplace_credentials')} to ${role}`);
+    }
+    expect(await credentials.accessToken(tenant, 'ebay')).toBe('access-of-tenant');
+    // A store that names the wrong tenant's table (a bug) is refused, not answered.
+    const wired = createCredentialStore({
+      pool,
+      tenancy: { ...testTenancy, table: (_tenant: number, name: string) => testTenancy.table(tenant, name) },
+      cipher,
+      auth: {},
+      now: () => now,
+      onRevoked: async () => undefined,
+    });
+    await expect(wired.accessToken(other, 'ebay')).rejects.toThrow(/permission denied/);
+  });
 });

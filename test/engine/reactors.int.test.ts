@@ -91,6 +91,45 @@ describe('Reactors', () => {
     }
   });
 
+  it('When a reactor allows concurrency, then reactions of different streams overlap up to the bound, and each stream keeps its order', async () => {
+    const tenant = await createTestTenant(knex);
+    let inFlight = 0;
+    let widest = 0;
+    const seen = new Map<string, number[]>();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const parallel: Reactor = {
+      name: 'parallel',
+      handles: ['Step'],
+      concurrency: 3,
+      async react(event) {
+        inFlight++;
+        widest = Math.max(widest, inFlight);
+        await gate;
+        await new Promise((r) => setTimeout(r, 5));
+        seen.set(event.streamId, [...(seen.get(event.streamId) ?? []), (event.data as { n: number }).n]);
+        inFlight--;
+      },
+    };
+    // Six streams, three steps each, appended before the processor starts: one batch.
+    for (let n = 0; n < 3; n++) {
+      for (let s = 0; s < 6; s++) await store.append(tenant, `steps-${s}`, [{ id: randomUUID(), type: 'Step', data: { n } }], 'any');
+    }
+    const processor = processorFor(tenant, [parallel]);
+    await processor.start();
+    try {
+      await eventually(async () => inFlight === 3, 'three reactions at once');
+      release();
+      await eventually(async () => [...seen.values()].reduce((a, l) => a + l.length, 0) === 18, 'every step');
+      expect(widest).toBe(3);
+      for (const steps of seen.values()) expect(steps).toEqual([0, 1, 2]);
+      const checkpoint = await pool.query(`select position from "${testTenancy.schema(tenant)}".checkpoints where name = 'parallel'`);
+      expect(Number(checkpoint.rows[0].position)).toBe(18);
+    } finally {
+      await processor.stop();
+    }
+  });
+
   it('When a reaction keeps failing, then after the last attempt it becomes a dead letter and later events still flow', async () => {
     const tenant = await createTestTenant(knex);
     const handled: string[] = [];

@@ -182,11 +182,12 @@ describe('Documentation and health on the real service', () => {
   });
   afterAll(async () => t.close());
 
-  it('When the OpenAPI document is fetched, then it is OpenAPI 3.1 with bearer auth declared', async () => {
+  it('When the OpenAPI document is fetched, then it is OpenAPI 3.1 with bearer auth, and the extension’s device token, declared', async () => {
     const res = await request(t.app).get('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(res.body.components.securitySchemes.deviceAuth).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
   });
 
   it('When the document is checked against the OpenAPI 3.1 schema, then it is valid', async () => {
@@ -210,6 +211,11 @@ describe('Documentation and health on the real service', () => {
     // The category tree is shared reference data, readable before signing in; a marketplace's
     // consent callback is authenticated by its single-use state.
     expect(open).toEqual(['get /api/categories', 'get /api/integrations/{marketplace}/callback', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/register']);
+    // The browser extension's routes take its device token instead of a bearer token.
+    const byDevice = operations.filter((o) => JSON.stringify(o.security) === JSON.stringify([{ deviceAuth: [] }])).map((o) => `${o.method} ${o.path}`).sort();
+    expect(byDevice).toEqual(['get /api/plugin/tasks', 'post /api/plugin/observations', 'post /api/plugin/session', 'post /api/plugin/tasks/{id}/result']);
+    const others = operations.filter((o) => o.security !== undefined).length;
+    expect(others).toBe(open.length + byDevice.length);
   });
 
   it('When /docs and /redoc are opened, then the pages and their scripts come from this server', async () => {

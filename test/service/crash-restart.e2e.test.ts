@@ -182,7 +182,9 @@ describe('Starting again after a crash', () => {
     await waitUntilGone(secondPid);
 
     // A killed server its parent has not reaped yet: a zombie still answers kill(pid, 0).
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 120'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child outlives the shell's exec into `sleep 120`, which never reaps it: had it ended
+    // first, the shell could have reaped it, and there would be no zombie to test with.
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 120'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(parent);
     const zombie = await new Promise<number>((resolve) => createInterface({ input: parent.stdout! }).once('line', (line) => resolve(Number(line))));
     const deadline = Date.now() + 10_000;

@@ -26,6 +26,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     // would throttle unrelated tests. The rate-limit tests set their own.
     RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
     RATE_LIMIT_LOGIN_PER_IP: '10000',
+    RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: '1000000',
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     ...env,
   });

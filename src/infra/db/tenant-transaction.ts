@@ -11,6 +11,7 @@
 import type { Knex } from 'knex';
 import { inTransaction, type Connections, type PoolClient } from './postgres';
 import type { Tenancy } from './tenancy';
+import { perTenant, type TenantPools } from './tenant-pools';
 
 const SCOPE = `select set_config('search_path', $1, true)`;
 const TENANT = `select set_config('search_path', $1, true), set_config('role', $2, true)`;
@@ -24,11 +25,11 @@ function pathOf(schema: string): string {
 /**
  * Runs `fn` in a transaction as the tenant's role, with `search_path` the tenant's schema, then
  * public: unqualified table names in `fn` resolve in the tenant's schema, and other tenants'
- * schemas are out of reach.
+ * schemas are out of reach. Given tenant-affine connections, it runs on the tenant's own.
  */
-export async function withTenant<T>(pool: Connections, tenancy: Tenancy, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+export async function withTenant<T>(pool: Connections | TenantPools, tenancy: Tenancy, tenantId: number, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const schema = tenancy.schema(tenantId); // throws on anything but a positive integer id
-  return inTransaction(pool, async (tx) => {
+  return inTransaction(perTenant(pool).of(tenantId), async (tx) => {
     await tx.query(TENANT, [pathOf(schema), schema]);
     return fn(tx);
   });

@@ -14,6 +14,12 @@ import { SHARED_APPEND_FUNCTION } from './0005_shared_append_function';
  * lock key and the NOTIFY payload are unchanged (`hashtext(<schema>)`, `<schema>:<position>`:
  * current_schema() was the schema's name), so the old and the new function serialise against
  * each other during a rolling start. Same arguments, outcomes and checks as 0005.
+ *
+ * Privileges are those of 0005: the function runs as its caller (no SECURITY DEFINER), so the
+ * app role appends with the row access it is granted on every tenant schema, and a tenant's own
+ * role (tenant migration 0008, inside a tenant transaction) reaches its own schema only: naming
+ * another tenant's is refused with "permission denied", as the unqualified names under a
+ * switched path were. `create or replace` keeps the function's owner and grants.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(APPEND_FUNCTION);

@@ -1,0 +1,22 @@
+import type { Marketplace } from '../../domain/connection/connection';
+import type { CredentialStore } from '../../infra/marketplace-credentials';
+import type { MarketplacePublisher } from '../../shared/marketplace-publisher';
+import type { CommandDeps } from '../command';
+
+/** A marketplace id for one of our codes (public.platform_mappings), or null when none is known. */
+export type MappingLookup = (marketplace: Marketplace, kind: 'category' | 'condition', code: string) => Promise<string | null>;
+
+/** What publishing takes: the write path, the mappings, and where the marketplaces fetch photos. */
+export type PublishDeps = CommandDeps & {
+  mapping: MappingLookup;
+  /** PUBLIC_BASE_URL: where marketplaces reach this server (eBay: https only). */
+  publicBaseUrl: string;
+  /** A short-lived public link to a stored photo (src/infra/media-links.ts), made for each call that sends one. */
+  photoLink: (file: string) => string;
+};
+
+/** What carrying a listing out takes as well: each marketplace's publisher and the tokens. */
+export type ListingWorkDeps = PublishDeps & {
+  publishers: Partial<Record<Marketplace, MarketplacePublisher>>;
+  credentials: Pick<CredentialStore, 'accessToken' | 'recordCall'>;
+};

@@ -1,0 +1,95 @@
+/*
+ * `POST /api/plugin/observations`: what the extension saw on Vinted — items sold (with their
+ * order), items removed, and the wardrobe as listed. Stored raw in `vinted_observations` for
+ * reconciliation to consume, each fact once: a sale by (item, order), a removal by item, a
+ * wardrobe item by its content (an unchanged item seen again adds nothing; a changed one does).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { defineRoute, type AnyRoute, type RouteAuthenticator } from '../../http/route';
+import { withTenant } from '../../infra/db/tenant-transaction';
+import type { CommandDeps } from '../command';
+import type { VintedQueueDeps } from './deps';
+import { assertActsForConnectedMember } from './paired';
+
+const itemId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Vinted item id');
+const money = z.union([z.number().min(0).max(10_000_000), z.string().regex(/^[0-9]{1,8}([.,][0-9]{1,2})?$/, 'a decimal amount such as 12.50')]);
+
+export const MAX_OBSERVED = { sold: 500, removed: 500, wardrobe: 2000 } as const;
+
+export const observationsBody = z
+  .object({
+    observed_at: z.iso.datetime({ offset: true }),
+    sold: z
+      .array(z.object({ vinted_item_id: itemId, order_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Vinted order (transaction) id'), price: money.optional(), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code').optional() }).strict())
+      .max(MAX_OBSERVED.sold),
+    removed: z.array(z.object({ vinted_item_id: itemId }).strict()).max(MAX_OBSERVED.removed),
+    wardrobe: z
+      .array(z.object({ vinted_item_id: itemId, title: z.string().max(300), price: money, status: z.string().trim().min(1).max(40) }).strict())
+      .max(MAX_OBSERVED.wardrobe)
+      .optional(),
+  })
+  .strict();
+export type Observations = z.infer<typeof observationsBody>;
+
+interface Observation {
+  kind: 'sold' | 'removed' | 'wardrobe';
+  vinted_item_id: string;
+  order_id: string | null;
+  dedupe_key: string;
+  data: Record<string, unknown>;
+}
+
+function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+export function observationsOf(body: Observations): Observation[] {
+  return [
+    ...body.sold.map((s) => ({ kind: 'sold' as const, vinted_item_id: s.vinted_item_id, order_id: s.order_id, dedupe_key: `sold:${s.vinted_item_id}:${s.order_id}`, data: s })),
+    ...body.removed.map((r) => ({ kind: 'removed' as const, vinted_item_id: r.vinted_item_id, order_id: null, dedupe_key: `removed:${r.vinted_item_id}`, data: r })),
+    ...(body.wardrobe ?? []).map((w) => ({
+      kind: 'wardrobe' as const,
+      vinted_item_id: w.vinted_item_id,
+      order_id: null,
+      dedupe_key: `wardrobe:${w.vinted_item_id}:${fingerprint([w.title, String(w.price), w.status])}`,
+      data: w,
+    })),
+  ];
+}
+
+/** Stores what is new; answers how many were new and how many were already known. */
+export async function recordVintedObservations(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'>, tenant: number, deviceId: string, body: Observations): Promise<{ accepted: number; duplicates: number }> {
+  const observations = observationsOf(body);
+  if (observations.length === 0) return { accepted: 0, duplicates: 0 };
+  const { rowCount } = await withTenant(deps.pool, deps.tenancy, tenant, (tx) =>
+    tx.query(
+      `insert into vinted_observations (kind, vinted_item_id, order_id, dedupe_key, data, observed_at, received_at, device_id)
+       select o.kind, o.vinted_item_id, o.order_id, o.dedupe_key, o.data, $2, $3, $4
+         from jsonb_to_recordset($1::jsonb) as o(kind text, vinted_item_id text, order_id text, dedupe_key text, data jsonb)
+       on conflict (dedupe_key) do nothing`,
+      [JSON.stringify(observations), body.observed_at, deps.clock.now(), deviceId],
+    ),
+  );
+  const accepted = rowCount ?? 0;
+  return { accepted, duplicates: observations.length - accepted };
+}
+
+export function recordObservationsRoute(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store'] }, device: RouteAuthenticator): AnyRoute {
+  return defineRoute({
+    method: 'post',
+    path: '/api/plugin/observations',
+    summary: 'What the extension saw on Vinted: sales, removals, the wardrobe (stored for reconciliation)',
+    tags: ['Vinted extension'],
+    authenticator: device,
+    body: observationsBody,
+    responses: {
+      202: { description: 'Stored for reconciliation; facts already known are counted as duplicates', schema: z.object({ accepted: z.number().int(), duplicates: z.number().int() }) },
+      409: { description: 'Vinted is not connected, or this device is not signed in as the connected member' },
+    },
+    handle: async ({ body, auth }) => {
+      await assertActsForConnectedMember(deps, auth.tenantId, auth.deviceId!);
+      return { status: 202, body: await recordVintedObservations(deps, auth.tenantId, auth.deviceId!, body) };
+    },
+  });
+}

@@ -1,0 +1,138 @@
+/*
+ * Publishing on eBay through the Inventory API (v1): createOrReplaceInventoryItem
+ * (PUT /inventory_item/{sku}: idempotent, a full replace), then the offer for that SKU on the
+ * site (createOffer, or the existing one: eBay allows one per SKU, site and format, and answers
+ * error 25002 with its offerId), remembered before publishOffer, so a retry never makes a second
+ * one. Delisting is withdrawOffer: the listing ends and the offer stays, unpublished, for a
+ * republication.
+ */
+import type { ExternalIds } from '../../domain/listing/listing';
+import type { MarketplacePublisher, PublicationDraft } from '../../shared/marketplace-publisher';
+import { callMarketplace, MarketplaceCallError } from '../http';
+import { ebayProblems } from './errors';
+import { contentLanguage, type EbaySettings } from './settings';
+
+/** Condition ids (the seeded mappings) as the Inventory API's ConditionEnum. */
+const CONDITION_ENUM: Record<string, string> = {
+  '1000': 'NEW',
+  '1500': 'NEW_OTHER',
+  '1750': 'NEW_WITH_DEFECTS',
+  '2750': 'LIKE_NEW',
+  '3000': 'USED_EXCELLENT',
+  '4000': 'USED_VERY_GOOD',
+  '5000': 'USED_GOOD',
+  '6000': 'USED_ACCEPTABLE',
+  '7000': 'FOR_PARTS_OR_NOT_WORKING',
+};
+
+/** The buyer-facing host of each site, for the listing's address. */
+const SITE_HOSTS: Record<string, string> = { EBAY_FR: 'www.ebay.fr', EBAY_DE: 'www.ebay.de', EBAY_IT: 'www.ebay.it', EBAY_ES: 'www.ebay.es', EBAY_NL: 'www.ebay.nl', EBAY_BE: 'www.benl.ebay.be', EBAY_AT: 'www.ebay.at', EBAY_IE: 'www.ebay.ie', EBAY_GB: 'www.ebay.co.uk', EBAY_US: 'www.ebay.com' };
+
+const money = (cents: number) => (cents / 100).toFixed(2);
+
+export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeoutMs'>): MarketplacePublisher {
+  const inventory = `${settings.apiBaseUrl}/sell/inventory/v1`;
+  const call = (accessToken: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, language?: string) =>
+    callMarketplace({
+      marketplace: 'ebay',
+      method,
+      url: `${inventory}${path}`,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(language ? { 'content-language': language } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: settings.timeoutMs,
+      problems: ebayProblems,
+    });
+
+  function offerBody(draft: PublicationDraft) {
+    return {
+      availableQuantity: draft.quantity,
+      categoryId: draft.category_id,
+      listingDescription: draft.description,
+      listingDuration: 'GTC',
+      listingPolicies: { fulfillmentPolicyId: draft.settings.fulfillment_policy_id, paymentPolicyId: draft.settings.payment_policy_id, returnPolicyId: draft.settings.return_policy_id },
+      merchantLocationKey: draft.settings.merchant_location_key,
+      pricingSummary: { price: { value: money(draft.price_cents), currency: draft.currency } },
+    };
+  }
+
+  /** createOrReplaceInventoryItem: the whole item, every time (eBay replaces it). */
+  async function putItem(accessToken: string, draft: PublicationDraft, language: string): Promise<void> {
+    const condition = CONDITION_ENUM[draft.condition];
+    if (!condition) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition', message: `no eBay condition for id ${draft.condition}` }]);
+    await call(
+      accessToken,
+      'PUT',
+      `/inventory_item/${encodeURIComponent(draft.sku)}`,
+      {
+        availability: { shipToLocationAvailability: { quantity: draft.quantity } },
+        condition,
+        product: { title: draft.title, description: draft.description, imageUrls: draft.image_urls.slice(0, 24), aspects: draft.aspects },
+      },
+      language,
+    );
+  }
+
+  /** The offer for this SKU on the site: made now, or the one eBay already has. */
+  async function offerFor(accessToken: string, draft: PublicationDraft, language: string): Promise<string> {
+    try {
+      const { body } = await call(accessToken, 'POST', '/offer', { sku: draft.sku, marketplaceId: draft.site, format: 'FIXED_PRICE', ...offerBody(draft) }, language);
+      const offerId = (body as { offerId?: unknown } | null)?.offerId;
+      if (typeof offerId !== 'string' || offerId === '') throw new MarketplaceCallError('ebay', 201, true, [{ id: 'invalid_answer', message: 'createOffer answered without an offerId' }]);
+      return offerId;
+    } catch (err) {
+      // 25002: an offer exists for this SKU, site and format; its id comes with the error.
+      if (err instanceof MarketplaceCallError && err.problems.some((p) => p.id === '25002')) {
+        const { body } = await call(accessToken, 'GET', `/offer?sku=${encodeURIComponent(draft.sku)}&marketplace_id=${encodeURIComponent(draft.site)}`);
+        const offers = ((body as { offers?: { offerId: string; format?: string }[] } | null)?.offers ?? []).filter((o) => (o.format ?? 'FIXED_PRICE') === 'FIXED_PRICE');
+        if (offers[0]) return offers[0].offerId;
+      }
+      throw err;
+    }
+  }
+
+  return {
+    marketplace: 'ebay',
+
+    async publish(accessToken, draft, known, remember) {
+      const language = contentLanguage(draft.site);
+      await putItem(accessToken, draft, language);
+      let offerId = known.offer_id;
+      if (offerId) {
+        // Resuming: the offer exists; bring it up to date (updateOffer is a full replace).
+        await call(accessToken, 'PUT', `/offer/${encodeURIComponent(offerId)}`, offerBody(draft), language);
+      } else {
+        offerId = await offerFor(accessToken, draft, language);
+        await remember({ offer_id: offerId });
+      }
+      const { body } = await call(accessToken, 'POST', `/offer/${encodeURIComponent(offerId)}/publish/`);
+      const listingId = (body as { listingId?: unknown } | null)?.listingId;
+      if (typeof listingId !== 'string' || listingId === '') throw new MarketplaceCallError('ebay', 200, true, [{ id: 'invalid_answer', message: 'publishOffer answered without a listingId' }]);
+      const host = SITE_HOSTS[draft.site] ?? 'www.ebay.com';
+      return { external: { offer_id: offerId, listing_id: listingId }, url: `https://${host}/itm/${listingId}` };
+    },
+
+    async update(accessToken, draft, external) {
+      if (!external.offer_id) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'no_offer', message: 'the listing has no eBay offer to update' }]);
+      const language = contentLanguage(draft.site);
+      // A published offer's listing is revised by eBay when its item or the offer changes.
+      await putItem(accessToken, draft, language);
+      await call(accessToken, 'PUT', `/offer/${encodeURIComponent(external.offer_id)}`, offerBody(draft), language);
+    },
+
+    async delist(accessToken, external: ExternalIds) {
+      if (!external.offer_id) return;
+      try {
+        await call(accessToken, 'POST', `/offer/${encodeURIComponent(external.offer_id)}/withdraw`);
+      } catch (err) {
+        // 25713: not published (already withdrawn, or ended by eBay): nothing is live.
+        if (err instanceof MarketplaceCallError && err.problems.some((p) => p.id === '25713')) return;
+        throw err;
+      }
+    },
+  };
+}

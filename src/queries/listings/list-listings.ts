@@ -1,0 +1,87 @@
+/* GET /api/listings and GET /api/products/{id}/listings: the listings read model. */
+import { z } from 'zod';
+import { defineRoute } from '../../http/route';
+import type { TenantDb } from '../../infra/db/tenancy';
+import { NotFoundError } from '../../shared/errors';
+
+const MARKETPLACES = ['ebay', 'etsy', 'vinted'] as const;
+const STATUSES = ['queued', 'publishing', 'active', 'delisting', 'delisted', 'failed'] as const;
+
+export const listingSchema = z.object({
+  id: z.string(),
+  product_id: z.string(),
+  marketplace: z.enum(MARKETPLACES),
+  status: z.enum(STATUSES),
+  url: z.string().nullable().describe('The listing on the marketplace, while active'),
+  external: z.record(z.string(), z.string()).describe("The marketplace's own ids (eBay offer_id and listing_id)"),
+  overrides: z.record(z.string(), z.unknown()),
+  attempts: z.number().int(),
+  last_error: z
+    .object({ reason: z.string(), errors: z.array(z.object({ id: z.string(), message: z.string() })), retryable: z.boolean(), next_retry_at: z.string().nullable() })
+    .nullable(),
+  queued_at: z.string(),
+  published_at: z.string().nullable(),
+  updated_at: z.string(),
+  version: z.number().int(),
+});
+export type ListingDto = z.infer<typeof listingSchema>;
+
+interface Row extends Omit<ListingDto, 'queued_at' | 'published_at' | 'updated_at'> {
+  queued_at: Date;
+  published_at: Date | null;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, product_id, marketplace, status, url, external, overrides, attempts, last_error, queued_at, published_at, updated_at, version';
+const toDto = (r: Row): ListingDto => ({ ...r, queued_at: r.queued_at.toISOString(), published_at: r.published_at?.toISOString() ?? null, updated_at: r.updated_at.toISOString() });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const listListingsQuery = z
+  .object({
+    marketplace: z.enum(MARKETPLACES).optional(),
+    status: z.enum(STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export async function listListings({ db, tenancy }: TenantDb, tenant: number, q: z.output<typeof listListingsQuery>) {
+  const { rows } = await db.of(tenant).query<Row & { total: number }>(
+    `select ${COLUMNS}, count(*) over ()::int as total from ${tenancy.table(tenant, 'listings')}
+      where ($1::text is null or marketplace = $1) and ($2::text is null or status = $2)
+      order by updated_at desc, id limit $3 offset $4`,
+    [q.marketplace ?? null, q.status ?? null, q.limit, q.offset],
+  );
+  return { items: rows.map(({ total: _t, ...r }) => toDto(r)), total: rows[0]?.total ?? 0, limit: q.limit, offset: q.offset };
+}
+
+export async function productListings({ db, tenancy }: TenantDb, tenant: number, productId: string): Promise<ListingDto[]> {
+  if (!UUID.test(productId)) throw new NotFoundError('Product not found', 'product_not_found');
+  const product = await db.of(tenant).query(`select 1 from ${tenancy.table(tenant, 'products')} where id = $1`, [productId.toLowerCase()]);
+  if (product.rowCount === 0) throw new NotFoundError('Product not found', 'product_not_found');
+  const { rows } = await db.of(tenant).query<Row>(`select ${COLUMNS} from ${tenancy.table(tenant, 'listings')} where product_id = $1 order by marketplace`, [productId.toLowerCase()]);
+  return rows.map(toDto);
+}
+
+export function listingRoutes(deps: TenantDb) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/listings',
+      summary: 'Every listing, newest change first (filter by marketplace and status)',
+      tags: ['Listings'],
+      query: listListingsQuery,
+      responses: { 200: { description: 'A page of listings', schema: z.object({ items: z.array(listingSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }) } },
+      handle: async ({ auth, query }) => ({ status: 200, body: await listListings(deps, auth.tenantId, query) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/products/{id}/listings',
+      summary: "A product's listings, one per marketplace",
+      tags: ['Listings'],
+      params: z.object({ id: z.string().describe('Product id (uuid)') }).strict(),
+      responses: { 200: { description: 'The listings', schema: z.object({ items: z.array(listingSchema) }) }, 404: { description: 'No such product' } },
+      handle: async ({ auth, params }) => ({ status: 200, body: { items: await productListings(deps, auth.tenantId, params.id) } }),
+    }),
+  ];
+}

@@ -1,0 +1,66 @@
+/*
+ * The port a marketplace's listings are published through. Reactors receive one per marketplace
+ * (built by the composition root); the domain never sees a wire format, only the mapped values.
+ */
+import type { Marketplace, MarketplaceAccount } from '../domain/connection/connection';
+import type { ExternalIds, WhoMade } from '../domain/listing/listing';
+
+/** One photo of the product: where it is served, and the stored file behind it (for marketplaces that take uploads). */
+export interface PublicationImage {
+  /** The product image's id in Stoflow. */
+  id: string;
+  url: string;
+  /** The storage key (src/infra/storage.ts), read through the publisher's own `readImage`. */
+  file: string;
+  content_type: string;
+}
+
+/** Reads a stored photo's bytes (null when it is gone). */
+export type ImageReader = (file: string) => Promise<{ bytes: Buffer; contentType: string } | null>;
+
+/** A product as one marketplace will show it: mapped ids, the seller's overrides applied. */
+export interface PublicationDraft {
+  sku: string;
+  title: string;
+  description: string;
+  price_cents: number;
+  currency: 'EUR';
+  quantity: number;
+  /** The marketplace's id for the condition (eBay condition id: `4000`). */
+  condition: string;
+  category_id: string;
+  /** Item specifics as labels: `{Brand: ["Levi's"], Size: ["M"]}`. */
+  aspects: Record<string, string[]>;
+  /** Public HTTPS addresses of the photos, in display order. */
+  image_urls: string[];
+  /** The same photos, in the same order, with their stored files. */
+  images: PublicationImage[];
+  /** The connection's chosen settings (policies, location…) and its site (`EBAY_FR`). */
+  settings: Record<string, string>;
+  site: string;
+  /** The connected account (an Etsy shop's `shop_id` is there). */
+  account: MarketplaceAccount | null;
+  /** Where the item comes from, as the seller stated it for this marketplace (null when not said). */
+  who_made: WhoMade | null;
+  when_made: string | null;
+  is_supply: boolean;
+  tags: string[];
+  materials: string[];
+}
+
+export interface MarketplacePublisher {
+  readonly marketplace: Marketplace;
+  /**
+   * Publishes, resuming from the ids an earlier attempt learnt (`known`); each id learnt is handed
+   * to `remember` before the next step, so a crash in between never creates a second offer.
+   * Throws MarketplaceCallError (src/shared/marketplace-errors.ts) on failure.
+   */
+  publish(accessToken: string, draft: PublicationDraft, known: ExternalIds, remember: (ids: ExternalIds) => Promise<void>): Promise<{ external: ExternalIds; url: string | null }>;
+  /**
+   * Brings a live listing up to date with the product (price, quantity, text, photos); answers
+   * the ids the marketplace gave on the way (new photos), to be kept with the listing.
+   */
+  update(accessToken: string, draft: PublicationDraft, external: ExternalIds): Promise<ExternalIds | void>;
+  /** Ends the listing on the marketplace; ending one already ended is not an error. */
+  delist(accessToken: string, external: ExternalIds): Promise<void>;
+}

@@ -1,0 +1,118 @@
+import { startPluginApp, type PluginApp } from './support';
+
+const LEASE_MS = 120_000;
+
+describe('The Vinted task queue: results, retries and expiry', () => {
+  let t: PluginApp;
+  beforeAll(async () => {
+    t = await startPluginApp({ VINTED_TASK_LEASE_SECONDS: '120' });
+  });
+  afterAll(async () => t.close());
+
+  it('When a result comes for an unknown task, another tenant’s task, or with an invalid body, then 404, 404 and 400 naming the fields', async () => {
+    const [{ who, extensions: [mine] }, { extensions: [theirs] }] = await Promise.all([t.seller(), t.seller()]);
+    const task = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
+    const leased = (await mine!.poll(0))!;
+    expect((await theirs!.report(leased, { ok: true })).status).toBe(404);
+    expect((await theirs!.poll(0))).toBeNull();
+    const unknown = await mine!.report({ ...leased, id: '00000000-0000-4000-8000-000000000000' }, { ok: true });
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'task_not_found' } });
+
+    const invalid = await mine!.request('POST', `/api/plugin/tasks/${task.id}/result`, { ok: false, status: 'x', body: 'b'.repeat(4001) });
+    expect(invalid.status).toBe(400);
+    expect((invalid.body as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['body', 'retryable', 'status']);
+    const unknownField = await mine!.request('POST', `/api/plugin/tasks/${task.id}/result`, { ok: true, tenant_id: 1 });
+    expect((unknownField.body as { errors: { field: string }[] }).errors).toEqual([{ field: 'tenant_id', message: 'is not allowed' }]);
+    expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'leased' });
+  });
+
+  it('When the extension reports, then the hook hears each result with the tenant and the task as it now is; a duplicate report is answered again and heard once', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const listingId = '6f1f7b1e-9f7a-4c1e-8a52-0d5f7e0c1a01';
+    const task = await t.enqueue(who.tenantId, { kind: 'publish', listingId, payload: { item: { title: 'Pull', price: '9.90' } } });
+    ext!.duplicateNextResult();
+    await ext!.run({ until: (e) => e.reports.length >= 2 });
+    const [first, duplicate] = ext!.reports;
+    expect(first!.answer.body).toMatchObject({ state: 'succeeded', duplicate: false });
+    expect(duplicate!.answer).toMatchObject({ status: 200, body: { state: 'succeeded', duplicate: true } });
+    const heard = t.heard.filter((h) => h.tenant === who.tenantId);
+    expect(heard).toHaveLength(1);
+    const item = ext!.wardrobe.listed()[0]!;
+    expect(heard[0]).toEqual({
+      tenant: who.tenantId,
+      task: expect.objectContaining({ id: task.id, kind: 'publish', listingId, state: 'succeeded', attempts: 1, leasedBy: null }),
+      result: { ok: true, vinted_item_id: item.vinted_item_id, url: item.url, observed: { status: 'active', title: 'Pull', price: '9.90' } },
+    });
+    expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'succeeded', reported_by: ext!.device.id, result: { ok: true, vinted_item_id: item.vinted_item_id } });
+    // Another report than the one recorded is not a duplicate.
+    expect((await ext!.report(first!.task, { ok: false, retryable: false })).status).toBe(409);
+  });
+
+  it('When a failure is retryable, then the task is queued again for later and not handed out before; a permanent failure fails it', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const task = await t.enqueue(who.tenantId, { kind: 'update', payload: { vinted_item_id: '1', changes: { price: '8.00' } } });
+    ext!.failNext({ status: 502, retryable: true, body: 'Bad gateway' });
+    await ext!.handle((await ext!.poll(0))!);
+    const answer = ext!.reports[0]!.answer.body as { state: string; not_before: string };
+    expect(answer.state).toBe('queued');
+    const delay = Date.parse(answer.not_before) - t.clock.now().getTime();
+    expect(delay).toBeGreaterThan(20_000);
+    expect(delay).toBeLessThan(40_000);
+    expect(await ext!.poll(0)).toBeNull();
+    expect(t.heard.filter((h) => h.tenant === who.tenantId).map((h) => [h.task.state, h.result])).toEqual([['queued', { ok: false, status: 502, body: 'Bad gateway', retryable: true }]]);
+
+    t.clock.advance(40_000);
+    ext!.failNext({ status: 422, retryable: false, body: '{"message":"Brand is required"}' });
+    const retried = await ext!.poll(0);
+    expect(retried).toMatchObject({ id: task.id, attempt: 2 });
+    await ext!.handle(retried!);
+    expect(ext!.reports[1]!.answer.body).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'failed', result: { ok: false, status: 422, retryable: false } });
+    expect(t.heard.filter((h) => h.tenant === who.tenantId).map((h) => h.task.state)).toEqual(['queued', 'failed']);
+  });
+
+  it('When Vinted answers 403, then the whole account pauses: nothing is handed out until the pause ends', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const blocked = await t.enqueue(who.tenantId, { kind: 'publish', payload: { item: { title: 'Sac', price: 30 } } });
+    ext!.failNext({ status: 403, retryable: true, body: '<html>DataDome</html>' });
+    await ext!.handle((await ext!.poll(0))!);
+    const sync = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
+    expect(await ext!.poll(0)).toBeNull();
+    const { rows } = await t.services.pool.query(`select paused_until, pause_reason from ${t.services.tenancy.table(who.tenantId, 'vinted_pace')}`);
+    expect(rows[0].pause_reason).toBe('Vinted answered 403');
+    expect(rows[0].paused_until.getTime() - t.clock.now().getTime()).toBeGreaterThan(59 * 60_000);
+    expect(Date.parse((ext!.reports[0]!.answer.body as { not_before: string }).not_before) - t.clock.now().getTime()).toBeGreaterThanOrEqual(59 * 60_000);
+
+    t.clock.advance(61 * 60_000);
+    expect((await ext!.poll(0))?.id).toBe(sync.id);
+    await ext!.handle(ext!.received[1]!);
+    t.clock.advance(30 * 60_000);
+    expect((await ext!.poll(0))?.id).toBe(blocked.id);
+  });
+
+  it('When a task is past its expiry, then it is never handed out: it expires, and the hook hears it', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const stale = await t.enqueue(who.tenantId, { kind: 'update', payload: { vinted_item_id: '1' }, expiresAt: new Date(t.clock.now().getTime() + 5000) });
+    const fresh = await t.enqueue(who.tenantId, { kind: 'sync_wardrobe' });
+    t.clock.advance(6000);
+    expect((await ext!.poll(0))?.id).toBe(fresh.id);
+    expect(await t.taskRow(who.tenantId, stale.id)).toMatchObject({ state: 'expired' });
+    expect(t.heard.filter((h) => h.tenant === who.tenantId)).toEqual([
+      { tenant: who.tenantId, task: expect.objectContaining({ id: stale.id, state: 'expired' }), result: { ok: false, retryable: false, reason: 'expired', body: expect.any(String) } },
+    ]);
+    await ext!.handle(ext!.received[0]!);
+    expect(await ext!.poll(0)).toBeNull();
+  });
+
+  it('When no result comes back from five leases, then the task fails as abandoned', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const task = await t.enqueue(who.tenantId, { kind: 'sync_sales' });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await ext!.poll(0)).toMatchObject({ id: task.id, attempt });
+      t.clock.advance(LEASE_MS + 1000);
+    }
+    expect(await ext!.poll(0)).toBeNull();
+    expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'failed', attempts: 5, result: { ok: false, reason: 'abandoned' } });
+    expect(t.heard.find((h) => h.task.id === task.id)?.result).toMatchObject({ reason: 'abandoned', body: 'No result came back from 5 attempts' });
+  });
+});
