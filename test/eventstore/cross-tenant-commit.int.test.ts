@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { createPostgresEventStore } from '../../src/eventstore/postgres-event-store';
 import type { EventStore, InlineProjector, RecordedEvent } from '../../src/eventstore/types';
 import type { Pool } from '../../src/infra/db/postgres';
+import { withTenant } from '../../src/infra/db/tenant-transaction';
 import { createTestTenant, testKnex, testPool, testTenancy } from '../support/db';
 import { ev, streamId } from './contract';
 
@@ -130,6 +131,45 @@ describe('PostgreSQL event store: one transaction for several tenants', () => {
       expect(settled[2]).toMatchObject({ reason: { message: `refused for ${tenants[2]}` } });
       const after = await Promise.all(tenants.map(positions));
       expect(after.map((a, i) => a.length - before[i]!.length)).toEqual([1, 1, 0, 1, 1]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("When appends of several tenants share a transaction beside tenant transactions on the same connections, then no part runs as a tenant's role or path", async () => {
+    const gate = deferred();
+    const scopes: { tenant: number; user: string; login: string; path: string }[] = [];
+    let held = false;
+    const s = store({
+      handles: (type) => type === 'Seen',
+      async project(tx, tenant, events) {
+        if (!held) {
+          held = true;
+          await gate.promise;
+        }
+        const { rows } = await tx.query<{ user: string; login: string; path: string }>(`select current_user as user, session_user as login, current_setting('search_path') as path`);
+        scopes.push({ tenant, ...rows[0]! });
+        for (const event of events) await tx.query(`insert into ${testTenancy.table(tenant, 'seen')} (event_id, position) values ($1, $2)`, [event.id, event.position.toString()]);
+      },
+    });
+    try {
+      // Tenant transactions (the tenant's role and path, set locally) go first on every connection.
+      await Promise.all(tenants.map((tenant) => withTenant(pool, testTenancy, tenant, (tx) => tx.query('select 1'))));
+      const first = s.append(tenants[0]!, streamId(), [ev('Seen')], 'no_stream');
+      await new Promise((r) => setTimeout(r, 50));
+      const rest = tenants.slice(1).map((tenant) => s.append(tenant, streamId(), [ev('Seen')], 'no_stream'));
+      const beside = tenants.map((tenant) => withTenant(pool, testTenancy, tenant, (tx) => tx.query<{ user: string }>('select current_user as user')));
+      await new Promise((r) => setTimeout(r, 50));
+      gate.resolve();
+      await Promise.all([first, ...rest]);
+      const besideUsers = (await Promise.all(beside)).map((r) => r.rows[0]!.user);
+
+      expect(scopes.map((x) => x.tenant).sort()).toEqual([...tenants].sort());
+      for (const scope of scopes) {
+        expect(scope.user).toBe(scope.login);
+        for (const tenant of tenants) expect(scope.path).not.toContain(testTenancy.schema(tenant));
+      }
+      expect(besideUsers).toEqual(tenants.map((tenant) => testTenancy.schema(tenant)));
     } finally {
       await s.close();
     }

@@ -6,6 +6,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres-event-st
 import { subscribe } from '../../src/eventstore/subscribe';
 import type { EventStore, InlineProjector, RecordedEvent } from '../../src/eventstore/types';
 import { createPool, type Pool, type Queryable } from '../../src/infra/db/postgres';
+import { withTenant } from '../../src/infra/db/tenant-transaction';
 import { ConcurrencyError, ConflictError } from '../../src/shared/errors';
 import { createTestTenant, databaseUrl, testKnex, testPool, testTenancy } from '../support/db';
 import { describeEventStoreContract, ev, streamId } from './contract';
@@ -171,6 +172,18 @@ describe('PostgreSQL event store, beyond the contract', () => {
     } finally {
       await single.end();
     }
+  });
+
+  it("When a tenant's own role calls append_events, then it appends to its own log and another tenant's is refused with permission denied", async () => {
+    const other = await createTestTenant(knex);
+    const call = (tx: Queryable, schema: string, stream: string) =>
+      tx.query(`select outcome from public.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [schema, [stream], [-1], [1], [randomUUID()], ['AsRole'], [1], ['{}'], ['{}'], 'stoflow_events']);
+    const stream = streamId();
+    const own = await withTenant(pool, testTenancy, tenant, async (tx) => (await call(tx, testTenancy.schema(tenant), stream)).rows);
+    expect(own).toEqual([{ outcome: 'appended' }]);
+    await expect(withTenant(pool, testTenancy, tenant, (tx) => call(tx, testTenancy.schema(other), stream))).rejects.toMatchObject({ code: '42501' });
+    const theirs = await pool.query(`select count(*)::int as n from ${testTenancy.table(other, 'events')} where stream_id = $1`, [stream]);
+    expect(theirs.rows[0]).toEqual({ n: 0 });
   });
 
   it('When append_events is given a schema that is not one, then it refuses before touching anything', async () => {
