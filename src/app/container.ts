@@ -49,7 +49,9 @@ import type { MarketplaceAuth } from '../shared/marketplace-auth';
 import { createPostgresWatcher } from '../eventstore/postgres-watch';
 import type { VintedQueueDeps } from '../commands/vinted/deps';
 import { cancelVintedTasks, enqueueVintedTask, type EnqueueVintedTask } from '../commands/vinted/enqueue-task';
-import { settleVintedTasks } from '../commands/vinted/lease-task';
+import { retellVintedResults, settleVintedTasks } from '../commands/vinted/lease-task';
+import { vintedPublisher } from '../commands/vinted/listing-tasks';
+import { recordVintedOutcome } from '../commands/listings/vinted-results';
 import { VINTED_TASKS_CHANNEL, type OnVintedTaskResult, type VintedTask } from '../commands/vinted/tasks';
 import { taskWakeups, type TaskWakeups } from '../commands/vinted/wakeups';
 
@@ -109,7 +111,7 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   ids?: IdGenerator;
-  /** Who hears of Vinted task results (default: a log line, until the listing reactor takes them). */
+  /** Also hears of Vinted task results, after the listing has recorded them (default: a log line). */
   onVintedTaskResult?: OnVintedTaskResult;
 }
 
@@ -272,10 +274,16 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         // 5 calls a second per shop (Etsy allows 10 per token), counted across processes in Redis.
         pacer: createCallPacer({ perSecond: 5, burst: 5, prefix: 'pace:etsy', circuit }),
       }),
+      // Vinted's steps go to the seller's extension through its task queue.
+      vinted: vintedPublisher({ pool, tenancy, clock, ids }),
     },
   };
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const recordListingOutcome = recordVintedOutcome(listingWork);
+  const logResult: OnVintedTaskResult = async (tenant, task, result) => {
+    logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
+  };
   const vintedQueue: VintedQueueDeps = {
     pool,
     tenancy,
@@ -289,11 +297,13 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       leaseMs: config.VINTED_TASK_LEASE_SECONDS * 1000,
       pauseMs: config.VINTED_BLOCK_PAUSE_MINUTES * 60_000,
     },
-    onResult:
-      overrides.onVintedTaskResult ??
-      (async (tenant, task, result) => {
-        logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
-      }),
+    onResult: async (tenant, task, result) => {
+      try {
+        await recordListingOutcome(tenant, task, result);
+      } finally {
+        await (overrides.onVintedTaskResult ?? logResult)(tenant, task, result);
+      }
+    },
     logger,
   };
   // NOTIFY wakes waiting devices; the timer only covers a notification lost in a way reconnecting does not.
@@ -314,6 +324,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
         // Tasks no device came for still expire, and their listeners hear of it.
         await settleVintedTasks(vintedQueue, tenant);
+        // Outcomes whose listing did not hear of them (a process stopped in between) are told again.
+        await retellVintedResults(vintedQueue, tenant);
       },
     },
   });

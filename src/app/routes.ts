@@ -71,7 +71,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       onRevoked: (tenant, deviceId, remaining, who) => afterDeviceRevoked({ ...c.commandDeps, pool, tenancy: c.tenancy }, tenant, deviceId, remaining, who),
     }),
     pairExtensionRoute({ ...c.commandDeps, pool }, device),
-    ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore }, device),
+    ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore, photoLink: c.publishDeps.photoLink }, device),
     recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore }, device),
     ...eventFeedRoutes({
       eventStore: c.eventStore,

@@ -98,7 +98,7 @@ export async function publishProduct(deps: PublishDeps, tenant: number, input: P
     problems.push(
       ...publicationProblems({
         marketplace,
-        product: { status: product.status, sku: product.sku, title: product.details.title, stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
+        product: { status: product.status, sku: product.sku, title: product.details.title, description: product.details.description ?? '', stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
         overrides,
         connection,
         mapped,
