@@ -98,6 +98,6 @@ describe('Publication rules', () => {
     expect(fields(candidate({ connection: initialConnection }))).toEqual(['marketplaces.ebay']);
     expect(publicationProblems(candidate({ connection: { ...ready, status: 'revoked' } }))[0]!.message).toMatch(/connect it again/);
     expect(fields(candidate({ product: { ...candidate().product, status: 'sold' } }))).toContain('product');
-    expect(fields(candidate({ marketplace: 'vinted' }))).toEqual(['marketplaces.vinted']);
+    expect(fields(candidate({ marketplace: 'vinted', connection: { ...ready, account: null } }))).toEqual(['marketplaces.vinted']);
   });
 });
