@@ -271,8 +271,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
         // Etsy takes the photos' bytes: they are read from storage, never fetched back from our own public address.
         readImage: (file) => storage.get(file),
-        // 5 calls a second per shop (Etsy allows 10 per token), counted across processes in Redis.
-        pacer: createCallPacer({ perSecond: 5, burst: 5, prefix: 'pace:etsy', circuit }),
+        // 5 calls a second per shop by default (Etsy allows 10 per token), counted across processes in Redis.
+        pacer: createCallPacer({ perSecond: config.ETSY_CALLS_PER_SECOND, burst: config.ETSY_CALLS_PER_SECOND, prefix: 'pace:etsy', circuit }),
       }),
       // Vinted's steps go to the seller's extension through its task queue.
       vinted: vintedPublisher({ pool, tenancy, clock, ids }),
