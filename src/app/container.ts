@@ -41,7 +41,8 @@ import { createTokenCipher, parseEncryptionKey, type TokenCipher } from '../infr
 import { ebayAuth } from '../marketplaces/ebay/auth';
 import { ebayPublisher } from '../marketplaces/ebay/publisher';
 import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
-import { findPlatformMapping } from '../queries/catalogue/reference-data';
+import { findCategoryMapping, findPlatformMapping } from '../queries/catalogue/reference-data';
+import { UNMAPPED } from '../seed/data/platform-mappings';
 import { etsyAuth } from '../marketplaces/etsy/auth';
 import { etsyPublisher } from '../marketplaces/etsy/publisher';
 import type { Marketplace } from '../domain/connection/connection';
@@ -257,7 +258,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     ...commandDeps,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     photoLink: (file) => mediaLinks.link(file),
-    mapping: async (marketplace, kind, code) => (await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
+    mapping: async (marketplace, kind, code) =>
+      (kind === 'category' ? await findCategoryMapping(pool, marketplace, code, UNMAPPED[marketplace].category.inherit === true) : await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
   };
   const listingWork: ListingWorkDeps = {
     ...publishDeps,

@@ -28,6 +28,7 @@ import { listingRoutes } from '../queries/listings/list-listings';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
+import { listMappingsRoute } from '../queries/catalogue/mappings';
 import { markNotificationReadRoute } from '../notifications/mark-notification-read';
 import { listNotificationsRoute } from '../notifications/list-notifications';
 import { listReactionFailuresRoute } from '../queries/processing/list-reaction-failures';
@@ -53,6 +54,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     reorderProductImagesRoute(products),
     productHistoryRoute(c.eventStore),
     listCategoriesRoute(pool),
+    listMappingsRoute(pool),
     addCustomBrandRoute({ ...c.commandDeps, sharedBrand: c.references.sharedBrand }),
     listAttributesRoute(reads),
     listNotificationsRoute(reads),

@@ -96,13 +96,15 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
 
   it('When Vinted refuses the item, then the listing fails with Vinted’s own message and the seller can retry it', async () => {
     const { seller, extension } = await connectedSeller();
+    // No catalog chosen: women-t-shirts has no Vinted catalog of its own, its root "women" does.
     const product = await photographedProduct(seller);
-    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'] }).expect(202);
     extension.failNext({ status: 400, retryable: false, body: JSON.stringify({ code: 99, message: 'Le catalogue choisi n’existe plus' }) });
     await extension.run({ until: (e) => e.reports.length === 1 });
     const failed = await vintedListing(seller, product.id, (l) => l.status === 'failed');
     expect(failed.last_error).toMatchObject({ reason: expect.stringContaining('Le catalogue choisi n’existe plus'), errors: [{ id: 'vinted_400', message: 'Le catalogue choisi n’existe plus' }], retryable: false });
     expect(extension.wardrobe.listed()).toHaveLength(0);
+    expect(extension.received[0]!.payload.item).toMatchObject({ catalog_id: '1904' });
 
     const retry = await request(t.app).post(`/api/listings/${failed.id}/retry`).set(seller.auth);
     expect(retry.status).toBeLessThan(300);
