@@ -48,6 +48,8 @@ export interface PublicationDraft {
   materials: string[];
   /** The marketplace's id for the product's colour, when it numbers colours (Vinted's `color_ids`). */
   color_id?: string | null;
+  /** The seller's parcel size, for marketplaces that ask (Vinted). */
+  package_size?: string | null;
 }
 
 export interface MarketplacePublisher {

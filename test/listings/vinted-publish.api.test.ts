@@ -49,7 +49,7 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
   it('When a seller publishes to Vinted, then the extension receives the item with fresh photo links, and its report makes the listing active; a price change and a delisting follow the same way', async () => {
     const { seller, extension } = await connectedSeller();
     const product = await photographedProduct(seller, { condition: 'good', color: 'black', brand: 'Nike', size: 'm' });
-    const res = await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } });
+    const res = await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221', package_size: 'medium' } } });
     expect(res.status).toBe(202);
     // Queued for the extension, not yet on Vinted.
     await vintedListing(seller, product.id, (l) => l.status === 'publishing');
@@ -57,7 +57,7 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
     await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
     const task = extension.succeeded('publish')[0]!.task;
     const item = task.payload.item as Record<string, unknown>;
-    expect(item).toMatchObject({ title: product.title, price: '39.90', currency: 'EUR', status_id: '3', catalog_id: '221', brand: 'Nike', size: 'M', color_ids: ['1'] });
+    expect(item).toMatchObject({ title: product.title, price: '39.90', currency: 'EUR', status_id: '3', catalog_id: '221', brand: 'Nike', size: 'M', color_ids: ['1'], package_size: 'medium' });
     expect(item.photo_files).toBeUndefined();
     const links = item.photo_urls as string[];
     expect(links).toHaveLength(1);

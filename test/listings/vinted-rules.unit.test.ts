@@ -73,6 +73,7 @@ const draft: PublicationDraft = {
   tags: [],
   materials: [],
   color_id: '12',
+  package_size: null,
 };
 
 describe('The item a Vinted task carries', () => {
@@ -82,6 +83,8 @@ describe('The item a Vinted task carries', () => {
     expect(item.photo_files).toHaveLength(VINTED_PHOTOS_MAX);
     expect(item.photo_files[0]).toBe('f0.jpg');
     expect(vintedItemOf({ ...draft, color_id: null }).color_ids).toEqual([]);
+    expect(item.package_size).toBeNull();
+    expect(vintedItemOf({ ...draft, package_size: 'large' }).package_size).toBe('large');
   });
 
   it('Given each kind of step, then publish carries the item, update the item and Vinted’s id, delete only the id', () => {

@@ -59,6 +59,7 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
     tags: listing.overrides.tags ?? [],
     materials: listing.overrides.materials ?? [],
     color_id: color,
+    package_size: listing.overrides.package_size ?? null,
   };
 }
 

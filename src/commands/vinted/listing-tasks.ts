@@ -27,6 +27,8 @@ export interface VintedItem {
   brand: string | null;
   size: string | null;
   color_ids: string[];
+  /** small, medium, large, extra_large; null: the one Vinted suggests for the catalog. */
+  package_size: string | null;
   /** Replaced by `photo_urls` when the task is handed out. */
   photo_files: string[];
 }
@@ -42,6 +44,7 @@ export function vintedItemOf(draft: PublicationDraft): VintedItem {
     brand: draft.aspects.Brand?.[0] ?? null,
     size: draft.aspects.Size?.[0] ?? null,
     color_ids: draft.color_id ? [draft.color_id] : [],
+    package_size: draft.package_size ?? null,
     photo_files: draft.images.slice(0, VINTED_PHOTOS_MAX).map((i) => i.file),
   };
 }

@@ -51,6 +51,8 @@ export interface ListingOverrides {
   tags?: string[];
   /** What it is made of (Etsy: at most 13, each at most 45 characters). */
   materials?: string[];
+  /** The parcel it ships in (Vinted asks; its ids vary by catalog and country, so the label travels). */
+  package_size?: 'small' | 'medium' | 'large' | 'extra_large';
 }
 
 export type ListingQueued = DomainEvent<'ListingQueued', { listing_id: string; product_id: string; marketplace: Marketplace; overrides: ListingOverrides; queued_at: string }>;
