@@ -114,6 +114,12 @@ export interface ContainerOverrides {
   ids?: IdGenerator;
   /** Also hears of Vinted task results, after the listing has recorded them (default: a log line). */
   onVintedTaskResult?: OnVintedTaskResult;
+  /**
+   * Which tenants this process's projections and reactors serve (default: every tenant, shared
+   * with the other processes of group 0). A test app serves only the tenants it registered, in a
+   * group of its own, so apps with other doubles and keys never carry out each other's work.
+   */
+  processing?: { group: number; listTenants: () => Promise<number[]> };
 }
 
 export function resolveJwtSecret(config: Config, logger: Logger): string {
@@ -320,6 +326,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     logger,
     clock,
     ids,
+    ...(overrides.processing ?? {}),
     housekeeping: {
       everyMs: 60 * 60_000,
       run: async (tenant) => {
