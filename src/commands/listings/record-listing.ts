@@ -4,9 +4,17 @@
  * engine gave up on an update. Issued by reactors and the marketplace sync; the decider says
  * whether anything changes, so a fact seen twice is recorded once.
  */
-import { listingDecider, listingStream, type ListingCommand } from '../../domain/listing/listing';
+import { listingDecider, listingStream, type ListingCommand, type ListingStatus } from '../../domain/listing/listing';
 import { runCommand, type CommandDeps, type CommandMetadata } from '../command';
 import { loadListing } from './load';
+
+export type ListingMark = Extract<ListingCommand, { type: 'MarkSoldHere' | 'MarkEndedExternally' | 'MarkDisconnected' }>;
+
+/** The listing's status afterwards. */
+export async function markListing(deps: CommandDeps, tenant: number, listingId: string, mark: ListingMark, metadata: CommandMetadata): Promise<ListingStatus | null> {
+  const outcome = await runCommand(deps, tenant, { stream: listingStream(listingId), decider: listingDecider, command: mark }, { ...metadata, expectedVersion: undefined });
+  return outcome.state?.status ?? null;
+}
 
 /**
  * The engine gave up on an update: a listing it left `updating` is live still, at the version it
