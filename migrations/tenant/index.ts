@@ -12,6 +12,7 @@ import * as m0010 from './0010_marketplace_connections';
 import * as m0011 from './0011_listings';
 import * as m0012 from './0012_vinted_extension';
 import * as m0013 from './0013_vinted_task_told';
+import * as m0014 from './0014_live_listings';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -28,4 +29,5 @@ export const tenantMigrations: Migration[] = [
   { name: '0011_listings', ...m0011 },
   { name: '0012_vinted_extension', ...m0012 },
   { name: '0013_vinted_task_told', ...m0013 },
+  { name: '0014_live_listings', ...m0014 },
 ];

@@ -5,6 +5,7 @@ import type { Clock, IdGenerator } from '../infra/clock';
 import type { Pool } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { ListingWorkDeps } from '../commands/listings/deps';
+import { disconnectedListingsReactor } from './disconnected-listings';
 import { publishListingsReactor } from './publish-listings';
 import { stockDepletedReactor } from './stock-depleted';
 import { updateListingsReactor } from './update-listings';
@@ -21,5 +22,5 @@ export interface ReactorDeps {
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
-  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings)];
+  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings), disconnectedListingsReactor(deps)];
 }

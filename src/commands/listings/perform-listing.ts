@@ -122,7 +122,8 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
  */
 export async function updateListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
   const { state: listing } = await loadListing(deps.store, tenant, listingId);
-  if (!listing || listing.status !== 'active') return 'nothing_to_do';
+  // An update that was interrupted (a crash mid-call) resumes: the listing is still updating.
+  if (!listing || (listing.status !== 'active' && listing.status !== 'updating')) return 'nothing_to_do';
   const [{ state: product, version }, { state: connection }] = await Promise.all([loadProduct(deps.store, tenant, listing.productId), loadConnection(deps.store, tenant, listing.marketplace)]);
   if (!product || version <= listing.productVersion) return 'nothing_to_do';
   const now = () => deps.clock.now();
@@ -133,6 +134,8 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
   }
   const publisher = deps.publishers[listing.marketplace];
   if (!publisher || connection.status !== 'connected') return 'nothing_to_do';
+  // Updating from here until the marketplace (or, for Vinted, the seller's extension) has answered.
+  await listingCommand(deps, tenant, listingId, { type: 'StartUpdating', productVersion: version, now: now() }, metadata);
   if (isQueued(publisher)) {
     const draft = await draftOf(deps, listing, product, connection);
     await publisher.request(tenant, { kind: 'update', listingId, key: `${listingId}:update@${version}`, draft, external: listing.external, productVersion: version });
