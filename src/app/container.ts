@@ -12,6 +12,7 @@ import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
 import { createCallPacer } from '../infra/call-pacer';
+import { createMarketplaceAccounts, type MarketplaceAccounts } from '../infra/marketplace-accounts';
 import { createMediaLinks, type MediaLinks } from '../infra/media-links';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
 import { limiterFactory, throttles, type LimiterFactory, type Throttles } from '../http/rate-limit';
@@ -287,7 +288,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     },
   };
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
-  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
+  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
   const recordListingOutcome = recordVintedOutcome(listingWork);
   const logResult: OnVintedTaskResult = async (tenant, task, result) => {
     logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');

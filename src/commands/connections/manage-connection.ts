@@ -53,6 +53,7 @@ export async function chooseSettings(deps: ConnectionDeps, tenant: number, marke
 /** Tokens destroyed first, then the disconnection recorded; listings stay, as history (a reactor marks them disconnected). */
 export async function disconnectMarketplace(deps: ConnectionDeps, tenant: number, marketplace: Marketplace, metadata: CommandMetadata): Promise<void> {
   await deps.credentials.remove(tenant, marketplace);
+  await deps.accounts.unlink(marketplace, tenant);
   await runConnectionCommand(deps, tenant, { type: 'Disconnect', marketplace, now: deps.clock.now() }, metadata);
 }
 
