@@ -32,6 +32,9 @@ import type { ProductCommandDeps } from '../commands/products/deps';
 import { allProjections } from '../projections';
 import { representProduct } from '../projections/products';
 import { buildReactors } from '../reactors';
+import type { SyncDeps } from '../commands/sync/deps';
+import { ebayOrderReader } from '../marketplaces/ebay/orders';
+import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
 import { createHash } from 'node:crypto';
 import type { ConnectionDeps } from '../commands/connections/deps';
@@ -95,6 +98,10 @@ export interface Container {
   /** Marketplace tokens, sealed at rest, refreshed on use. */
   credentials: CredentialStore;
   connectionDeps: ConnectionDeps;
+  /** Which tenants a marketplace account is connected to (notifications name the account). */
+  marketplaceAccounts: MarketplaceAccounts;
+  /** Checks that a notification was signed by eBay. */
+  ebayNotifications: EbayNotificationVerifier;
   publishDeps: PublishDeps;
   /** The Vinted extension's task queue: its tables, the account's pace, and who hears of results. */
   vintedQueue: VintedQueueDeps;
@@ -287,8 +294,10 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       vinted: vintedPublisher({ pool, tenancy, clock, ids }),
     },
   };
-  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
+  const syncDeps: SyncDeps = { ...productCommandDeps, credentials, orders: { ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) } };
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
+  const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
   const recordListingOutcome = recordVintedOutcome(listingWork);
   const logResult: OnVintedTaskResult = async (tenant, task, result) => {
@@ -370,6 +379,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     marketplaceAuth,
     credentials,
     connectionDeps,
+    marketplaceAccounts,
+    ebayNotifications,
     publishDeps,
     vintedQueue,
     vintedWakeups,

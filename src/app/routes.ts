@@ -16,7 +16,9 @@ import { recordSaleRoute } from '../commands/products/record-sale';
 import { removeProductImageRoute } from '../commands/products/remove-product-image';
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
 import { connectionRoutes } from '../commands/connections/connect-marketplace';
-import { manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { disconnectMarketplace, manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { EBAY_WEBHOOK_PATH, ebayWebhookRoutes } from '../commands/sync/ebay-webhooks';
+import { ebayChallengeResponse } from '../marketplaces/ebay/notifications';
 import { manageListingRoutes } from '../commands/listings/manage-listing';
 import { publishProductRoute } from '../commands/listings/publish-product';
 import { afterDeviceRevoked } from '../commands/vinted/device-revoked';
@@ -75,6 +77,20 @@ export function apiRoutes(c: Container): AnyRoute[] {
     pairExtensionRoute({ ...c.commandDeps, pool }, device),
     ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore, photoLink: c.publishDeps.photoLink }, device),
     recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore }, device),
+    ...ebayWebhookRoutes({
+      commands: c.commandDeps,
+      verifier: c.ebayNotifications,
+      accounts: c.marketplaceAccounts,
+      // eBay's account deletion: Stoflow forgets the account (tokens destroyed, the route removed), listings stay as history.
+      disconnect: async (tenant, notificationId) => {
+        await disconnectMarketplace(c.connectionDeps, tenant, 'ebay', { event: { actor: 'marketplace:ebay', causation_id: notificationId, reason: 'marketplace_account_deletion' } });
+      },
+      challengeResponse: (code) => {
+        const token = c.config.EBAY_NOTIFICATION_VERIFICATION_TOKEN;
+        return token ? ebayChallengeResponse(code, token, `${c.config.PUBLIC_BASE_URL}${EBAY_WEBHOOK_PATH}`) : null;
+      },
+      logger,
+    }),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,
