@@ -188,6 +188,9 @@ export interface DatabaseUrls {
   ownerUrl?: string;
 }
 
+/** Where a listing keeps the marketplace's own id of it (see src/domain/listing/listing.ts ExternalIds). */
+const EXTERNAL_LISTING_KEY: Record<Marketplace, string> = { ebay: 'listing_id', etsy: 'listing_id', vinted: 'item_id' };
+
 export function buildContainer(config: Config, logger: Logger, database: DatabaseUrls, overrides: ContainerOverrides = {}): Container {
   const databaseUrl = database.url;
   const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
@@ -294,7 +297,20 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       vinted: vintedPublisher({ pool, tenancy, clock, ids }),
     },
   };
-  const syncDeps: SyncDeps = { ...productCommandDeps, credentials, orders: { ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) } };
+  const syncDeps: SyncDeps = {
+    ...productCommandDeps,
+    credentials,
+    orders: { ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) },
+    // The listings read model is written in the append's own transaction (PostgreSQL log): a listing just published is there.
+    productOfListing: async (tenant, marketplace, listingId) => {
+      const { rows } = await pool.query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [
+        marketplace,
+        EXTERNAL_LISTING_KEY[marketplace],
+        listingId,
+      ]);
+      return rows[0]?.product_id ?? null;
+    },
+  };
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
   const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });

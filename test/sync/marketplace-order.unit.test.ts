@@ -1,3 +1,4 @@
+import { centsOf } from '../../src/commands/vinted/record-observations';
 import { marketplaceOrderDecider, orderStream, type MarketplaceOrderCommand, type MarketplaceOrderEvent } from '../../src/domain/reconciliation/marketplace-order';
 import { productDecider } from '../../src/domain/product/decider';
 import { fold } from '../../src/domain/shared/decider';
@@ -85,5 +86,11 @@ describe('A marketplace sale on the product', () => {
 
   it('Given less stock than sold on the marketplace, then the oversell is refused with insufficient_stock (the caller records it on the order)', () => {
     expect(() => productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-2', marketplace: 'vinted', quantity: 3, unit_price: 10, now: NOW }, product)).toThrow(expect.objectContaining({ code: 'insufficient_stock' }));
+  });
+});
+
+describe('Vinted prices as the extension reads them', () => {
+  it('Given a decimal with a point or a comma, or a number, then cents', () => {
+    expect([centsOf('12,50'), centsOf('12.5'), centsOf(12.5), centsOf('7'), centsOf('0.05')]).toEqual([1250, 1250, 1250, 700, 5]);
   });
 });

@@ -9,4 +9,9 @@ export type SyncDeps = CommandDeps &
   RecordSaleDeps & {
     orders: Partial<Record<Marketplace, MarketplaceOrderReader>>;
     credentials: Pick<CredentialStore, 'accessToken' | 'recordCall'>;
+    /**
+     * The product a marketplace's listing shows, for marketplaces whose orders carry no SKU
+     * (Vinted): found by the listing's id there, among the tenant's listings.
+     */
+    productOfListing(tenant: number, marketplace: Marketplace, listingId: string): Promise<string | null>;
   };

@@ -66,9 +66,11 @@ type Outcome = Extract<MarketplaceOrderCommand, { type: 'RecordLineOutcome' }>['
 /** What one line becomes: a sale recorded on its product, or why not. */
 async function applyLine(deps: SyncDeps, tenant: number, marketplace: Marketplace, line: MarketplaceOrderLine | undefined, lineId: string, metadata: CommandMetadata): Promise<{ productId: string | null; outcome: Outcome }> {
   if (!line) return { productId: null, outcome: { applied: false, reason: 'line_not_found', detail: `the marketplace's order has no line ${lineId}` } };
-  if (!line.sku) return { productId: null, outcome: { applied: false, reason: 'unknown_listing', detail: `listing ${line.listing_id} has no SKU: it was not published by Stoflow` } };
-  const productId = await productOfSku(deps.store, tenant, line.sku);
-  if (!productId) return { productId: null, outcome: { applied: false, reason: 'unknown_listing', detail: `no product has the SKU ${line.sku}` } };
+  const productId = line.sku ? await productOfSku(deps.store, tenant, line.sku) : await deps.productOfListing(tenant, marketplace, line.listing_id);
+  if (!productId) {
+    const detail = line.sku ? `no product has the SKU ${line.sku}` : `listing ${line.listing_id} is not a listing of Stoflow's`;
+    return { productId: null, outcome: { applied: false, reason: 'unknown_listing', detail } };
+  }
   // The last units sold there: that listing ended by selling, before the sale sets every listing delisting.
   const { state: product } = await loadProduct(deps.store, tenant, productId);
   if (product && product.status !== 'sold' && line.quantity >= product.stock_quantity) {
@@ -98,10 +100,9 @@ export async function applyReportedOrder(deps: SyncDeps, tenant: number, report:
   const reader = deps.orders[report.marketplace];
   let lines: MarketplaceOrderLine[];
   try {
-    if (!reader) throw new Error(`Reading ${report.marketplace} orders is not available on this server`);
-    const token = await deps.credentials.accessToken(tenant, report.marketplace);
-    lines = (await reader.readOrder(token, report.orderId)).lines;
-    await deps.credentials.recordCall(tenant, report.marketplace);
+    // A marketplace Stoflow cannot ask (Vinted): the report itself is the order, as the extension saw it.
+    if (!reader) lines = report.lines.map((l) => ({ line_id: l.line_id, listing_id: l.listing_id, sku: null, quantity: l.quantity, unit_price_cents: l.unit_price_cents ?? 0, currency: l.currency ?? 'EUR' }));
+    else lines = await readOrder(reader);
   } catch (err) {
     const permanent = readFailure?.(err) ?? null;
     if (permanent === null) throw err;
@@ -111,5 +112,12 @@ export async function applyReportedOrder(deps: SyncDeps, tenant: number, report:
   for (const reported of report.lines) {
     const { productId, outcome } = await applyLine(deps, tenant, report.marketplace, lines.find((l) => l.line_id === reported.line_id), reported.line_id, metadata);
     await record(reported.line_id, productId, outcome);
+  }
+
+  async function readOrder(reader: NonNullable<SyncDeps['orders'][Marketplace]>): Promise<MarketplaceOrderLine[]> {
+    const token = await deps.credentials.accessToken(tenant, report.marketplace);
+    const read = (await reader.readOrder(token, report.orderId)).lines;
+    await deps.credentials.recordCall(tenant, report.marketplace);
+    return read;
   }
 }

@@ -22,6 +22,9 @@ export interface ReportedLine {
   /** The marketplace's listing the line bought from. */
   listing_id: string;
   quantity: number;
+  /** What one unit sold for, when the report says it (the extension sees Vinted's price; eBay's is read from the order). */
+  unit_price_cents?: number;
+  currency?: string;
 }
 
 export type MarketplaceOrderReported = DomainEvent<
