@@ -27,6 +27,7 @@ import { recordObservationsRoute } from '../commands/vinted/record-observations'
 import { vintedTaskRoutes } from '../commands/vinted/task-routes';
 import type { AnyRoute } from '../http/route';
 import { listingRoutes } from '../queries/listings/list-listings';
+import { syncRoutes } from '../queries/sync/order-lines';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
@@ -67,6 +68,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     ...manageConnectionRoutes(c.connectionDeps),
     publishProductRoute(c.publishDeps),
     ...listingRoutes(reads),
+    ...syncRoutes(reads),
     ...manageListingRoutes(c.commandDeps),
     ...deviceRoutes({
       pool,

@@ -1,3 +1,6 @@
+import { assertDistinctNames } from '../../src/engine/processor';
+import { allProjections } from '../../src/projections';
+import { buildReactors } from '../../src/reactors';
 import { centsOf } from '../../src/commands/vinted/record-observations';
 import { marketplaceOrderDecider, orderStream, type MarketplaceOrderCommand, type MarketplaceOrderEvent } from '../../src/domain/reconciliation/marketplace-order';
 import { productDecider } from '../../src/domain/product/decider';
@@ -92,5 +95,13 @@ describe('A marketplace sale on the product', () => {
 describe('Vinted prices as the extension reads them', () => {
   it('Given a decimal with a point or a comma, or a number, then cents', () => {
     expect([centsOf('12,50'), centsOf('12.5'), centsOf(12.5), centsOf('7'), centsOf('0.05')]).toEqual([1250, 1250, 1250, 700, 5]);
+  });
+});
+
+describe('Checkpoint names', () => {
+  it('Given every projection and reactor of the service, then no two share a name (they would share a checkpoint); a clash is refused', () => {
+    const reactors = buildReactors({} as never);
+    expect(() => assertDistinctNames([...allProjections.map((p) => p.name), ...reactors.map((r) => r.name)])).not.toThrow();
+    expect(() => assertDistinctNames(['listings', 'marketplace_orders', 'marketplace_orders'])).toThrow(/named marketplace_orders/);
   });
 });

@@ -84,6 +84,8 @@ describe('Vinted sales come in through the extension and end the other listings'
     expect((await listing(seller, product.id, 'vinted'))?.status).toBe('sold_here');
     // Nothing is deleted on Vinted: it sold there.
     expect(extension.received.filter((r) => r.kind === 'delete')).toEqual([]);
+    const lines = await request(t.app).get('/api/sync/orders?marketplace=vinted').set(seller.auth);
+    expect(lines.body.items).toEqual([expect.objectContaining({ order_id: sale.order_id, outcome: 'applied', product_id: product.id, sale_id: expect.any(String) })]);
   });
 
   it('When the extension reports a sale of an item Stoflow never listed, then the line is recorded as unknown, not dropped', async () => {
@@ -94,5 +96,13 @@ describe('Vinted sales come in through the extension and end the other listings'
     await eventually('the line decided', async () => (await t.services.eventStore.readStream(who.tenantId, 'order-vinted-7100000001')).some((e) => e.type === 'OrderLineRefused'));
     const refused = (await t.services.eventStore.readStream(who.tenantId, 'order-vinted-7100000001')).find((e) => e.type === 'OrderLineRefused')!;
     expect(refused.data).toMatchObject({ line_id: '7100000001', product_id: null, reason: 'unknown_listing' });
+    // Listed for the seller, and only for this seller.
+    const seller = { Authorization: `Bearer ${who.accessToken}` };
+    const unmatched = await request(t.app).get('/api/sync/unmatched').set(seller);
+    expect(unmatched.status).toBe(200);
+    expect(unmatched.body).toMatchObject({ total: 1, items: [{ marketplace: 'vinted', order_id: '7100000001', listing_id: '999000111', quantity: 1, unit_price: 15, currency: 'EUR', via: 'extension', outcome: 'refused', reason: 'unknown_listing' }] });
+    const stranger = await t.seller();
+    expect((await request(t.app).get('/api/sync/unmatched').set({ Authorization: `Bearer ${stranger.who.accessToken}` })).body.total).toBe(0);
+    expect((await request(t.app).get('/api/sync/orders?outcome=maybe').set(seller)).status).toBe(400);
   });
 });
