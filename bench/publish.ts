@@ -1,14 +1,17 @@
 /*
  * `npm run bench:publish`: Stoflow's own overhead in publishing. One seller, connected to the
- * eBay double (zero latency, so the figure is ours, not eBay's), 1,000 products with a photo;
- * then each product is published through the same handler as POST /api/products/{id}/publish,
- * 32 at a time, while this process's reactors carry the listings out. Reports listings/s and the
- * time from the publish call to `active` (p50, p99), next to the rate of product creations
+ * eBay and Etsy doubles and to Vinted through the simulated extension (zero latency, Etsy's
+ * pace and Vinted's spacing lifted, so the figures are ours, not the marketplaces'), 1,000
+ * products with a photo; then each product is published to the three through the same handler
+ * as POST /api/products/{id}/publish, 32 at a time, while this process's reactors carry the
+ * eBay and Etsy listings out and the extension, over HTTP, performs the Vinted ones (one at a
+ * time, as on a real Vinted account). Reports listings/s and the time from the publish call to
+ * `active` (p50, p99), overall and per marketplace, next to the rate of product creations
  * through the command path measured in the same run (the ceiling: a publication is several
- * commands and four eBay calls). Prints a table, then one JSON object as the last line. Not a
- * test: the figures depend on the machine.
+ * commands and four marketplace calls). Prints a table, then one JSON object as the last line.
+ * Not a test: the figures depend on the machine.
  *
- * BENCH_LISTINGS (1,000) overrides the count.
+ * BENCH_LISTINGS (1,000) overrides the number of products.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,11 +24,23 @@ import { publishProduct } from '../src/commands/listings/publish-product';
 import { runConnectionCommand } from '../src/commands/connections/record-connection';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/infra/logger';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../src/app/app';
+import type { Marketplace } from '../src/domain/connection/connection';
 import { startEbayDouble } from '../test/doubles/ebay';
+import { startEtsyDouble } from '../test/doubles/etsy/server';
+import { pairExtension } from '../test/doubles/vinted-extension';
 import { JPEG } from '../test/products/images';
 import { productBody } from './api';
 
 const COUNT = Number(process.env.BENCH_LISTINGS ?? 1000);
+const MARKETPLACES: Marketplace[] = ['ebay', 'etsy', 'vinted'];
+const OVERRIDES = {
+  ebay: { category_id: '11450' },
+  etsy: { taxonomy_id: '2044', who_made: 'someone_else' as const, when_made: '1990s' },
+  vinted: { category_id: '221' },
+};
 const IN_FLIGHT = 32;
 
 function percentile(values: number[], p: number): number {
@@ -47,6 +62,7 @@ async function main(): Promise<void> {
       },
     ],
   });
+  const etsy = await startEtsyDouble({ rateLimits: { perSecond: 100_000, perDay: 1_000_000 }, users: [{ user_id: 71000001, login_name: 'bench_atelier', shop: { shop_id: 81000001, shop_name: 'BenchAtelier', currency_code: 'EUR', country_iso: 'FR' } }] });
   const config = loadConfig({
     ENVIRONMENT: 'development',
     LOG_LEVEL: 'error',
@@ -59,10 +75,20 @@ async function main(): Promise<void> {
     EBAY_RU_NAME: ebay.app.ruName,
     EBAY_API_BASE_URL: ebay.baseUrl,
     EBAY_AUTH_BASE_URL: ebay.authBaseUrl,
+    ETSY_API_KEY: etsy.app.keystring,
+    ETSY_SHARED_SECRET: etsy.app.sharedSecret,
+    ETSY_REDIRECT_URI: 'https://bench.stoflow.test/api/integrations/etsy/callback',
+    ETSY_API_BASE_URL: etsy.baseUrl,
+    ETSY_AUTH_BASE_URL: etsy.authBaseUrl,
+    ETSY_CALLS_PER_SECOND: '10000',
+    VINTED_MIN_GAP_SECONDS: '0',
+    VINTED_MAX_GAP_SECONDS: '0',
+    VINTED_WRITES_PER_HOUR: '1000',
     PUBLIC_BASE_URL: 'https://bench.stoflow.test',
   });
   const database = await openDatabase(config, logger);
   let services: ReturnType<typeof buildContainer> | undefined;
+  let closeServer = async () => undefined as void;
   try {
     await prepareSchema(config, database, logger);
     services = buildContainer(config, logger, database);
@@ -77,6 +103,15 @@ async function main(): Promise<void> {
     const described = await auth.describe(tokens.accessToken);
     await s.credentials.save(tenant, 'ebay', described.account.id, { accessToken: tokens.accessToken, accessExpiresAt: new Date(Date.now() + 7_000_000), refreshToken: tokens.refreshToken, refreshExpiresAt: null, scopes: [] });
     await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'ebay', account: described.account, scopes: [], site: described.site, options: described.options, now: new Date() }, meta);
+    const etsyTokens = etsy.issueTokens(71000001);
+    const etsyShop = await s.marketplaceAuth.etsy!.describe(etsyTokens.access_token);
+    await s.credentials.save(tenant, 'etsy', etsyShop.account.id, { accessToken: etsyTokens.access_token, accessExpiresAt: new Date(Date.now() + 3_000_000), refreshToken: etsyTokens.refresh_token, refreshExpiresAt: null, scopes: [] });
+    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'etsy', account: etsyShop.account, scopes: [], site: etsyShop.site, options: etsyShop.options, now: new Date() }, meta);
+    // Vinted: the extension pairs over HTTP and signs in as the seller's member, as a browser would.
+    const server = buildApp(s).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const extension = await pairExtension(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, account.access_token);
 
     const ids: string[] = [];
     const creating = Date.now();
@@ -98,7 +133,8 @@ async function main(): Promise<void> {
     await s.startProcessing();
     const started = new Map<string, number>();
     const activeAt = new Map<string, number>();
-    const listingOf = new Map<string, string>();
+    const marketplaceOf = new Map<string, Marketplace>();
+    const TOTAL = COUNT * MARKETPLACES.length;
     // Light: only what turned active since the last look, 50 times a second (the latency figures
     // are therefore up to 20 ms late).
     let since = new Date(0);
@@ -113,29 +149,53 @@ async function main(): Promise<void> {
           }
         });
     }, 20);
+    const performing = extension.run({ until: () => activeAt.size >= TOTAL, wait: 1, timeoutMs: 10 * 60_000 }).catch((err: unknown) => console.error(err));
     const publishing = Date.now();
     next = 0;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         for (let n = next++; n < COUNT; n = next++) {
           const at = Date.now();
-          const { listings } = await publishProduct(s.publishDeps, tenant, { product_id: ids[n]!, marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }, meta);
-          started.set(listings[0]!.id, at);
-          listingOf.set(ids[n]!, listings[0]!.id);
+          const { listings } = await publishProduct(s.publishDeps, tenant, { product_id: ids[n]!, marketplaces: MARKETPLACES, overrides: OVERRIDES }, meta);
+          for (const l of listings) {
+            started.set(l.id, at);
+            marketplaceOf.set(l.id, l.marketplace);
+          }
         }
       }),
     );
     const deadline = Date.now() + 10 * 60_000;
-    while (activeAt.size < COUNT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    let shown = 0;
+    while (activeAt.size < TOTAL && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (activeAt.size - shown >= 500) console.log(`${(shown = activeAt.size)} listings active`);
+    }
     clearInterval(watch);
+    extension.stop();
+    await performing;
     const seconds = (Math.max(...activeAt.values()) - publishing) / 1000;
-    const latencies = [...activeAt.entries()].map(([id, at]) => at - (started.get(id) ?? at));
-    const published = [...ebay.state.listings.values()].filter((l) => l.status === 'ACTIVE').length;
+    const latencyOf = (m?: Marketplace) => [...activeAt.entries()].filter(([id]) => !m || marketplaceOf.get(id) === m).map(([id, at]) => at - (started.get(id) ?? at));
+    const latencies = latencyOf();
+    const per = Object.fromEntries(
+      MARKETPLACES.flatMap((m) => {
+        const mine = latencyOf(m);
+        const last = Math.max(...[...activeAt.entries()].filter(([id]) => marketplaceOf.get(id) === m).map(([, at]) => at));
+        return [
+          [`${m}_active`, mine.length],
+          [`${m}_per_s`, Math.round(mine.length / ((last - publishing) / 1000))],
+          [`${m}_p99_ms`, percentile(mine, 99)],
+        ];
+      }),
+    );
 
     const figures = {
-      listings: COUNT,
+      products: COUNT,
+      listings: TOTAL,
       listings_active: activeAt.size,
-      ebay_listings_active: published,
+      ebay_live_on_double: [...ebay.state.listings.values()].filter((l) => l.status === 'ACTIVE').length,
+      etsy_live_on_double: [...etsy.state.listings.values()].filter((l) => l.state === 'active').length,
+      vinted_live_in_wardrobe: extension.wardrobe.listed().length,
+      ...per,
       listings_per_s: Math.round(activeAt.size / seconds),
       publish_to_active_p50_ms: percentile(latencies, 50),
       publish_to_active_p99_ms: percentile(latencies, 99),
@@ -146,9 +206,11 @@ async function main(): Promise<void> {
     for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(28)}${v.toLocaleString('en-US')}`);
     console.log(JSON.stringify(figures));
   } finally {
+    await closeServer();
     await services?.close();
     await database.stop();
     await ebay.close();
+    await etsy.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -119,12 +119,18 @@ export const configSchema = z
     EBAY_API_BASE_URL: url(['https', 'http']),
     EBAY_AUTH_BASE_URL: url(['https', 'http']),
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
+    EBAY_NOTIFICATION_VERIFICATION_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{32,80}$/, '32 to 80 letters, digits, underscores or hyphens, as eBay requires')
+      .optional(),
     EBAY_MARKETPLACE_ID: z.string().trim().regex(/^EBAY_[A-Z_]{2,10}$/, 'an eBay marketplace id such as EBAY_FR').default('EBAY_FR'),
     ETSY_API_KEY: optionalText(),
     ETSY_SHARED_SECRET: optionalText(),
     ETSY_REDIRECT_URI: url(['https', 'http']),
     ETSY_API_BASE_URL: url(['https', 'http']),
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
+    ETSY_CALLS_PER_SECOND: int(5, 1, 10_000),
     // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
     VINTED_WRITES_PER_HOUR: int(40, 1, 1000),
     VINTED_MIN_GAP_SECONDS: int(20, 0, 3600),

@@ -6,6 +6,7 @@ import * as m0004 from './0004_estimated_products_band';
 import * as m0005 from './0005_shared_append_function';
 import * as m0006 from './0006_oauth_states';
 import * as m0007 from './0007_plugin_devices';
+import * as m0008 from './0008_marketplace_accounts';
 import * as m0009 from './0009_append_events_without_path_switch';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
@@ -17,5 +18,6 @@ export const publicMigrations: Migration[] = [
   { name: '0005_shared_append_function', ...m0005 },
   { name: '0006_oauth_states', ...m0006 },
   { name: '0007_plugin_devices', ...m0007 },
+  { name: '0008_marketplace_accounts', ...m0008 },
   { name: '0009_append_events_without_path_switch', ...m0009 },
 ];

@@ -11,6 +11,9 @@ import * as m0009 from './0009_drop_schema_append_function';
 import * as m0010 from './0010_marketplace_connections';
 import * as m0011 from './0011_listings';
 import * as m0012 from './0012_vinted_extension';
+import * as m0013 from './0013_vinted_task_told';
+import * as m0014 from './0014_live_listings';
+import * as m0015 from './0015_marketplace_order_lines';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -26,4 +29,7 @@ export const tenantMigrations: Migration[] = [
   { name: '0010_marketplace_connections', ...m0010 },
   { name: '0011_listings', ...m0011 },
   { name: '0012_vinted_extension', ...m0012 },
+  { name: '0013_vinted_task_told', ...m0013 },
+  { name: '0014_live_listings', ...m0014 },
+  { name: '0015_marketplace_order_lines', ...m0015 },
 ];

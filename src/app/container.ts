@@ -13,6 +13,7 @@ import { createRedis, redisCircuit, type Redis } from '../infra/redis';
 import { persistentSecret } from '../infra/secrets';
 import { systemClock, randomIds, type Clock, type IdGenerator } from '../infra/clock';
 import { createCallPacer } from '../infra/call-pacer';
+import { createMarketplaceAccounts, type MarketplaceAccounts } from '../infra/marketplace-accounts';
 import { createMediaLinks, type MediaLinks } from '../infra/media-links';
 import { imageStorage, type ObjectStorage } from '../infra/storage';
 import { limiterFactory, throttles, type LimiterFactory, type Throttles } from '../http/rate-limit';
@@ -32,6 +33,9 @@ import type { ProductCommandDeps } from '../commands/products/deps';
 import { allProjections } from '../projections';
 import { representProduct } from '../projections/products';
 import { buildReactors } from '../reactors';
+import type { SyncDeps } from '../commands/sync/deps';
+import { ebayOrderReader } from '../marketplaces/ebay/orders';
+import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
 import { createHash } from 'node:crypto';
 import type { ConnectionDeps } from '../commands/connections/deps';
@@ -42,7 +46,8 @@ import { createTokenCipher, parseEncryptionKey, type TokenCipher } from '../infr
 import { ebayAuth } from '../marketplaces/ebay/auth';
 import { ebayPublisher } from '../marketplaces/ebay/publisher';
 import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
-import { findPlatformMapping } from '../queries/catalogue/reference-data';
+import { findCategoryMapping, findPlatformMapping } from '../queries/catalogue/reference-data';
+import { UNMAPPED } from '../seed/data/platform-mappings';
 import { etsyAuth } from '../marketplaces/etsy/auth';
 import { etsyPublisher } from '../marketplaces/etsy/publisher';
 import type { Marketplace } from '../domain/connection/connection';
@@ -50,7 +55,9 @@ import type { MarketplaceAuth } from '../shared/marketplace-auth';
 import { createPostgresWatcher } from '../eventstore/postgres-watch';
 import type { VintedQueueDeps } from '../commands/vinted/deps';
 import { cancelVintedTasks, enqueueVintedTask, type EnqueueVintedTask } from '../commands/vinted/enqueue-task';
-import { settleVintedTasks } from '../commands/vinted/lease-task';
+import { retellVintedResults, settleVintedTasks } from '../commands/vinted/lease-task';
+import { vintedPublisher } from '../commands/vinted/listing-tasks';
+import { recordVintedOutcome } from '../commands/listings/vinted-results';
 import { VINTED_TASKS_CHANNEL, type OnVintedTaskResult, type VintedTask } from '../commands/vinted/tasks';
 import { taskWakeups, type TaskWakeups } from '../commands/vinted/wakeups';
 
@@ -93,6 +100,10 @@ export interface Container {
   /** Marketplace tokens, sealed at rest, refreshed on use. */
   credentials: CredentialStore;
   connectionDeps: ConnectionDeps;
+  /** Which tenants a marketplace account is connected to (notifications name the account). */
+  marketplaceAccounts: MarketplaceAccounts;
+  /** Checks that a notification was signed by eBay. */
+  ebayNotifications: EbayNotificationVerifier;
   publishDeps: PublishDeps;
   /** The Vinted extension's task queue: its tables, the account's pace, and who hears of results. */
   vintedQueue: VintedQueueDeps;
@@ -111,8 +122,14 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   ids?: IdGenerator;
-  /** Who hears of Vinted task results (default: a log line, until the listing reactor takes them). */
+  /** Also hears of Vinted task results, after the listing has recorded them (default: a log line). */
   onVintedTaskResult?: OnVintedTaskResult;
+  /**
+   * Which tenants this process's projections and reactors serve (default: every tenant, shared
+   * with the other processes of group 0). A test app serves only the tenants it registered, in a
+   * group of its own, so apps with other doubles and keys never carry out each other's work.
+   */
+  processing?: { group: number; listTenants: () => Promise<number[]> };
 }
 
 export function resolveJwtSecret(config: Config, logger: Logger): string {
@@ -172,6 +189,9 @@ export interface DatabaseUrls {
   url: string;
   ownerUrl?: string;
 }
+
+/** Where a listing keeps the marketplace's own id of it (see src/domain/listing/listing.ts ExternalIds). */
+const EXTERNAL_LISTING_KEY: Record<Marketplace, string> = { ebay: 'listing_id', etsy: 'listing_id', vinted: 'item_id' };
 
 export function buildContainer(config: Config, logger: Logger, database: DatabaseUrls, overrides: ContainerOverrides = {}): Container {
   const databaseUrl = database.url;
@@ -262,7 +282,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     ...commandDeps,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     photoLink: (file) => mediaLinks.link(file),
-    mapping: async (marketplace, kind, code) => (await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
+    mapping: async (marketplace, kind, code) =>
+      (kind === 'category' ? await findCategoryMapping(pool, marketplace, code, UNMAPPED[marketplace].category.inherit === true) : await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
   };
   const listingWork: ListingWorkDeps = {
     ...publishDeps,
@@ -276,13 +297,35 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
         // Etsy takes the photos' bytes: they are read from storage, never fetched back from our own public address.
         readImage: (file) => storage.get(file),
-        // 5 calls a second per shop (Etsy allows 10 per token), counted across processes in Redis.
-        pacer: createCallPacer({ perSecond: 5, burst: 5, prefix: 'pace:etsy', circuit }),
+        // 5 calls a second per shop by default (Etsy allows 10 per token), counted across processes in Redis.
+        pacer: createCallPacer({ perSecond: config.ETSY_CALLS_PER_SECOND, burst: config.ETSY_CALLS_PER_SECOND, prefix: 'pace:etsy', circuit }),
       }),
+      // Vinted's steps go to the seller's extension through its task queue.
+      vinted: vintedPublisher({ pool, tenancy, clock, ids }),
     },
   };
-  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork });
-  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const syncDeps: SyncDeps = {
+    ...productCommandDeps,
+    credentials,
+    orders: { ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) },
+    // The listings read model is written in the append's own transaction (PostgreSQL log): a listing just published is there.
+    productOfListing: async (tenant, marketplace, listingId) => {
+      const { rows } = await pool.query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [
+        marketplace,
+        EXTERNAL_LISTING_KEY[marketplace],
+        listingId,
+      ]);
+      return rows[0]?.product_id ?? null;
+    },
+  };
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
+  const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
+  const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
+  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const recordListingOutcome = recordVintedOutcome(listingWork);
+  const logResult: OnVintedTaskResult = async (tenant, task, result) => {
+    logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
+  };
   const vintedQueue: VintedQueueDeps = {
     pool,
     tenancy,
@@ -296,11 +339,13 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       leaseMs: config.VINTED_TASK_LEASE_SECONDS * 1000,
       pauseMs: config.VINTED_BLOCK_PAUSE_MINUTES * 60_000,
     },
-    onResult:
-      overrides.onVintedTaskResult ??
-      (async (tenant, task, result) => {
-        logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
-      }),
+    onResult: async (tenant, task, result) => {
+      try {
+        await recordListingOutcome(tenant, task, result);
+      } finally {
+        await (overrides.onVintedTaskResult ?? logResult)(tenant, task, result);
+      }
+    },
     logger,
   };
   // NOTIFY wakes waiting devices; the timer only covers a notification lost in a way reconnecting does not.
@@ -315,12 +360,15 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     logger,
     clock,
     ids,
+    ...(overrides.processing ?? {}),
     housekeeping: {
       everyMs: 60 * 60_000,
       run: async (tenant) => {
         await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
         // Tasks no device came for still expire, and their listeners hear of it.
         await settleVintedTasks(vintedQueue, tenant);
+        // Outcomes whose listing did not hear of them (a process stopped in between) are told again.
+        await retellVintedResults(vintedQueue, tenant);
       },
     },
   });
@@ -354,6 +402,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     marketplaceAuth,
     credentials,
     connectionDeps,
+    marketplaceAccounts,
+    ebayNotifications,
     publishDeps,
     vintedQueue,
     vintedWakeups,

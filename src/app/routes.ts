@@ -16,7 +16,9 @@ import { recordSaleRoute } from '../commands/products/record-sale';
 import { removeProductImageRoute } from '../commands/products/remove-product-image';
 import { reorderProductImagesRoute } from '../commands/products/reorder-product-images';
 import { connectionRoutes } from '../commands/connections/connect-marketplace';
-import { manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { disconnectMarketplace, manageConnectionRoutes } from '../commands/connections/manage-connection';
+import { EBAY_WEBHOOK_PATH, ebayWebhookRoutes } from '../commands/sync/ebay-webhooks';
+import { ebayChallengeResponse } from '../marketplaces/ebay/notifications';
 import { manageListingRoutes } from '../commands/listings/manage-listing';
 import { publishProductRoute } from '../commands/listings/publish-product';
 import { afterDeviceRevoked } from '../commands/vinted/device-revoked';
@@ -25,9 +27,11 @@ import { recordObservationsRoute } from '../commands/vinted/record-observations'
 import { vintedTaskRoutes } from '../commands/vinted/task-routes';
 import type { AnyRoute } from '../http/route';
 import { listingRoutes } from '../queries/listings/list-listings';
+import { syncRoutes } from '../queries/sync/order-lines';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
+import { listMappingsRoute } from '../queries/catalogue/mappings';
 import { markNotificationReadRoute } from '../notifications/mark-notification-read';
 import { listNotificationsRoute } from '../notifications/list-notifications';
 import { listReactionFailuresRoute } from '../queries/processing/list-reaction-failures';
@@ -53,6 +57,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     reorderProductImagesRoute(products),
     productHistoryRoute(c.eventStore),
     listCategoriesRoute(pool),
+    listMappingsRoute(pool),
     addCustomBrandRoute({ ...c.commandDeps, sharedBrand: c.references.sharedBrand }),
     listAttributesRoute(reads),
     listNotificationsRoute(reads),
@@ -63,6 +68,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     ...manageConnectionRoutes(c.connectionDeps),
     publishProductRoute(c.publishDeps),
     ...listingRoutes(reads),
+    ...syncRoutes(reads),
     ...manageListingRoutes(c.commandDeps),
     ...deviceRoutes({
       pool,
@@ -71,8 +77,22 @@ export function apiRoutes(c: Container): AnyRoute[] {
       onRevoked: (tenant, deviceId, remaining, who) => afterDeviceRevoked({ ...c.commandDeps, pool, tenancy: c.tenancy }, tenant, deviceId, remaining, who),
     }),
     pairExtensionRoute({ ...c.commandDeps, pool }, device),
-    ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore }, device),
-    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore }, device),
+    ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore, photoLink: c.publishDeps.photoLink }, device),
+    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore, commands: c.commandDeps }, device),
+    ...ebayWebhookRoutes({
+      commands: c.commandDeps,
+      verifier: c.ebayNotifications,
+      accounts: c.marketplaceAccounts,
+      // eBay's account deletion: Stoflow forgets the account (tokens destroyed, the route removed), listings stay as history.
+      disconnect: async (tenant, notificationId) => {
+        await disconnectMarketplace(c.connectionDeps, tenant, 'ebay', { event: { actor: 'marketplace:ebay', causation_id: notificationId, reason: 'marketplace_account_deletion' } });
+      },
+      challengeResponse: (code) => {
+        const token = c.config.EBAY_NOTIFICATION_VERIFICATION_TOKEN;
+        return token ? ebayChallengeResponse(code, token, `${c.config.PUBLIC_BASE_URL}${EBAY_WEBHOOK_PATH}`) : null;
+      },
+      logger,
+    }),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,

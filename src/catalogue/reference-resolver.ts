@@ -34,9 +34,13 @@ interface Lists {
   loadedAt: number;
 }
 
-/** The comparison key of a value: no accents, lower case, spaces, `_` and `-` alike. */
+/**
+ * The comparison key of a value: no accents, lower case, spaces, `_` and `-` alike, and the
+ * apostrophes phones type (’ ‘ ʼ) the same as the keyboard's ' (Levi’s is Levi's).
+ */
 export function referenceKey(value: string): string {
   return value
+    .replace(/[\u2018\u2019\u02bc\u2032]/g, "'")
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .trim()

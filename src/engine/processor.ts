@@ -51,8 +51,15 @@ interface Pump {
  * checkpoints, then follows live on the store's wake-ups (LISTEN/NOTIFY), with the rebalance tick
  * as the polling fallback. Used in the API process by default and by `npm run worker`.
  */
+/** Projections and reactors keep their positions under their names: two sharing one would skip each other's events. */
+export function assertDistinctNames(names: readonly string[]): void {
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`Two projections or reactors are named ${twice}: each needs a checkpoint of its own`);
+}
+
 export function createProcessor(options: ProcessorOptions) {
   const { store, logger } = options;
+  assertDistinctNames([...options.projections.map((p) => p.name), ...options.reactors.map((r) => r.name)]);
   // With a store that cannot project inline, the runner keeps every read model.
   const projections = store.projectsInline ? options.projections.filter((p) => p.consistency === 'eventual') : options.projections;
   const runner = createTenantRunner({ ...options, projections });

@@ -58,6 +58,8 @@ const requireJson: RequestHandler = (req, res, next) => {
 };
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+/** Where marketplaces push their notifications. */
+const WEBHOOKS = '/api/webhooks/';
 /** The content codings of a JSON body that the JSON parser decodes (body-parser's `inflate`, on every Node it runs on). */
 const JSON_CODINGS = ['gzip', 'deflate', 'br'];
 
@@ -121,7 +123,16 @@ export function createApp(options: AppOptions): Express {
   app.use(requireJson);
   app.use(refuseUnknownCoding);
   // The limit counts the decoded bytes: a small gzip body cannot inflate past it.
-  app.use(express.json({ limit: '1mb', type: JSON_TYPES }));
+  // Webhooks are verified over the bytes as received, so those bodies are kept as they came.
+  app.use(
+    express.json({
+      limit: '1mb',
+      type: JSON_TYPES,
+      verify: (req, _res, buf) => {
+        if ((req as express.Request).originalUrl?.startsWith(WEBHOOKS)) (req as express.Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
+      },
+    }),
+  );
 
   const own = ownPackage();
   const version = options.version ?? own.version;
@@ -137,7 +148,9 @@ export function createApp(options: AppOptions): Express {
     description: 'List each product once, publish it everywhere, keep every listing in sync.',
   })));
   for (const router of options.routers ?? []) app.use(router);
-  if (options.apiLimiter) app.use('/api', options.apiLimiter);
+  // Marketplaces deliver from a few addresses, many at a time; a webhook is verified by its signature instead.
+  const limiter = options.apiLimiter;
+  if (limiter) app.use('/api', (req, res, next) => (req.originalUrl.startsWith(WEBHOOKS) ? next() : limiter(req, res, next)));
 
   const api = express.Router();
   for (const route of options.routes) mountRoute(api, route, options.authenticate);

@@ -2,7 +2,8 @@ import type { Projection } from '../engine/projection';
 import { customBrandsProjection } from './custom-brands';
 import { listingsProjection } from './listings';
 import { marketplaceConnectionsProjection } from './marketplace-connections';
+import { marketplaceOrdersProjection } from './marketplace-orders';
 import { productsProjection } from './products';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection];
+export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection];

@@ -10,7 +10,23 @@ export const listingsProjection: Projection = {
   name: 'listings',
   consistency: 'inline',
   tables: ['listings'],
-  handles: ['ListingQueued', 'ListingPublishStarted', 'ListingPublishProgressed', 'ListingPublished', 'ListingPublishFailed', 'ListingUpdated', 'ListingUpdateFailed', 'ListingRetryRequested', 'ListingDelistRequested', 'ListingDelisted', 'ListingDelistFailed'],
+  handles: [
+    'ListingQueued',
+    'ListingPublishStarted',
+    'ListingPublishProgressed',
+    'ListingPublished',
+    'ListingPublishFailed',
+    'ListingUpdateStarted',
+    'ListingUpdated',
+    'ListingUpdateFailed',
+    'ListingRetryRequested',
+    'ListingDelistRequested',
+    'ListingDelisted',
+    'ListingDelistFailed',
+    'ListingSoldHere',
+    'ListingEndedExternally',
+    'ListingDisconnected',
+  ],
   async apply(db, tables, events) {
     const table = tables.listings;
     const byStream = new Map<string, typeof events[number][]>();

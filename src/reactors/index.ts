@@ -6,6 +6,9 @@ import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantPools } from '../infra/db/tenant-pools';
 import type { ListingWorkDeps } from '../commands/listings/deps';
+import type { SyncDeps } from '../commands/sync/deps';
+import { disconnectedListingsReactor } from './disconnected-listings';
+import { marketplaceOrdersReactor } from './marketplace-orders';
 import { publishListingsReactor } from './publish-listings';
 import { stockDepletedReactor } from './stock-depleted';
 import { updateListingsReactor } from './update-listings';
@@ -20,8 +23,10 @@ export interface ReactorDeps {
   commands: CommandHandlers;
   /** Publishing and delisting on the marketplaces. */
   listings: ListingWorkDeps;
+  /** Turning the orders marketplaces report into sales. */
+  sync: SyncDeps;
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
-  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings)];
+  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings), disconnectedListingsReactor(deps), marketplaceOrdersReactor(deps.sync)];
 }

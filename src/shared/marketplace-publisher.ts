@@ -46,6 +46,10 @@ export interface PublicationDraft {
   is_supply: boolean;
   tags: string[];
   materials: string[];
+  /** The marketplace's id for the product's colour, when it numbers colours (Vinted's `color_ids`). */
+  color_id?: string | null;
+  /** The seller's parcel size, for marketplaces that ask (Vinted). */
+  package_size?: string | null;
 }
 
 export interface MarketplacePublisher {
@@ -63,4 +67,37 @@ export interface MarketplacePublisher {
   update(accessToken: string, draft: PublicationDraft, external: ExternalIds): Promise<ExternalIds | void>;
   /** Ends the listing on the marketplace; ending one already ended is not an error. */
   delist(accessToken: string, external: ExternalIds): Promise<void>;
+}
+
+/** What a queued marketplace is asked to do for one listing. */
+export interface QueuedWork {
+  kind: 'publish' | 'update' | 'delete';
+  listingId: string;
+  /** Derived from the listing's own history: asking twice for the same step queues it once. */
+  key: string;
+  /** The product as the marketplace will show it (absent for a delete). */
+  draft: PublicationDraft | null;
+  external: ExternalIds;
+  /** The product's stream version the draft shows, recorded with the listing once it is done. */
+  productVersion: number;
+}
+
+/**
+ * A marketplace whose work is done elsewhere and reported later: Vinted has no API for us, so the
+ * seller's browser extension performs each step in the seller's own session. The publisher only
+ * queues the step; its outcome comes back through the listing's commands.
+ */
+export interface QueuedPublisher {
+  readonly marketplace: Marketplace;
+  readonly queued: true;
+  /** Queues the step; a newer update replaces one still waiting. */
+  request(tenant: number, work: QueuedWork): Promise<void>;
+  /** Withdraws the listing's steps still waiting (a delete supersedes them). */
+  cancelWaiting(tenant: number, listingId: string): Promise<number>;
+}
+
+export type AnyPublisher = MarketplacePublisher | QueuedPublisher;
+
+export function isQueued(publisher: AnyPublisher): publisher is QueuedPublisher {
+  return 'queued' in publisher && publisher.queued;
 }

@@ -72,7 +72,7 @@ export const productSchema = z.object({
   gender: z.string().nullable().describe('Gender code'),
   condition: z.string().describe('Condition code'),
   sold_quantity: z.number().int(),
-  status: z.enum(PRODUCT_STATUSES).describe('published: at least one listing is active on a marketplace'),
+  status: z.enum(PRODUCT_STATUSES).describe('published: a draft with at least one listing live on a marketplace (active, or being updated); the version and ETag do not change with it'),
   images: z.array(productImageSchema),
   version: z.number().int().describe('Stream version, also sent as the ETag'),
   created_at: z.string(),

@@ -7,6 +7,7 @@ import type { Clock } from '../../src/infra/clock';
 import type { Redis } from '../../src/infra/redis';
 import type { ContainerOverrides as ServiceOverrides } from '../../src/app/container';
 import { startTestApp, type TestApp } from '../support/app';
+import { noteTenant } from '../support/tenants';
 
 /** Accepted by the password policy; tests that care about the password say so. */
 export const PASSWORD = 'Velvet-Jacket-1987';
@@ -48,6 +49,7 @@ export async function registerAccount(app: Express, fields: Record<string, unkno
     .set('X-Forwarded-For', uniqueIp())
     .send({ email, password, full_name: 'Camille Martin', account_type: 'individual', ...fields });
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  noteTenant(app, res.body.tenant_id as number);
   return { email, password, userId: res.body.user_id, tenantId: res.body.tenant_id, accessToken: res.body.access_token, refreshToken: res.body.refresh_token };
 }
 

@@ -1,7 +1,9 @@
 /*
- * `npm run sandbox`: Stoflow on one machine against the eBay and Etsy doubles, with a demo seller
- * already connected to both through the real consent flow (the doubles play the seller clicking
- * "I agree"), so a newcomer can publish a product to "eBay" in a minute. `npm run doubles` starts
+ * `npm run sandbox`: Stoflow on one machine against the eBay and Etsy doubles and a simulated
+ * Vinted extension, with a demo seller already connected to the three through the real flows (the
+ * doubles play the seller clicking "I agree"; the extension pairs over HTTP and performs its
+ * tasks on an in-memory wardrobe), so a newcomer can publish a product to "eBay, Etsy and
+ * Vinted" in a minute. `npm run doubles` starts
  * the doubles alone and prints their base URLs and credentials.
  *
  * The sandbox keeps its own data folder (`.stoflow-sandbox`, or SANDBOX_DATA_DIR) and listens on
@@ -18,6 +20,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/infra/logger';
 import { startEbayDouble, type EbayDouble } from './ebay';
 import { startEtsyDouble, type EtsyDouble } from './etsy/server';
+import { pairExtension } from './vinted-extension';
 
 const DEMO = { email: 'demo@sandbox.stoflow.test', password: 'Velvet-Jacket-1987', full_name: 'Demo Seller', account_type: 'individual' };
 
@@ -88,6 +91,9 @@ async function sandbox(): Promise<void> {
     ETSY_AUTH_BASE_URL: etsy.authBaseUrl,
     PUBLIC_BASE_URL: 'https://sandbox.stoflow.test',
     RATE_LIMIT_LOGIN_PER_IP: '1000',
+    // The demo's extension works at once rather than at a real account's pace.
+    VINTED_MIN_GAP_SECONDS: '0',
+    VINTED_MAX_GAP_SECONDS: '1',
   });
   ebay.setAcceptUrl(ebay.app.ruName, `${base}/api/integrations/ebay/callback`, `${base}/api/integrations/ebay/callback`);
   etsy.addRedirectUri(`${base}/api/integrations/etsy/callback`);
@@ -109,24 +115,30 @@ async function sandbox(): Promise<void> {
   const authorization = `Bearer ${access_token}`;
   for (const marketplace of ['ebay', 'etsy'] as const) await fetch(`${base}/api/integrations/${marketplace}`, { method: 'DELETE', headers: { authorization } });
   const accounts = { ebay: await consent(base, authorization, 'ebay'), etsy: await consent(base, authorization, 'etsy') };
+  const extension = await pairExtension(base, access_token, { name: 'Sandbox extension (simulated)' });
+  // Performs every task it is given until the sandbox stops (a day-long run, renewed).
+  const perform = (): void => void extension.run({ until: () => false, wait: 30, timeoutMs: 24 * 3600_000 }).then(perform, (err: unknown) => console.error('the simulated extension stopped:', err));
+  perform();
 
   console.log(`
 Stoflow sandbox on ${base} (docs: ${base}/docs), against the doubles:
   eBay  ${ebay.baseUrl}   connected as ${accounts.ebay}
   Etsy  ${etsy.baseUrl}   connected as ${accounts.etsy}
+  Vinted (simulated extension)   connected as ${extension.member.login}
 Demo seller: ${DEMO.email} / ${DEMO.password}
   export TOKEN=${access_token}
 
-Publish a product to eBay:
+Publish a product to eBay, Etsy and Vinted:
   ID=$(curl -s ${base}/api/products -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"sku":"DEMO-'$RANDOM'","title":"Levi’s 501 jeans","price":39.9,"stock_quantity":1,"category":"jeans","condition":"very_good","brand":"Levi\\u0027s","size":"m"}' | jq -r .id)
   curl -s ${base}/api/products/$ID/images -H "Authorization: Bearer $TOKEN" -F file=@photo.jpg
   curl -s ${base}/api/products/$ID/publish -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d '{"marketplaces":["ebay"],"overrides":{"ebay":{"category_id":"11483"}}}'
+    -d '{"marketplaces":["ebay","etsy","vinted"],"overrides":{"ebay":{"category_id":"11483"},"etsy":{"taxonomy_id":2044,"who_made":"someone_else","when_made":"1990s"}}}'
   curl -s ${base}/api/products/$ID/listings -H "Authorization: Bearer $TOKEN"
 Ctrl-C stops everything.`);
 
   const stop = () => {
+    extension.stop();
     server.close();
     void services
       .close()

@@ -1,7 +1,8 @@
 import { initialConnection, type ConnectionState } from '../../src/domain/connection/connection';
-import { listingDecider, type ListingCommand, type ListingEvent } from '../../src/domain/listing/listing';
+import { LISTING_STATUSES, listingDecider, type ListingCommand, type ListingEvent, type ListingStatus } from '../../src/domain/listing/listing';
 import { publicationProblems, type PublicationCandidate } from '../../src/domain/listing/rules';
 import { fold } from '../../src/domain/shared/decider';
+import { listingSchema } from '../../src/queries/listings/list-listings';
 import { ConflictError, DomainRuleError, NotFoundError } from '../../src/shared/errors';
 
 const now = new Date('2026-12-02T10:00:00.000Z');
@@ -60,6 +61,167 @@ describe('Listing decider', () => {
   });
 });
 
+// A listing in each state, from the events that lead there (version 3 of its product is live).
+const publishedAt3: ListingEvent = { type: 'ListingPublished', data: { external: { offer_id: 'o-1', listing_id: '110' }, url: 'https://www.ebay.fr/itm/110', published_at: at, product_version: 3 } };
+const updateStarted = (v: number): ListingEvent => ({ type: 'ListingUpdateStarted', data: { product_version: v, started_at: at } });
+const delistAsked: ListingEvent = { type: 'ListingDelistRequested', data: { reason: 'x', requested_at: at } };
+const inState: Record<ListingStatus, ListingEvent[]> = {
+  queued: [queued],
+  publishing: [queued, started],
+  active: [queued, started, publishedAt3],
+  updating: [queued, started, publishedAt3, updateStarted(4)],
+  delisting: [queued, started, publishedAt3, delistAsked],
+  delisted: [queued, started, publishedAt3, delistAsked, { type: 'ListingDelisted', data: { delisted_at: at } }],
+  failed: [queued, started, failure(false)],
+  sold_here: [queued, started, publishedAt3, { type: 'ListingSoldHere', data: { sale_id: 'order-9', sold_at: at } }],
+  ended_externally: [queued, started, publishedAt3, { type: 'ListingEndedExternally', data: { reason: 'ended by the seller on eBay', ended_at: at } }],
+  disconnected: [queued, started, publishedAt3, { type: 'ListingDisconnected', data: { disconnected_at: at } }],
+};
+const statusAfter = (events: ListingEvent[]) => fold(listingDecider, events)?.status;
+const updateFailure: ListingCommand = { type: 'RecordUpdateFailure', reason: 'eBay refused the price', errors: [{ id: '25007', message: 'Invalid price' }], retryable: false, nextRetryAt: null, now };
+
+describe('Listing decider: updating', () => {
+  it('When an active listing starts an update to a newer product version, then ListingUpdateStarted and the listing is updating', () => {
+    const events = given(...inState.active).when({ type: 'StartUpdating', productVersion: 4, now });
+    expect(events).toEqual([{ type: 'ListingUpdateStarted', data: { product_version: 4, started_at: at } }]);
+    expect(fold(listingDecider, [...inState.active, ...events])).toMatchObject({ status: 'updating', productVersion: 3 });
+  });
+
+  it('When the version is not newer, or the listing is already updating, or not live, then starting an update adds nothing', () => {
+    expect(given(...inState.active).when({ type: 'StartUpdating', productVersion: 3, now })).toEqual([]);
+    expect(given(...inState.active).when({ type: 'StartUpdating', productVersion: 2, now })).toEqual([]);
+    expect(given(...inState.updating).when({ type: 'StartUpdating', productVersion: 5, now })).toEqual([]);
+    for (const status of ['queued', 'publishing', 'delisting', 'delisted', 'failed', 'sold_here', 'ended_externally', 'disconnected'] as const) {
+      expect(given(...inState[status]).when({ type: 'StartUpdating', productVersion: 9, now })).toEqual([]);
+    }
+    expect(() => given().when({ type: 'StartUpdating', productVersion: 1, now })).toThrow(NotFoundError);
+  });
+
+  it('When the update is recorded, then the updating listing is active again at the new version', () => {
+    const events = given(...inState.updating).when({ type: 'RecordUpdated', productVersion: 4, now });
+    expect(events).toEqual([{ type: 'ListingUpdated', data: { product_version: 4, updated_at: at } }]);
+    expect(fold(listingDecider, [...inState.updating, ...events])).toMatchObject({ status: 'active', productVersion: 4, lastError: null });
+    // An update resumed after a crash may send a later version than the one it started with.
+    expect(given(...inState.updating).when({ type: 'RecordUpdated', productVersion: 6, now })).toEqual([{ type: 'ListingUpdated', data: { product_version: 6, updated_at: at } }]);
+    expect(given(...inState.updating).when({ type: 'RecordUpdated', productVersion: 3, now })).toEqual([]);
+  });
+
+  it('When the update fails, then the listing is active again (still live) at the old version, with the error', () => {
+    const events = given(...inState.updating).when(updateFailure);
+    expect(events).toEqual([{ type: 'ListingUpdateFailed', data: { reason: 'eBay refused the price', errors: [{ id: '25007', message: 'Invalid price' }], retryable: false, next_retry_at: null, failed_at: at } }]);
+    expect(fold(listingDecider, [...inState.updating, ...events])).toMatchObject({ status: 'active', productVersion: 3, lastError: { reason: 'eBay refused the price', retryable: false } });
+  });
+
+  it('When an update is recorded on an active listing (a log from before updating existed), then it stays active', () => {
+    const updated: ListingEvent = { type: 'ListingUpdated', data: { product_version: 4, updated_at: at } };
+    expect(statusAfter([...inState.active, updated])).toBe('active');
+    expect(given(...inState.active).when({ type: 'RecordUpdated', productVersion: 4, now })).toHaveLength(1);
+    expect(given(...inState.active).when(updateFailure)).toHaveLength(1);
+  });
+
+  it('When an update or its failure arrives for a listing that is no longer live, then nothing is recorded', () => {
+    for (const status of ['queued', 'publishing', 'delisting', 'delisted', 'failed', 'sold_here', 'ended_externally', 'disconnected'] as const) {
+      expect(given(...inState[status]).when({ type: 'RecordUpdated', productVersion: 9, now })).toEqual([]);
+      expect(given(...inState[status]).when(updateFailure)).toEqual([]);
+    }
+  });
+
+  it('When a delisting is asked while updating, then the listing goes delisting', () => {
+    const events = given(...inState.updating).when({ type: 'RequestDelist', reason: 'the product has no stock left', now });
+    expect(events).toEqual([{ type: 'ListingDelistRequested', data: { reason: 'the product has no stock left', requested_at: at } }]);
+    expect(statusAfter([...inState.updating, ...events])).toBe('delisting');
+  });
+});
+
+describe('Listing decider: sold here, ended on the marketplace', () => {
+  const sold: ListingCommand = { type: 'MarkSoldHere', saleId: 'order-9', now };
+  const ended: ListingCommand = { type: 'MarkEndedExternally', reason: 'ended by the seller on eBay', now };
+
+  it('When the item sold on this marketplace, from publishing, active, updating or delisting, then ListingSoldHere and the listing is sold_here, with no url', () => {
+    for (const status of ['publishing', 'active', 'updating', 'delisting'] as const) {
+      const events = given(...inState[status]).when(sold);
+      expect(events).toEqual([{ type: 'ListingSoldHere', data: { sale_id: 'order-9', sold_at: at } }]);
+      expect(fold(listingDecider, [...inState[status], ...events])).toMatchObject({ status: 'sold_here', url: null, external: status === 'publishing' ? {} : { offer_id: 'o-1' } });
+    }
+    expect(given(...inState.active).when({ type: 'MarkSoldHere', now })).toEqual([{ type: 'ListingSoldHere', data: { sale_id: null, sold_at: at } }]);
+  });
+
+  it('When the same sale is seen again, then nothing is added; when nothing was live, then it is refused', () => {
+    expect(given(...inState.sold_here).when(sold)).toEqual([]);
+    for (const status of ['queued', 'failed', 'delisted', 'ended_externally', 'disconnected'] as const) {
+      expect(() => given(...inState[status]).when(sold)).toThrow(DomainRuleError);
+    }
+    expect(() => given().when(sold)).toThrow(NotFoundError);
+  });
+
+  it('When the marketplace ended it, from publishing, active, updating or delisting, then ListingEndedExternally with the reason', () => {
+    for (const status of ['publishing', 'active', 'updating', 'delisting'] as const) {
+      const events = given(...inState[status]).when(ended);
+      expect(events).toEqual([{ type: 'ListingEndedExternally', data: { reason: 'ended by the seller on eBay', ended_at: at } }]);
+      expect(fold(listingDecider, [...inState[status], ...events])).toMatchObject({ status: 'ended_externally', url: null });
+    }
+  });
+
+  it('When the end is seen again, then nothing is added; when nothing was live, then it is refused', () => {
+    expect(given(...inState.ended_externally).when(ended)).toEqual([]);
+    for (const status of ['queued', 'failed', 'delisted', 'sold_here', 'disconnected'] as const) {
+      expect(() => given(...inState[status]).when(ended)).toThrow(DomainRuleError);
+    }
+    expect(() => given().when(ended)).toThrow(NotFoundError);
+  });
+});
+
+describe('Listing decider: disconnected', () => {
+  const disconnect: ListingCommand = { type: 'MarkDisconnected', now };
+
+  it('When the marketplace is disconnected, then every listing that has not ended becomes disconnected, keeping its ids and url', () => {
+    for (const status of ['queued', 'publishing', 'active', 'updating', 'delisting', 'failed'] as const) {
+      const events = given(...inState[status]).when(disconnect);
+      expect(events).toEqual([{ type: 'ListingDisconnected', data: { disconnected_at: at } }]);
+      expect(statusAfter([...inState[status], ...events])).toBe('disconnected');
+    }
+    expect(fold(listingDecider, [...inState.active, ...given(...inState.active).when(disconnect)])).toMatchObject({ url: 'https://www.ebay.fr/itm/110', external: { offer_id: 'o-1' } });
+  });
+
+  it('When a listing is disconnected again, or had ended, then nothing is added', () => {
+    for (const status of ['disconnected', 'delisted', 'sold_here', 'ended_externally'] as const) expect(given(...inState[status]).when(disconnect)).toEqual([]);
+    expect(() => given().when(disconnect)).toThrow(NotFoundError);
+  });
+
+  it('When a product changes after the disconnection, then the listing is not updated, and nothing is published or delisted there', () => {
+    const gone = given(...inState.disconnected);
+    expect(gone.when({ type: 'StartUpdating', productVersion: 9, now })).toEqual([]);
+    expect(gone.when({ type: 'RecordUpdated', productVersion: 9, now })).toEqual([]);
+    expect(gone.when({ type: 'StartPublishing', now })).toEqual([]);
+    expect(gone.when({ type: 'RecordPublished', external: {}, url: null, productVersion: 9, now })).toEqual([]);
+    expect(gone.when({ type: 'RecordDelisted', now })).toEqual([]);
+    expect(() => gone.when({ type: 'RetryListing', now })).toThrow(DomainRuleError);
+  });
+});
+
+describe('Listing decider: the ends', () => {
+  it('When a delisting is asked of a listing sold there, ended there or disconnected, then nothing is added, as for a delisted one', () => {
+    for (const status of ['delisted', 'sold_here', 'ended_externally', 'disconnected'] as const) {
+      expect(given(...inState[status]).when({ type: 'RequestDelist', reason: 'asked by the seller', now })).toEqual([]);
+    }
+  });
+
+  it('When the product is queued again after an end or a failure, then ListingQueued, keeping the ids the marketplace knows; while it is live or pending, then 409', () => {
+    for (const status of ['delisted', 'failed', 'sold_here', 'ended_externally', 'disconnected'] as const) {
+      const events = given(...inState[status]).when(queue);
+      expect(events.map((e) => e.type)).toEqual(['ListingQueued']);
+      expect(fold(listingDecider, [...inState[status], ...events])).toMatchObject({ status: 'queued', productVersion: 0, lastError: null });
+    }
+    expect(fold(listingDecider, [...inState.sold_here, ...given(...inState.sold_here).when(queue)])?.external).toEqual({ offer_id: 'o-1', listing_id: '110' });
+    for (const status of ['queued', 'publishing', 'active', 'updating', 'delisting'] as const) expect(() => given(...inState[status]).when(queue)).toThrow(ConflictError);
+  });
+
+  it('When the listings API lists the states, then it lists exactly the decider’s', () => {
+    expect(listingSchema.shape.status.options).toEqual([...LISTING_STATUSES]);
+    for (const [status, events] of Object.entries(inState)) expect(statusAfter(events)).toBe(status);
+  });
+});
+
 describe('Publication rules', () => {
   const ready: ConnectionState = {
     ...initialConnection,
@@ -98,6 +260,6 @@ describe('Publication rules', () => {
     expect(fields(candidate({ connection: initialConnection }))).toEqual(['marketplaces.ebay']);
     expect(publicationProblems(candidate({ connection: { ...ready, status: 'revoked' } }))[0]!.message).toMatch(/connect it again/);
     expect(fields(candidate({ product: { ...candidate().product, status: 'sold' } }))).toContain('product');
-    expect(fields(candidate({ marketplace: 'vinted' }))).toEqual(['marketplaces.vinted']);
+    expect(fields(candidate({ marketplace: 'vinted', connection: { ...ready, account: null } }))).toEqual(['marketplaces.vinted']);
   });
 });

@@ -1,3 +1,4 @@
+import { retellVintedResults } from '../../src/commands/vinted/lease-task';
 import { startPluginApp, type PluginApp } from './support';
 
 const LEASE_MS = 120_000;
@@ -114,5 +115,27 @@ describe('The Vinted task queue: results, retries and expiry', () => {
     expect(await ext!.poll(0)).toBeNull();
     expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'failed', attempts: 5, result: { ok: false, reason: 'abandoned' } });
     expect(t.heard.find((h) => h.task.id === task.id)?.result).toMatchObject({ reason: 'abandoned', body: 'No result came back from 5 attempts' });
+  });
+
+  it('When the hook fails on an outcome, then housekeeping tells it again until it is heard, and never again after', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const task = await t.enqueue(who.tenantId, { kind: 'sync_wardrobe' });
+    t.failHooks(1);
+    await ext!.run({ until: (e) => e.reports.length >= 1 });
+    const heardOf = () => t.heard.filter((h) => h.task.id === task.id);
+    expect(heardOf()).toHaveLength(1);
+    const row = await t.taskRow(who.tenantId, task.id);
+    expect(row).toMatchObject({ state: 'succeeded', told_at: null });
+
+    // Too recent for housekeeping: the report may still be on its way to the listener.
+    expect(await retellVintedResults(t.services.vintedQueue, who.tenantId)).toBe(0);
+    expect(await retellVintedResults(t.services.vintedQueue, who.tenantId, { olderThanMs: 0 })).toBe(1);
+    expect(heardOf()).toHaveLength(2);
+    expect(heardOf()[1]!.task).toMatchObject({ id: task.id, state: 'succeeded' });
+    expect(heardOf()[1]!.result).toMatchObject({ ok: true });
+    const told = await t.taskRow(who.tenantId, task.id);
+    expect((told.told_at as Date).getTime()).toBe((told.updated_at as Date).getTime());
+    expect(await retellVintedResults(t.services.vintedQueue, who.tenantId, { olderThanMs: 0 })).toBe(0);
+    expect(heardOf()).toHaveLength(2);
   });
 });

@@ -25,6 +25,8 @@ export interface PluginApp extends TestApp {
   clock: ReturnType<typeof shiftedClock>;
   /** Every call of the task-result hook. */
   heard: HeardResult[];
+  /** The next `n` calls of the hook throw (after being heard). */
+  failHooks(n: number): void;
   enqueue(tenant: number, input: Partial<EnqueueVintedTask> & Pick<EnqueueVintedTask, 'kind'>): Promise<VintedTask>;
   /** A new seller with `devices` extensions paired, all signed in as the same Vinted member. */
   seller(devices?: number): Promise<{ who: Registered; extensions: VintedExtensionSimulator[] }>;
@@ -38,8 +40,13 @@ let keys = 0;
 export async function startPluginApp(env: Record<string, string> = {}, overrides: ContainerOverrides = {}): Promise<PluginApp> {
   const clock = shiftedClock();
   const heard: HeardResult[] = [];
+  let failures = 0;
   const onVintedTaskResult: OnVintedTaskResult = async (tenant, task, result) => {
     heard.push({ tenant, task, result });
+    if (failures > 0) {
+      failures -= 1;
+      throw new Error('the listener failed');
+    }
   };
   const t = await startTestApp({ VINTED_MIN_GAP_SECONDS: '0', VINTED_MAX_GAP_SECONDS: '0', ...env }, { clock, onVintedTaskResult, ...overrides });
   const server: Server = t.app.listen(0, '127.0.0.1');
@@ -50,6 +57,9 @@ export async function startPluginApp(env: Record<string, string> = {}, overrides
     baseUrl,
     clock,
     heard,
+    failHooks(n) {
+      failures = n;
+    },
     async enqueue(tenant, input) {
       const { task } = await t.services.vintedTasks.enqueue(tenant, { payload: {}, idempotencyKey: `test-${process.pid}-${++keys}-${Date.now()}`, ...input });
       return task;

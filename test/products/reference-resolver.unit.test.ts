@@ -9,6 +9,9 @@ describe('referenceKey', () => {
     ['very_good', 'very-good'],
     ['Très bon état', 'tres-bon-etat'],
     ['T-Shirts', 't-shirts'],
+    ['Levi’s', "levi's"],
+    ['Levi‘s', "levi's"],
+    ["Levi's", "levi's"],
   ])('When %p is compared, then its key is %p', (value, key) => {
     expect(referenceKey(value)).toBe(key);
   });

@@ -4,6 +4,9 @@ import { createLogger } from '../../src/infra/logger';
 import { buildApp } from '../../src/app/app';
 import { buildContainer, type ContainerOverrides as ServiceOverrides, type Container as Services } from '../../src/app/container';
 import { databaseUrl } from './db';
+import { tenantsOf } from './tenants';
+
+let apps = 0;
 
 export interface TestApp {
   app: Express;
@@ -31,7 +34,12 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const services = buildContainer(config, logger, { url: config.DATABASE_URL ?? databaseUrl(), ownerUrl: config.DATABASE_OWNER_URL }, overrides);
+  // Its own processing group (advisory-lock keys per process and app), serving the tenants it registered.
+  const group = 1 + ((process.pid % 10_000) * 100 + (apps++ % 100));
+  const registering: { app?: Express } = {};
+  const processing = { group, listTenants: async () => (registering.app ? tenantsOf(registering.app) : []) };
+  const services = buildContainer(config, logger, { url: config.DATABASE_URL ?? databaseUrl(), ownerUrl: config.DATABASE_OWNER_URL }, { processing, ...overrides });
   const app = buildApp(services);
+  registering.app = app;
   return { app, services, config, close: () => services.close() };
 }

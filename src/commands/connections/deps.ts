@@ -1,4 +1,5 @@
 import type { Marketplace } from '../../domain/connection/connection';
+import type { MarketplaceAccounts } from '../../infra/marketplace-accounts';
 import type { CredentialStore } from '../../infra/marketplace-credentials';
 import type { OAuthStates } from '../../infra/oauth-states';
 import type { MarketplaceAuth } from '../../shared/marketplace-auth';
@@ -9,6 +10,8 @@ export type ConnectionDeps = CommandDeps & {
   auth: Partial<Record<Marketplace, MarketplaceAuth>>;
   states: OAuthStates;
   credentials: CredentialStore;
+  /** Which tenant a marketplace's notifications about this account go to. */
+  accounts: Pick<MarketplaceAccounts, 'link' | 'unlink'>;
   /** Origins a consent may send the seller back to (the CORS allowlist). */
   returnOrigins: readonly string[];
 };

@@ -50,9 +50,10 @@ export async function chooseSettings(deps: ConnectionDeps, tenant: number, marke
   return { marketplace, settings: outcome.state.settings, options: outcome.state.options };
 }
 
-/** Tokens destroyed first, then the disconnection recorded; listings stay, as history. */
+/** Tokens destroyed first, then the disconnection recorded; listings stay, as history (a reactor marks them disconnected). */
 export async function disconnectMarketplace(deps: ConnectionDeps, tenant: number, marketplace: Marketplace, metadata: CommandMetadata): Promise<void> {
   await deps.credentials.remove(tenant, marketplace);
+  await deps.accounts.unlink(marketplace, tenant);
   await runConnectionCommand(deps, tenant, { type: 'Disconnect', marketplace, now: deps.clock.now() }, metadata);
 }
 
@@ -81,7 +82,7 @@ export function manageConnectionRoutes(deps: ConnectionDeps): AnyRoute[] {
     commandRoute({
       method: 'delete',
       path: '/api/integrations/{marketplace}',
-      summary: 'Disconnect: the tokens are destroyed; listings stay as history',
+      summary: 'Disconnect: the tokens are destroyed; its listings stay as history, disconnected',
       tags: ['Integrations'],
       params,
       responses: { 204: { description: 'Disconnected (also when it was not connected)' } },

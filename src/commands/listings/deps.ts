@@ -1,10 +1,10 @@
 import type { Marketplace } from '../../domain/connection/connection';
 import type { CredentialStore } from '../../infra/marketplace-credentials';
-import type { MarketplacePublisher } from '../../shared/marketplace-publisher';
+import type { AnyPublisher } from '../../shared/marketplace-publisher';
 import type { CommandDeps } from '../command';
 
 /** A marketplace id for one of our codes (public.platform_mappings), or null when none is known. */
-export type MappingLookup = (marketplace: Marketplace, kind: 'category' | 'condition', code: string) => Promise<string | null>;
+export type MappingLookup = (marketplace: Marketplace, kind: 'category' | 'condition' | 'color', code: string) => Promise<string | null>;
 
 /** What publishing takes: the write path, the mappings, and where the marketplaces fetch photos. */
 export type PublishDeps = CommandDeps & {
@@ -17,6 +17,6 @@ export type PublishDeps = CommandDeps & {
 
 /** What carrying a listing out takes as well: each marketplace's publisher and the tokens. */
 export type ListingWorkDeps = PublishDeps & {
-  publishers: Partial<Record<Marketplace, MarketplacePublisher>>;
+  publishers: Partial<Record<Marketplace, AnyPublisher>>;
   credentials: Pick<CredentialStore, 'accessToken' | 'recordCall'>;
 };

@@ -32,7 +32,7 @@ export function manageListingRoutes(deps: CommandDeps) {
       tags: ['Listings'],
       params: z.object({ id: z.string().describe('Product id (uuid)'), marketplace: z.enum(MARKETPLACES) }).strict(),
       responses: {
-        202: { description: 'Delisting (or already delisted: nothing was live)', schema: listingAnswer },
+        202: { description: 'Delisting, or nothing to do: already delisted, sold there, ended there or disconnected (its status says which)', schema: listingAnswer },
         404: { description: 'The product has no listing there' },
         409: { description: 'The listing is being published: delist it once it is active' },
       },

@@ -12,14 +12,15 @@ import { listingDecider, listingStream } from '../../domain/listing/listing';
 import type { Product } from '../../domain/product/state';
 import { GrantRefusedError } from '../../shared/marketplace-auth';
 import { MarketplaceCallError } from '../../shared/marketplace-errors';
-import type { PublicationDraft } from '../../shared/marketplace-publisher';
+import { isQueued, type PublicationDraft } from '../../shared/marketplace-publisher';
 import { runCommand, type CommandMetadata } from '../command';
 import type { ListingWorkDeps } from './deps';
 import { loadConnection, loadListing, loadProduct } from './load';
 
 const DEPARTMENTS: Record<string, string> = { women: 'Women', men: 'Men', unisex: 'Unisex Adult', girls: 'Girls', boys: 'Boys', kids: 'Kids' };
 
-export type ListingOutcome = 'published' | 'delisted' | 'failed' | 'nothing_to_do';
+/** `handed_over`: queued for the seller's extension (Vinted); its report records the outcome. */
+export type ListingOutcome = 'published' | 'delisted' | 'failed' | 'handed_over' | 'nothing_to_do';
 
 async function listingCommand(deps: ListingWorkDeps, tenant: number, listingId: string, command: ListingCommand, metadata: CommandMetadata) {
   return runCommand(deps, tenant, { stream: listingStream(listingId), decider: listingDecider, command }, { ...metadata, expectedVersion: undefined });
@@ -29,6 +30,7 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
   const d = product.details as Product['details'] & { brand?: string | null; size?: string | null; color?: string | null; gender?: string | null; condition?: string | null; category?: string | null };
   const condition = d.condition ? await deps.mapping(listing.marketplace, 'condition', d.condition) : null;
   const category = listing.overrides.category_id ?? (d.category ? await deps.mapping(listing.marketplace, 'category', d.category) : null);
+  const color = listing.marketplace === 'vinted' && d.color ? await deps.mapping('vinted', 'color', d.color) : null;
   const aspects: Record<string, string[]> = {};
   if (d.brand) aspects.Brand = [d.brand];
   if (d.size) aspects.Size = [d.size.toUpperCase()];
@@ -56,6 +58,8 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
     is_supply: listing.overrides.is_supply ?? false,
     tags: listing.overrides.tags ?? [],
     materials: listing.overrides.materials ?? [],
+    color_id: color,
+    package_size: listing.overrides.package_size ?? null,
   };
 }
 
@@ -69,7 +73,7 @@ export function describeFailure(err: unknown): { reason: string; errors: Marketp
 
 /** Publishes a queued listing (or one whose last failure was retryable). */
 export async function publishListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
-  const { state: listing } = await loadListing(deps.store, tenant, listingId);
+  const { state: listing, version: listingVersion } = await loadListing(deps.store, tenant, listingId);
   if (!listing) return 'nothing_to_do';
   const resumable = listing.status === 'queued' || listing.status === 'publishing' || (listing.status === 'failed' && listing.lastError?.retryable === true);
   if (!resumable) return 'nothing_to_do';
@@ -85,7 +89,14 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
   if (connection.status !== 'connected') return fail({ reason: `${listing.marketplace} is not connected`, errors: [{ id: 'not_connected', message: connection.status }] });
 
   // Started once; a resumed attempt after a crash finds it started already.
-  if (listing.status !== 'publishing') await listingCommand(deps, tenant, listingId, { type: 'StartPublishing', now: now() }, metadata);
+  let startedAt = listingVersion;
+  if (listing.status !== 'publishing') startedAt = (await listingCommand(deps, tenant, listingId, { type: 'StartPublishing', now: now() }, metadata)).version;
+  if (isQueued(publisher)) {
+    // Keyed by the attempt's start: a redelivered trigger queues it once, a retry queues afresh.
+    const draft = await draftOf(deps, listing, product, connection);
+    await publisher.request(tenant, { kind: 'publish', listingId, key: `${listingId}:publish@${startedAt}`, draft, external: listing.external, productVersion });
+    return 'handed_over';
+  }
   try {
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);
     const draft = await draftOf(deps, listing, product, connection);
@@ -111,7 +122,8 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
  */
 export async function updateListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
   const { state: listing } = await loadListing(deps.store, tenant, listingId);
-  if (!listing || listing.status !== 'active') return 'nothing_to_do';
+  // An update that was interrupted (a crash mid-call) resumes: the listing is still updating.
+  if (!listing || (listing.status !== 'active' && listing.status !== 'updating')) return 'nothing_to_do';
   const [{ state: product, version }, { state: connection }] = await Promise.all([loadProduct(deps.store, tenant, listing.productId), loadConnection(deps.store, tenant, listing.marketplace)]);
   if (!product || version <= listing.productVersion) return 'nothing_to_do';
   const now = () => deps.clock.now();
@@ -122,6 +134,13 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
   }
   const publisher = deps.publishers[listing.marketplace];
   if (!publisher || connection.status !== 'connected') return 'nothing_to_do';
+  // Updating from here until the marketplace (or, for Vinted, the seller's extension) has answered.
+  await listingCommand(deps, tenant, listingId, { type: 'StartUpdating', productVersion: version, now: now() }, metadata);
+  if (isQueued(publisher)) {
+    const draft = await draftOf(deps, listing, product, connection);
+    await publisher.request(tenant, { kind: 'update', listingId, key: `${listingId}:update@${version}`, draft, external: listing.external, productVersion: version });
+    return 'handed_over';
+  }
   try {
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);
     const learnt = await publisher.update(token, await draftOf(deps, listing, product, connection), listing.external);
@@ -139,10 +158,20 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
 
 /** Ends a listing whose delisting was asked. */
 export async function delistListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
-  const { state: listing } = await loadListing(deps.store, tenant, listingId);
+  const { state: listing, version: listingVersion } = await loadListing(deps.store, tenant, listingId);
   if (!listing || listing.status !== 'delisting') return 'nothing_to_do';
   const publisher = deps.publishers[listing.marketplace];
   const now = () => deps.clock.now();
+  if (publisher && isQueued(publisher)) {
+    // Updates still waiting would only touch an item about to go.
+    await publisher.cancelWaiting(tenant, listingId);
+    if (!listing.external.item_id) {
+      await listingCommand(deps, tenant, listingId, { type: 'RecordDelisted', now: now() }, metadata);
+      return 'delisted';
+    }
+    await publisher.request(tenant, { kind: 'delete', listingId, key: `${listingId}:delete@${listingVersion}`, draft: null, external: listing.external, productVersion: listing.productVersion });
+    return 'handed_over';
+  }
   try {
     if (!publisher) throw new Error(`Delisting on ${listing.marketplace} is not available on this server`);
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);

@@ -47,14 +47,23 @@ const etsyOverride = z
   })
   .strict();
 
-export const publishBody = z
-  .object({
-    marketplaces: z.array(z.enum(MARKETPLACES)).min(1).max(MARKETPLACES.length).describe('ebay, etsy, vinted'),
-    overrides: z.object({ ebay: override.optional(), etsy: etsyOverride.optional(), vinted: override.optional() }).strict().optional(),
+const vintedOverride = override
+  .extend({
+    package_size: z
+      .enum(['small', 'medium', 'large', 'extra_large'])
+      .optional()
+      .describe("The parcel size Vinted shows buyers; without it the extension keeps the one Vinted suggests for the catalog"),
   })
   .strict();
 
-type GivenOverride = z.output<typeof override> & Partial<Omit<z.output<typeof etsyOverride>, 'title' | 'price'>>;
+export const publishBody = z
+  .object({
+    marketplaces: z.array(z.enum(MARKETPLACES)).min(1).max(MARKETPLACES.length).describe('ebay, etsy, vinted'),
+    overrides: z.object({ ebay: override.optional(), etsy: etsyOverride.optional(), vinted: vintedOverride.optional() }).strict().optional(),
+  })
+  .strict();
+
+type GivenOverride = z.output<typeof override> & Partial<Omit<z.output<typeof etsyOverride>, 'title' | 'price'>> & Partial<Pick<z.output<typeof vintedOverride>, 'package_size'>>;
 
 /** The seller's overrides as the listing keeps them (an Etsy taxonomy id is its category id). */
 function overridesOf(given: GivenOverride): ListingOverrides {
@@ -68,6 +77,7 @@ function overridesOf(given: GivenOverride): ListingOverrides {
     ...(given.is_supply !== undefined ? { is_supply: given.is_supply } : {}),
     ...(given.tags !== undefined ? { tags: given.tags } : {}),
     ...(given.materials !== undefined ? { materials: given.materials } : {}),
+    ...(given.package_size !== undefined ? { package_size: given.package_size } : {}),
   };
 }
 
@@ -98,7 +108,7 @@ export async function publishProduct(deps: PublishDeps, tenant: number, input: P
     problems.push(
       ...publicationProblems({
         marketplace,
-        product: { status: product.status, sku: product.sku, title: product.details.title, stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
+        product: { status: product.status, sku: product.sku, title: product.details.title, description: product.details.description ?? '', stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
         overrides,
         connection,
         mapped,

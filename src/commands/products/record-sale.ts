@@ -78,3 +78,27 @@ export function recordSaleRoute(deps: RecordSaleDeps & { idempotency: Idempotenc
     },
   });
 }
+
+export interface MarketplaceSaleInput {
+  product_id: string;
+  /** Derived from the marketplace's order line: the same line is one sale, however often reported. */
+  sale_id: string;
+  marketplace: 'ebay' | 'etsy' | 'vinted';
+  quantity: number;
+  unit_price: number;
+}
+
+/** A sale a marketplace reported, recorded on the product by sync (never through the API). */
+export async function recordMarketplaceSale(deps: RecordSaleDeps, tenant: number, input: MarketplaceSaleInput, metadata: CommandMetadata): Promise<{ recorded: boolean; remainingStock: number }> {
+  const outcome = await runCommand(
+    deps,
+    tenant,
+    {
+      stream: productStream(productIdOf(input.product_id)),
+      decider: productDecider,
+      command: { type: 'RecordMarketplaceSale', sale_id: input.sale_id, marketplace: input.marketplace, quantity: input.quantity, unit_price: input.unit_price, now: deps.clock.now() },
+    },
+    { ...metadata, expectedVersion: undefined },
+  );
+  return { recorded: outcome.events.length > 0, remainingStock: outcome.state?.stock_quantity ?? 0 };
+}

@@ -29,4 +29,9 @@ export interface VintedQueueDeps {
 }
 
 /** The long-poll: the queue, the wake-ups that end a wait early, and the log (is the device the connected member?). */
-export type VintedTaskRouteDeps = VintedQueueDeps & { wakeups: TaskWakeups; store: CommandDeps['store'] };
+export type VintedTaskRouteDeps = VintedQueueDeps & {
+  wakeups: TaskWakeups;
+  store: CommandDeps['store'];
+  /** A short-lived link to a stored photo, made when a task is handed out. */
+  photoLink: (file: string) => string;
+};

@@ -143,11 +143,36 @@ export async function settleVintedTasks(deps: VintedQueueDeps, tenant: number): 
   for (const g of given) await tell(deps, tenant, g.task, g.result);
 }
 
-/** Results are stored before anyone hears of them; a listener's failure is logged, never undone. */
-export async function tell(deps: Pick<VintedQueueDeps, 'onResult' | 'logger'>, tenant: number, task: VintedTask, result: VintedTaskResult): Promise<void> {
+/**
+ * Results are stored before anyone hears of them; a listener's failure is logged, never undone,
+ * and a final outcome not yet heard is told again by housekeeping (retellVintedResults).
+ */
+export async function tell(deps: Pick<VintedQueueDeps, 'onResult' | 'logger' | 'pool' | 'tenancy'>, tenant: number, task: VintedTask, result: VintedTaskResult): Promise<void> {
   try {
     await deps.onResult(tenant, task, result);
   } catch (err) {
     deps.logger.error({ err, tenant, task_id: task.id, kind: task.kind }, 'the Vinted task result hook failed');
+    return;
   }
+  if (!FINAL.includes(task.state)) return;
+  try {
+    await withTenant(deps.pool, deps.tenancy, tenant, (tx) => tx.query('update vinted_tasks set told_at = $2 where id = $1 and updated_at = $2', [task.id, task.updatedAt]));
+  } catch (err) {
+    deps.logger.warn({ err, tenant, task_id: task.id }, 'a heard Vinted task outcome could not be marked: it will be told again');
+  }
+}
+
+const FINAL: readonly string[] = ['succeeded', 'failed', 'expired'];
+
+/** Tells again the final outcomes nobody has heard yet (the listener failed, or the process stopped first). */
+export async function retellVintedResults(deps: VintedQueueDeps, tenant: number, options: { olderThanMs?: number; limit?: number } = {}): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - (options.olderThanMs ?? 60_000));
+  const { rows } = await withTenant(deps.pool, deps.tenancy, tenant, (tx) =>
+    tx.query<TaskRow>(
+      `select * from vinted_tasks where state = any($1::text[]) and told_at is distinct from updated_at and updated_at <= $2 order by updated_at limit $3`,
+      [FINAL, before, options.limit ?? 500],
+    ),
+  );
+  for (const row of rows) await tell(deps, tenant, taskOf(row), row.result!);
+  return rows.length;
 }

@@ -3,14 +3,18 @@
  * order), items removed, and the wardrobe as listed. Stored raw in `vinted_observations` for
  * reconciliation to consume, each fact once: a sale by (item, order), a removal by item, a
  * wardrobe item by its content (an unchanged item seen again adds nothing; a changed one does).
+ * A sale is also reported as a Vinted order (`order-vinted-<order id>`, one line: the item) before
+ * the answer, so sync records it on the product and delists the item everywhere else; reported
+ * again, it adds nothing.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute, type RouteAuthenticator } from '../../http/route';
 import { withTenant } from '../../infra/db/tenant-transaction';
 import type { CommandDeps } from '../command';
+import { reportMarketplaceOrder } from '../sync/orders';
 import type { VintedQueueDeps } from './deps';
-import { assertActsForConnectedMember } from './paired';
+import { assertActsForConnectedMember, vintedConnection } from './paired';
 
 const itemId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Vinted item id');
 const money = z.union([z.number().min(0).max(10_000_000), z.string().regex(/^[0-9]{1,8}([.,][0-9]{1,2})?$/, 'a decimal amount such as 12.50')]);
@@ -75,7 +79,34 @@ export async function recordVintedObservations(deps: Pick<VintedQueueDeps, 'pool
   return { accepted, duplicates: observations.length - accepted };
 }
 
-export function recordObservationsRoute(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store'] }, device: RouteAuthenticator): AnyRoute {
+/** "12,50", "12.5", 12.5 → 1250. */
+export function centsOf(price: number | string): number {
+  const [whole, fraction = ''] = String(price).replace(',', '.').split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+}
+
+/** Each sale seen becomes the report of a Vinted order of one line. */
+export async function reportVintedSales(deps: CommandDeps, tenant: number, deviceId: string, sold: Observations['sold']): Promise<void> {
+  if (sold.length === 0) return;
+  const member = (await vintedConnection(deps.store, tenant)).account?.id ?? '';
+  for (const s of sold) {
+    await reportMarketplaceOrder(
+      deps,
+      tenant,
+      {
+        marketplace: 'vinted',
+        orderId: s.order_id,
+        accountId: member,
+        lines: [{ line_id: s.order_id, listing_id: s.vinted_item_id, quantity: 1, ...(s.price !== undefined ? { unit_price_cents: centsOf(s.price) } : {}), ...(s.currency ? { currency: s.currency } : {}) }],
+        via: 'extension',
+        notificationId: null,
+      },
+      { event: { actor: `device:${deviceId}` } },
+    );
+  }
+}
+
+export function recordObservationsRoute(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store']; commands: CommandDeps }, device: RouteAuthenticator): AnyRoute {
   return defineRoute({
     method: 'post',
     path: '/api/plugin/observations',
@@ -89,7 +120,9 @@ export function recordObservationsRoute(deps: Pick<VintedQueueDeps, 'pool' | 'te
     },
     handle: async ({ body, auth }) => {
       await assertActsForConnectedMember(deps, auth.tenantId, auth.deviceId!);
-      return { status: 202, body: await recordVintedObservations(deps, auth.tenantId, auth.deviceId!, body) };
+      const stored = await recordVintedObservations(deps, auth.tenantId, auth.deviceId!, body);
+      await reportVintedSales(deps.commands, auth.tenantId, auth.deviceId!, body.sold);
+      return { status: 202, body: stored };
     },
   });
 }

@@ -13,7 +13,7 @@ import type { VintedTaskRouteDeps } from './deps';
 import { leaseVintedTask, releaseVintedLease } from './lease-task';
 import { assertActsForConnectedMember } from './paired';
 import { reportVintedTaskResult } from './report-result';
-import type { ReportedResult, VintedTask } from './tasks';
+import { withPhotoLinks, type ReportedResult, type VintedTask } from './tasks';
 
 const MAX_WAIT_SECONDS = 30;
 /** Something due in a few milliseconds is looked at after a short sleep, never in a busy loop. */
@@ -30,12 +30,12 @@ export const leasedTaskSchema = z.object({
   expires_at: z.string().nullable(),
 });
 
-function represent(task: VintedTask): z.infer<typeof leasedTaskSchema> {
+function represent(task: VintedTask, photoLink: (file: string) => string): z.infer<typeof leasedTaskSchema> {
   return {
     id: task.id,
     kind: task.kind,
     listing_id: task.listingId,
-    payload: task.payload,
+    payload: withPhotoLinks(task.payload, photoLink),
     attempt: task.attempts,
     not_before: task.notBefore.toISOString(),
     lease_expires_at: task.leaseExpiresAt!.toISOString(),
@@ -101,7 +101,7 @@ export function vintedTaskRoutes(deps: VintedTaskRouteDeps, device: RouteAuthent
             const mark = deps.wakeups.mark(tenant);
             const outcome = await leaseVintedTask(deps, tenant, deviceId);
             if (outcome.task) {
-              if (!gone) return { status: 200, body: represent(outcome.task), headers: { 'Cache-Control': 'no-store' } };
+              if (!gone) return { status: 200, body: represent(outcome.task, deps.photoLink), headers: { 'Cache-Control': 'no-store' } };
               await releaseVintedLease(deps, tenant, outcome.task.id, deviceId);
               return undefined;
             }

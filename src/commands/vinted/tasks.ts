@@ -97,3 +97,14 @@ export const VINTED_TASKS_CHANNEL = 'stoflow_vinted_tasks';
 export async function notifyQueueMoved(tx: Queryable, tenancy: Tenancy, tenant: number): Promise<void> {
   await tx.query('select pg_notify($1, $2)', [VINTED_TASKS_CHANNEL, `${tenancy.schema(tenant)}:tasks`]);
 }
+
+/**
+ * The payload as a device receives it: the item's stored photo names become links made now,
+ * valid for the link lifetime from this moment rather than from when the task was queued.
+ */
+export function withPhotoLinks(payload: Record<string, unknown>, link: (file: string) => string): Record<string, unknown> {
+  const item = payload.item;
+  if (!item || typeof item !== 'object' || !Array.isArray((item as { photo_files?: unknown }).photo_files)) return payload;
+  const { photo_files: files, ...rest } = item as { photo_files: unknown[] } & Record<string, unknown>;
+  return { ...payload, item: { ...rest, photo_urls: files.map((f) => link(String(f))) } };
+}

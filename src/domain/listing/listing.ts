@@ -1,22 +1,34 @@
 /*
  * A listing: one product on one marketplace account, with a state machine of its own.
  *
- *   (none) ─Queue─► queued ─Start─► publishing ─Published─► active ─RequestDelist─► delisting ─Delisted─► delisted
- *                     ▲                 │  ▲                                            │
- *                     └──Retry── failed ◄┘  └ Progress (ids kept for a resumed retry)    └ DelistFailed (stays, retried)
+ *   (none) ─Queue─► queued ─Start─► publishing ─Published─► active ◄───Updated / UpdateFailed───┐
+ *                     ▲                 │  ▲                  │  │   (still live either way)    │
+ *                     └──Retry── failed ◄┘  └ Progress        │  └──StartUpdating──► updating ──┘
+ *                                                             │                        │
+ *                                                             └──RequestDelist─────────┴──► delisting ─Delisted─► delisted
+ *                                                                                              └ DelistFailed (stays, retried)
  *
- * A delisted or failed listing can be queued again (republished). The marketplace's own ids
- * (eBay offer and listing ids, an Etsy draft id and its photos' ids) are recorded as they are
- * learnt, so a retry after a crash resumes where the last attempt stopped instead of creating a
- * second offer, draft or photo.
+ *   publishing, active, updating, delisting ─SoldHere─► sold_here                 (it sold on this marketplace)
+ *                                           ─EndedExternally─► ended_externally   (ended there, not by Stoflow)
+ *   every state but the four ends ─Disconnected─► disconnected                    (the marketplace was disconnected)
+ *
+ * delisted, sold_here, ended_externally and disconnected are ends, kept as history: nothing
+ * happens to them until the product is queued there again (republished), as a failed one can be.
+ * The marketplace's own ids (eBay offer and listing ids, an Etsy draft id and its photos' ids)
+ * are recorded as they are learnt, so a retry after a crash resumes where the last attempt
+ * stopped instead of creating a second offer, draft or photo, and a republication reuses them.
  * Time arrives in the commands; the failure's next retry time is decided by the caller (the
  * engine's backoff) and recorded here, so the seller sees it.
  */
 import { ConflictError, DomainRuleError, NotFoundError } from '../../shared/errors';
+import { ENDED_LISTING_STATUSES, LIVE_LISTING_STATUSES, type ListingStatus } from '../../shared/listing-statuses';
 import type { Marketplace } from '../connection/connection';
 import type { Decider, DomainEvent } from '../shared/decider';
 
-export type ListingStatus = 'queued' | 'publishing' | 'active' | 'delisting' | 'delisted' | 'failed';
+export { ENDED_LISTING_STATUSES, LISTING_STATUSES, LIVE_LISTING_STATUSES, type ListingStatus } from '../../shared/listing-statuses';
+
+/** What the marketplace itself may end (a sale there, the seller or the marketplace ending it): a listing that is, or is about to be, live. */
+const ENDABLE_THERE: readonly ListingStatus[] = ['publishing', 'active', 'updating', 'delisting'];
 
 /**
  * What the marketplace calls it: `offer_id`, `listing_id` (eBay); `listing_id`, `shop_id`, and
@@ -51,6 +63,8 @@ export interface ListingOverrides {
   tags?: string[];
   /** What it is made of (Etsy: at most 13, each at most 45 characters). */
   materials?: string[];
+  /** The parcel it ships in (Vinted asks; its ids vary by catalog and country, so the label travels). */
+  package_size?: 'small' | 'medium' | 'large' | 'extra_large';
 }
 
 export type ListingQueued = DomainEvent<'ListingQueued', { listing_id: string; product_id: string; marketplace: Marketplace; overrides: ListingOverrides; queued_at: string }>;
@@ -59,6 +73,8 @@ export type ListingPublishProgressed = DomainEvent<'ListingPublishProgressed', {
 /** `product_version`: the product stream's version the listing shows. */
 export type ListingPublished = DomainEvent<'ListingPublished', { external: ExternalIds; url: string | null; published_at: string; product_version?: number }>;
 /** `external`: ids the marketplace gave during the update (new photos on Etsy), when there were any. */
+/** `product_version`: the product stream's version being sent to the marketplace. */
+export type ListingUpdateStarted = DomainEvent<'ListingUpdateStarted', { product_version: number; started_at: string }>;
 export type ListingUpdated = DomainEvent<'ListingUpdated', { product_version: number; updated_at: string; external?: ExternalIds }>;
 export type ListingUpdateFailed = DomainEvent<'ListingUpdateFailed', { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; failed_at: string }>;
 export type ListingPublishFailed = DomainEvent<
@@ -69,19 +85,27 @@ export type ListingRetryRequested = DomainEvent<'ListingRetryRequested', { reque
 export type ListingDelistRequested = DomainEvent<'ListingDelistRequested', { reason: string; requested_at: string }>;
 export type ListingDelisted = DomainEvent<'ListingDelisted', { delisted_at: string }>;
 export type ListingDelistFailed = DomainEvent<'ListingDelistFailed', { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; failed_at: string }>;
+/** `sale_id`: the marketplace's own id of the sale (an eBay order, an Etsy receipt), when known. */
+export type ListingSoldHere = DomainEvent<'ListingSoldHere', { sale_id: string | null; sold_at: string }>;
+export type ListingEndedExternally = DomainEvent<'ListingEndedExternally', { reason: string; ended_at: string }>;
+export type ListingDisconnected = DomainEvent<'ListingDisconnected', { disconnected_at: string }>;
 
 export type ListingEvent =
   | ListingQueued
   | ListingPublishStarted
   | ListingPublishProgressed
   | ListingPublished
+  | ListingUpdateStarted
   | ListingUpdated
   | ListingUpdateFailed
   | ListingPublishFailed
   | ListingRetryRequested
   | ListingDelistRequested
   | ListingDelisted
-  | ListingDelistFailed;
+  | ListingDelistFailed
+  | ListingSoldHere
+  | ListingEndedExternally
+  | ListingDisconnected;
 
 export interface Listing {
   id: string;
@@ -105,13 +129,17 @@ export type ListingCommand =
   | { type: 'StartPublishing'; now: Date }
   | { type: 'RecordPublishProgress'; external: ExternalIds; now: Date }
   | { type: 'RecordPublished'; external: ExternalIds; url: string | null; productVersion: number; now: Date }
+  | { type: 'StartUpdating'; productVersion: number; now: Date }
   | { type: 'RecordUpdated'; productVersion: number; external?: ExternalIds; now: Date }
   | { type: 'RecordUpdateFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RecordPublishFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RetryListing'; now: Date }
   | { type: 'RequestDelist'; reason: string; now: Date }
   | { type: 'RecordDelisted'; now: Date }
-  | { type: 'RecordDelistFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date };
+  | { type: 'RecordDelistFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
+  | { type: 'MarkSoldHere'; saleId?: string; now: Date }
+  | { type: 'MarkEndedExternally'; reason: string; now: Date }
+  | { type: 'MarkDisconnected'; now: Date };
 
 export function listingStream(listingId: string): string {
   return `listing-${listingId}`;
@@ -133,11 +161,14 @@ function evolve(state: ListingState, event: ListingEvent): ListingState {
       return { ...state, external: { ...state.external, ...event.data.external } };
     case 'ListingPublished':
       return { ...state, status: 'active', external: { ...state.external, ...event.data.external }, url: event.data.url, productVersion: event.data.product_version ?? 0, lastError: null };
+    case 'ListingUpdateStarted':
+      return { ...state, status: 'updating' };
+    // Updated or not, the listing is still live: it is active again (a failure says why it lags).
     case 'ListingUpdated':
-      return { ...state, productVersion: event.data.product_version, external: { ...state.external, ...event.data.external }, lastError: null };
+      return { ...state, status: liveAgain(state), productVersion: event.data.product_version, external: { ...state.external, ...event.data.external }, lastError: null };
     case 'ListingUpdateFailed': {
       const { reason, errors, retryable, next_retry_at } = event.data;
-      return { ...state, lastError: { reason, errors, retryable, next_retry_at } };
+      return { ...state, status: liveAgain(state), lastError: { reason, errors, retryable, next_retry_at } };
     }
     case 'ListingPublishFailed': {
       const { reason, errors, retryable, next_retry_at } = event.data;
@@ -153,12 +184,27 @@ function evolve(state: ListingState, event: ListingEvent): ListingState {
       const { reason, errors, retryable, next_retry_at } = event.data;
       return { ...state, lastError: { reason, errors, retryable, next_retry_at } };
     }
+    case 'ListingSoldHere':
+      return { ...state, status: 'sold_here', url: null, lastError: null };
+    case 'ListingEndedExternally':
+      return { ...state, status: 'ended_externally', url: null, lastError: null };
+    // The url stays: the item may still be live there, out of Stoflow's reach.
+    case 'ListingDisconnected':
+      return { ...state, status: 'disconnected' };
     default: {
       const never: never = event;
       return never;
     }
   }
 }
+
+/** Logs written before `updating` existed hold ListingUpdated on an active listing: it stays as it is. */
+function liveAgain(state: Listing): ListingStatus {
+  return state.status === 'updating' ? 'active' : state.status;
+}
+
+const isEnded = (status: ListingStatus) => (ENDED_LISTING_STATUSES as readonly ListingStatus[]).includes(status);
+const isLive = (status: ListingStatus) => (LIVE_LISTING_STATUSES as readonly ListingStatus[]).includes(status);
 
 function exists(state: ListingState): Listing {
   if (state === null) throw new NotFoundError('No such listing', 'listing_not_found');
@@ -169,7 +215,9 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
   const at = command.now.toISOString();
   switch (command.type) {
     case 'QueueListing': {
-      if (state && !['delisted', 'failed'].includes(state.status)) {
+      // Queued again only once nothing is live or pending there (whether the product still has
+      // stock to sell again is the publication rules' to say).
+      if (state && state.status !== 'failed' && !isEnded(state.status)) {
         throw new ConflictError(`The product is already ${state.status} on ${command.marketplace}`, 'already_listed', { errors: [{ field: 'marketplaces', message: `${command.marketplace} is already ${state.status}` }] });
       }
       return [{ type: 'ListingQueued', data: { listing_id: command.listingId, product_id: command.productId, marketplace: command.marketplace, overrides: command.overrides, queued_at: at } }];
@@ -193,16 +241,22 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
       if (listing.status !== 'publishing') return [];
       return [{ type: 'ListingPublished', data: { external: command.external, url: command.url, published_at: at, product_version: command.productVersion } }];
     }
+    case 'StartUpdating': {
+      const listing = exists(state);
+      // A resumed update (after a crash) finds it updating already; an update already made finds the version sent.
+      if (listing.status !== 'active' || command.productVersion <= listing.productVersion) return [];
+      return [{ type: 'ListingUpdateStarted', data: { product_version: command.productVersion, started_at: at } }];
+    }
     case 'RecordUpdated': {
       const listing = exists(state);
       // Only a live listing is updated, and never back to an older version of the product.
-      if (listing.status !== 'active' || command.productVersion <= listing.productVersion) return [];
+      if (!isLive(listing.status) || command.productVersion <= listing.productVersion) return [];
       const fresh = Object.fromEntries(Object.entries(command.external ?? {}).filter(([k, v]) => listing.external[k] !== v));
       return [{ type: 'ListingUpdated', data: { product_version: command.productVersion, updated_at: at, ...(Object.keys(fresh).length > 0 ? { external: fresh } : {}) } }];
     }
     case 'RecordUpdateFailure': {
       const listing = exists(state);
-      if (listing.status !== 'active') return [];
+      if (!isLive(listing.status)) return [];
       return [
         { type: 'ListingUpdateFailed', data: { reason: command.reason.slice(0, 1000), errors: command.errors.slice(0, 20), retryable: command.retryable, next_retry_at: command.nextRetryAt?.toISOString() ?? null, failed_at: at } },
       ];
@@ -226,6 +280,7 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
       const listing = exists(state);
       switch (listing.status) {
         case 'active':
+        case 'updating':
           return [{ type: 'ListingDelistRequested', data: { reason: command.reason, requested_at: at } }];
         // Nothing is live on the marketplace yet: it ends here.
         case 'queued':
@@ -233,8 +288,12 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
           return [{ type: 'ListingDelisted', data: { delisted_at: at } }];
         case 'publishing':
           throw new ConflictError(`The listing is being published on ${listing.marketplace}: delist it once it is active`, 'listing_publishing');
+        // Asked already, or nothing is there to end any more.
         case 'delisting':
         case 'delisted':
+        case 'sold_here':
+        case 'ended_externally':
+        case 'disconnected':
           return [];
         default: {
           const never: never = listing.status;
@@ -254,11 +313,33 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
         { type: 'ListingDelistFailed', data: { reason: command.reason.slice(0, 1000), errors: command.errors.slice(0, 20), retryable: command.retryable, next_retry_at: command.nextRetryAt?.toISOString() ?? null, failed_at: at } },
       ];
     }
+    case 'MarkSoldHere': {
+      const listing = exists(state);
+      if (listing.status === 'sold_here') return []; // the sync saw the same sale again
+      if (!ENDABLE_THERE.includes(listing.status)) throw notThere(listing, 'sold');
+      return [{ type: 'ListingSoldHere', data: { sale_id: command.saleId ?? null, sold_at: at } }];
+    }
+    case 'MarkEndedExternally': {
+      const listing = exists(state);
+      if (listing.status === 'ended_externally') return [];
+      if (!ENDABLE_THERE.includes(listing.status)) throw notThere(listing, 'ended');
+      return [{ type: 'ListingEndedExternally', data: { reason: command.reason.slice(0, 1000), ended_at: at } }];
+    }
+    case 'MarkDisconnected': {
+      const listing = exists(state);
+      // A listing that has ended stays as it ended: its history says more than "disconnected".
+      if (isEnded(listing.status)) return [];
+      return [{ type: 'ListingDisconnected', data: { disconnected_at: at } }];
+    }
     default: {
       const never: never = command;
       return never;
     }
   }
+}
+
+function notThere(listing: Listing, what: 'sold' | 'ended'): DomainRuleError {
+  return new DomainRuleError(`Only a listing live on ${listing.marketplace} can be ${what} there; this one is ${listing.status}`, 'listing_not_live', 'status');
 }
 
 export const listingDecider: Decider<ListingCommand, ListingEvent, ListingState> = { initialState: null, evolve, decide };

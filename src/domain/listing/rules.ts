@@ -9,7 +9,7 @@ import type { ListingOverrides } from './listing';
 
 export interface PublicationCandidate {
   marketplace: Marketplace;
-  product: { status: string; sku: string; title: string; stock_quantity: number; images: number; condition: string | null; category: string | null; price_cents: number };
+  product: { status: string; sku: string; title: string; description?: string; stock_quantity: number; images: number; condition: string | null; category: string | null; price_cents: number };
   overrides: ListingOverrides;
   connection: ConnectionState;
   /** The marketplace's ids for the product's condition and category (public.platform_mappings), null when unknown. */
@@ -127,6 +127,24 @@ function etsyProblems(c: PublicationCandidate, at: (field: string, message: stri
   if (!c.connection.account?.shop_id) at('marketplaces.etsy', 'the connected Etsy account has no shop: connect Etsy again');
 }
 
+/** An address or a contact in a listing's text: Vinted hides listings that send buyers elsewhere. */
+const VINTED_OFF_PLATFORM = /\b(?:https?:\/\/|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b/i;
+
+function vintedProblems(c: PublicationCandidate, at: (field: string, message: string) => void): void {
+  if (!c.mapped.condition) {
+    at('condition', c.product.condition ? `${c.product.condition} has no Vinted condition (Vinted's grades stop at satisfactory)` : 'is needed to publish on Vinted');
+  }
+  const category = c.overrides.category_id ?? c.mapped.category;
+  if (!category) at('overrides.vinted.category_id', "choose the Vinted catalog id for this product (the extension picks the leaf catalog under it)");
+  else if (!/^\d{1,10}$/.test(category)) at('overrides.vinted.category_id', 'must be a Vinted catalog id (digits)');
+  const title = c.overrides.title ?? c.product.title;
+  const texts: [string, string][] = [[c.overrides.title !== undefined ? 'overrides.vinted.title' : 'title', title], ['description', c.product.description ?? '']];
+  for (const [field, text] of texts) {
+    if (VINTED_OFF_PLATFORM.test(text)) at(field, 'must not contain a web address or an e-mail address: Vinted hides listings that send buyers off Vinted');
+  }
+  if (!c.connection.account) at('marketplaces.vinted', 'no Vinted member is connected: sign in to Vinted with the extension');
+}
+
 export function publicationProblems(c: PublicationCandidate): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const at = (field: string, message: string) => problems.push({ field, message });
@@ -158,7 +176,7 @@ export function publicationProblems(c: PublicationCandidate): FieldProblem[] {
       etsyProblems(c, at);
       break;
     case 'vinted':
-      at('marketplaces.vinted', 'publishing to Vinted is not available on this server yet');
+      vintedProblems(c, at);
       break;
     default: {
       const never: never = m;

@@ -41,4 +41,6 @@ export type ProductCommand =
   | { type: 'RemoveProductImage'; image_id: string; now: Date }
   | { type: 'ReorderProductImages'; image_ids: string[]; now: Date }
   | { type: 'RecordProductSale'; sale_id: string; quantity: number; unit_price: number; channel: string; now: Date }
+  /** A sale a marketplace reported (an order line): its channel is the marketplace, its id follows from the line. */
+  | { type: 'RecordMarketplaceSale'; sale_id: string; marketplace: 'ebay' | 'etsy' | 'vinted'; quantity: number; unit_price: number; now: Date }
   | { type: 'ArchiveProduct'; now: Date };

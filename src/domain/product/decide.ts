@@ -104,12 +104,14 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
       if (wanted.every((id, i) => current[i] === id)) return [];
       return [{ type: 'ProductImagesReordered', data: { image_ids: [...wanted], reordered_at: at } }];
     }
-    case 'RecordProductSale': {
+    case 'RecordProductSale':
+    case 'RecordMarketplaceSale': {
       const product = existing(state);
       // A sale already recorded is a retry (same request, same marketplace order): nothing new.
       if (product.sale_ids.includes(command.sale_id)) return [];
       const unitPrice = checkPrice(command.unit_price, 'unit_price');
-      const channel = checkChannel(command.channel);
+      // The seller records offline sales; a marketplace's come from sync, under its own name.
+      const channel = command.type === 'RecordProductSale' ? checkChannel(command.channel) : { value: command.marketplace, problems: [] };
       refuseInvalid([...checkQuantity(command.quantity), ...unitPrice.problems, ...channel.problems]);
       if (product.status === 'archived') throw new DomainRuleError('An archived product cannot be sold', 'product_archived');
       if (product.status === 'sold') throw new DomainRuleError('This product is already sold out', 'product_sold', 'quantity');

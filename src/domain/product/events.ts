@@ -40,7 +40,8 @@ export type ProductImageRemoved = DomainEvent<'ProductImageRemoved', { image_id:
 
 export type ProductImagesReordered = DomainEvent<'ProductImagesReordered', { image_ids: string[]; reordered_at: string }>;
 
-export type SaleChannel = 'offline';
+/** Where a sale was made: offline (recorded by the seller), or a marketplace (recorded by sync). */
+export type SaleChannel = 'offline' | 'ebay' | 'etsy' | 'vinted';
 
 export type ProductSold = DomainEvent<
   'ProductSold',

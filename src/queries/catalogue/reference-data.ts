@@ -115,3 +115,21 @@ export async function findPlatformMapping(
   );
   return rows[0] ?? null;
 }
+
+/**
+ * The marketplace id a category stands for there: its own, or (`inherit`) the nearest mapped
+ * ancestor's, in one statement over the category's path.
+ */
+export async function findCategoryMapping(db: Queryable, platform: string, slug: string, inherit: boolean): Promise<PlatformMappingDto | null> {
+  if (!inherit) return findPlatformMapping(db, platform, 'category', slug);
+  const { rows } = await db.query<PlatformMappingDto>(
+    `select m.platform, m.kind, m.internal_code, m.external_id, m.external_label, m.version
+       from public.categories c
+       join public.platform_mappings m on m.platform = $1 and m.kind = 'category' and m.internal_code = any (string_to_array(c.path, '.'))
+      where c.slug = $2
+      order by array_position(string_to_array(c.path, '.'), m.internal_code) desc
+      limit 1`,
+    [platform, slug],
+  );
+  return rows[0] ?? null;
+}

@@ -3,16 +3,20 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import type { TenantDb } from '../../infra/db/tenancy';
 import { NotFoundError } from '../../shared/errors';
+import { LISTING_STATUSES as STATUSES } from '../../shared/listing-statuses';
 
 const MARKETPLACES = ['ebay', 'etsy', 'vinted'] as const;
-const STATUSES = ['queued', 'publishing', 'active', 'delisting', 'delisted', 'failed'] as const;
 
 export const listingSchema = z.object({
   id: z.string(),
   product_id: z.string(),
   marketplace: z.enum(MARKETPLACES),
-  status: z.enum(STATUSES),
-  url: z.string().nullable().describe('The listing on the marketplace, while active'),
+  status: z
+    .enum(STATUSES)
+    .describe(
+      'queued, publishing, active, updating (a product change is being sent), delisting, delisted, failed; sold_here (it sold on this marketplace), ended_externally (ended on the marketplace), disconnected (the marketplace was disconnected; kept as history)',
+    ),
+  url: z.string().nullable().describe('The listing on the marketplace, while live (kept when disconnected: it may still be live there)'),
   external: z.record(z.string(), z.string()).describe("The marketplace's own ids (eBay offer_id and listing_id)"),
   overrides: z.record(z.string(), z.unknown()),
   attempts: z.number().int(),
@@ -40,17 +44,21 @@ export const listListingsQuery = z
   .object({
     marketplace: z.enum(MARKETPLACES).optional(),
     status: z.enum(STATUSES).optional(),
+    state: z.enum(STATUSES).optional().describe('The same filter as status, by the name the product spec gives it'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.status !== undefined && v.state !== undefined && v.status !== v.state) ctx.addIssue({ code: 'custom', path: ['state'], message: 'must be the same as status when both are given' });
+  });
 
 export async function listListings({ db, tenancy }: TenantDb, tenant: number, q: z.output<typeof listListingsQuery>) {
   const { rows } = await db.of(tenant).query<Row & { total: number }>(
     `select ${COLUMNS}, count(*) over ()::int as total from ${tenancy.table(tenant, 'listings')}
       where ($1::text is null or marketplace = $1) and ($2::text is null or status = $2)
       order by updated_at desc, id limit $3 offset $4`,
-    [q.marketplace ?? null, q.status ?? null, q.limit, q.offset],
+    [q.marketplace ?? null, q.state ?? q.status ?? null, q.limit, q.offset],
   );
   return { items: rows.map(({ total: _t, ...r }) => toDto(r)), total: rows[0]?.total ?? 0, limit: q.limit, offset: q.offset };
 }
@@ -68,7 +76,7 @@ export function listingRoutes(deps: TenantDb) {
     defineRoute({
       method: 'get',
       path: '/api/listings',
-      summary: 'Every listing, newest change first (filter by marketplace and status)',
+      summary: 'Every listing, newest change first (filter by marketplace and status, or state)',
       tags: ['Listings'],
       query: listListingsQuery,
       responses: { 200: { description: 'A page of listings', schema: z.object({ items: z.array(listingSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }) } },

@@ -3,6 +3,7 @@ import { defineRoute } from '../../http/route';
 import type { TenantDb } from '../../infra/db/tenancy';
 import { NotFoundError } from '../../shared/errors';
 import { etagOf, productSchema } from '../../shared/product-fields';
+import { shownRepresentation } from './published';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,10 +12,14 @@ interface ProductJsonRow {
   json: string;
 }
 
-/** One product of the tenant as JSON text; another tenant's id is as unknown here as a made-up one. */
+/**
+ * One product of the tenant as JSON text; another tenant's id is as unknown here as a made-up one.
+ * Its version is its own stream's: a listing going live or ending says `published` or not
+ * without changing it.
+ */
 export async function findProductJson({ db, tenancy }: TenantDb, tenantId: number, id: string): Promise<ProductJsonRow | null> {
   if (!UUID.test(id)) return null;
-  const { rows } = await db.of(tenantId).query<ProductJsonRow>(`select version, representation as json from ${tenancy.table(tenantId, 'products')} where id = $1`, [id]);
+  const { rows } = await db.of(tenantId).query<ProductJsonRow>(`select p.version, ${shownRepresentation('p', tenancy.table(tenantId, 'listings'))} as json from ${tenancy.table(tenantId, 'products')} p where p.id = $1`, [id]);
   return rows[0] ?? null;
 }
 

@@ -4,6 +4,7 @@ import type { Queryable } from '../../infra/db/postgres';
 import type { TenantDb } from '../../infra/db/tenancy';
 import { ValidationError } from '../../shared/errors';
 import { PRODUCT_STATUSES, productSchema } from '../../shared/product-fields';
+import { hasLiveListing, publishedCount, shownRepresentation } from './published';
 
 const STATUSES = PRODUCT_STATUSES;
 type Status = (typeof STATUSES)[number];
@@ -69,20 +70,52 @@ async function categoryPath(db: Queryable, slug: string): Promise<string> {
 }
 
 /**
+ * Which rows the statuses select. `published` and `draft` are both stored as `draft`: a live
+ * listing tells them apart (src/queries/products/published.ts), and asking for both is asking
+ * for every draft.
+ */
+function statusFilter(statuses: Status[] | undefined, param: (value: unknown) => string, live: string): string {
+  if (statuses === undefined) return `status <> 'archived'`;
+  const draft = statuses.includes('draft');
+  const published = statuses.includes('published');
+  const stored: Status[] = statuses.filter((s) => s !== 'draft' && s !== 'published');
+  const parts: string[] = [];
+  if (draft && published) stored.push('draft');
+  else if (draft) parts.push(`(status = 'draft' and not ${live})`);
+  else if (published) parts.push(`(status = 'draft' and ${live})`);
+  // One status compares with `=`, so its (status, sort key) index also gives the order.
+  if (stored.length === 1) parts.unshift(`status = ${param(stored[0])}`);
+  else if (stored.length > 1) parts.unshift(`status = any(${param(stored)}::text[])`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+}
+
+/** The total from the per-status counts: drafts are one count there, published or not. */
+function countedTotal(counts: string, statuses: Status[] | undefined, param: (value: unknown) => string, published: string): string {
+  if (statuses === undefined) return `select coalesce(sum(n), 0)::bigint from ${counts} where status <> 'archived'`;
+  const draft = statuses.includes('draft');
+  const live = statuses.includes('published');
+  const stored = statuses.filter((s) => s !== 'published');
+  const sum = `(select coalesce(sum(n), 0)::bigint from ${counts} where status = any(${param(stored)}::text[]))`;
+  if (draft && !live) return `select ${sum} - ${published}`;
+  if (live && !draft) return `select ${sum} + ${published}`;
+  return `select ${sum}`;
+}
+
+/**
  * A page of the tenant's products as JSON text, built by PostgreSQL. With no filter but the
- * status, the total comes from the per-status counts; any other filter counts the matching rows.
+ * status, the total comes from the per-status counts (published drafts counted from their live
+ * listings); any other filter counts the matching rows.
  */
 export async function listProductsJson({ db: pools, tenancy }: TenantDb, tenantId: number, query: ListProductsQuery): Promise<string> {
   const db = pools.of(tenantId);
   const products = tenancy.table(tenantId, 'products');
+  const listings = tenancy.table(tenantId, 'listings');
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
-  // One status compares with `=`, so its (status, sort key) index also gives the order.
-  const byStatus =
-    query.status === undefined ? `status <> 'archived'` : query.status.length === 1 ? `status = ${param(query.status[0])}` : `status = any(${param(query.status)}::text[])`;
+  const byStatus = statusFilter(query.status, param, hasLiveListing(listings, 'p.id'));
   const where = [byStatus];
   let narrowed = false;
   if (query.category !== undefined) {
@@ -109,13 +142,11 @@ export async function listProductsJson({ db: pools, tenancy }: TenantDb, tenantI
   }
   const filter = where.join(' and ');
   const order = SORTS[query.sort];
-  const total = narrowed
-    ? `select count(*) from ${products} where ${filter}`
-    : `select coalesce(sum(n), 0)::bigint from ${tenancy.table(tenantId, 'product_counts')} where ${byStatus}`;
-  // The stored representations, joined as they are: nothing is parsed or re-serialized.
+  const total = narrowed ? `select count(*) from ${products} p where ${filter}` : countedTotal(tenancy.table(tenantId, 'product_counts'), query.status, param, publishedCount(products, listings));
+  // The stored representations, joined as they are (a published draft's status said in place): nothing is parsed or re-serialized.
   const { rows } = await db.query<{ page: string }>(
     `select '{"items":[' || coalesce((select string_agg(x.representation, ',' order by ${order.replace(/(\w+) (asc|desc)/g, 'x.$1 $2')})
-                                        from (select representation, id, created_at, price_cents, title from ${products}
+                                        from (select ${shownRepresentation('p', listings)} as representation, id, created_at, price_cents, title from ${products} p
                                                where ${filter} order by ${order}
                                                limit ${param(query.limit)} offset ${param(query.offset)}) x), '')
             || '],"total":' || (${total}) || ',"limit":' || ${param(query.limit)}::int || ',"offset":' || ${param(query.offset)}::int || '}' as page`,

@@ -145,3 +145,45 @@ export const PLATFORM_MAPPINGS: readonly PlatformMappingSeed[] = [
   ...rows('vinted', 'color', VINTED_COLORS),
   ...rows('vinted', 'category', VINTED_CATEGORIES),
 ];
+
+/**
+ * What a code without a row above means on each marketplace: the explicit answer the API gives
+ * (GET /api/mappings) instead of silence.
+ * - `inherited`: the nearest mapped ancestor category stands for it (Vinted: the extension picks
+ *   the leaf catalog under it in Vinted's own form);
+ * - `needs_choice`: the seller chooses the marketplace's id when publishing (the override named);
+ * - `as_text`: the marketplace takes our label, not an id;
+ * - `not_applicable`: the marketplace has no such field, or no equivalent worth sending.
+ */
+export type Coverage = 'mapped' | 'inherited' | 'needs_choice' | 'as_text' | 'not_applicable';
+
+export interface UnmappedPolicy {
+  coverage: Exclude<Coverage, 'mapped' | 'inherited'>;
+  reason: string;
+  /** Categories only: an ancestor's mapping stands for an unmapped category. */
+  inherit?: boolean;
+}
+
+export const UNMAPPED: Record<Platform, Record<MappingKind, UnmappedPolicy>> = {
+  ebay: {
+    category: { coverage: 'needs_choice', reason: "eBay lists in leaf categories of each site's tree: send overrides.ebay.category_id" },
+    condition: { coverage: 'not_applicable', reason: 'No eBay condition stands for it' },
+    color: { coverage: 'as_text', reason: 'Sent as the Colour item specific' },
+    size: { coverage: 'as_text', reason: 'Sent as the Size item specific' },
+    gender: { coverage: 'as_text', reason: 'Sent as the Department item specific' },
+  },
+  etsy: {
+    category: { coverage: 'needs_choice', reason: "Etsy's seller taxonomy is chosen per listing: send overrides.etsy.taxonomy_id" },
+    condition: { coverage: 'not_applicable', reason: 'Etsy listings have no condition field: say it in the description' },
+    color: { coverage: 'not_applicable', reason: 'Not sent to Etsy' },
+    size: { coverage: 'not_applicable', reason: 'Not sent to Etsy' },
+    gender: { coverage: 'not_applicable', reason: 'Not sent to Etsy' },
+  },
+  vinted: {
+    category: { coverage: 'needs_choice', reason: 'No Vinted catalog is known for it: send overrides.vinted.category_id', inherit: true },
+    condition: { coverage: 'not_applicable', reason: "Vinted's grades stop at satisfactory: it cannot be listed there" },
+    color: { coverage: 'not_applicable', reason: 'No Vinted colour stands for it: sent without a colour' },
+    size: { coverage: 'as_text', reason: "Vinted's size ids depend on the catalog: the extension picks the size by its label there" },
+    gender: { coverage: 'as_text', reason: 'Vinted carries it in the catalog the item is listed in' },
+  },
+};

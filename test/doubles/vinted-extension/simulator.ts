@@ -5,7 +5,7 @@
  *
  * Task payloads it understands (the queue itself keeps them opaque):
  *   publish        { item: { title, price, currency?, description? } }   (or those fields at the top)
- *   update         { vinted_item_id, changes: { title?, price?, description? } }
+ *   update         { vinted_item_id, item: { title, price, description… } }  (the whole item, as Vinted's edit form saves it; or `changes`)
  *   delete         { vinted_item_id }
  *   sync_wardrobe  {}  → observed.wardrobe
  *   sync_sales     {}  → observed.sold
@@ -128,7 +128,7 @@ export class VintedExtensionSimulator {
         return { ok: true, vinted_item_id: item.vinted_item_id, url: item.url, observed: { status: item.status, title: item.title, price: item.price } };
       }
       case 'update': {
-        const item = this.wardrobe.update(id, (p.changes as Record<string, unknown> | undefined) ?? {});
+        const item = this.wardrobe.update(id, ((p.item ?? p.changes) as Record<string, unknown> | undefined) ?? {});
         return item ? { ok: true, vinted_item_id: id, url: item.url, observed: { title: item.title, price: item.price } } : notFound;
       }
       case 'delete':

@@ -1,0 +1,72 @@
+/*
+ * Reading an eBay order (Fulfillment API v1.20.4, getOrder: GET /sell/fulfillment/v1/order/{orderId},
+ * scope sell.fulfillment or sell.fulfillment.readonly). Only what sync needs is taken from the
+ * answer, and checked: every line's id, listing id, quantity and cost; the SKU when the listing
+ * has one. An answer without them is eBay's mistake or not eBay's, and fails the read (retried,
+ * then shown to the seller), never a guess.
+ */
+import { z } from 'zod';
+import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
+import { callMarketplace, MarketplaceCallError } from '../http';
+import { ebayProblems } from './errors';
+
+const ORDER_ID = /^[A-Za-z0-9!_.-]{1,100}$/;
+
+const amount = z.object({ value: z.string().regex(/^\d{1,9}(\.\d{1,2})?$/), currency: z.string().regex(/^[A-Z]{3}$/) });
+const orderSchema = z.object({
+  orderId: z.string().regex(ORDER_ID),
+  lineItems: z
+    .array(
+      z.object({
+        lineItemId: z.string().regex(/^\d{1,30}$/),
+        legacyItemId: z.string().regex(/^\d{1,30}$/),
+        sku: z.string().max(50).optional(),
+        quantity: z.number().int().min(1).max(1_000_000),
+        lineItemCost: amount,
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+
+export function isEbayOrderId(id: string): boolean {
+  return ORDER_ID.test(id);
+}
+
+export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: number }): MarketplaceOrderReader {
+  return {
+    marketplace: 'ebay',
+    async readOrder(accessToken, orderId) {
+      if (!isEbayOrderId(orderId)) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'invalid_order_id', message: `not an eBay order id: ${orderId.slice(0, 100)}` }]);
+      const { body } = await callMarketplace({
+        marketplace: 'ebay',
+        method: 'GET',
+        url: `${settings.apiBaseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(orderId)}`,
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        timeoutMs: settings.timeoutMs,
+        problems: ebayProblems,
+      });
+      const parsed = orderSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MarketplaceCallError('ebay', 200, false, [{ id: 'invalid_order', message: `eBay's order answer is not what getOrder documents (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` }]);
+      }
+      return {
+        order_id: parsed.data.orderId,
+        lines: parsed.data.lineItems.map((l) => {
+          const [whole, cents = ''] = l.lineItemCost.value.split('.');
+          const total = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
+          return {
+            line_id: l.lineItemId,
+            listing_id: l.legacyItemId,
+            sku: l.sku && l.sku.trim() !== '' ? l.sku : null,
+            quantity: l.quantity,
+            // lineItemCost is the line's total before shipping and tax: what one unit sold for, rounded.
+            unit_price_cents: Math.round(total / l.quantity),
+            currency: l.lineItemCost.currency,
+          };
+        }),
+      };
+    },
+  };
+}

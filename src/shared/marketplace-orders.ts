@@ -1,0 +1,24 @@
+/*
+ * The port through which sync reads an order a marketplace reported: its lines, each with the
+ * seller's SKU (how Stoflow finds the product), the quantity and the price paid. Built by the
+ * composition root per marketplace; what comes back was checked at the edge, since a
+ * marketplace's answer is input like any other.
+ */
+import type { Marketplace } from '../domain/connection/connection';
+
+export interface MarketplaceOrderLine {
+  line_id: string;
+  /** The marketplace's listing the line bought from. */
+  listing_id: string;
+  /** The seller's SKU on the listing; null when the listing has none (created outside Stoflow). */
+  sku: string | null;
+  quantity: number;
+  /** What one unit sold for, in cents of `currency`. */
+  unit_price_cents: number;
+  currency: string;
+}
+
+export interface MarketplaceOrderReader {
+  readonly marketplace: Marketplace;
+  readOrder(accessToken: string, orderId: string): Promise<{ order_id: string; lines: MarketplaceOrderLine[] }>;
+}

@@ -1,0 +1,147 @@
+import request from 'supertest';
+import type { VintedExtensionSimulator } from '../doubles/vinted-extension';
+import { JPEG } from '../products/images';
+import { createProduct, type Seller } from '../products/support';
+import { startPluginApp, type PluginApp } from '../plugin/support';
+
+interface Listing {
+  id: string;
+  marketplace: string;
+  status: string;
+  url: string | null;
+  external: Record<string, string>;
+  version: number;
+  last_error: { reason: string; errors: { id: string; message: string }[]; retryable: boolean } | null;
+}
+
+describe('Publishing to Vinted (through the simulated extension)', () => {
+  let t: PluginApp;
+
+  beforeAll(async () => {
+    t = await startPluginApp({ PUBLIC_BASE_URL: 'https://stoflow.test' });
+    await t.services.startProcessing();
+  });
+  afterAll(async () => t.close());
+
+  async function connectedSeller(): Promise<{ seller: Seller; extension: VintedExtensionSimulator }> {
+    const { who, extensions } = await t.seller();
+    return { seller: { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } }, extension: extensions[0]! };
+  }
+
+  async function photographedProduct(seller: Seller, overrides: Record<string, unknown> = {}) {
+    const product = await createProduct(t.app, seller, overrides);
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    return product;
+  }
+
+  async function vintedListing(seller: Seller, productId: string, until: (l: Listing) => boolean): Promise<Listing> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const res = await request(t.app).get(`/api/products/${productId}/listings`).set(seller.auth);
+      expect(res.status).toBe(200);
+      const listing = (res.body.items as Listing[]).find((l) => l.marketplace === 'vinted');
+      if (listing && until(listing)) return listing;
+      if (Date.now() > deadline) throw new Error(`the Vinted listing never got there: ${JSON.stringify(listing)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('When a seller publishes to Vinted, then the extension receives the item with fresh photo links, and its report makes the listing active; a price change and a delisting follow the same way', async () => {
+    const { seller, extension } = await connectedSeller();
+    const product = await photographedProduct(seller, { condition: 'good', color: 'black', brand: 'Nike', size: 'm' });
+    const res = await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221', package_size: 'medium' } } });
+    expect(res.status).toBe(202);
+    // Queued for the extension, not yet on Vinted.
+    await vintedListing(seller, product.id, (l) => l.status === 'publishing');
+
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    const task = extension.succeeded('publish')[0]!.task;
+    const item = task.payload.item as Record<string, unknown>;
+    expect(item).toMatchObject({ title: product.title, price: '39.90', currency: 'EUR', status_id: '3', catalog_id: '221', brand: 'Nike', size: 'M', color_ids: ['1'], package_size: 'medium' });
+    expect(item.photo_files).toBeUndefined();
+    const links = item.photo_urls as string[];
+    expect(links).toHaveLength(1);
+    const photo = await request(t.app).get(new URL(links[0]!).pathname);
+    expect(photo.status).toBe(200);
+    expect(Buffer.compare(photo.body as Buffer, JPEG)).toBe(0);
+
+    const active = await vintedListing(seller, product.id, (l) => l.status === 'active');
+    const onVinted = extension.wardrobe.listed()[0]!;
+    expect(active.external.item_id).toBe(onVinted.vinted_item_id);
+    expect(active.url).toBe(onVinted.url);
+    const log = await t.services.eventStore.readStream(seller.tenantId, `listing-${active.id}`);
+    expect(log.map((e) => e.type)).toEqual(['ListingQueued', 'ListingPublishStarted', 'ListingPublished']);
+    expect(log[2]!.metadata).toMatchObject({ actor: 'vinted-extension', causation_id: task.id });
+
+    // The price changes: the whole item goes again, and the listing records the version Vinted shows.
+    const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    const patched = await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', current.headers.etag!).send({ price: 35 });
+    expect(patched.status).toBe(200);
+    await extension.run({ until: (e) => e.succeeded('update').length === 1 });
+    const update = extension.succeeded('update')[0]!.task;
+    expect(update.payload).toMatchObject({ vinted_item_id: onVinted.vinted_item_id, product_version: patched.body.version, item: { price: '35.00' } });
+    expect(onVinted.price).toBe('35.00');
+    const updated = await vintedListing(seller, product.id, (l) => l.version > active.version);
+    const afterUpdate = await t.services.eventStore.readStream(seller.tenantId, `listing-${updated.id}`);
+    expect(afterUpdate.at(-1)).toMatchObject({ type: 'ListingUpdated', data: { product_version: patched.body.version } });
+
+    // Delisted by the seller: Vinted's item is deleted and the listing ends.
+    expect((await request(t.app).delete(`/api/products/${product.id}/listings/vinted`).set(seller.auth)).status).toBeLessThan(300);
+    await extension.run({ until: (e) => e.succeeded('delete').length === 1 });
+    expect(extension.succeeded('delete')[0]!.task.payload).toEqual({ vinted_item_id: onVinted.vinted_item_id });
+    expect(onVinted.status).toBe('deleted');
+    const ended = await vintedListing(seller, product.id, (l) => l.status === 'delisted');
+    expect(ended.url).toBeNull();
+  });
+
+  it('When Vinted refuses the item, then the listing fails with Vinted’s own message and the seller can retry it', async () => {
+    const { seller, extension } = await connectedSeller();
+    // No catalog chosen: women-t-shirts has no Vinted catalog of its own, its root "women" does.
+    const product = await photographedProduct(seller);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'] }).expect(202);
+    extension.failNext({ status: 400, retryable: false, body: JSON.stringify({ code: 99, message: 'Le catalogue choisi n’existe plus' }) });
+    await extension.run({ until: (e) => e.reports.length === 1 });
+    const failed = await vintedListing(seller, product.id, (l) => l.status === 'failed');
+    expect(failed.last_error).toMatchObject({ reason: expect.stringContaining('Le catalogue choisi n’existe plus'), errors: [{ id: 'vinted_400', message: 'Le catalogue choisi n’existe plus' }], retryable: false });
+    expect(extension.wardrobe.listed()).toHaveLength(0);
+    expect(extension.received[0]!.payload.item).toMatchObject({ catalog_id: '1904' });
+
+    const retry = await request(t.app).post(`/api/listings/${failed.id}/retry`).set(seller.auth);
+    expect(retry.status).toBeLessThan(300);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    // A new attempt is a new task: the refused one is not handed out again.
+    expect(new Set(extension.received.filter((r) => r.kind === 'publish').map((r) => r.id)).size).toBe(2);
+    const active = await vintedListing(seller, product.id, (l) => l.status === 'active');
+    expect(active.external.item_id).toBe(extension.wardrobe.listed()[0]!.vinted_item_id);
+  });
+
+  it('When the item cannot go to Vinted as it is, then nothing is queued and the 422 names each field', async () => {
+    const { seller, extension } = await connectedSeller();
+    const product = await photographedProduct(seller, { condition: 'for_parts', description: 'Voir aussi https://shop.example.com ou écrivez à moi@example.com' });
+    const res = await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: 'robes' } } });
+    expect(res.status).toBe(422);
+    expect((res.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['condition', 'description', 'overrides.vinted.category_id']);
+    expect(await extension.poll(0)).toBeNull();
+  });
+
+  it('When a device reports on another seller’s listing task, then that listing does not move', async () => {
+    const mine = await connectedSeller();
+    const theirs = await connectedSeller();
+    const product = await photographedProduct(mine.seller);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(mine.seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await vintedListing(mine.seller, product.id, (l) => l.status === 'publishing');
+    // The other seller's extension sees nothing of it, and cannot report on it.
+    expect(await theirs.extension.poll(0)).toBeNull();
+    const [task] = await waitForTask(mine.extension);
+    expect((await theirs.extension.report(task, { ok: true, vinted_item_id: '1' })).status).toBe(404);
+    await mine.extension.report(task, { ok: true, vinted_item_id: '4242', url: 'https://www.vinted.fr/items/4242-jean' });
+    const active = await vintedListing(mine.seller, product.id, (l) => l.status === 'active');
+    expect(active.external.item_id).toBe('4242');
+  });
+
+  async function waitForTask(extension: VintedExtensionSimulator) {
+    const task = await extension.poll(5);
+    if (!task) throw new Error('no task came');
+    return [task] as const;
+  }
+});

@@ -1,0 +1,166 @@
+/*
+ * A sale on eBay, as eBay reports it: a signed ORDER_CONFIRMATION pushed to the notification
+ * endpoint (at least once), then read back with getOrder. Against the eBay double (which signs
+ * with its own ECDSA key and serves it by kid) and the simulated Vinted extension.
+ */
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { startEbayDouble, type EbayDouble } from '../doubles/ebay';
+import { JPEG } from '../products/images';
+import { createProduct, type Seller } from '../products/support';
+import { startPluginApp, type PluginApp } from '../plugin/support';
+
+const CALLBACK = 'https://stoflow.test/api/integrations/ebay/callback';
+const VERIFICATION_TOKEN = 'stoflow-test-verification-token-0123456789';
+
+describe('eBay sales come in as signed notifications and become sales', () => {
+  let ebay: EbayDouble;
+  let t: PluginApp;
+  let users = 0;
+
+  beforeAll(async () => {
+    ebay = await startEbayDouble({
+      users: Array.from({ length: 6 }, (_, i) => ({
+        username: `seller_${i}`,
+        fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
+        paymentPolicies: [{ name: 'Paiement géré', marketplaceId: 'EBAY_FR' }],
+        returnPolicies: [{ name: '30 jours', marketplaceId: 'EBAY_FR' }],
+        locations: [{ merchantLocationKey: 'atelier', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED', name: 'Atelier' }],
+      })),
+    });
+    ebay.setAcceptUrl(ebay.app.ruName, CALLBACK, CALLBACK);
+    t = await startPluginApp({
+      EBAY_CLIENT_ID: ebay.app.clientId,
+      EBAY_CLIENT_SECRET: ebay.app.clientSecret,
+      EBAY_RU_NAME: ebay.app.ruName,
+      EBAY_API_BASE_URL: ebay.baseUrl,
+      EBAY_AUTH_BASE_URL: ebay.authBaseUrl,
+      EBAY_NOTIFICATION_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      PUBLIC_BASE_URL: 'https://stoflow.test',
+    });
+    await t.services.startProcessing();
+  });
+  afterAll(async () => {
+    await t.close();
+    await ebay.close();
+  });
+
+  const webhook = () => `${t.baseUrl}/api/webhooks/ebay`;
+
+  /** A seller connected to an eBay user of their own (and to Vinted), with one product live on eBay. */
+  async function sellerWithLiveProduct(options: { vinted?: boolean; stock?: number } = {}) {
+    const username = `seller_${users++}`;
+    ebay.setConsent({ username });
+    const { who, extensions } = await t.seller();
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const start = await request(t.app).get('/api/integrations/ebay/connect').set(seller.auth);
+    const consent = await fetch(start.body.authorization_url, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    expect((await request(t.app).get(`${back.pathname}${back.search}`)).status).toBe(200);
+    const product = await createProduct(t.app, seller, { stock_quantity: options.stock ?? 1 });
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    const marketplaces = options.vinted ? ['ebay', 'vinted'] : ['ebay'];
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces, overrides: { ebay: { category_id: '11450' }, vinted: { category_id: '221' } } }).expect(202);
+    await eventually('the eBay listing is live', async () => (await listing(seller, product.id, 'ebay'))?.status === 'active');
+    return { seller, product, username, extension: extensions[0]! };
+  }
+
+  async function listing(seller: Seller, productId: string, marketplace: string) {
+    const res = await request(t.app).get(`/api/products/${productId}/listings`).set(seller.auth);
+    return (res.body.items as { marketplace: string; status: string; external: Record<string, string> }[]).find((l) => l.marketplace === marketplace);
+  }
+
+  async function eventually(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`${what}: never`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const orderLog = (seller: Seller, orderId: string) => t.services.eventStore.readStream(seller.tenantId, `order-ebay-${orderId}`);
+
+  it('When eBay validates the endpoint, then the challenge is answered with SHA-256 of code, token and endpoint', async () => {
+    const result = await ebay.challengeEndpoint(webhook(), VERIFICATION_TOKEN, 'https://stoflow.test/api/webhooks/ebay');
+    expect(result).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it('When an item sells on eBay and eBay notifies twice, then one sale is recorded on the product, channel ebay, at eBay’s price, and the Vinted listing is deleted', async () => {
+    const { seller, product, extension } = await sellerWithLiveProduct({ vinted: true });
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('Vinted live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+
+    const order = ebay.sell({ sku: product.sku, price: 37.5 }) as unknown as { orderId: string; lineItems: { lineItemId: string }[] };
+    const deliveries = await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId), { duplicate: true });
+    expect(deliveries.map((d) => d.status)).toEqual([204, 204]);
+    // Acknowledged only once appended: the order's stream has the line, once.
+    const log = await orderLog(seller, order.orderId);
+    expect(log[0]).toMatchObject({ type: 'MarketplaceOrderReported', data: { marketplace: 'ebay', order_id: order.orderId, via: 'webhook', lines: [{ line_id: order.lineItems[0]!.lineItemId, quantity: 1 }] } });
+    expect(log.filter((e) => e.type === 'MarketplaceOrderReported')).toHaveLength(1);
+
+    await eventually('the line applied', async () => (await orderLog(seller, order.orderId)).some((e) => e.type === 'OrderLineApplied'));
+    const history = await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`);
+    const sales = history.filter((e) => e.type === 'ProductSold');
+    expect(sales).toHaveLength(1);
+    expect(sales[0]!.data).toMatchObject({ channel: 'ebay', quantity: 1, unit_price_cents: 3750, remaining_stock: 0 });
+    const now = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    expect(now.body).toMatchObject({ status: 'sold', stock_quantity: 0 });
+
+    // The other marketplace: its item leaves Vinted.
+    await extension.run({ until: (e) => e.succeeded('delete').length === 1 });
+    expect([...extension.wardrobe.items.values()].map((i) => i.status)).toEqual(['deleted']);
+    await eventually('Vinted delisted', async () => (await listing(seller, product.id, 'vinted'))?.status === 'delisted');
+    // eBay's own listing ended by selling: it is sold there, and nothing is withdrawn on eBay.
+    expect((await listing(seller, product.id, 'ebay'))?.status).toBe('sold_here');
+    expect(ebay.requests.some((r) => r.method === 'POST' && /\/withdraw$/.test(r.path))).toBe(false);
+  });
+
+  it('When a notification is unsigned, signed by someone else, or altered, then 401 and nothing is recorded', async () => {
+    const { seller, product } = await sellerWithLiveProduct();
+    const order = ebay.sell({ sku: product.sku }) as { orderId: string };
+    const data = ebay.orderConfirmationData(order.orderId);
+    const [tampered] = await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', data, { badSignature: true });
+    expect(tampered!.status).toBe(401);
+    const unsigned = await fetch(webhook(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: tampered!.sent });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const foreign = Buffer.from(JSON.stringify({ alg: 'ECDSA', kid: 'not-a-key-of-ebays', signature: 'MEUCIQ==', digest: 'SHA1' })).toString('base64');
+    const forged = await fetch(webhook(), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-EBAY-SIGNATURE': foreign }, body: tampered!.sent });
+    expect(forged.status).toBe(401);
+    expect(await orderLog(seller, order.orderId)).toEqual([]);
+    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(1);
+  });
+
+  it('When eBay sells more than the stock Stoflow has, then the oversell is recorded on the order with its reason, not dropped', async () => {
+    const { seller, product } = await sellerWithLiveProduct({ stock: 2 });
+    // Stock moved here meanwhile (one sold in the shop), and eBay sells two.
+    const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 39.9 }).expect(201);
+    const order = ebay.sell({ sku: product.sku, quantity: 2 }) as unknown as { orderId: string; lineItems: { lineItemId: string }[] };
+    await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));
+    await eventually('the line decided', async () => (await orderLog(seller, order.orderId)).some((e) => e.type === 'OrderLineRefused'));
+    const refused = (await orderLog(seller, order.orderId)).find((e) => e.type === 'OrderLineRefused')!;
+    expect(refused.data).toMatchObject({ line_id: order.lineItems[0]!.lineItemId, product_id: product.id, reason: 'insufficient_stock' });
+  });
+
+  it('When eBay deletes the seller’s account, then the eBay connection ends (tokens destroyed) and later orders of that account reach nobody', async () => {
+    const { seller, username } = await sellerWithLiveProduct();
+    const [deleted] = await ebay.deliverNotification(webhook(), 'MARKETPLACE_ACCOUNT_DELETION', ebay.accountDeletionData(username));
+    expect(deleted!.status).toBe(204);
+    const integrations = await request(t.app).get('/api/integrations').set(seller.auth);
+    expect((integrations.body.items as { marketplace: string; status: string }[]).find((i) => i.marketplace === 'ebay')!.status).toBe('disconnected');
+    const { rows } = await t.services.pool.query(`select count(*)::int as n from ${t.services.tenancy.table(seller.tenantId, 'marketplace_credentials')}`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('When a signed message has a shape eBay does not document, then it is acknowledged and nothing is recorded', async () => {
+    const { seller, product } = await sellerWithLiveProduct();
+    const order = ebay.sell({ sku: product.sku }) as { orderId: string };
+    const data = ebay.orderConfirmationData(order.orderId) as { order: { orderLineItems: { quantity: unknown }[] } };
+    data.order.orderLineItems[0]!.quantity = 'lots';
+    const [odd] = await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', data as never);
+    expect(odd!.status).toBe(204);
+    expect(await orderLog(seller, order.orderId)).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+/*
+ * A sale on Vinted, as the seller's extension sees it: a sold order in its observations. The
+ * product is sold there, and its eBay listing is withdrawn.
+ */
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { startEbayDouble, type EbayDouble } from '../doubles/ebay';
+import { JPEG } from '../products/images';
+import { createProduct, type Seller } from '../products/support';
+import { startPluginApp, type PluginApp } from '../plugin/support';
+
+const CALLBACK = 'https://stoflow.test/api/integrations/ebay/callback';
+
+describe('Vinted sales come in through the extension and end the other listings', () => {
+  let ebay: EbayDouble;
+  let t: PluginApp;
+  let users = 0;
+
+  beforeAll(async () => {
+    ebay = await startEbayDouble({
+      users: Array.from({ length: 3 }, (_, i) => ({
+        username: `vseller_${i}`,
+        fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
+        paymentPolicies: [{ name: 'Paiement géré', marketplaceId: 'EBAY_FR' }],
+        returnPolicies: [{ name: '30 jours', marketplaceId: 'EBAY_FR' }],
+        locations: [{ merchantLocationKey: 'atelier', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED', name: 'Atelier' }],
+      })),
+    });
+    ebay.setAcceptUrl(ebay.app.ruName, CALLBACK, CALLBACK);
+    t = await startPluginApp({
+      EBAY_CLIENT_ID: ebay.app.clientId,
+      EBAY_CLIENT_SECRET: ebay.app.clientSecret,
+      EBAY_RU_NAME: ebay.app.ruName,
+      EBAY_API_BASE_URL: ebay.baseUrl,
+      EBAY_AUTH_BASE_URL: ebay.authBaseUrl,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      PUBLIC_BASE_URL: 'https://stoflow.test',
+    });
+    await t.services.startProcessing();
+  });
+  afterAll(async () => {
+    await t.close();
+    await ebay.close();
+  });
+
+  async function eventually(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`${what}: never`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function listing(seller: Seller, productId: string, marketplace: string) {
+    const res = await request(t.app).get(`/api/products/${productId}/listings`).set(seller.auth);
+    return (res.body.items as { marketplace: string; status: string; external: Record<string, string> }[]).find((l) => l.marketplace === marketplace);
+  }
+
+  it('When the item sells on Vinted and the extension reports it (twice), then one sale is recorded at Vinted’s price, the Vinted listing is sold there and the eBay offer is withdrawn', async () => {
+    ebay.setConsent({ username: `vseller_${users++}` });
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const start = await request(t.app).get('/api/integrations/ebay/connect').set(seller.auth);
+    const back = new URL((await fetch(start.body.authorization_url, { redirect: 'manual' })).headers.get('location')!);
+    expect((await request(t.app).get(`${back.pathname}${back.search}`)).status).toBe(200);
+    const product = await createProduct(t.app, seller);
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay', 'vinted'], overrides: { ebay: { category_id: '11450' }, vinted: { category_id: '221' } } }).expect(202);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('both live', async () => (await listing(seller, product.id, 'ebay'))?.status === 'active' && (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    const itemId = (await listing(seller, product.id, 'vinted'))!.external.item_id!;
+
+    const { sale, answer } = await extension.sell(itemId);
+    expect(answer.status).toBe(202);
+    expect((await extension.observe({ sold: [sale] })).status).toBe(202);
+    await eventually('the Vinted sale applied', async () => (await t.services.eventStore.readStream(seller.tenantId, `order-vinted-${sale.order_id}`)).some((e) => e.type === 'OrderLineApplied'));
+    const sold = (await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`)).filter((e) => e.type === 'ProductSold');
+    expect(sold.map((e) => e.data)).toEqual([expect.objectContaining({ channel: 'vinted', quantity: 1, unit_price_cents: Math.round(Number(sale.price) * 100), remaining_stock: 0 })]);
+
+    await eventually('eBay delisted', async () => (await listing(seller, product.id, 'ebay'))?.status === 'delisted');
+    const offer = [...ebay.state.offers.values()].find((o) => o.sku === product.sku)!;
+    expect(offer.status).toBe('UNPUBLISHED');
+    expect((await listing(seller, product.id, 'vinted'))?.status).toBe('sold_here');
+    // Nothing is deleted on Vinted: it sold there.
+    expect(extension.received.filter((r) => r.kind === 'delete')).toEqual([]);
+    const lines = await request(t.app).get('/api/sync/orders?marketplace=vinted').set(seller.auth);
+    expect(lines.body.items).toEqual([expect.objectContaining({ order_id: sale.order_id, outcome: 'applied', product_id: product.id, sale_id: expect.any(String) })]);
+  });
+
+  it('When the extension reports a sale of an item Stoflow never listed, then the line is recorded as unknown, not dropped', async () => {
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const answer = await extension.observe({ sold: [{ vinted_item_id: '999000111', order_id: '7100000001', price: '15.00', currency: 'EUR' }] });
+    expect(answer.status).toBe(202);
+    await eventually('the line decided', async () => (await t.services.eventStore.readStream(who.tenantId, 'order-vinted-7100000001')).some((e) => e.type === 'OrderLineRefused'));
+    const refused = (await t.services.eventStore.readStream(who.tenantId, 'order-vinted-7100000001')).find((e) => e.type === 'OrderLineRefused')!;
+    expect(refused.data).toMatchObject({ line_id: '7100000001', product_id: null, reason: 'unknown_listing' });
+    // Listed for the seller, and only for this seller.
+    const seller = { Authorization: `Bearer ${who.accessToken}` };
+    const unmatched = await request(t.app).get('/api/sync/unmatched').set(seller);
+    expect(unmatched.status).toBe(200);
+    expect(unmatched.body).toMatchObject({ total: 1, items: [{ marketplace: 'vinted', order_id: '7100000001', listing_id: '999000111', quantity: 1, unit_price: 15, currency: 'EUR', via: 'extension', outcome: 'refused', reason: 'unknown_listing' }] });
+    const stranger = await t.seller();
+    expect((await request(t.app).get('/api/sync/unmatched').set({ Authorization: `Bearer ${stranger.who.accessToken}` })).body.total).toBe(0);
+    expect((await request(t.app).get('/api/sync/orders?outcome=maybe').set(seller)).status).toBe(400);
+  });
+});
