@@ -208,9 +208,19 @@ describe('Documentation and health on the real service', () => {
       expect(op.responses.default).toBeDefined();
     }
     const open = operations.filter((o) => Array.isArray(o.security) && o.security.length === 0).map((o) => `${o.method} ${o.path}`).sort();
-    // The category tree is shared reference data, readable before signing in; a marketplace's
-    // consent callback is authenticated by its single-use state.
-    expect(open).toEqual(['get /api/categories', 'get /api/integrations/{marketplace}/callback', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/register']);
+    // The category tree and the marketplace mappings are shared reference data, readable before
+    // signing in; a marketplace's consent callback is authenticated by its single-use state, and
+    // eBay's notifications by eBay's signature (the GET is eBay's endpoint challenge).
+    expect(open).toEqual([
+      'get /api/categories',
+      'get /api/integrations/{marketplace}/callback',
+      'get /api/mappings',
+      'get /api/webhooks/ebay',
+      'post /api/auth/login',
+      'post /api/auth/refresh',
+      'post /api/auth/register',
+      'post /api/webhooks/ebay',
+    ]);
     // The browser extension's routes take its device token instead of a bearer token.
     const byDevice = operations.filter((o) => JSON.stringify(o.security) === JSON.stringify([{ deviceAuth: [] }])).map((o) => `${o.method} ${o.path}`).sort();
     expect(byDevice).toEqual(['get /api/plugin/tasks', 'post /api/plugin/observations', 'post /api/plugin/session', 'post /api/plugin/tasks/{id}/result']);
