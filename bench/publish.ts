@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     VINTED_MIN_GAP_SECONDS: '0',
     VINTED_MAX_GAP_SECONDS: '0',
     VINTED_WRITES_PER_HOUR: '1000',
+    // The extension reports a task every few milliseconds here, not every half-minute as on a real account.
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     PUBLIC_BASE_URL: 'https://bench.stoflow.test',
   });
   const database = await openDatabase(config, logger);
