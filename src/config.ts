@@ -119,6 +119,7 @@ export const configSchema = z
     EBAY_API_BASE_URL: url(['https', 'http']),
     EBAY_AUTH_BASE_URL: url(['https', 'http']),
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
+    EBAY_POLL_SECONDS: int(300, 10, 86_400),
     EBAY_NOTIFICATION_VERIFICATION_TOKEN: z
       .string()
       .trim()

@@ -34,6 +34,7 @@ import { allProjections } from '../projections';
 import { representProduct } from '../projections/products';
 import { buildReactors } from '../reactors';
 import type { SyncDeps } from '../commands/sync/deps';
+import { pollMarketplaceOrders, type PollCursors } from '../commands/sync/poll-orders';
 import { ebayOrderReader } from '../marketplaces/ebay/orders';
 import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
@@ -104,6 +105,8 @@ export interface Container {
   marketplaceAccounts: MarketplaceAccounts;
   /** Checks that a notification was signed by eBay. */
   ebayNotifications: EbayNotificationVerifier;
+  /** One poll of a marketplace's orders for a tenant, as the workers run it every EBAY_POLL_SECONDS; answers the new lines. */
+  pollOrders(tenant: number, marketplace: Marketplace): Promise<number>;
   publishDeps: PublishDeps;
   /** The Vinted extension's task queue: its tables, the account's pace, and who hears of results. */
   vintedQueue: VintedQueueDeps;
@@ -318,6 +321,20 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       return rows[0]?.product_id ?? null;
     },
   };
+  const pollCursors: PollCursors = {
+    get: async (tenant, marketplace) =>
+      (await pool.of(tenant).query<{ polled_until: Date }>(`select polled_until from ${tenancy.table(tenant, 'marketplace_poll_cursors')} where marketplace = $1`, [marketplace])).rows[0]?.polled_until ?? null,
+    set: async (tenant, marketplace, until) => {
+      await pool
+        .of(tenant)
+        .query(
+          `insert into ${tenancy.table(tenant, 'marketplace_poll_cursors')} (marketplace, polled_until, polled_at) values ($1, $2, $3)
+           on conflict (marketplace) do update set polled_until = greatest(excluded.polled_until, marketplace_poll_cursors.polled_until), polled_at = excluded.polled_at`,
+          [marketplace, until, clock.now()],
+        );
+    },
+  };
+  const pollOrders = (tenant: number, marketplace: Marketplace) => pollMarketplaceOrders({ ...syncDeps, cursors: pollCursors }, tenant, marketplace);
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
   const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
@@ -361,16 +378,21 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     clock,
     ids,
     ...(overrides.processing ?? {}),
-    housekeeping: {
-      everyMs: 60 * 60_000,
-      run: async (tenant) => {
-        await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
-        // Tasks no device came for still expire, and their listeners hear of it.
-        await settleVintedTasks(vintedQueue, tenant);
-        // Outcomes whose listing did not hear of them (a process stopped in between) are told again.
-        await retellVintedResults(vintedQueue, tenant);
+    housekeeping: [
+      {
+        name: 'upkeep',
+        everyMs: 60 * 60_000,
+        run: async (tenant) => {
+          await purgeIdempotencyKeys(pool, tenancy, tenant, config.IDEMPOTENCY_KEY_TTL_HOURS);
+          // Tasks no device came for still expire, and their listeners hear of it.
+          await settleVintedTasks(vintedQueue, tenant);
+          // Outcomes whose listing did not hear of them (a process stopped in between) are told again.
+          await retellVintedResults(vintedQueue, tenant);
+        },
       },
-    },
+      // eBay's orders, polled under the notifications (a push can be lost).
+      { name: 'ebay_orders_poll', everyMs: config.EBAY_POLL_SECONDS * 1000, run: async (tenant) => void (await pollOrders(tenant, 'ebay')) },
+    ],
   });
   let processing = false;
   const passwordPepper = resolvePasswordPepper(config, logger);
@@ -404,6 +426,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     connectionDeps,
     marketplaceAccounts,
     ebayNotifications,
+    pollOrders,
     publishDeps,
     vintedQueue,
     vintedWakeups,

@@ -36,8 +36,11 @@ export interface ProcessorOptions {
    * a notification naming it, in case one was lost. Notifications do the real-time work.
    */
   sweepMs?: number;
-  /** Periodic upkeep per tenant (expired keys…), run after a pass at most every `everyMs`. */
-  housekeeping?: { everyMs: number; run(tenant: number): Promise<void> };
+  /**
+   * Periodic work per tenant (expired keys, polling a marketplace…), each job run after a pass at
+   * most every `everyMs`; one job failing does not hold the others.
+   */
+  housekeeping?: PeriodicJob | readonly PeriodicJob[];
 }
 
 interface Pump {
@@ -57,6 +60,12 @@ export function assertDistinctNames(names: readonly string[]): void {
   if (twice !== undefined) throw new Error(`Two projections or reactors are named ${twice}: each needs a checkpoint of its own`);
 }
 
+export interface PeriodicJob {
+  name?: string;
+  everyMs: number;
+  run(tenant: number): Promise<void>;
+}
+
 export function createProcessor(options: ProcessorOptions) {
   const { store, logger } = options;
   assertDistinctNames([...options.projections.map((p) => p.name), ...options.reactors.map((r) => r.name)]);
@@ -65,13 +74,20 @@ export function createProcessor(options: ProcessorOptions) {
   const runner = createTenantRunner({ ...options, projections });
   const leases: LeaseManager = createLeaseManager(options.connectionString, logger, options.group ?? 0);
   const pumps = new Map<number, Pump>();
-  const lastUpkeep = new Map<number, number>();
+  const lastUpkeep = new Map<string, number>();
+  const jobs: readonly PeriodicJob[] = options.housekeeping === undefined ? [] : Array.isArray(options.housekeeping) ? options.housekeeping : [options.housekeeping as PeriodicJob];
 
   async function upkeep(tenant: number): Promise<void> {
-    const house = options.housekeeping;
-    if (!house || Date.now() - (lastUpkeep.get(tenant) ?? 0) < house.everyMs) return;
-    lastUpkeep.set(tenant, Date.now());
-    await house.run(tenant);
+    for (const [i, job] of jobs.entries()) {
+      const key = `${i}:${tenant}`;
+      if (Date.now() - (lastUpkeep.get(key) ?? 0) < job.everyMs) continue;
+      lastUpkeep.set(key, Date.now());
+      try {
+        await job.run(tenant);
+      } catch (err) {
+        logger.warn({ err, tenant, job: job.name ?? i }, 'a periodic job failed; it runs again at its next turn');
+      }
+    }
   }
   let stopped = false;
   let unwatch: (() => Promise<void>) | undefined;

@@ -18,7 +18,14 @@ export interface MarketplaceOrderLine {
   currency: string;
 }
 
+export interface MarketplaceOrder {
+  order_id: string;
+  lines: MarketplaceOrderLine[];
+}
+
 export interface MarketplaceOrderReader {
   readonly marketplace: Marketplace;
-  readOrder(accessToken: string, orderId: string): Promise<{ order_id: string; lines: MarketplaceOrderLine[] }>;
+  readOrder(accessToken: string, orderId: string): Promise<MarketplaceOrder>;
+  /** The orders modified in [from, to] (the polling safety net), every page of them. */
+  ordersModified(accessToken: string, from: Date, to: Date): Promise<MarketplaceOrder[]>;
 }

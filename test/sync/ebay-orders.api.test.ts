@@ -163,4 +163,32 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     expect(odd!.status).toBe(204);
     expect(await orderLog(seller, order.orderId)).toEqual([]);
   });
+
+  it('When a notification never came, then the poll finds the order and the sale is recorded; polls and a late notification add nothing more', async () => {
+    const { seller, product } = await sellerWithLiveProduct();
+    const order = ebay.sell({ sku: product.sku, price: 30 }) as unknown as { orderId: string };
+    expect(await t.services.pollOrders(seller.tenantId, 'ebay')).toBe(1);
+    await eventually('the polled line applied', async () => (await orderLog(seller, order.orderId)).some((e) => e.type === 'OrderLineApplied'));
+    expect((await orderLog(seller, order.orderId))[0]).toMatchObject({ type: 'MarketplaceOrderReported', data: { via: 'poll', notification_id: null } });
+    // The next poll's window overlaps the last: the same order again, nothing new.
+    expect(await t.services.pollOrders(seller.tenantId, 'ebay')).toBe(0);
+    const [late] = await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));
+    expect(late!.status).toBe(204);
+    const log = await orderLog(seller, order.orderId);
+    expect(log.filter((e) => e.type === 'MarketplaceOrderReported')).toHaveLength(1);
+    const sold = (await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`)).filter((e) => e.type === 'ProductSold');
+    expect(sold.map((e) => (e.data as { unit_price_cents: number }).unit_price_cents)).toEqual([3000]);
+    // The cursor moved, and the request asked eBay for a window by last modification.
+    const { rows } = await t.services.pool.query(`select polled_until from ${t.services.tenancy.table(seller.tenantId, 'marketplace_poll_cursors')} where marketplace = 'ebay'`);
+    expect(rows).toHaveLength(1);
+    const asked = ebay.requests.filter((r) => r.method === 'GET' && r.path === '/sell/fulfillment/v1/order');
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('When a tenant has no eBay connection, then a poll asks eBay nothing', async () => {
+    const { who } = await t.seller();
+    const before = ebay.requests.length;
+    expect(await t.services.pollOrders(who.tenantId, 'ebay')).toBe(0);
+    expect(ebay.requests.length).toBe(before);
+  });
 });

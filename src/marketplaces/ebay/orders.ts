@@ -29,6 +29,27 @@ const orderSchema = z.object({
     .max(1000),
 });
 
+const pageSchema = z.object({ total: z.number().int().min(0), orders: z.array(z.unknown()).max(200) });
+
+/** At most this many pages of 200 per poll: a backlog beyond it is read by the next polls. */
+const MAX_PAGES = 25;
+
+function linesOf(order: z.infer<typeof orderSchema>) {
+  return order.lineItems.map((l) => {
+    const [whole, cents = ''] = l.lineItemCost.value.split('.');
+    const total = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
+    return {
+      line_id: l.lineItemId,
+      listing_id: l.legacyItemId,
+      sku: l.sku && l.sku.trim() !== '' ? l.sku : null,
+      quantity: l.quantity,
+      // lineItemCost is the line's total before shipping and tax: what one unit sold for, rounded.
+      unit_price_cents: Math.round(total / l.quantity),
+      currency: l.lineItemCost.currency,
+    };
+  });
+}
+
 export function isEbayOrderId(id: string): boolean {
   return ORDER_ID.test(id);
 }
@@ -51,22 +72,30 @@ export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: numbe
         const issue = parsed.error.issues[0];
         throw new MarketplaceCallError('ebay', 200, false, [{ id: 'invalid_order', message: `eBay's order answer is not what getOrder documents (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` }]);
       }
-      return {
-        order_id: parsed.data.orderId,
-        lines: parsed.data.lineItems.map((l) => {
-          const [whole, cents = ''] = l.lineItemCost.value.split('.');
-          const total = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
-          return {
-            line_id: l.lineItemId,
-            listing_id: l.legacyItemId,
-            sku: l.sku && l.sku.trim() !== '' ? l.sku : null,
-            quantity: l.quantity,
-            // lineItemCost is the line's total before shipping and tax: what one unit sold for, rounded.
-            unit_price_cents: Math.round(total / l.quantity),
-            currency: l.lineItemCost.currency,
-          };
-        }),
-      };
+      return { order_id: parsed.data.orderId, lines: linesOf(parsed.data) };
+    },
+    async ordersModified(accessToken, from, to) {
+      const orders = [];
+      const filter = `lastmodifieddate:[${from.toISOString()}..${to.toISOString()}]`;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const { body } = await callMarketplace({
+          marketplace: 'ebay',
+          method: 'GET',
+          url: `${settings.apiBaseUrl}/sell/fulfillment/v1/order?${new URLSearchParams({ filter, limit: '200', offset: String(page * 200) })}`,
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          timeoutMs: settings.timeoutMs,
+          problems: ebayProblems,
+        });
+        const parsed = pageSchema.safeParse(body);
+        if (!parsed.success) throw new MarketplaceCallError('ebay', 200, false, [{ id: 'invalid_orders', message: "eBay's getOrders answer has no orders list" }]);
+        // An order of a shape getOrder does not document is skipped here; the webhook or getOrder reports on it.
+        for (const raw of parsed.data.orders) {
+          const order = orderSchema.safeParse(raw);
+          if (order.success) orders.push({ order_id: order.data.orderId, lines: linesOf(order.data) });
+        }
+        if ((page + 1) * 200 >= parsed.data.total) break;
+      }
+      return orders;
     },
   };
 }
