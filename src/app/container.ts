@@ -32,6 +32,7 @@ import { idempotencyKeys, purgeIdempotencyKeys, type IdempotencyKeys } from '../
 import type { ProductCommandDeps } from '../commands/products/deps';
 import { allProjections } from '../projections';
 import { representProduct } from '../projections/products';
+import { LIVE_LISTING_STATUSES } from '../shared/listing-statuses';
 import { buildReactors } from '../reactors';
 import type { SyncDeps } from '../commands/sync/deps';
 import { pollMarketplaceOrders, type PollCursors } from '../commands/sync/poll-orders';
@@ -241,7 +242,16 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const awaitReadModels = readYourWrites({ pool, tenancy, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
   const commandDeps: CommandDeps = { store: eventStore, clock, ids, readYourWrites: awaitReadModels };
   const references = createReferenceResolver(pool, tenancy);
-  const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representProduct };
+  // A command's reply says `published` as GET does: a draft with a live listing (src/queries/products/published.ts).
+  const representLive = async (tenant: number, stream: Parameters<typeof representProduct>[0]) => {
+    const product = representProduct(stream);
+    if (!product || product.status !== 'draft') return product;
+    const { rows } = await pool
+      .of(tenant)
+      .query<{ live: boolean }>(`select exists (select 1 from ${tenancy.table(tenant, 'listings')} where product_id = $1 and status = any($2::text[])) as live`, [product.id, [...LIVE_LISTING_STATUSES]]);
+    return rows[0]?.live ? { ...product, status: 'published' as const } : product;
+  };
+  const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representLive };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
   const jwtSecret = resolveJwtSecret(config, logger);
   const mediaLinks = createMediaLinks({ secret: jwtSecret, publicBaseUrl: config.PUBLIC_BASE_URL, ttlMs: config.MEDIA_LINK_TTL_MINUTES * 60_000, now: () => clock.now() });

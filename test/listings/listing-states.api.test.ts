@@ -107,6 +107,8 @@ describe('Listing states on eBay (against the eBay double)', () => {
     ebay.faults.next({ method: 'PUT', path: `/sell/inventory/v1/offer/${active.external.offer_id}`, kind: 'slow', ms: 1500 });
     const edit = await request(t.app).patch(`/api/products/${jeans.id}`).set(seller.auth).set('If-Match', before.etag).send({ price: 45 });
     expect(edit.status).toBe(200);
+    // The command's reply says what GET says.
+    expect(edit.body.status).toBe('published');
     const edited = { version: edit.body.version as number, etag: String(edit.headers.etag) };
     expect(edited.etag).toBe(etag(edited.version));
     await listingOf(seller, jeans.id, (l) => l.status === 'updating');

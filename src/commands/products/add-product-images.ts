@@ -54,7 +54,7 @@ export async function addProductImages(deps: AddImagesDeps, tenant: number, inpu
   await Promise.all(images.map((image, i) => deps.storage.put(image.file, input.files[i]!.bytes, image.content_type)));
   try {
     const outcome = await runCommand(deps, tenant, { stream, decider: productDecider, command: { type: 'AddProductImages', images, now: deps.clock.now() } }, metadata);
-    return productAfter(deps.represent, outcome);
+    return await productAfter(deps.represent, tenant, outcome);
   } catch (err) {
     await Promise.all(images.map((image) => deps.storage.delete(image.file).catch(() => undefined)));
     throw err;

@@ -52,7 +52,7 @@ export async function createProduct(deps: CreateProductDeps, tenant: number, inp
   for (let skuVersion = 0; ; ) {
     try {
       const outcome = await runCommand(deps, tenant, plan(skuVersion), metadata);
-      return { product: productAfter(deps.represent, outcome), created: outcome.append !== null && !outcome.append.duplicate };
+      return { product: await productAfter(deps.represent, tenant, outcome), created: outcome.append !== null && !outcome.append.duplicate };
     } catch (err) {
       if (isDuplicateSkuIndex(err)) throw duplicateSku();
       if (err instanceof ConcurrencyError && err.stream === skuStream(input.sku)) {
@@ -64,7 +64,7 @@ export async function createProduct(deps: CreateProductDeps, tenant: number, inp
       }
       // Already created under this key by a request that is still answering: the same product.
       if (seed !== undefined && err instanceof ConflictError && err.code === 'product_exists') {
-        const product = deps.represent(await deps.store.readStream(tenant, productStream(productId)));
+        const product = await deps.represent(tenant, await deps.store.readStream(tenant, productStream(productId)));
         if (product) return { product, created: false };
       }
       throw err;

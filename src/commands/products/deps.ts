@@ -20,8 +20,11 @@ export interface ResolvedReferences {
 /** Resolves reference values (codes or labels, any case) for one tenant (its own brands included). */
 export type ResolveReferences = (tenant: number, values: ReferenceValues) => Promise<ResolvedReferences>;
 
-/** The product as the API shows it, folded from its stream by the read model's own code. */
-export type RepresentProduct = (stream: readonly RecordedEvent[]) => ProductDto | null;
+/**
+ * The product as the API shows it, folded from its stream by the read model's own code, and
+ * `published` while it has a live listing (a fact of the listings, not of its own stream).
+ */
+export type RepresentProduct = (tenant: number, stream: readonly RecordedEvent[]) => Promise<ProductDto | null>;
 
 export interface ProductCommandDeps extends CommandDeps {
   references: ResolveReferences;
@@ -41,8 +44,8 @@ export function isUuid(value: string): boolean {
 }
 
 /** The one reply of every product command: the product as it is after the command. */
-export function productAfter(represent: RepresentProduct, outcome: CommandOutcome<unknown, unknown>): ProductDto {
-  const product = represent(outcome.stream);
+export async function productAfter(represent: RepresentProduct, tenant: number, outcome: CommandOutcome<unknown, unknown>): Promise<ProductDto> {
+  const product = await represent(tenant, outcome.stream);
   if (!product) throw new NotFoundError('Product not found', 'product_not_found');
   return product;
 }

@@ -25,7 +25,7 @@ export async function editProduct(deps: ProductCommandDeps, tenant: number, inpu
     },
     metadata,
   );
-  return productAfter(deps.represent, outcome);
+  return await productAfter(deps.represent, tenant, outcome);
 }
 
 /** PATCH /api/products/{id} */

@@ -51,7 +51,7 @@ export async function recordSale(deps: RecordSaleDeps, tenant: number, input: Re
   const sale = sold
     ? { id: sold.data.sale_id, quantity: sold.data.quantity, unit_price: sold.data.unit_price_cents / 100, channel: sold.data.channel, remaining_stock: sold.data.remaining_stock, sold_at: sold.data.sold_at }
     : { id: saleId, quantity, unit_price, channel, remaining_stock: outcome.state?.stock_quantity ?? 0, sold_at: null };
-  return { product: productAfter(deps.represent, outcome), sale };
+  return { product: await productAfter(deps.represent, tenant, outcome), sale };
 }
 
 /** POST /api/products/{id}/sales */

@@ -15,7 +15,7 @@ export async function reorderProductImages(deps: ReorderImagesDeps, tenant: numb
   const id = productIdOf(input.product_id);
   const command = { type: 'ReorderProductImages' as const, image_ids: input.image_ids.map((i) => i.toLowerCase()), now: deps.clock.now() };
   const outcome = await runCommand(deps, tenant, { stream: productStream(id), decider: productDecider, command }, metadata);
-  return productAfter(deps.represent, outcome);
+  return await productAfter(deps.represent, tenant, outcome);
 }
 
 /** PUT /api/products/{id}/images/order */
