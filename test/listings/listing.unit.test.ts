@@ -25,6 +25,16 @@ describe('Listing decider', () => {
     expect(() => given(queued, started, published).when(queue)).toThrow(ConflictError);
   });
 
+  it('When a publication still handed over is withdrawn, then it ends delisted with the reason; a live or ended listing is not withdrawn this way', () => {
+    const withdraw: ListingCommand = { type: 'WithdrawPublication', reason: 'the product sold out', now };
+    expect(given(queued, started).when(withdraw)).toEqual([{ type: 'ListingDelisted', data: { delisted_at: at, reason: 'the product sold out' } }]);
+    expect(given(queued).when(withdraw)).toHaveLength(1);
+    expect(given(queued, started, published).when(withdraw)).toEqual([]);
+    const ended = given(queued, started, ...given(queued, started).when(withdraw));
+    expect(ended.state?.status).toBe('delisted');
+    expect(ended.when(withdraw)).toEqual([]);
+  });
+
   it('When publishing starts twice (a redelivered trigger), then only the first starts it; progress records only new ids', () => {
     expect(given(queued).when({ type: 'StartPublishing', now })).toEqual([{ type: 'ListingPublishStarted', data: { attempt: 1, started_at: at } }]);
     expect(given(queued, started).when({ type: 'StartPublishing', now })).toEqual([]);

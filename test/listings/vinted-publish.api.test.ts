@@ -139,6 +139,20 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
     expect(active.external.item_id).toBe('4242');
   });
 
+  it('When the last unit sells elsewhere while the Vinted publication still waits for the extension, then it is withdrawn and never goes to Vinted', async () => {
+    const { seller, extension } = await connectedSeller();
+    const product = await photographedProduct(seller);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await vintedListing(seller, product.id, (l) => l.status === 'publishing');
+    // Sold in the shop before the extension came for the task.
+    await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).send({ quantity: 1, unit_price: 39.9 }).expect(201);
+    const ended = await vintedListing(seller, product.id, (l) => l.status === 'delisted');
+    const log = await t.services.eventStore.readStream(seller.tenantId, `listing-${ended.id}`);
+    expect(log.at(-1)).toMatchObject({ type: 'ListingDelisted', data: { reason: 'the product sold out' } });
+    expect(await extension.poll(0)).toBeNull();
+    expect(extension.wardrobe.listed()).toEqual([]);
+  });
+
   async function waitForTask(extension: VintedExtensionSimulator) {
     const task = await extension.poll(5);
     if (!task) throw new Error('no task came');

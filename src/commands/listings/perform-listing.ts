@@ -122,6 +122,7 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
  */
 export async function updateListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
   const { state: listing } = await loadListing(deps.store, tenant, listingId);
+  if (listing?.status === 'publishing') return withdrawIfUnsellable(deps, tenant, listingId, listing, metadata);
   // An update that was interrupted (a crash mid-call) resumes: the listing is still updating.
   if (!listing || (listing.status !== 'active' && listing.status !== 'updating')) return 'nothing_to_do';
   const [{ state: product, version }, { state: connection }] = await Promise.all([loadProduct(deps.store, tenant, listing.productId), loadConnection(deps.store, tenant, listing.marketplace)]);
@@ -154,6 +155,22 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
     await listingCommand(deps, tenant, listingId, { type: 'RecordUpdateFailure', ...failure, retryable: false, nextRetryAt: null, now: now() }, metadata);
     return 'failed';
   }
+}
+
+/**
+ * A publication still waiting for the seller's extension (Vinted) when the product can no longer
+ * be sold — its last unit sold elsewhere — is withdrawn before it ever goes live. One the
+ * extension already holds is left to finish: once live, it is delisted like any other.
+ */
+async function withdrawIfUnsellable(deps: ListingWorkDeps, tenant: number, listingId: string, listing: Listing, metadata: CommandMetadata): Promise<ListingOutcome> {
+  const publisher = deps.publishers[listing.marketplace];
+  if (!publisher || !isQueued(publisher)) return 'nothing_to_do';
+  const { state: product } = await loadProduct(deps.store, tenant, listing.productId);
+  if (product && product.stock_quantity >= 1 && product.status !== 'sold' && product.status !== 'archived') return 'nothing_to_do';
+  if ((await publisher.cancelWaiting(tenant, listingId)) === 0) return 'nothing_to_do';
+  const reason = product?.status === 'archived' ? 'the product was archived' : 'the product sold out';
+  await listingCommand(deps, tenant, listingId, { type: 'WithdrawPublication', reason, now: deps.clock.now() }, metadata);
+  return 'delisted';
 }
 
 /** Ends a listing whose delisting was asked. */

@@ -83,7 +83,8 @@ export type ListingPublishFailed = DomainEvent<
 >;
 export type ListingRetryRequested = DomainEvent<'ListingRetryRequested', { requested_at: string }>;
 export type ListingDelistRequested = DomainEvent<'ListingDelistRequested', { reason: string; requested_at: string }>;
-export type ListingDelisted = DomainEvent<'ListingDelisted', { delisted_at: string }>;
+/** `reason`: why a publication was withdrawn before it went live, when it was. */
+export type ListingDelisted = DomainEvent<'ListingDelisted', { delisted_at: string; reason?: string }>;
 export type ListingDelistFailed = DomainEvent<'ListingDelistFailed', { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; failed_at: string }>;
 /** `sale_id`: the marketplace's own id of the sale (an eBay order, an Etsy receipt), when known. */
 export type ListingSoldHere = DomainEvent<'ListingSoldHere', { sale_id: string | null; sold_at: string }>;
@@ -135,6 +136,8 @@ export type ListingCommand =
   | { type: 'RecordPublishFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RetryListing'; now: Date }
   | { type: 'RequestDelist'; reason: string; now: Date }
+  /** A publication handed over but not yet performed (a Vinted task still waiting) is withdrawn: it ends here. */
+  | { type: 'WithdrawPublication'; reason: string; now: Date }
   | { type: 'RecordDelisted'; now: Date }
   | { type: 'RecordDelistFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'MarkSoldHere'; saleId?: string; now: Date }
@@ -300,6 +303,11 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
           return never;
         }
       }
+    }
+    case 'WithdrawPublication': {
+      const listing = exists(state);
+      if (listing.status !== 'publishing' && listing.status !== 'queued') return [];
+      return [{ type: 'ListingDelisted', data: { delisted_at: at, reason: command.reason.slice(0, 500) } }];
     }
     case 'RecordDelisted': {
       const listing = exists(state);
