@@ -106,6 +106,8 @@ export interface Container {
   marketplaceAccounts: MarketplaceAccounts;
   /** Checks that a notification was signed by eBay. */
   ebayNotifications: EbayNotificationVerifier;
+  /** Sync: each marketplace's order reader, the tokens, and finding a product by a marketplace's listing id. */
+  syncDeps: SyncDeps;
   /** One poll of a marketplace's orders for a tenant, as the workers run it every EBAY_POLL_SECONDS; answers the new lines. */
   pollOrders(tenant: number, marketplace: Marketplace): Promise<number>;
   publishDeps: PublishDeps;
@@ -437,6 +439,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     marketplaceAccounts,
     ebayNotifications,
     pollOrders,
+    syncDeps,
     publishDeps,
     vintedQueue,
     vintedWakeups,

@@ -78,7 +78,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     }),
     pairExtensionRoute({ ...c.commandDeps, pool }, device),
     ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore, photoLink: c.publishDeps.photoLink }, device),
-    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore, commands: c.commandDeps }, device),
+    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore, commands: c.commandDeps, productOfListing: c.syncDeps.productOfListing }, device),
     ...ebayWebhookRoutes({
       commands: c.commandDeps,
       verifier: c.ebayNotifications,

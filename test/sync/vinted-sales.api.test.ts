@@ -88,6 +88,32 @@ describe('Vinted sales come in through the extension and end the other listings'
     expect(lines.body.items).toEqual([expect.objectContaining({ order_id: sale.order_id, outcome: 'applied', product_id: product.id, sale_id: expect.any(String) })]);
   });
 
+  it('When an item Stoflow listed is removed on Vinted by hand, then its listing ended there; one Stoflow deleted stays delisted', async () => {
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const publishOne = async () => {
+      const product = await createProduct(t.app, seller);
+      await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+      await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+      return product;
+    };
+    const [kept, withdrawn] = [await publishOne(), await publishOne()];
+    await extension.run({ until: (e) => e.succeeded('publish').length === 2 });
+    await eventually('both live', async () => (await listing(seller, kept.id, 'vinted'))?.status === 'active' && (await listing(seller, withdrawn.id, 'vinted'))?.status === 'active');
+    const keptItem = (await listing(seller, kept.id, 'vinted'))!.external.item_id!;
+    const withdrawnItem = (await listing(seller, withdrawn.id, 'vinted'))!.external.item_id!;
+    await request(t.app).delete(`/api/products/${withdrawn.id}/listings/vinted`).set(seller.auth).expect(202);
+    await extension.run({ until: (e) => e.succeeded('delete').length === 1 });
+    await eventually('delisted', async () => (await listing(seller, withdrawn.id, 'vinted'))?.status === 'delisted');
+
+    // The seller deletes the first item in Vinted's app; the extension sees both gone.
+    extension.wardrobe.delete(keptItem);
+    expect((await extension.observe({ removed: [{ vinted_item_id: keptItem }, { vinted_item_id: withdrawnItem }, { vinted_item_id: '123456' }] })).status).toBe(202);
+    expect((await listing(seller, kept.id, 'vinted'))?.status).toBe('ended_externally');
+    expect((await listing(seller, withdrawn.id, 'vinted'))?.status).toBe('delisted');
+  });
+
   it('When the extension reports a sale of an item Stoflow never listed, then the line is recorded as unknown, not dropped', async () => {
     const { who, extensions } = await t.seller();
     const extension = extensions[0]!;

@@ -12,7 +12,11 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute, type RouteAuthenticator } from '../../http/route';
 import { withTenant } from '../../infra/db/tenant-transaction';
 import type { CommandDeps } from '../command';
+import { listingIdOf } from '../listings/load';
+import { markListing } from '../listings/record-listing';
 import { reportMarketplaceOrder } from '../sync/orders';
+import type { SyncDeps } from '../sync/deps';
+import { DomainRuleError } from '../../shared/errors';
 import type { VintedQueueDeps } from './deps';
 import { assertActsForConnectedMember, vintedConnection } from './paired';
 
@@ -106,7 +110,30 @@ export async function reportVintedSales(deps: CommandDeps, tenant: number, devic
   }
 }
 
-export function recordObservationsRoute(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store']; commands: CommandDeps }, device: RouteAuthenticator): AnyRoute {
+/**
+ * An item gone from Vinted that Stoflow did not delete (the seller removed it there, or Vinted
+ * did): its listing has ended there. Items Stoflow deleted, or that sold, are seen removed too;
+ * their listing has ended already and stays as it ended. Answers how many are ended externally.
+ */
+export async function endRemovedListings(deps: CommandDeps & Pick<SyncDeps, 'productOfListing'>, tenant: number, deviceId: string, removed: Observations['removed']): Promise<number> {
+  let ended = 0;
+  for (const r of removed) {
+    const productId = await deps.productOfListing(tenant, 'vinted', r.vinted_item_id);
+    if (!productId) continue;
+    try {
+      const status = await markListing(deps, tenant, listingIdOf(tenant, productId, 'vinted'), { type: 'MarkEndedExternally', reason: 'removed on Vinted', now: deps.clock.now() }, { event: { actor: `device:${deviceId}` } });
+      if (status === 'ended_externally') ended += 1;
+    } catch (err) {
+      if (!(err instanceof DomainRuleError)) throw err;
+    }
+  }
+  return ended;
+}
+
+export function recordObservationsRoute(
+  deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store']; commands: CommandDeps; productOfListing: SyncDeps['productOfListing'] },
+  device: RouteAuthenticator,
+): AnyRoute {
   return defineRoute({
     method: 'post',
     path: '/api/plugin/observations',
@@ -122,6 +149,7 @@ export function recordObservationsRoute(deps: Pick<VintedQueueDeps, 'pool' | 'te
       await assertActsForConnectedMember(deps, auth.tenantId, auth.deviceId!);
       const stored = await recordVintedObservations(deps, auth.tenantId, auth.deviceId!, body);
       await reportVintedSales(deps.commands, auth.tenantId, auth.deviceId!, body.sold);
+      await endRemovedListings({ ...deps.commands, productOfListing: deps.productOfListing }, auth.tenantId, auth.deviceId!, body.removed);
       return { status: 202, body: stored };
     },
   });
