@@ -132,6 +132,7 @@ export const configSchema = z
     ETSY_API_BASE_URL: url(['https', 'http']),
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
     ETSY_CALLS_PER_SECOND: int(5, 1, 10_000),
+    ETSY_WEBHOOK_SECRET: z.string().trim().min(16, 'the signing secret of the endpoint, whsec_…').max(200).optional(),
     // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
     VINTED_WRITES_PER_HOUR: int(40, 1, 1000),
     VINTED_MIN_GAP_SECONDS: int(20, 0, 3600),

@@ -37,6 +37,7 @@ import { buildReactors } from '../reactors';
 import type { SyncDeps } from '../commands/sync/deps';
 import { pollMarketplaceOrders, type PollCursors } from '../commands/sync/poll-orders';
 import { ebayOrderReader } from '../marketplaces/ebay/orders';
+import { etsyOrderReader } from '../marketplaces/etsy/orders';
 import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
 import { createHash } from 'node:crypto';
@@ -322,7 +323,10 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const syncDeps: SyncDeps = {
     ...productCommandDeps,
     credentials,
-    orders: { ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }) },
+    orders: {
+      ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+      etsy: etsyOrderReader({ apiKey: config.ETSY_API_KEY, sharedSecret: config.ETSY_SHARED_SECRET, apiBaseUrl: config.ETSY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+    },
     // The listings read model is written in the append's own transaction (PostgreSQL log): a listing just published is there.
     productOfListing: async (tenant, marketplace, listingId) => {
       const { rows } = await pool.query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [

@@ -18,6 +18,8 @@ import { reorderProductImagesRoute } from '../commands/products/reorder-product-
 import { connectionRoutes } from '../commands/connections/connect-marketplace';
 import { disconnectMarketplace, manageConnectionRoutes } from '../commands/connections/manage-connection';
 import { EBAY_WEBHOOK_PATH, ebayWebhookRoutes } from '../commands/sync/ebay-webhooks';
+import { etsyWebhookRoutes } from '../commands/sync/etsy-webhooks';
+import { verifyEtsyWebhook } from '../marketplaces/etsy/webhooks';
 import { ebayChallengeResponse } from '../marketplaces/ebay/notifications';
 import { manageListingRoutes } from '../commands/listings/manage-listing';
 import { publishProductRoute } from '../commands/listings/publish-product';
@@ -91,6 +93,14 @@ export function apiRoutes(c: Container): AnyRoute[] {
         const token = c.config.EBAY_NOTIFICATION_VERIFICATION_TOKEN;
         return token ? ebayChallengeResponse(code, token, `${c.config.PUBLIC_BASE_URL}${EBAY_WEBHOOK_PATH}`) : null;
       },
+      logger,
+    }),
+    ...etsyWebhookRoutes({
+      sync: c.syncDeps,
+      verify: c.config.ETSY_WEBHOOK_SECRET
+        ? (headers, body) => verifyEtsyWebhook(c.config.ETSY_WEBHOOK_SECRET!, headers, body, Math.floor(c.clock.now().getTime() / 1000))
+        : null,
+      accounts: c.marketplaceAccounts,
       logger,
     }),
     ...eventFeedRoutes({

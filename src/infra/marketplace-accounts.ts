@@ -7,7 +7,8 @@ import type { Marketplace } from '../domain/connection/connection';
 import type { Queryable } from './db/postgres';
 
 export interface MarketplaceAccounts {
-  link(marketplace: Marketplace, accountId: string, tenant: number): Promise<void>;
+  /** Routes the account's ids (an Etsy user and its shop, `shop:<id>`) to the tenant, in place of any it had there. */
+  link(marketplace: Marketplace, accountIds: readonly string[], tenant: number): Promise<void>;
   /** The tenant's account on that marketplace is no longer routed to it. */
   unlink(marketplace: Marketplace, tenant: number): Promise<void>;
   /** The tenants the account is connected to (none when nobody is). */
@@ -16,13 +17,13 @@ export interface MarketplaceAccounts {
 
 export function createMarketplaceAccounts(db: Queryable, now: () => Date): MarketplaceAccounts {
   return {
-    async link(marketplace, accountId, tenant) {
+    async link(marketplace, accountIds, tenant) {
       // A tenant has one account per marketplace: connecting another replaces the route.
       await db.query(
-        `with gone as (delete from public.marketplace_accounts where marketplace = $1 and tenant_id = $3 and account_id <> $2)
-         insert into public.marketplace_accounts (marketplace, account_id, tenant_id, linked_at) values ($1, $2, $3, $4)
+        `with gone as (delete from public.marketplace_accounts where marketplace = $1 and tenant_id = $3 and account_id <> all($2::text[]))
+         insert into public.marketplace_accounts (marketplace, account_id, tenant_id, linked_at) select $1, a, $3, $4 from unnest($2::text[]) as a
          on conflict (marketplace, account_id, tenant_id) do nothing`,
-        [marketplace, accountId, tenant, now()],
+        [marketplace, [...accountIds], tenant, now()],
       );
     },
     async unlink(marketplace, tenant) {

@@ -27,5 +27,5 @@ export interface MarketplaceOrderReader {
   readonly marketplace: Marketplace;
   readOrder(accessToken: string, orderId: string): Promise<MarketplaceOrder>;
   /** The orders modified in [from, to] (the polling safety net), every page of them. */
-  ordersModified(accessToken: string, from: Date, to: Date): Promise<MarketplaceOrder[]>;
+  ordersModified?(accessToken: string, from: Date, to: Date): Promise<MarketplaceOrder[]>;
 }

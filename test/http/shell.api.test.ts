@@ -210,7 +210,7 @@ describe('Documentation and health on the real service', () => {
     const open = operations.filter((o) => Array.isArray(o.security) && o.security.length === 0).map((o) => `${o.method} ${o.path}`).sort();
     // The category tree and the marketplace mappings are shared reference data, readable before
     // signing in; a marketplace's consent callback is authenticated by its single-use state, and
-    // eBay's notifications by eBay's signature (the GET is eBay's endpoint challenge).
+    // eBay's and Etsy's notifications by their signatures (the GET is eBay's endpoint challenge).
     expect(open).toEqual([
       'get /api/categories',
       'get /api/integrations/{marketplace}/callback',
@@ -220,6 +220,7 @@ describe('Documentation and health on the real service', () => {
       'post /api/auth/refresh',
       'post /api/auth/register',
       'post /api/webhooks/ebay',
+      'post /api/webhooks/etsy',
     ]);
     // The browser extension's routes take its device token instead of a bearer token.
     const byDevice = operations.filter((o) => JSON.stringify(o.security) === JSON.stringify([{ deviceAuth: [] }])).map((o) => `${o.method} ${o.path}`).sort();

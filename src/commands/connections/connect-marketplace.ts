@@ -90,7 +90,8 @@ export async function completeConnection(deps: ConnectionDeps, marketplace: Mark
     throw fail(err as Error);
   });
   // From now on the marketplace's notifications about this account reach this tenant.
-  await deps.accounts.link(marketplace, described.account.id, consent.tenantId);
+  // Etsy's webhooks name the shop, eBay's notifications the user: both route here.
+  await deps.accounts.link(marketplace, [described.account.id, ...(described.account.shop_id ? [`shop:${described.account.shop_id}`] : [])], consent.tenantId);
   return { consent, answer: { marketplace, status: 'connected' as const, account: { id: described.account.id, name: described.account.name }, settings: outcome.state.settings, options: outcome.state.options } };
 }
 

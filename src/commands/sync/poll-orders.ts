@@ -24,7 +24,7 @@ export interface PollCursors {
 /** Polls one marketplace for a tenant; answers how many order lines were new. */
 export async function pollMarketplaceOrders(deps: SyncDeps & { cursors: PollCursors }, tenant: number, marketplace: Marketplace): Promise<number> {
   const reader = deps.orders[marketplace];
-  if (!reader) return 0;
+  if (!reader?.ordersModified) return 0;
   const { state: connection } = await loadConnection(deps.store, tenant, marketplace);
   if (connection.status !== 'connected' || !connection.account) return 0;
   const to = deps.clock.now();

@@ -1,0 +1,67 @@
+/*
+ * Reading an Etsy order: a shop receipt (getShopReceipt, GET /v3/application/shops/{shop_id}/receipts/{receipt_id},
+ * scope transactions_r). Stoflow names it `<shop id>-<receipt id>`, so one id says where to read
+ * it. Each transaction is a line: its id, the listing, the SKU, the quantity and the price
+ * (`{amount, divisor, currency_code}`), each checked.
+ */
+import { z } from 'zod';
+import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
+import { callMarketplace, MarketplaceCallError } from '../http';
+import { etsyProblems } from './errors';
+
+const ORDER_ID = /^(\d{1,20})-(\d{1,20})$/;
+
+const receiptSchema = z.object({
+  receipt_id: z.number().int().positive(),
+  transactions: z
+    .array(
+      z.object({
+        transaction_id: z.number().int().positive(),
+        listing_id: z.number().int().positive(),
+        sku: z.string().max(50).nullable().optional(),
+        quantity: z.number().int().min(1).max(1_000_000),
+        price: z.object({ amount: z.number().int().min(0), divisor: z.number().int().positive(), currency_code: z.string().regex(/^[A-Z]{3}$/) }),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+
+export function etsyOrderId(shopId: string | number, receiptId: string | number): string {
+  return `${shopId}-${receiptId}`;
+}
+
+export function etsyOrderReader(settings: { apiKey?: string; sharedSecret?: string; apiBaseUrl: string; timeoutMs: number }): MarketplaceOrderReader {
+  return {
+    marketplace: 'etsy',
+    async readOrder(accessToken, orderId) {
+      const match = ORDER_ID.exec(orderId);
+      if (!match) throw new MarketplaceCallError('etsy', 0, false, [{ id: 'invalid_order_id', message: `not an Etsy shop and receipt: ${orderId.slice(0, 100)}` }]);
+      const { body } = await callMarketplace({
+        marketplace: 'etsy',
+        method: 'GET',
+        url: `${settings.apiBaseUrl}/v3/application/shops/${match[1]}/receipts/${match[2]}`,
+        headers: { authorization: `Bearer ${accessToken}`, 'x-api-key': `${settings.apiKey ?? ''}:${settings.sharedSecret ?? ''}`, accept: 'application/json' },
+        timeoutMs: settings.timeoutMs,
+        problems: etsyProblems,
+      });
+      const parsed = receiptSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MarketplaceCallError('etsy', 200, false, [{ id: 'invalid_receipt', message: `Etsy's receipt is not what getShopReceipt documents (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` }]);
+      }
+      return {
+        order_id: orderId,
+        lines: parsed.data.transactions.map((t) => ({
+          line_id: String(t.transaction_id),
+          listing_id: String(t.listing_id),
+          sku: t.sku && t.sku.trim() !== '' ? t.sku : null,
+          quantity: t.quantity,
+          // amount ÷ divisor is the unit price in the shop's currency; cents of it.
+          unit_price_cents: Math.round((t.price.amount * 100) / t.price.divisor),
+          currency: t.price.currency_code,
+        })),
+      };
+    },
+  };
+}
