@@ -329,7 +329,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     },
     // The listings read model is written in the append's own transaction (PostgreSQL log): a listing just published is there.
     productOfListing: async (tenant, marketplace, listingId) => {
-      const { rows } = await pool.query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [
+      const { rows } = await pool.of(tenant).query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [
         marketplace,
         EXTERNAL_LISTING_KEY[marketplace],
         listingId,
