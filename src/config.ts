@@ -119,7 +119,8 @@ export const configSchema = z
     EBAY_API_BASE_URL: url(['https', 'http']),
     EBAY_AUTH_BASE_URL: url(['https', 'http']),
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
-    EBAY_POLL_SECONDS: int(300, 10, 86_400),
+    // 0: no polling (the notifications alone).
+    EBAY_POLL_SECONDS: int(300, 0, 86_400),
     EBAY_NOTIFICATION_VERIFICATION_TOKEN: z
       .string()
       .trim()
@@ -132,6 +133,7 @@ export const configSchema = z
     ETSY_API_BASE_URL: url(['https', 'http']),
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
     ETSY_CALLS_PER_SECOND: int(5, 1, 10_000),
+    ETSY_POLL_SECONDS: int(300, 0, 86_400),
     ETSY_WEBHOOK_SECRET: z.string().trim().min(16, 'the signing secret of the endpoint, whsec_…').max(200).optional(),
     // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
     VINTED_WRITES_PER_HOUR: int(40, 1, 1000),

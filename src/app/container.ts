@@ -406,8 +406,9 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
           await retellVintedResults(vintedQueue, tenant);
         },
       },
-      // eBay's orders, polled under the notifications (a push can be lost).
-      { name: 'ebay_orders_poll', everyMs: config.EBAY_POLL_SECONDS * 1000, run: async (tenant) => void (await pollOrders(tenant, 'ebay')) },
+      // eBay's and Etsy's orders, polled under the notifications (a push can be lost).
+      ...(config.EBAY_POLL_SECONDS > 0 ? [{ name: 'ebay_orders_poll', everyMs: config.EBAY_POLL_SECONDS * 1000, run: async (tenant: number) => void (await pollOrders(tenant, 'ebay')) }] : []),
+      ...(config.ETSY_POLL_SECONDS > 0 ? [{ name: 'etsy_orders_poll', everyMs: config.ETSY_POLL_SECONDS * 1000, run: async (tenant: number) => void (await pollOrders(tenant, 'etsy')) }] : []),
     ],
   });
   let processing = false;

@@ -4,7 +4,7 @@
  * composition root per marketplace; what comes back was checked at the edge, since a
  * marketplace's answer is input like any other.
  */
-import type { Marketplace } from '../domain/connection/connection';
+import type { Marketplace, MarketplaceAccount } from '../domain/connection/connection';
 
 export interface MarketplaceOrderLine {
   line_id: string;
@@ -27,5 +27,5 @@ export interface MarketplaceOrderReader {
   readonly marketplace: Marketplace;
   readOrder(accessToken: string, orderId: string): Promise<MarketplaceOrder>;
   /** The orders modified in [from, to] (the polling safety net), every page of them. */
-  ordersModified?(accessToken: string, from: Date, to: Date): Promise<MarketplaceOrder[]>;
+  ordersModified?(accessToken: string, from: Date, to: Date, account: MarketplaceAccount): Promise<MarketplaceOrder[]>;
 }

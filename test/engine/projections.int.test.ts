@@ -158,6 +158,30 @@ describe('Projections', () => {
         await processor.stop();
       }
     });
+
+    it('When several periodic jobs run and one fails, then each keeps its own interval and the others still run', async () => {
+      const tenant = await tenantWith('test_inline', 'test_eventual');
+      const ran: string[] = [];
+      const processor = createProcessor({ tenancy: testTenancy,
+        pool, connectionString: databaseUrl(), store, projections: [eventualCounts], reactors: [], logger,
+        clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant],
+        housekeeping: [
+          { name: 'failing', everyMs: 60_000, run: async () => { ran.push('failing'); throw new Error('marketplace down'); } },
+          { name: 'often', everyMs: 1, run: async () => void ran.push('often') },
+        ],
+      });
+      try {
+        await processor.start();
+        await processor.drain();
+        await new Promise((r) => setTimeout(r, 5));
+        await store.append(tenant, 'a', counted(1), 'any');
+        await processor.drain();
+        expect(ran.filter((r) => r === 'failing')).toEqual(['failing']);
+        expect(ran.filter((r) => r === 'often').length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await processor.stop();
+      }
+    });
   });
 
   describe('the gap', () => {

@@ -31,6 +31,9 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     RATE_LIMIT_LOGIN_PER_IP: '10000',
     RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: '1000000',
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    // Marketplace polls run when a test asks (services.pollOrders), never into another test's faults or assertions.
+    EBAY_POLL_SECONDS: '0',
+    ETSY_POLL_SECONDS: '0',
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });

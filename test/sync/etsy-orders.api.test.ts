@@ -105,4 +105,21 @@ describe('Etsy sales come in as signed webhooks and become sales', () => {
     expect(again!.status).toBe(204);
     expect((await t.services.eventStore.readStream(seller.tenantId, `order-etsy-${shopId}-${receipt.receipt_id}`))[0]?.type).toBe('MarketplaceOrderReported');
   });
+
+  it('When a webhook never came, then the poll finds the paid receipt and the sale is recorded; a later webhook adds nothing', async () => {
+    const { seller, product, shopId, listingId } = await sellerWithLiveListing();
+    const receipt = etsy.sell({ listing_id: listingId }) as { receipt_id: number };
+    expect(await t.services.pollOrders(seller.tenantId, 'etsy')).toBe(1);
+    const stream = `order-etsy-${shopId}-${receipt.receipt_id}`;
+    await eventually('applied', async () => (await t.services.eventStore.readStream(seller.tenantId, stream)).some((e) => e.type === 'OrderLineApplied'));
+    expect((await t.services.eventStore.readStream(seller.tenantId, stream))[0]!.data).toMatchObject({ via: 'poll' });
+    expect(await t.services.pollOrders(seller.tenantId, 'etsy')).toBe(0);
+    const [late] = await etsy.deliverWebhook(webhook(), etsy.orderPaidEvent(receipt.receipt_id), { secret: SECRET });
+    expect(late!.status).toBe(204);
+    expect((await t.services.eventStore.readStream(seller.tenantId, stream)).filter((e) => e.type === 'MarketplaceOrderReported')).toHaveLength(1);
+    const sold = (await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`)).filter((e) => e.type === 'ProductSold');
+    expect(sold).toHaveLength(1);
+    const asked = etsy.requests.filter((r) => r.method === 'GET' && r.path === `/v3/application/shops/${shopId}/receipts`);
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -1,6 +1,6 @@
 /*
  * The safety net under the notifications: each connected marketplace that can list its orders
- * (eBay) is asked, every EBAY_POLL_SECONDS, for the orders modified since the last poll, the
+ * (eBay, Etsy) is asked, every EBAY_POLL_SECONDS / ETSY_POLL_SECONDS, for the orders modified since the last poll, the
  * window reaching back a few minutes before where the last one ended (eBay's own advice: a push
  * can be lost, an order modified while a poll ran must not be). Every order found is reported
  * like a notification's, so one the webhook already brought adds nothing.
@@ -31,7 +31,7 @@ export async function pollMarketplaceOrders(deps: SyncDeps & { cursors: PollCurs
   const last = await deps.cursors.get(tenant, marketplace);
   const from = new Date((last ? last.getTime() : to.getTime() - FIRST_POLL_LOOKBACK_MS) - POLL_OVERLAP_MS);
   const token = await deps.credentials.accessToken(tenant, marketplace);
-  const orders = await reader.ordersModified(token, from, to);
+  const orders = await reader.ordersModified(token, from, to, connection.account);
   await deps.credentials.recordCall(tenant, marketplace);
   const metadata: CommandMetadata = { event: { actor: `poll:${marketplace}` } };
   let fresh = 0;
