@@ -32,10 +32,12 @@ import { idempotencyKeys, purgeIdempotencyKeys, type IdempotencyKeys } from '../
 import type { ProductCommandDeps } from '../commands/products/deps';
 import { allProjections } from '../projections';
 import { representProduct } from '../projections/products';
-import { LIVE_LISTING_STATUSES } from '../shared/listing-statuses';
 import { buildReactors } from '../reactors';
 import type { SyncDeps } from '../commands/sync/deps';
-import { pollMarketplaceOrders, type PollCursors } from '../commands/sync/poll-orders';
+import { pollMarketplaceOrders } from '../commands/sync/poll-orders';
+import { createPollCursors } from '../infra/poll-cursors';
+import { productOfMarketplaceListing } from '../queries/listings/list-listings';
+import { isPublished } from '../queries/products/published';
 import { ebayOrderReader } from '../marketplaces/ebay/orders';
 import { etsyOrderReader } from '../marketplaces/etsy/orders';
 import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
@@ -197,9 +199,6 @@ export interface DatabaseUrls {
   ownerUrl?: string;
 }
 
-/** Where a listing keeps the marketplace's own id of it (see src/domain/listing/listing.ts ExternalIds). */
-const EXTERNAL_LISTING_KEY: Record<Marketplace, string> = { ebay: 'listing_id', etsy: 'listing_id', vinted: 'item_id' };
-
 export function buildContainer(config: Config, logger: Logger, database: DatabaseUrls, overrides: ContainerOverrides = {}): Container {
   const databaseUrl = database.url;
   const tenancy = createTenancy(config.TENANT_SCHEMA_PREFIX);
@@ -245,14 +244,10 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const awaitReadModels = readYourWrites({ pool, tenancy, projections, inline: eventStore.projectsInline, timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
   const commandDeps: CommandDeps = { store: eventStore, clock, ids, readYourWrites: awaitReadModels };
   const references = createReferenceResolver(pool, tenancy);
-  // A command's reply says `published` as GET does: a draft with a live listing (src/queries/products/published.ts).
+  // A command's reply says `published` as GET does: a draft with a live listing.
   const representLive = async (tenant: number, stream: Parameters<typeof representProduct>[0]) => {
     const product = representProduct(stream);
-    if (!product || product.status !== 'draft') return product;
-    const { rows } = await pool
-      .of(tenant)
-      .query<{ live: boolean }>(`select exists (select 1 from ${tenancy.table(tenant, 'listings')} where product_id = $1 and status = any($2::text[])) as live`, [product.id, [...LIVE_LISTING_STATUSES]]);
-    return rows[0]?.live ? { ...product, status: 'published' as const } : product;
+    return product?.status === 'draft' && (await isPublished({ db: pool, tenancy }, tenant, product.id)) ? { ...product, status: 'published' as const } : product;
   };
   const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representLive };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
@@ -327,29 +322,9 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
       etsy: etsyOrderReader({ apiKey: config.ETSY_API_KEY, sharedSecret: config.ETSY_SHARED_SECRET, apiBaseUrl: config.ETSY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
     },
-    // The listings read model is written in the append's own transaction (PostgreSQL log): a listing just published is there.
-    productOfListing: async (tenant, marketplace, listingId) => {
-      const { rows } = await pool.of(tenant).query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [
-        marketplace,
-        EXTERNAL_LISTING_KEY[marketplace],
-        listingId,
-      ]);
-      return rows[0]?.product_id ?? null;
-    },
+    productOfListing: (tenant, marketplace, listingId) => productOfMarketplaceListing({ db: pool, tenancy }, tenant, marketplace, listingId),
   };
-  const pollCursors: PollCursors = {
-    get: async (tenant, marketplace) =>
-      (await pool.of(tenant).query<{ polled_until: Date }>(`select polled_until from ${tenancy.table(tenant, 'marketplace_poll_cursors')} where marketplace = $1`, [marketplace])).rows[0]?.polled_until ?? null,
-    set: async (tenant, marketplace, until) => {
-      await pool
-        .of(tenant)
-        .query(
-          `insert into ${tenancy.table(tenant, 'marketplace_poll_cursors')} (marketplace, polled_until, polled_at) values ($1, $2, $3)
-           on conflict (marketplace) do update set polled_until = greatest(excluded.polled_until, marketplace_poll_cursors.polled_until), polled_at = excluded.polled_at`,
-          [marketplace, until, clock.now()],
-        );
-    },
-  };
+  const pollCursors = createPollCursors(pool, tenancy, () => clock.now());
   const pollOrders = (tenant: number, marketplace: Marketplace) => pollMarketplaceOrders({ ...syncDeps, cursors: pollCursors }, tenant, marketplace);
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());

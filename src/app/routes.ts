@@ -89,6 +89,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       disconnect: async (tenant, notificationId) => {
         await disconnectMarketplace(c.connectionDeps, tenant, 'ebay', { event: { actor: 'marketplace:ebay', causation_id: notificationId, reason: 'marketplace_account_deletion' } });
       },
+      configured: c.config.EBAY_NOTIFICATION_VERIFICATION_TOKEN !== undefined,
       challengeResponse: (code) => {
         const token = c.config.EBAY_NOTIFICATION_VERIFICATION_TOKEN;
         return token ? ebayChallengeResponse(code, token, `${c.config.PUBLIC_BASE_URL}${EBAY_WEBHOOK_PATH}`) : null;

@@ -129,7 +129,7 @@ export function createApp(options: AppOptions): Express {
       limit: '1mb',
       type: JSON_TYPES,
       verify: (req, _res, buf) => {
-        if ((req as express.Request).originalUrl?.startsWith(WEBHOOKS)) (req as express.Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
+        if ((req as express.Request).originalUrl?.startsWith(WEBHOOKS)) (req as express.Request & { rawBody?: Buffer }).rawBody = buf;
       },
     }),
   );

@@ -27,7 +27,9 @@ export interface EbayWebhookDeps {
   accounts: Pick<MarketplaceAccounts, 'tenantsOf'>;
   /** Ends the eBay connection of a tenant (tokens destroyed, the disconnection recorded). */
   disconnect(tenant: number, notificationId: string): Promise<void>;
-  /** The answer to eBay's challenge (from EBAY_NOTIFICATION_VERIFICATION_TOKEN and the endpoint), or null when the endpoint is not set up. */
+  /** Whether EBAY_NOTIFICATION_VERIFICATION_TOKEN is set: without it the endpoint is not open. */
+  configured: boolean;
+  /** The answer to eBay's challenge (from the verification token and the endpoint), or null when the endpoint is not set up. */
   challengeResponse(challengeCode: string): string | null;
   logger: Logger;
 }
@@ -91,7 +93,7 @@ export function ebayWebhookRoutes(deps: EbayWebhookDeps): AnyRoute[] {
         503: { description: 'eBay could not be asked for its key: eBay delivers it again later' },
       },
       handle: async ({ req }) => {
-        if (deps.challengeResponse('') === null) throw notSetUp();
+        if (!deps.configured) throw notSetUp();
         const raw = (req as Request & { rawBody?: Buffer }).rawBody;
         if (!raw) throw new ValidationError([{ field: 'body', message: 'must be eBay’s JSON notification' }]);
         let genuine: boolean;

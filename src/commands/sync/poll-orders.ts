@@ -6,6 +6,7 @@
  * like a notification's, so one the webhook already brought adds nothing.
  */
 import type { Marketplace } from '../../domain/connection/connection';
+import type { PollCursors } from '../../infra/poll-cursors';
 import type { CommandMetadata } from '../command';
 import { loadConnection } from '../listings/load';
 import type { SyncDeps } from './deps';
@@ -15,11 +16,6 @@ import { reportMarketplaceOrder } from './orders';
 export const POLL_OVERLAP_MS = 10 * 60_000;
 /** A first poll looks back this far. */
 export const FIRST_POLL_LOOKBACK_MS = 24 * 3600_000;
-
-export interface PollCursors {
-  get(tenant: number, marketplace: Marketplace): Promise<Date | null>;
-  set(tenant: number, marketplace: Marketplace, polledUntil: Date): Promise<void>;
-}
 
 /** Polls one marketplace for a tenant; answers how many order lines were new. */
 export async function pollMarketplaceOrders(deps: SyncDeps & { cursors: PollCursors }, tenant: number, marketplace: Marketplace): Promise<number> {

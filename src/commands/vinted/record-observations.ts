@@ -17,6 +17,7 @@ import { markListing } from '../listings/record-listing';
 import { reportMarketplaceOrder } from '../sync/orders';
 import type { SyncDeps } from '../sync/deps';
 import { DomainRuleError } from '../../shared/errors';
+import { decimalCents } from '../../domain/product/money';
 import type { VintedQueueDeps } from './deps';
 import { assertActsForConnectedMember, vintedConnection } from './paired';
 
@@ -84,10 +85,7 @@ export async function recordVintedObservations(deps: Pick<VintedQueueDeps, 'pool
 }
 
 /** "12,50", "12.5", 12.5 → 1250. */
-export function centsOf(price: number | string): number {
-  const [whole, fraction = ''] = String(price).replace(',', '.').split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
-}
+export const centsOf = decimalCents;
 
 /** Each sale seen becomes the report of a Vinted order of one line. */
 export async function reportVintedSales(deps: CommandDeps, tenant: number, deviceId: string, sold: Observations['sold']): Promise<void> {

@@ -10,3 +10,9 @@ export function toCents(euros: number): number | null {
   // 19.99 * 100 is 1998.9999999999998: within float noise of an integer, so two decimals.
   return Math.abs(scaled - cents) < 1e-6 ? cents : null;
 }
+
+/** A marketplace's decimal amount ("12.50", "12,5", or a number) in cents; at most two decimals are read. */
+export function decimalCents(amount: string | number): number {
+  const [whole, fraction = ''] = String(amount).replace(',', '.').split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+}

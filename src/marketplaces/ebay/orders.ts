@@ -6,6 +6,7 @@
  * then shown to the seller), never a guess.
  */
 import { z } from 'zod';
+import { decimalCents } from '../../domain/product/money';
 import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
 import { callMarketplace, MarketplaceCallError } from '../http';
 import { ebayProblems } from './errors';
@@ -36,8 +37,7 @@ const MAX_PAGES = 25;
 
 function linesOf(order: z.infer<typeof orderSchema>) {
   return order.lineItems.map((l) => {
-    const [whole, cents = ''] = l.lineItemCost.value.split('.');
-    const total = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
+    const total = decimalCents(l.lineItemCost.value);
     return {
       line_id: l.lineItemId,
       listing_id: l.legacyItemId,

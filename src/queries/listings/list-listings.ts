@@ -93,3 +93,22 @@ export function listingRoutes(deps: TenantDb) {
     }),
   ];
 }
+
+/** Where a listing keeps the marketplace's own id of it (ExternalIds of src/domain/listing/listing.ts). */
+const EXTERNAL_LISTING_KEY: Record<(typeof MARKETPLACES)[number], string> = { ebay: 'listing_id', etsy: 'listing_id', vinted: 'item_id' };
+
+/**
+ * The product a marketplace's listing shows, found by the marketplace's id of it, for sync of
+ * marketplaces whose orders carry no SKU (Vinted). The listings read model is written in the
+ * append's own transaction with the PostgreSQL log: a listing just published is there.
+ */
+export async function productOfMarketplaceListing({ db, tenancy }: TenantDb, tenant: number, marketplace: (typeof MARKETPLACES)[number], listingId: string): Promise<string | null> {
+  const { rows } = await db
+    .of(tenant)
+    .query<{ product_id: string }>(`select product_id from ${tenancy.table(tenant, 'listings')} where marketplace = $1 and external ->> $2 = $3 order by updated_at desc limit 1`, [
+      marketplace,
+      EXTERNAL_LISTING_KEY[marketplace],
+      listingId,
+    ]);
+  return rows[0]?.product_id ?? null;
+}

@@ -5,6 +5,7 @@
  * (tenant migration 0014). Nothing is written to the product: its stream, its version and so its
  * ETag stay as its own events left them, and rebuilding either read model changes nothing here.
  */
+import type { TenantDb } from '../../infra/db/tenancy';
 import { LIVE_LISTING_STATUSES } from '../../shared/listing-statuses';
 
 // Literals rather than a parameter: the partial index's own predicate, which the planner must see.
@@ -30,4 +31,10 @@ export function shownRepresentation(products: string, listings: string): string 
 export function publishedCount(products: string, listings: string): string {
   return `(select count(distinct l.product_id) from ${listings} l
             where l.status in ${LIVE} and exists (select 1 from ${products} d where d.id = l.product_id and d.status = 'draft'))`;
+}
+
+/** Whether one product has a live listing now (a command's reply says `published` as GET does). */
+export async function isPublished({ db, tenancy }: TenantDb, tenant: number, productId: string): Promise<boolean> {
+  const { rows } = await db.of(tenant).query<{ live: boolean }>(`select ${hasLiveListing(tenancy.table(tenant, 'listings'), '$1::uuid')} as live`, [productId]);
+  return rows[0]?.live === true;
 }
