@@ -15,7 +15,7 @@ import { createPostgresEventStore } from '../src/eventstore/postgres-event-store
 import type { EventStore, TenantId } from '../src/eventstore/types';
 import { startEmbeddedPostgres } from '../src/infra/db/embedded';
 import { createTenant, migratePublic } from '../src/infra/db/migrator';
-import { createKnex, createPool, ensureDatabase, type Pool } from '../src/infra/db/postgres';
+import { createKnex, createPool, DEFAULT_POOL_TIMEOUTS, ensureDatabase, type Pool } from '../src/infra/db/postgres';
 import { createTenancy } from '../src/infra/db/tenancy';
 import { createLogger } from '../src/infra/logger';
 import { measureAppends, runAppendBenchmarks } from './append';
@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     const knex = createKnex(db.ownerUrl);
     cleanups.unshift(() => knex.destroy());
     await migratePublic(knex);
-    const pool = createPool(db.ownerUrl, 24, 'stoflow-bench');
+    // No statement limits: the rebuild runs as the CLI's does (a whole read model in one statement).
+    const pool = createPool(db.ownerUrl, 24, 'stoflow-bench', { ...DEFAULT_POOL_TIMEOUTS, statementMs: 0, queryMs: 0 });
     cleanups.unshift(() => pool.end());
     const store = createPostgresEventStore({ pool, tenancy });
     cleanups.unshift(() => store.close());
