@@ -40,6 +40,7 @@ import { productOfMarketplaceListing } from '../queries/listings/list-listings';
 import { isPublished } from '../queries/products/published';
 import { ebayOrderReader } from '../marketplaces/ebay/orders';
 import { etsyOrderReader } from '../marketplaces/etsy/orders';
+import { etsyApi } from '../marketplaces/etsy/api';
 import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
 import { createHash } from 'node:crypto';
@@ -255,6 +256,15 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const mediaLinks = createMediaLinks({ secret: jwtSecret, publicBaseUrl: config.PUBLIC_BASE_URL, ttlMs: config.MEDIA_LINK_TTL_MINUTES * 60_000, now: () => clock.now() });
   const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
   const cipher = resolveTokenCipher(config, logger);
+  // One budget of calls per Etsy shop for connecting, publishing and reading orders: 5 a second by
+  // default (Etsy allows 10 per token), counted across processes in Redis.
+  const etsy = etsyApi({
+    apiKey: config.ETSY_API_KEY,
+    sharedSecret: config.ETSY_SHARED_SECRET,
+    apiBaseUrl: config.ETSY_API_BASE_URL,
+    timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+    pacer: createCallPacer({ perSecond: config.ETSY_CALLS_PER_SECOND, burst: config.ETSY_CALLS_PER_SECOND, prefix: 'pace:etsy', circuit }),
+  });
   const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
     ebay: ebayAuth(
       {
@@ -279,6 +289,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
       },
       () => clock.now(),
+      etsy,
     ),
   };
   const credentials = createCredentialStore({
@@ -308,8 +319,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
         // Etsy takes the photos' bytes: they are read from storage, never fetched back from our own public address.
         readImage: (file) => storage.get(file),
-        // 5 calls a second per shop by default (Etsy allows 10 per token), counted across processes in Redis.
-        pacer: createCallPacer({ perSecond: config.ETSY_CALLS_PER_SECOND, burst: config.ETSY_CALLS_PER_SECOND, prefix: 'pace:etsy', circuit }),
+        api: etsy,
       }),
       // Vinted's steps go to the seller's extension through its task queue.
       vinted: vintedPublisher({ pool, tenancy, clock, ids }),
@@ -320,7 +330,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     credentials,
     orders: {
       ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
-      etsy: etsyOrderReader({ apiKey: config.ETSY_API_KEY, sharedSecret: config.ETSY_SHARED_SECRET, apiBaseUrl: config.ETSY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+      etsy: etsyOrderReader(etsy),
     },
     productOfListing: (tenant, marketplace, listingId) => productOfMarketplaceListing({ db: pool, tenancy }, tenant, marketplace, listingId),
   };

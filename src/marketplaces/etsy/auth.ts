@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { ConnectionOptions } from '../../domain/connection/connection';
 import { GrantRefusedError, type MarketplaceAuth, type OAuthGrant } from '../../shared/marketplace-auth';
 import { callMarketplace, MarketplaceCallError } from '../http';
+import { etsyApi, tokenKey, type EtsyApi } from './api';
 import { etsyProblems } from './errors';
 import { ETSY_REFRESH_TOKEN_DAYS, ETSY_SCOPES, type EtsySettings } from './settings';
 
@@ -54,9 +55,9 @@ function processingProfileName(p: z.infer<typeof processingProfile>): string {
   return days ? `${state}, ${days}` : state;
 }
 
-export function etsyAuth(settings: EtsySettings, now: () => Date = () => new Date()): MarketplaceAuth {
+/** `api` carries the account reads after consent (getMe, the shop, its profiles) on the shop's budget. */
+export function etsyAuth(settings: EtsySettings, now: () => Date = () => new Date(), api: EtsyApi = etsyApi(settings)): MarketplaceAuth {
   const missing = !settings.apiKey ? 'ETSY_API_KEY is not set' : !settings.sharedSecret ? 'ETSY_SHARED_SECRET is not set' : !settings.redirectUri ? 'ETSY_REDIRECT_URI is not set' : null;
-  const application = `${settings.apiBaseUrl}/v3/application`;
 
   async function token(form: Record<string, string>, scopes: readonly string[]): Promise<OAuthGrant> {
     const started = now();
@@ -82,16 +83,8 @@ export function etsyAuth(settings: EtsySettings, now: () => Date = () => new Dat
     };
   }
 
-  async function get(path: string, accessToken: string): Promise<unknown> {
-    const { body } = await callMarketplace({
-      marketplace: 'etsy',
-      method: 'GET',
-      url: `${application}${path}`,
-      headers: { 'x-api-key': `${settings.apiKey}:${settings.sharedSecret}`, authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-      timeoutMs: settings.timeoutMs,
-      problems: etsyProblems,
-    });
-    return body;
+  async function get(path: string, accessToken: string, shop: string): Promise<unknown> {
+    return (await api.call(accessToken, shop, 'GET', path)).body;
   }
 
   return {
@@ -130,14 +123,15 @@ export function etsyAuth(settings: EtsySettings, now: () => Date = () => new Dat
     },
 
     async describe(accessToken) {
-      const me = meAnswer.parse(await get('/users/me', accessToken));
+      const me = meAnswer.parse(await get('/users/me', accessToken, tokenKey(accessToken)));
       if (!me.shop_id) throw new Error('this Etsy account has no shop: open one on Etsy, then connect again');
       const shopPath = `/shops/${encodeURIComponent(me.shop_id)}`;
+      const shopKey = String(me.shop_id);
       const [shopBody, shipping, returns, processing] = await Promise.all([
-        get(shopPath, accessToken),
-        get(`${shopPath}/shipping-profiles`, accessToken),
-        get(`${shopPath}/policies/return`, accessToken),
-        get(`${shopPath}/readiness-state-definitions?limit=100`, accessToken),
+        get(shopPath, accessToken, shopKey),
+        get(`${shopPath}/shipping-profiles`, accessToken, shopKey),
+        get(`${shopPath}/policies/return`, accessToken, shopKey),
+        get(`${shopPath}/readiness-state-definitions?limit=100`, accessToken, shopKey),
       ]);
       const shop = shopAnswer.parse(shopBody);
       const options: ConnectionOptions = {

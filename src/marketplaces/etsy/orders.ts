@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
-import { callMarketplace, MarketplaceCallError } from '../http';
-import { etsyProblems } from './errors';
+import { MarketplaceCallError } from '../http';
+import type { EtsyApi } from './api';
 
 const ORDER_ID = /^(\d{1,20})-(\d{1,20})$/;
 
@@ -47,20 +47,14 @@ export function etsyOrderId(shopId: string | number, receiptId: string | number)
   return `${shopId}-${receiptId}`;
 }
 
-export function etsyOrderReader(settings: { apiKey?: string; sharedSecret?: string; apiBaseUrl: string; timeoutMs: number }): MarketplaceOrderReader {
+/** Reads through `api`, so that a webhook's or a poll's reads spend the shop's one budget with the publisher's calls. */
+export function etsyOrderReader(api: EtsyApi): MarketplaceOrderReader {
   return {
     marketplace: 'etsy',
     async readOrder(accessToken, orderId) {
       const match = ORDER_ID.exec(orderId);
       if (!match) throw new MarketplaceCallError('etsy', 0, false, [{ id: 'invalid_order_id', message: `not an Etsy shop and receipt: ${orderId.slice(0, 100)}` }]);
-      const { body } = await callMarketplace({
-        marketplace: 'etsy',
-        method: 'GET',
-        url: `${settings.apiBaseUrl}/v3/application/shops/${match[1]}/receipts/${match[2]}`,
-        headers: { authorization: `Bearer ${accessToken}`, 'x-api-key': `${settings.apiKey ?? ''}:${settings.sharedSecret ?? ''}`, accept: 'application/json' },
-        timeoutMs: settings.timeoutMs,
-        problems: etsyProblems,
-      });
+      const { body } = await api.call(accessToken, match[1]!, 'GET', `/shops/${match[1]}/receipts/${match[2]}`);
       const parsed = receiptSchema.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -72,21 +66,14 @@ export function etsyOrderReader(settings: { apiKey?: string; sharedSecret?: stri
       if (!account.shop_id) return [];
       const orders = [];
       for (let page = 0; page < MAX_PAGES; page++) {
-        const query = new URLSearchParams({
+        const query = {
           min_last_modified: String(Math.floor(from.getTime() / 1000)),
           max_last_modified: String(Math.ceil(to.getTime() / 1000)),
           was_paid: 'true',
           limit: '100',
           offset: String(page * 100),
-        });
-        const { body } = await callMarketplace({
-          marketplace: 'etsy',
-          method: 'GET',
-          url: `${settings.apiBaseUrl}/v3/application/shops/${encodeURIComponent(account.shop_id)}/receipts?${query}`,
-          headers: { authorization: `Bearer ${accessToken}`, 'x-api-key': `${settings.apiKey ?? ''}:${settings.sharedSecret ?? ''}`, accept: 'application/json' },
-          timeoutMs: settings.timeoutMs,
-          problems: etsyProblems,
-        });
+        };
+        const { body } = await api.call(accessToken, account.shop_id, 'GET', `/shops/${encodeURIComponent(account.shop_id)}/receipts`, undefined, query);
         const parsed = pageSchema.safeParse(body);
         if (!parsed.success) throw new MarketplaceCallError('etsy', 200, false, [{ id: 'invalid_receipts', message: "Etsy's getShopReceipts answer has no results list" }]);
         // A receipt of a shape getShopReceipt does not document is skipped here; the webhook reports on it.

@@ -24,23 +24,14 @@
 import { z } from 'zod';
 import type { ExternalIds } from '../../domain/listing/listing';
 import type { ImageReader, MarketplacePublisher, PublicationDraft, PublicationImage } from '../../shared/marketplace-publisher';
-import { createCallPacer, type CallPacer } from '../../infra/call-pacer';
-import { callMarketplace, MarketplaceCallError, type CallResult } from '../http';
-import { etsyProblems } from './errors';
-import type { EtsySettings } from './settings';
+import { MarketplaceCallError } from '../http';
+import { etsyApi, type EtsyApi, type EtsyApiOptions } from './api';
 
-export interface EtsyPublisherOptions extends Pick<EtsySettings, 'apiKey' | 'sharedSecret' | 'apiBaseUrl' | 'timeoutMs'> {
+export interface EtsyPublisherOptions extends EtsyApiOptions {
   /** The stored photos' bytes (Etsy takes uploads, not addresses). */
   readImage: ImageReader;
-  /**
-   * The pace of calls per shop, shared by every process (src/infra/call-pacer.ts); by default 5 a
-   * second in this process alone. Etsy allows 10 a second per token.
-   */
-  pacer?: CallPacer;
-  /** A 429 asking for at most this wait is retried in place; a longer one goes to the engine's backoff. */
-  maxRetryAfterSeconds?: number;
-  /** How many 429s in a row one call waits out before giving up. */
-  retriesOn429?: number;
+  /** The calls to Etsy, on the shop's one budget (./api.ts); made from the options above when absent. */
+  api?: EtsyApi;
 }
 
 /** Etsy's limit of photos per listing. */
@@ -74,44 +65,8 @@ function externalOf(shown: ShownPhoto[]): ExternalIds {
 const invalidAnswer = (message: string) => new MarketplaceCallError('etsy', 200, true, [{ id: 'invalid_answer', message }]);
 
 export function etsyPublisher(options: EtsyPublisherOptions): MarketplacePublisher {
-  const application = `${options.apiBaseUrl}/v3/application`;
-  const pacer = options.pacer ?? createCallPacer({ perSecond: 5, prefix: 'pace:etsy' });
-  const maxWait = options.maxRetryAfterSeconds ?? 10;
-  const retries = options.retriesOn429 ?? 2;
-
-  type Body = URLSearchParams | FormData | { json: unknown };
-
-  async function call(accessToken: string, shopId: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: Body, query?: Record<string, string>): Promise<CallResult> {
-    const url = `${application}${path}${query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`;
-    const json = body !== undefined && !(body instanceof URLSearchParams) && !(body instanceof FormData);
-    for (let attempt = 0; ; attempt++) {
-      await pacer.acquire(shopId);
-      try {
-        return await callMarketplace({
-          marketplace: 'etsy',
-          method,
-          url,
-          headers: {
-            'x-api-key': `${options.apiKey}:${options.sharedSecret}`,
-            authorization: `Bearer ${accessToken}`,
-            accept: 'application/json',
-            // Form and multipart bodies carry their own content type (and boundary).
-            ...(json ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body === undefined ? undefined : json ? JSON.stringify((body as { json: unknown }).json) : (body as URLSearchParams | FormData),
-          timeoutMs: options.timeoutMs,
-          problems: etsyProblems,
-        });
-      } catch (err) {
-        // Refused for the rate: nothing was done, so the same call is safe again once Etsy allows it.
-        const wait = err instanceof MarketplaceCallError && err.status === 429 ? (err.retryAfterSeconds ?? 1) : null;
-        if (wait === null) throw err;
-        // Every process waits: no call to this shop goes before Etsy's time is up.
-        await pacer.holdOff(shopId, wait * 1000);
-        if (wait > maxWait || attempt >= retries) throw err;
-      }
-    }
-  }
+  const api = options.api ?? etsyApi(options);
+  const call = api.call.bind(api);
 
   const processing = (draft: PublicationDraft) => draft.settings.readiness_state_id;
   const legacy = (draft: PublicationDraft): Record<string, string> => (processing(draft) ? { legacy: 'false' } : {});
