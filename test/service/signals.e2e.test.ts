@@ -62,7 +62,12 @@ async function expectStopped(started: Started, dataDir: string, npmMayReraise = 
   // same signal after the script exited cleanly; what matters is that the service stopped itself.
   if (npmMayReraise && exited.signal === 'SIGTERM') expect(exited.code).toBeNull();
   else expect(exited).toEqual({ code: 0, signal: null });
-  // The server stops with the database it started, and the folder's PostgreSQL is down.
+  // The server stops with the database it started, and the folder's PostgreSQL is down. When npm
+  // ends by the re-raised signal it may go before the script's last steps: the service still
+  // finishes its own stop, so the database is given a bounded moment to be gone.
+  const deadline = Date.now() + (npmMayReraise ? 15_000 : 0);
+  const down = () => !existsSync(join(dataDir, 'postgres', 'postmaster.pid')) && !isAlive(started.postgresPid);
+  while (!down() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   expect(isAlive(started.postgresPid)).toBe(false);
 }
