@@ -30,6 +30,8 @@ import { vintedTaskRoutes } from '../commands/vinted/task-routes';
 import type { AnyRoute } from '../http/route';
 import { listingRoutes } from '../queries/listings/list-listings';
 import { syncRoutes } from '../queries/sync/order-lines';
+import { oversellRoutes } from '../queries/sync/oversells';
+import { resolveOversellRoute } from '../commands/products/resolve-oversell';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
@@ -71,6 +73,8 @@ export function apiRoutes(c: Container): AnyRoute[] {
     publishProductRoute(c.publishDeps),
     ...listingRoutes(reads),
     ...syncRoutes(reads),
+    ...oversellRoutes(reads),
+    resolveOversellRoute(c.commandDeps),
     ...manageListingRoutes(c.commandDeps),
     ...deviceRoutes({
       pool,

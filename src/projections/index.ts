@@ -3,7 +3,8 @@ import { customBrandsProjection } from './custom-brands';
 import { listingsProjection } from './listings';
 import { marketplaceConnectionsProjection } from './marketplace-connections';
 import { marketplaceOrdersProjection } from './marketplace-orders';
+import { oversellsProjection } from './oversells';
 import { productsProjection } from './products';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection];
+export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection, oversellsProjection];

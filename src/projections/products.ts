@@ -178,6 +178,9 @@ export function applyEvent(row: ProductRow | null, event: RecordedEvent): Produc
         next.sold_at = e.data.sold_at;
       }
       break;
+    case 'OversoldDetected':
+    case 'OversellResolved':
+      break; // the sync read models show them; the product's version moves all the same (its ETag)
     case 'ProductArchived':
       next.status = 'archived';
       next.archived_at = e.data.archived_at;

@@ -132,16 +132,43 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(1);
   });
 
-  it('When eBay sells more than the stock Stoflow has, then the oversell is recorded on the order with its reason, not dropped', async () => {
+  it('When eBay sells more than the stock Stoflow has, then an oversell is detected naming the sale that came first, the seller is told, and it stays open until the seller settles it', async () => {
     const { seller, product } = await sellerWithLiveProduct({ stock: 2 });
     // Stock moved here meanwhile (one sold in the shop), and eBay sells two.
     const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
-    await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 39.9 }).expect(201);
+    const shop = await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 39.9 }).expect(201);
     const order = ebay.sell({ sku: product.sku, quantity: 2 }) as unknown as { orderId: string; lineItems: { lineItemId: string }[] };
     await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));
     await eventually('the line decided', async () => (await orderLog(seller, order.orderId)).some((e) => e.type === 'OrderLineRefused'));
     const refused = (await orderLog(seller, order.orderId)).find((e) => e.type === 'OrderLineRefused')!;
-    expect(refused.data).toMatchObject({ line_id: order.lineItems[0]!.lineItemId, product_id: product.id, reason: 'insufficient_stock' });
+    expect(refused.data).toMatchObject({ line_id: order.lineItems[0]!.lineItemId, product_id: product.id, reason: 'oversold' });
+
+    const open = await request(t.app).get('/api/sync/oversells').set(seller.auth).expect(200);
+    expect(open.body.total).toBe(1);
+    const oversell = open.body.items[0];
+    expect(oversell).toMatchObject({
+      product: { id: product.id, sku: product.sku },
+      marketplace: 'ebay',
+      order_id: order.orderId,
+      line_id: order.lineItems[0]!.lineItemId,
+      quantity: 2,
+      stock_before: 1,
+      competing_sales: [{ sale_id: shop.body.sale.id, channel: 'offline', quantity: 1, order_id: null }],
+      status: 'open',
+    });
+    // The stock is what the shop sale left: nothing was taken for the sale that could not be covered.
+    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(1);
+    await eventually('the seller told', async () => ((await request(t.app).get('/api/notifications').set(seller.auth)).body.items as { kind: string }[]).some((n) => n.kind === 'oversold'));
+
+    const resolve = `/api/products/${product.id}/oversells/${oversell.sale_id}/resolve`;
+    const bad = await request(t.app).post(resolve).set(seller.auth).send({ resolution: 'forget_it' });
+    expect([bad.status, bad.headers['content-type'], bad.body.errors?.[0]?.field]).toEqual([400, expect.stringMatching(/problem\+json/), 'resolution']);
+    await request(t.app).post(resolve).set(seller.auth).send({ resolution: 'buyer_refunded', note: 'cancelled on eBay' }).expect(204);
+    expect((await request(t.app).get('/api/sync/oversells').set(seller.auth)).body.total).toBe(0);
+    const settled = await request(t.app).get('/api/sync/oversells?status=resolved').set(seller.auth);
+    expect(settled.body.items).toEqual([expect.objectContaining({ sale_id: oversell.sale_id, status: 'resolved', resolution: 'buyer_refunded', note: 'cancelled on eBay' })]);
+    const history = await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`);
+    expect(history.map((e) => e.type).slice(-2)).toEqual(['OversoldDetected', 'OversellResolved']);
   });
 
   it('When eBay deletes the seller’s account, then the eBay connection ends (tokens destroyed) and later orders of that account reach nobody', async () => {

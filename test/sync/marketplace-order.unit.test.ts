@@ -87,8 +87,58 @@ describe('A marketplace sale on the product', () => {
     expect(productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-1', marketplace: 'ebay', quantity: 1, unit_price: 37.5, now: NOW }, after)).toEqual([]);
   });
 
-  it('Given less stock than sold on the marketplace, then the oversell is refused with insufficient_stock (the caller records it on the order)', () => {
-    expect(() => productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-2', marketplace: 'vinted', quantity: 3, unit_price: 10, now: NOW }, product)).toThrow(expect.objectContaining({ code: 'insufficient_stock' }));
+  it('Given less stock than a marketplace sold, when the sale is recorded, then an oversell is detected naming the sale that took the units; stock stays, and the same sale again adds nothing', () => {
+    const soldOnEbay = productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-1', marketplace: 'ebay', quantity: 1, unit_price: 37.5, order_id: 'O-1', line_id: 'L-1', now: NOW }, product);
+    const given = [created({ stock_quantity: 2 }), ...soldOnEbay];
+    const events = productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-2', marketplace: 'vinted', quantity: 2, unit_price: 10, order_id: 'V-9', line_id: 'V-9', now: NOW }, fold(productDecider, given));
+    expect(events).toEqual([
+      {
+        type: 'OversoldDetected',
+        data: {
+          sale_id: 's-2',
+          marketplace: 'vinted',
+          order_id: 'V-9',
+          line_id: 'V-9',
+          quantity: 2,
+          unit_price_cents: 1000,
+          stock_before: 1,
+          competing_sales: [{ sale_id: 's-1', channel: 'ebay', quantity: 1, order_id: 'O-1', line_id: 'L-1', sold_at: NOW.toISOString() }],
+          detected_at: NOW.toISOString(),
+        },
+      },
+    ]);
+    const after = fold(productDecider, [...given, ...events]);
+    expect(after).toMatchObject({ stock_quantity: 1, status: 'draft', open_oversells: ['s-2'] });
+    expect(productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-2', marketplace: 'vinted', quantity: 2, unit_price: 10, now: NOW }, after)).toEqual([]);
+  });
+
+  it('Given the last unit sold on eBay, when Etsy reports a sale of it too, then the oversell names the eBay sale; several earlier sales are named as far back as the missing units go', () => {
+    const one = (id: string, channel: 'ebay' | 'etsy', quantity: number) => productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: id, marketplace: channel, quantity, unit_price: 5, now: NOW }, fold(productDecider, history));
+    const history = [created({ stock_quantity: 3 })];
+    history.push(...one('a', 'ebay', 1));
+    history.push(...one('b', 'etsy', 1));
+    history.push(...one('c', 'ebay', 1));
+    expect(fold(productDecider, history)).toMatchObject({ status: 'sold', stock_quantity: 0 });
+    const late = productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 'd', marketplace: 'etsy', quantity: 2, unit_price: 5, now: NOW }, fold(productDecider, history));
+    expect(late[0]).toMatchObject({ type: 'OversoldDetected', data: { stock_before: 0, quantity: 2 } });
+    expect((late[0]!.data as { competing_sales: { sale_id: string }[] }).competing_sales.map((s) => s.sale_id)).toEqual(['b', 'c']);
+  });
+
+  it('Given an open oversell, when the seller resolves it, then it is settled once; an unknown sale id or resolution is refused', () => {
+    const given = [created({ stock_quantity: 1 })];
+    given.push(...productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 'a', marketplace: 'ebay', quantity: 1, unit_price: 5, now: NOW }, fold(productDecider, given)));
+    given.push(...productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 'b', marketplace: 'etsy', quantity: 1, unit_price: 5, now: NOW }, fold(productDecider, given)));
+    const resolved = productDecider.decide({ type: 'ResolveOversell', sale_id: 'b', resolution: 'buyer_refunded', note: ' cancelled on Etsy ', now: NOW }, fold(productDecider, given));
+    expect(resolved).toEqual([{ type: 'OversellResolved', data: { sale_id: 'b', resolution: 'buyer_refunded', note: 'cancelled on Etsy', resolved_at: NOW.toISOString() } }]);
+    const after = fold(productDecider, [...given, ...resolved]);
+    expect(after!.open_oversells).toEqual([]);
+    expect(productDecider.decide({ type: 'ResolveOversell', sale_id: 'b', resolution: 'other', now: NOW }, after)).toEqual([]);
+    expect(() => productDecider.decide({ type: 'ResolveOversell', sale_id: 'zz', resolution: 'other', now: NOW }, after)).toThrow(expect.objectContaining({ kind: 'not_found' }));
+    expect(() => productDecider.decide({ type: 'ResolveOversell', sale_id: 'b', resolution: 'ignored', now: NOW }, fold(productDecider, given))).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'resolution' })] }));
+  });
+
+  it('Given an offline sale beyond the stock, then it is still refused: only a marketplace buyer has already paid', () => {
+    expect(() => productDecider.decide({ type: 'RecordProductSale', sale_id: 's-3', quantity: 3, unit_price: 10, channel: 'offline', now: NOW }, product)).toThrow(expect.objectContaining({ code: 'insufficient_stock' }));
   });
 });
 

@@ -86,19 +86,40 @@ export interface MarketplaceSaleInput {
   marketplace: 'ebay' | 'etsy' | 'vinted';
   quantity: number;
   unit_price: number;
+  /** The marketplace's order and line, kept with the sale (and with an oversell). */
+  order_id?: string;
+  line_id?: string;
 }
 
-/** A sale a marketplace reported, recorded on the product by sync (never through the API). */
-export async function recordMarketplaceSale(deps: RecordSaleDeps, tenant: number, input: MarketplaceSaleInput, metadata: CommandMetadata): Promise<{ recorded: boolean; remainingStock: number }> {
+/**
+ * A sale a marketplace reported, recorded on the product by sync (never through the API). One
+ * the stock cannot cover is recorded as an oversell (`oversold`), not refused: the buyer paid.
+ */
+export async function recordMarketplaceSale(
+  deps: RecordSaleDeps,
+  tenant: number,
+  input: MarketplaceSaleInput,
+  metadata: CommandMetadata,
+): Promise<{ recorded: boolean; oversold: boolean; remainingStock: number }> {
   const outcome = await runCommand(
     deps,
     tenant,
     {
       stream: productStream(productIdOf(input.product_id)),
       decider: productDecider,
-      command: { type: 'RecordMarketplaceSale', sale_id: input.sale_id, marketplace: input.marketplace, quantity: input.quantity, unit_price: input.unit_price, now: deps.clock.now() },
+      command: {
+        type: 'RecordMarketplaceSale',
+        sale_id: input.sale_id,
+        marketplace: input.marketplace,
+        quantity: input.quantity,
+        unit_price: input.unit_price,
+        order_id: input.order_id,
+        line_id: input.line_id,
+        now: deps.clock.now(),
+      },
     },
     { ...metadata, expectedVersion: undefined },
   );
-  return { recorded: outcome.events.length > 0, remainingStock: outcome.state?.stock_quantity ?? 0 };
+  const oversold = outcome.events.some((e) => e.type === 'OversoldDetected') || (outcome.events.length === 0 && (outcome.state?.open_oversells.includes(input.sale_id) ?? false));
+  return { recorded: outcome.events.some((e) => e.type === 'ProductSold'), oversold, remainingStock: outcome.state?.stock_quantity ?? 0 };
 }

@@ -64,7 +64,15 @@ export function saleIdOfLine(tenant: number, marketplace: Marketplace, lineId: s
 type Outcome = Extract<MarketplaceOrderCommand, { type: 'RecordLineOutcome' }>['outcome'];
 
 /** What one line becomes: a sale recorded on its product, or why not. */
-async function applyLine(deps: SyncDeps, tenant: number, marketplace: Marketplace, line: MarketplaceOrderLine | undefined, lineId: string, metadata: CommandMetadata): Promise<{ productId: string | null; outcome: Outcome }> {
+async function applyLine(
+  deps: SyncDeps,
+  tenant: number,
+  marketplace: Marketplace,
+  orderId: string,
+  line: MarketplaceOrderLine | undefined,
+  lineId: string,
+  metadata: CommandMetadata,
+): Promise<{ productId: string | null; outcome: Outcome }> {
   if (!line) return { productId: null, outcome: { applied: false, reason: 'line_not_found', detail: `the marketplace's order has no line ${lineId}` } };
   const productId = line.sku ? await productOfSku(deps.store, tenant, line.sku) : await deps.productOfListing(tenant, marketplace, line.listing_id);
   if (!productId) {
@@ -80,8 +88,15 @@ async function applyLine(deps: SyncDeps, tenant: number, marketplace: Marketplac
     });
   }
   try {
-    await recordMarketplaceSale(deps, tenant, { product_id: productId, sale_id: saleIdOfLine(tenant, marketplace, line.line_id), marketplace, quantity: line.quantity, unit_price: line.unit_price_cents / 100 }, metadata);
-    return { productId, outcome: { applied: true, saleId: saleIdOfLine(tenant, marketplace, line.line_id), quantity: line.quantity } };
+    const saleId = saleIdOfLine(tenant, marketplace, line.line_id);
+    const sale = await recordMarketplaceSale(
+      deps,
+      tenant,
+      { product_id: productId, sale_id: saleId, marketplace, quantity: line.quantity, unit_price: line.unit_price_cents / 100, order_id: orderId, line_id: line.line_id },
+      metadata,
+    );
+    if (sale.oversold) return { productId, outcome: { applied: false, reason: 'oversold', detail: `sold on ${marketplace} after the stock was gone: an oversell for the seller to settle (GET /api/sync/oversells)` } };
+    return { productId, outcome: { applied: true, saleId, quantity: line.quantity } };
   } catch (err) {
     // Sold here already, archived, or more than the stock: the buyer paid on the marketplace all the same.
     if (err instanceof DomainRuleError) return { productId, outcome: { applied: false, reason: err.code, detail: err.message } };
@@ -110,7 +125,7 @@ export async function applyReportedOrder(deps: SyncDeps, tenant: number, report:
     return;
   }
   for (const reported of report.lines) {
-    const { productId, outcome } = await applyLine(deps, tenant, report.marketplace, lines.find((l) => l.line_id === reported.line_id), reported.line_id, metadata);
+    const { productId, outcome } = await applyLine(deps, tenant, report.marketplace, report.orderId, lines.find((l) => l.line_id === reported.line_id), reported.line_id, metadata);
     await record(reported.line_id, productId, outcome);
   }
 

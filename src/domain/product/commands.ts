@@ -42,5 +42,7 @@ export type ProductCommand =
   | { type: 'ReorderProductImages'; image_ids: string[]; now: Date }
   | { type: 'RecordProductSale'; sale_id: string; quantity: number; unit_price: number; channel: string; now: Date }
   /** A sale a marketplace reported (an order line): its channel is the marketplace, its id follows from the line. */
-  | { type: 'RecordMarketplaceSale'; sale_id: string; marketplace: 'ebay' | 'etsy' | 'vinted'; quantity: number; unit_price: number; now: Date }
+  | { type: 'RecordMarketplaceSale'; sale_id: string; marketplace: 'ebay' | 'etsy' | 'vinted'; quantity: number; unit_price: number; order_id?: string; line_id?: string; now: Date }
+  /** The seller settled an oversell. */
+  | { type: 'ResolveOversell'; sale_id: string; resolution: string; note?: string | null; now: Date }
   | { type: 'ArchiveProduct'; now: Date };

@@ -1,6 +1,6 @@
 import { ConflictError, DomainRuleError, NotFoundError, ValidationError, type FieldProblem } from '../../shared/errors';
 import type { DetailChanges, ProductChanges, ProductCommand } from './commands';
-import { DETAIL_FIELDS, type ProductDetails, type ProductEvent } from './events';
+import { DETAIL_FIELDS, OVERSELL_RESOLUTIONS, type CompetingSale, type OrderRef, type OversellResolution, type ProductDetails, type ProductEvent } from './events';
 import {
   MAX_IMAGES,
   checkChannel,
@@ -13,6 +13,21 @@ import {
   sortProblems,
 } from './rules';
 import type { Product, ProductState } from './state';
+
+function orderRefOf(command: { order_id?: string; line_id?: string }): OrderRef {
+  return { ...(command.order_id ? { order_id: command.order_id } : {}), ...(command.line_id ? { line_id: command.line_id } : {}) };
+}
+
+/** The latest sales that took the `units` an oversell lacks (at least the latest one). */
+function competingSales(product: Product, units: number): CompetingSale[] {
+  const taken: CompetingSale[] = [];
+  let covered = 0;
+  for (let i = product.sales.length - 1; i >= 0 && (taken.length === 0 || covered < units); i--) {
+    taken.unshift(product.sales[i]!);
+    covered += product.sales[i]!.quantity;
+  }
+  return taken;
+}
 
 function refuseInvalid(problems: FieldProblem[]): void {
   if (problems.length > 0) throw new ValidationError(sortProblems(problems), true);
@@ -114,17 +129,48 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
       const channel = command.type === 'RecordProductSale' ? checkChannel(command.channel) : { value: command.marketplace, problems: [] };
       refuseInvalid([...checkQuantity(command.quantity), ...unitPrice.problems, ...channel.problems]);
       if (product.status === 'archived') throw new DomainRuleError('An archived product cannot be sold', 'product_archived');
-      if (product.status === 'sold') throw new DomainRuleError('This product is already sold out', 'product_sold', 'quantity');
-      if (command.quantity > product.stock_quantity) {
-        throw new DomainRuleError(`Only ${product.stock_quantity} in stock`, 'insufficient_stock', 'quantity');
+      const short = product.status === 'sold' || command.quantity > product.stock_quantity;
+      const order = command.type === 'RecordMarketplaceSale' ? orderRefOf(command) : {};
+      // The buyer has paid on the marketplace: what the stock cannot cover is an oversell, for the seller to settle.
+      if (short && command.type === 'RecordMarketplaceSale') {
+        const stockBefore = product.status === 'sold' ? 0 : product.stock_quantity;
+        return [
+          {
+            type: 'OversoldDetected',
+            data: {
+              sale_id: command.sale_id,
+              marketplace: command.marketplace,
+              quantity: command.quantity,
+              unit_price_cents: unitPrice.value,
+              stock_before: stockBefore,
+              competing_sales: competingSales(product, command.quantity - stockBefore),
+              detected_at: at,
+              ...order,
+            },
+          },
+        ];
       }
+      if (product.status === 'sold') throw new DomainRuleError('This product is already sold out', 'product_sold', 'quantity');
+      if (short) throw new DomainRuleError(`Only ${product.stock_quantity} in stock`, 'insufficient_stock', 'quantity');
       const remaining = product.stock_quantity - command.quantity;
       return [
         {
           type: 'ProductSold',
-          data: { sale_id: command.sale_id, quantity: command.quantity, unit_price_cents: unitPrice.value, channel: channel.value, remaining_stock: remaining, sold_at: at },
+          data: { sale_id: command.sale_id, quantity: command.quantity, unit_price_cents: unitPrice.value, channel: channel.value, remaining_stock: remaining, sold_at: at, ...order },
         },
       ];
+    }
+    case 'ResolveOversell': {
+      const product = existing(state);
+      const resolution = (OVERSELL_RESOLUTIONS as readonly string[]).includes(command.resolution) ? (command.resolution as OversellResolution) : null;
+      if (!resolution) refuseInvalid([{ field: 'resolution', message: `must be one of ${OVERSELL_RESOLUTIONS.join(', ')}` }]);
+      const note = command.note?.trim() ? command.note.trim() : null;
+      if (note !== null && note.length > 1000) refuseInvalid([{ field: 'note', message: 'must be at most 1000 characters' }]);
+      if (!product.open_oversells.includes(command.sale_id)) {
+        if (product.sale_ids.includes(command.sale_id)) return []; // settled already: a retry
+        throw new NotFoundError('No oversell of this product has that sale id', 'oversell_not_found');
+      }
+      return [{ type: 'OversellResolved', data: { sale_id: command.sale_id, resolution: resolution!, note, resolved_at: at } }];
     }
     case 'ArchiveProduct': {
       const product = existing(state);

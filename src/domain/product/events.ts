@@ -43,10 +43,49 @@ export type ProductImagesReordered = DomainEvent<'ProductImagesReordered', { ima
 /** Where a sale was made: offline (recorded by the seller), or a marketplace (recorded by sync). */
 export type SaleChannel = 'offline' | 'ebay' | 'etsy' | 'vinted';
 
+/** The marketplace's order and line a sale came from (marketplace sales only). */
+export interface OrderRef {
+  order_id?: string;
+  line_id?: string;
+}
+
 export type ProductSold = DomainEvent<
   'ProductSold',
-  { sale_id: string; quantity: number; unit_price_cents: number; channel: SaleChannel; remaining_stock: number; sold_at: string }
+  { sale_id: string; quantity: number; unit_price_cents: number; channel: SaleChannel; remaining_stock: number; sold_at: string } & OrderRef
 >;
+
+/** A sale that took units an earlier one took: `competing_sales` are the sales that took them. */
+export interface CompetingSale extends OrderRef {
+  sale_id: string;
+  channel: SaleChannel;
+  quantity: number;
+  sold_at: string;
+}
+
+/**
+ * A marketplace sold more than was left (the same last unit sold on two marketplaces before the
+ * first sale's delist reached the second): the buyer has paid, the stock cannot cover it, and
+ * the seller must settle it. Never resolved by Stoflow itself.
+ */
+export type OversoldDetected = DomainEvent<
+  'OversoldDetected',
+  {
+    sale_id: string;
+    marketplace: 'ebay' | 'etsy' | 'vinted';
+    quantity: number;
+    unit_price_cents: number;
+    /** What was in stock when it came in. */
+    stock_before: number;
+    competing_sales: CompetingSale[];
+    detected_at: string;
+  } & OrderRef
+>;
+
+export const OVERSELL_RESOLUTIONS = ['buyer_refunded', 'item_found', 'other'] as const;
+export type OversellResolution = (typeof OVERSELL_RESOLUTIONS)[number];
+
+/** The seller settled an oversell: refunded the buyer (the order cancelled there), found another unit, or otherwise. */
+export type OversellResolved = DomainEvent<'OversellResolved', { sale_id: string; resolution: OversellResolution; note: string | null; resolved_at: string }>;
 
 export type ProductArchived = DomainEvent<'ProductArchived', { archived_at: string }>;
 
@@ -59,6 +98,8 @@ export type ProductEvent =
   | ProductImageRemoved
   | ProductImagesReordered
   | ProductSold
+  | OversoldDetected
+  | OversellResolved
   | ProductArchived;
 
 export type ProductEventType = ProductEvent['type'];
@@ -72,6 +113,8 @@ export const PRODUCT_EVENT_TYPES: readonly ProductEventType[] = [
   'ProductImageRemoved',
   'ProductImagesReordered',
   'ProductSold',
+  'OversoldDetected',
+  'OversellResolved',
   'ProductArchived',
 ];
 

@@ -1,4 +1,4 @@
-import type { ProductDetails, ProductEvent, ProductStatus } from './events';
+import type { CompetingSale, ProductDetails, ProductEvent, ProductStatus } from './events';
 
 export interface ProductImage {
   image_id: string;
@@ -17,8 +17,12 @@ export interface Product {
   stock_quantity: number;
   /** In display order. */
   images: readonly ProductImage[];
-  /** Sales already recorded: recording one again is a retry, not a second sale. */
+  /** Sales already recorded, oversold ones too: recording one again is a retry, not a second sale. */
   sale_ids: readonly string[];
+  /** The sales recorded, oldest first: what an oversell names as the sales it competed with. */
+  sales: readonly CompetingSale[];
+  /** Oversells the seller has not settled yet, by sale id. */
+  open_oversells: readonly string[];
 }
 
 /** null until ProductCreated. */
@@ -26,10 +30,14 @@ export type ProductState = Product | null;
 
 export const initialState: ProductState = null;
 
+function saleOf(d: Extract<ProductEvent, { type: 'ProductSold' }>['data']): CompetingSale {
+  return { sale_id: d.sale_id, channel: d.channel, quantity: d.quantity, sold_at: d.sold_at, ...(d.order_id ? { order_id: d.order_id } : {}), ...(d.line_id ? { line_id: d.line_id } : {}) };
+}
+
 export function evolve(state: ProductState, event: ProductEvent): ProductState {
   if (event.type === 'ProductCreated') {
     const { product_id, sku, price_cents, stock_quantity, created_at: _at, ...details } = event.data;
-    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [] };
+    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [] };
   }
   if (state === null) return state; // nothing but a creation starts a product
   switch (event.type) {
@@ -58,7 +66,12 @@ export function evolve(state: ProductState, event: ProductEvent): ProductState {
         stock_quantity: event.data.remaining_stock,
         status: event.data.remaining_stock === 0 ? 'sold' : state.status,
         sale_ids: [...state.sale_ids, event.data.sale_id],
+        sales: [...state.sales, saleOf(event.data)],
       };
+    case 'OversoldDetected':
+      return { ...state, sale_ids: [...state.sale_ids, event.data.sale_id], open_oversells: [...state.open_oversells, event.data.sale_id] };
+    case 'OversellResolved':
+      return { ...state, open_oversells: state.open_oversells.filter((id) => id !== event.data.sale_id) };
     case 'ProductArchived':
       return { ...state, status: 'archived' };
     default: {

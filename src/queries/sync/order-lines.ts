@@ -23,7 +23,7 @@ const lineSchema = z.object({
   outcome: z.enum(OUTCOMES),
   product_id: z.string().nullable(),
   sale_id: z.string().nullable(),
-  reason: z.string().nullable().describe('Why it was refused: unknown_listing, insufficient_stock (an oversell), product_sold, product_archived, order_unreadable…'),
+  reason: z.string().nullable().describe('Why it was refused: oversold (see GET /api/sync/oversells), unknown_listing, product_archived, order_unreadable…'),
   detail: z.string().nullable(),
   reported_at: z.string(),
   decided_at: z.string().nullable(),
