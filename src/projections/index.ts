@@ -4,6 +4,7 @@ import { listingsProjection } from './listings';
 import { marketplaceConnectionsProjection } from './marketplace-connections';
 import { marketplaceOrdersProjection } from './marketplace-orders';
 import { productsProjection } from './products';
+import { subscriptionProjection } from './subscription';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection];
+export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection, subscriptionProjection];
