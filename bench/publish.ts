@@ -98,6 +98,8 @@ async function main(): Promise<void> {
     const account = await registerAccount(s, { email: 'publish@bench.example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'individual' });
     const tenant = account.tenant_id;
     const meta = { event: { actor: account.user_id } };
+    // Three marketplaces and many products: past the free plan, on business as an operator would set it.
+    await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
 
     // Connected as the OAuth callback connects: the grant's tokens sealed, then the grant recorded.
     const auth = s.marketplaceAuth.ebay!;

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     const account = await registerAccount(s, { email: 'role@bench.example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'individual' });
     const tenant = account.tenant_id;
     const ids: string[] = [];
+    // More products than the free plan takes: on business, as an operator would set it.
+    await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
     for (let n = 0; n < PRODUCTS; n++) ids.push((await s.commands.createProduct(tenant, productBody(n, `ROLE-${n}`), { event: { actor: account.user_id } })).product.id);
     // The tenant's own connections, where its reads and transactions go.
     const pool: Connections = s.pool.of(tenant);

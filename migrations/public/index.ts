@@ -8,6 +8,7 @@ import * as m0006 from './0006_oauth_states';
 import * as m0007 from './0007_plugin_devices';
 import * as m0008 from './0008_marketplace_accounts';
 import * as m0009 from './0009_append_events_without_path_switch';
+import * as m0010 from './0010_plans';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
 export const publicMigrations: Migration[] = [
@@ -20,4 +21,5 @@ export const publicMigrations: Migration[] = [
   { name: '0007_plugin_devices', ...m0007 },
   { name: '0008_marketplace_accounts', ...m0008 },
   { name: '0009_append_events_without_path_switch', ...m0009 },
+  { name: '0010_plans', ...m0010 },
 ];

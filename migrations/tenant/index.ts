@@ -15,7 +15,8 @@ import * as m0013 from './0013_vinted_task_told';
 import * as m0014 from './0014_live_listings';
 import * as m0015 from './0015_marketplace_order_lines';
 import * as m0016 from './0016_marketplace_poll_cursors';
-import * as m0017 from './0017_oversells';
+import * as m0017 from './0017_subscription';
+import * as m0018 from './0018_oversells';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -35,5 +36,6 @@ export const tenantMigrations: Migration[] = [
   { name: '0014_live_listings', ...m0014 },
   { name: '0015_marketplace_order_lines', ...m0015 },
   { name: '0016_marketplace_poll_cursors', ...m0016 },
-  { name: '0017_oversells', ...m0017 },
+  { name: '0017_subscription', ...m0017 },
+  { name: '0018_oversells', ...m0018 },
 ];

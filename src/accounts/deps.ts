@@ -6,6 +6,7 @@ import type { Clock, IdGenerator } from '../infra/clock';
 import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import type { Logger } from '../infra/logger';
+import type { SubscriptionSummary } from './me';
 import type { PasswordHashing } from './passwords';
 
 export interface AccountDeps {
@@ -26,4 +27,6 @@ export interface AccountDeps {
   throttles: Throttles;
   /** Every bcrypt hash and compare of the process, through one bounded gate. */
   passwordHashing: PasswordHashing;
+  /** The tenant's plan in force, for me. */
+  subscriptionSummary: SubscriptionSummary;
 }

@@ -4,10 +4,10 @@ import { defineRoute } from '../http/route';
 import { createTenant } from '../infra/db/migrator';
 import type { AccountDeps } from './deps';
 import { ConflictError, UnavailableError, ValidationError } from '../shared/errors';
+import { isTimeZone } from '../domain/subscription/credit-period';
 import { emailSchema } from './email';
 import { estimatedProductsInput } from './estimated-products';
 import { passwordProblems } from './passwords';
-import { FREE_PLAN } from './plans';
 import { newSession } from './sessions';
 import { sessionSettings, TOKEN_RESPONSE_HEADERS, tokenPair, tokenPairSchema, type TokenPair } from './token-pair';
 
@@ -20,6 +20,12 @@ export const registerBody = z
     account_type: z.enum(['individual', 'business']),
     business_type: z.string().trim().min(1).max(100).optional(),
     estimated_products: estimatedProductsInput.optional(),
+    time_zone: z
+      .string()
+      .max(100)
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')
+      .optional()
+      .describe('IANA zone (default Europe/Paris): the monthly AI credits reset at the subscription anniversary in it'),
   })
   .strict();
 
@@ -52,9 +58,10 @@ function isEmailUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * Tenant, schema with every tenant migration, admin user, free subscription and first session in
+ * Tenant, schema with every tenant migration, admin user and first session in
  * one transaction: PostgreSQL's DDL is transactional, so a failure anywhere leaves nothing behind
- * and the same registration can simply be sent again.
+ * and the same registration can simply be sent again. A new tenant is on the free plan: its log has
+ * no subscription stream until a plan change.
  */
 export async function registerAccount(services: AccountDeps, input: RegisterInput): Promise<TokenPair> {
   const problems = passwordProblems(input.password);
@@ -77,10 +84,10 @@ export async function registerAccount(services: AccountDeps, input: RegisterInpu
         account_type: input.account_type,
         business_type: input.business_type ?? null,
         estimated_products: input.estimated_products ?? null,
+        ...(input.time_zone ? { time_zone: input.time_zone } : {}),
         created_at: now,
       });
       await trx('public.users').insert({ id: userId, tenant_id: tenantId, email: input.email, password_hash: passwordHash, full_name: input.full_name, role: 'admin', created_at: now });
-      await trx('public.subscriptions').insert({ tenant_id: tenantId, plan: FREE_PLAN.plan, limits: JSON.stringify(FREE_PLAN.limits), started_at: now });
       const session = newSession(userId, tenantId, now, sessionSettings(services));
       await trx('public.auth_sessions').insert(session.rows.session);
       await trx('public.refresh_tokens').insert(session.rows.token);

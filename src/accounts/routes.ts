@@ -10,5 +10,5 @@ export { bearerAuthenticator } from './authenticate';
 
 /** Accounts: register, sign in, refresh, sign out, who am I. */
 export function accountRoutes(services: AccountDeps): AnyRoute[] {
-  return [registerRoute(services), loginRoute(services), refreshRoute(services), logoutRoute(services), meRoute(services.pool)];
+  return [registerRoute(services), loginRoute(services), refreshRoute(services), logoutRoute(services), meRoute(services.pool, services.subscriptionSummary)];
 }

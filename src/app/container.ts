@@ -66,6 +66,16 @@ import { vintedPublisher } from '../commands/vinted/listing-tasks';
 import { recordVintedOutcome } from '../commands/listings/vinted-results';
 import { VINTED_TASKS_CHANNEL, type OnVintedTaskResult, type VintedTask } from '../commands/vinted/tasks';
 import { taskWakeups, type TaskWakeups } from '../commands/vinted/wakeups';
+import type { SubscriptionDeps } from '../commands/subscription/deps';
+import { planLimits, planLimitsGuard } from '../billing/plan-limits';
+import { aiCredits } from '../billing/ai-credits';
+import { loadPlans } from '../billing/tenant-plan';
+import { getSubscription } from '../billing/subscription-routes';
+import { stripeBilling } from '../billing/stripe';
+import { createBillingRecords, type BillingRecords } from '../infra/billing-records';
+import type { BillingProvider } from '../shared/billing';
+import type { AiCredits, PlanLimits } from '../shared/plan-limits';
+import type { SubscriptionSummary } from '../accounts/me';
 
 export interface Container {
   config: Config;
@@ -124,6 +134,16 @@ export interface Container {
     enqueue(tenant: number, input: EnqueueVintedTask): Promise<{ task: VintedTask; created: boolean }>;
     cancel(tenant: number, listingId: string): Promise<number>;
   };
+  /** The plan's caps as handlers check them before the work. */
+  planLimits: PlanLimits;
+  /** What the AI features spend: the plan's monthly credits. */
+  aiCredits: AiCredits;
+  subscriptionDeps: SubscriptionDeps;
+  /** The tenant's plan in force, as GET /api/auth/me shows it. */
+  subscriptionSummary: SubscriptionSummary;
+  /** Stripe's webhooks, verified with BILLING_WEBHOOK_SECRET; null when it is unset. */
+  billingProvider: BillingProvider | null;
+  billingRecords: BillingRecords;
   /** Starts projecting and reacting for this process's share of tenants. */
   startProcessing(): Promise<void>;
   close(): Promise<void>;
@@ -238,7 +258,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     pool,
     tenancy,
     connectionString: config.EVENTSTORE_CONNECTION_STRING,
-    inline: createInlineProjector(projections, tenancy, () => holder.store!),
+    // The plan's caps are checked again inside the append transaction, under the tenant's lock.
+    inline: createInlineProjector(projections, tenancy, () => holder.store!, [planLimitsGuard]),
     upcasters: productUpcasters,
   });
   holder.store = eventStore;
@@ -250,11 +271,13 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     const product = representProduct(stream);
     return product?.status === 'draft' && (await isPublished({ db: pool, tenancy }, tenant, product.id)) ? { ...product, status: 'published' as const } : product;
   };
-  const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representLive };
+  const limits = planLimits(pool, tenancy, () => clock.now());
+  const productCommandDeps: ProductCommandDeps = { ...commandDeps, references: references.resolve, represent: representLive, limits };
+  const subscriptionDeps: SubscriptionDeps = { ...commandDeps, planCodes: async () => (await loadPlans(pool)).map((p) => p.code) };
   const storage = imageStorage(config.STOFLOW_DATA_DIR);
   const jwtSecret = resolveJwtSecret(config, logger);
   const mediaLinks = createMediaLinks({ secret: jwtSecret, publicBaseUrl: config.PUBLIC_BASE_URL, ttlMs: config.MEDIA_LINK_TTL_MINUTES * 60_000, now: () => clock.now() });
-  const commands = commandHandlers({ commandDeps, productCommandDeps, storage, logger, sharedBrand: references.sharedBrand });
+  const commands = commandHandlers({ commandDeps, productCommandDeps, subscriptionDeps, storage, logger, sharedBrand: references.sharedBrand });
   const cipher = resolveTokenCipher(config, logger);
   // One budget of calls per Etsy shop for connecting, publishing and reading orders: 5 a second by
   // default (Etsy allows 10 per token), counted across processes in Redis.
@@ -339,7 +362,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
   const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
-  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin) };
+  const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin), limits };
   const recordListingOutcome = recordVintedOutcome(listingWork);
   const logResult: OnVintedTaskResult = async (tenant, task, result) => {
     logger.info({ tenant, task_id: task.id, kind: task.kind, listing_id: task.listingId, state: task.state, ok: result.ok }, 'Vinted task result');
@@ -433,6 +456,15 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     publishDeps,
     vintedQueue,
     vintedWakeups,
+    planLimits: limits,
+    aiCredits: aiCredits({ pool, tenancy, clock }),
+    subscriptionDeps,
+    subscriptionSummary: async (tenant) => {
+      const s = await getSubscription({ pool, tenancy, clock }, tenant);
+      return { plan: s.plan.code, status: s.status, limits: s.limits };
+    },
+    billingProvider: config.BILLING_WEBHOOK_SECRET ? stripeBilling(config.BILLING_WEBHOOK_SECRET, config.BILLING_WEBHOOK_TOLERANCE_SECONDS) : null,
+    billingRecords: createBillingRecords(pool, () => clock.now()),
     vintedTasks: {
       enqueue: (tenant, input) => enqueueVintedTask(vintedQueue, tenant, input),
       cancel: (tenant, listingId) => cancelVintedTasks(vintedQueue, tenant, listingId),

@@ -41,6 +41,8 @@ import { listNotificationsRoute } from '../notifications/list-notifications';
 import { listReactionFailuresRoute } from '../queries/processing/list-reaction-failures';
 import { getProductRoute } from '../queries/products/get-product';
 import { listProductsRoute } from '../queries/products/list-products';
+import { subscriptionRoutes } from '../billing/subscription-routes';
+import { billingWebhookRoutes } from '../commands/subscription/billing-webhook';
 import type { Container } from './container';
 
 export function apiRoutes(c: Container): AnyRoute[] {
@@ -67,6 +69,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     listNotificationsRoute(reads),
     markNotificationReadRoute({ ...reads, clock: c.clock }),
     listReactionFailuresRoute(reads),
+    ...subscriptionRoutes({ pool, tenancy: c.tenancy, clock: c.clock }),
     listIntegrationsRoute({ ...reads, now: () => c.clock.now(), unavailable: Object.fromEntries(Object.entries(c.marketplaceAuth).map(([m, a]) => [m, a?.unavailable ?? null])) }),
     ...connectionRoutes(c.connectionDeps),
     ...manageConnectionRoutes(c.connectionDeps),
@@ -82,7 +85,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       ids: c.ids,
       onRevoked: (tenant, deviceId, remaining, who) => afterDeviceRevoked({ ...c.commandDeps, pool, tenancy: c.tenancy }, tenant, deviceId, remaining, who),
     }),
-    pairExtensionRoute({ ...c.commandDeps, pool }, device),
+    pairExtensionRoute({ ...c.commandDeps, pool, limits: c.planLimits }, device),
     ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore, photoLink: c.publishDeps.photoLink }, device),
     recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore, commands: c.commandDeps, productOfListing: c.syncDeps.productOfListing }, device),
     ...ebayWebhookRoutes({
@@ -108,6 +111,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       accounts: c.marketplaceAccounts,
       logger,
     }),
+    ...billingWebhookRoutes({ subscription: c.subscriptionDeps, provider: c.billingProvider, records: c.billingRecords, logger }),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,

@@ -12,6 +12,7 @@ import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { migrateCommand } from './commands/migrate';
 import { migrateStatusCommand } from './commands/migrate-status';
+import { planCommand } from './commands/plan';
 import { replayCommand } from './commands/replay';
 import { seedCommand } from './commands/seed';
 import { stateCommand } from './commands/state';
@@ -30,6 +31,7 @@ export const commands: readonly CliCommand[] = [
   eventsCommand,
   exportCommand,
   importCommand,
+  planCommand,
   migrateCommand,
   migrateStatusCommand,
   seedCommand,

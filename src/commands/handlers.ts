@@ -13,12 +13,15 @@ import { editProduct } from './products/edit-product';
 import { recordSale } from './products/record-sale';
 import { removeProductImage } from './products/remove-product-image';
 import { reorderProductImages } from './products/reorder-product-images';
+import { changePlan } from './subscription/change-plan';
+import type { SubscriptionDeps } from './subscription/deps';
 import type { Logger } from '../infra/logger';
 import type { ObjectStorage } from '../infra/storage';
 
 export interface HandlerDeps {
   commandDeps: CommandDeps;
   productCommandDeps: ProductCommandDeps;
+  subscriptionDeps: SubscriptionDeps;
   storage: ObjectStorage;
   logger: Logger;
   sharedBrand(name: string): Promise<string | null>;
@@ -41,6 +44,7 @@ export function commandHandlers(d: HandlerDeps) {
     removeProductImage: bind(removeProductImage, { ...d.commandDeps, storage: d.storage, logger: d.logger }),
     reorderProductImages: bind(reorderProductImages, products),
     addCustomBrand: bind(addCustomBrand, { ...d.commandDeps, sharedBrand: d.sharedBrand }),
+    changePlan: bind(changePlan, d.subscriptionDeps),
   };
 }
 

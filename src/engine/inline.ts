@@ -2,7 +2,7 @@ import type { EventStore, InlineProjector, RecordedEvent } from '../eventstore/t
 import type { Queryable } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints';
-import { handledBy, tablesOf, type Projection } from './projection';
+import { handledBy, tablesOf, type InlineGuard, type Projection } from './projection';
 
 /**
  * Applies the `inline` read models inside the append transaction, so the command's answer is
@@ -14,14 +14,21 @@ import { handledBy, tablesOf, type Projection } from './projection';
  * The checkpoint moves to the last position of the append (`span`), past the events of other
  * types the append wrote alongside (a SKU reservation): the next append then finds the checkpoint
  * right before its own first position and has nothing to look for.
+ *
+ * Guards (plan limits) run before the read models move and may refuse the append.
  */
-export function createInlineProjector(projections: readonly Projection[], tenancy: Tenancy, log: () => Pick<EventStore, 'readLog'>): InlineProjector {
+export function createInlineProjector(projections: readonly Projection[], tenancy: Tenancy, log: () => Pick<EventStore, 'readLog'>, guards: readonly InlineGuard[] = []): InlineProjector {
   const inline = projections.filter((p) => p.consistency === 'inline');
-  const types = new Set(inline.flatMap((p) => p.handles));
+  const types = new Set([...inline.flatMap((p) => p.handles), ...guards.flatMap((g) => g.handles)]);
   return {
     handles: (type) => types.has(type),
     async project(tx: Queryable, tenant: number, events: RecordedEvent[], span?: { first: bigint; last: bigint }): Promise<void> {
       const schema = tenancy.schema(tenant);
+      // The rules first, over the read models as they stand before this append.
+      for (const guard of guards) {
+        const handled = handledBy(guard, events);
+        if (handled.length > 0) await guard.check(tx, schema, handled);
+      }
       // Every position from `first` on is this append's, up to `through`.
       const first = span && span.first < events[0]!.position ? span.first : events[0]!.position;
       const last = events[events.length - 1]!.position;

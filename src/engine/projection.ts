@@ -23,6 +23,18 @@ export interface Projection {
   apply(db: Queryable, tables: Tables, events: readonly RecordedEvent[]): Promise<void>;
 }
 
+/**
+ * A rule the append transaction checks before the inline read models move (PostgreSQL store):
+ * it sees the events just stored, under the tenant's append lock, and throws to refuse the whole
+ * append — nothing of it is kept. What it reads are the read models as they were before these
+ * events, so it answers for what they add.
+ */
+export interface InlineGuard {
+  name: string;
+  handles: readonly string[];
+  check(db: Queryable, schema: string, events: readonly RecordedEvent[]): Promise<void>;
+}
+
 /** `"client_7"."products"` for every table of a projection, or their rebuild copies. */
 export function tablesOf(projection: Projection, schema: string, suffix = ''): Tables {
   return Object.fromEntries(projection.tables.map((t) => [t, `"${schema}"."${t}${suffix}"`]));

@@ -18,6 +18,7 @@ export interface Problem {
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
@@ -49,6 +50,10 @@ function statusOf(err: AppError): number {
       return 422;
     case 'auth':
       return (err as AppError & { forbidden: boolean }).forbidden ? 403 : 401;
+    case 'plan_limit':
+      return 403;
+    case 'credits_exhausted':
+      return 402;
     case 'rate_limited':
       return 429;
     case 'unavailable':

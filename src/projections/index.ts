@@ -5,6 +5,15 @@ import { marketplaceConnectionsProjection } from './marketplace-connections';
 import { marketplaceOrdersProjection } from './marketplace-orders';
 import { oversellsProjection } from './oversells';
 import { productsProjection } from './products';
+import { subscriptionProjection } from './subscription';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection, oversellsProjection];
+export const allProjections: readonly Projection[] = [
+  productsProjection,
+  customBrandsProjection,
+  marketplaceConnectionsProjection,
+  listingsProjection,
+  marketplaceOrdersProjection,
+  oversellsProjection,
+  subscriptionProjection,
+];

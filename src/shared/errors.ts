@@ -118,3 +118,29 @@ export class UpstreamError extends AppError {
     super(message, code, extra);
   }
 }
+
+/**
+ * The tenant's plan does not take one more (a product, a marketplace): 403, saying which limit,
+ * what the plan allows, what is in use and which plan would allow it.
+ */
+export class PlanLimitError extends AppError {
+  readonly kind = 'plan_limit';
+  constructor(
+    message: string,
+    readonly field: string,
+    details: { limit: string; plan: string; allowed: number; usage: number; requested: number; upgrade_to: string | null },
+  ) {
+    super(message, 'plan_limit_reached', details);
+  }
+}
+
+/** The month's AI credits are spent: 402, saying how many the plan gives, how many are left and when they reset. */
+export class CreditsExhaustedError extends AppError {
+  readonly kind = 'credits_exhausted';
+  constructor(
+    message: string,
+    details: { limit: string; plan: string; allowed: number; used: number; left: number; requested: number; resets_at: string; upgrade_to: string | null },
+  ) {
+    super(message, 'ai_credits_exhausted', details);
+  }
+}

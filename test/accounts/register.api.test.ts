@@ -11,7 +11,7 @@ describe('POST /api/auth/register', () => {
 
   const body = (fields: Record<string, unknown> = {}) => ({ email: uniqueEmail(), password: PASSWORD, full_name: 'Camille Martin', account_type: 'individual', ...fields });
 
-  it('When a business registers, then it gets 201 with tokens, and its tenant, admin, free subscription and migrated schema exist', async () => {
+  it('When a business registers, then it gets 201 with tokens, and its tenant, admin, free plan and migrated schema exist', async () => {
     const email = uniqueEmail('Shop.Owner');
     const res = await request(t.app)
       .post('/api/auth/register')
@@ -35,9 +35,11 @@ describe('POST /api/auth/register', () => {
     expect(user).toMatchObject({ tenant_id: tenantId, email, role: 'admin', full_name: 'Camille Martin' });
     expect(user.password_hash).toMatch(/^\$2b\$12\$/);
     expect(user.password_hash).not.toContain(PASSWORD);
-    const subscription = await knex('public.subscriptions').where({ tenant_id: tenantId }).first();
-    expect(subscription).toMatchObject({ plan: 'free', status: 'active' });
-    expect(subscription.limits.max_products).toBeGreaterThan(0);
+    // On free from the start, with nothing in its log: a tenant without a subscription stream is on free.
+    const subscription = await request(t.app).get('/api/subscription').set('Authorization', `Bearer ${res.body.access_token}`);
+    expect(subscription.body).toMatchObject({ plan: { code: 'free' }, status: 'active', limits: { max_products: 30, max_marketplaces: 2, ai_credits_per_month: 10 } });
+    expect(tenant.time_zone).toBe('Europe/Paris');
+    expect(await t.services.eventStore.head(tenantId)).toBe(0n);
     const migrations = await knex(`client_${tenantId}.schema_migrations`).pluck('name');
     expect(migrations).toContain('0001_event_store');
     const events = await knex.raw(`select to_regclass('client_${tenantId}.events') as events`);
@@ -132,7 +134,7 @@ describe('Registration is all or nothing', () => {
     await t.close();
   });
 
-  it('When the last step fails, then no tenant, user, subscription or schema remains, and the same registration then succeeds', async () => {
+  it('When the last step fails, then no tenant, user or schema remains, and the same registration then succeeds', async () => {
     const knex = t.services.knex;
     const email = uniqueEmail('doomed');
     // A failure injected into the very last insert, after the tenant schema has been migrated.
@@ -156,7 +158,6 @@ describe('Registration is all or nothing', () => {
     const doomedId = Number((await knex.raw(`select last_value from ${seq}`)).rows[0].last_value);
     expect(doomedId).toBeGreaterThan(0);
     expect(await knex('public.tenants').where({ id: doomedId }).first()).toBeUndefined();
-    expect(await knex('public.subscriptions').where({ tenant_id: doomedId }).first()).toBeUndefined();
     expect(await knex('public.users').whereRaw('lower(email) = lower(?)', [email]).first()).toBeUndefined();
     expect((await knex.raw('select 1 from pg_namespace where nspname = ?', [`client_${doomedId}`])).rows).toHaveLength(0);
 

@@ -30,13 +30,13 @@ describe('GET /api/auth/me and access tokens', () => {
   const forge = (change: Record<string, unknown>, key = SECRET, algorithm: jwt.Algorithm = 'HS256') =>
     jwt.sign({ ...claims, ...change }, key, { algorithm, header: { alg: algorithm, typ: 'at+jwt' } });
 
-  it('When the access token is valid, then me answers the user, the tenant and the free subscription', async () => {
+  it('When the access token is valid, then me answers the user, the tenant and the free plan in force', async () => {
     const res = await me(seller.accessToken);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       user: { id: seller.userId, email: seller.email, full_name: 'Camille Martin', role: 'admin' },
-      tenant: { id: seller.tenantId, business_name: 'Les Puces de Lou', account_type: 'business', business_type: 'vintage', estimated_products: null },
-      subscription: { plan: 'free', status: 'active', limits: expect.objectContaining({ max_products: expect.any(Number) }) },
+      tenant: { id: seller.tenantId, business_name: 'Les Puces de Lou', account_type: 'business', business_type: 'vintage', estimated_products: null, time_zone: 'Europe/Paris' },
+      subscription: { plan: 'free', status: 'active', limits: { max_products: 30, max_marketplaces: 2, ai_credits_per_month: 10 } },
     });
   });
 

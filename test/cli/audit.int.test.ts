@@ -33,7 +33,7 @@ interface EventJson {
   recorded_at: string;
 }
 
-const COMMANDS = ['tenants', 'history', 'state', 'replay', 'verify', 'events', 'export', 'import', 'migrate', 'migrate:status', 'seed'];
+const COMMANDS = ['tenants', 'history', 'state', 'replay', 'verify', 'events', 'export', 'import', 'plan', 'migrate', 'migrate:status', 'seed'];
 
 describe('stoflow CLI: tenants, history, state, events', () => {
   let t: TestApp;

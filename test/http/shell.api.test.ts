@@ -210,7 +210,8 @@ describe('Documentation and health on the real service', () => {
     const open = operations.filter((o) => Array.isArray(o.security) && o.security.length === 0).map((o) => `${o.method} ${o.path}`).sort();
     // The category tree and the marketplace mappings are shared reference data, readable before
     // signing in; a marketplace's consent callback is authenticated by its single-use state, and
-    // eBay's and Etsy's notifications by their signatures (the GET is eBay's endpoint challenge).
+    // eBay's, Etsy's and the billing provider's notifications by their signatures (the GET is
+    // eBay's endpoint challenge).
     expect(open).toEqual([
       'get /api/categories',
       'get /api/integrations/{marketplace}/callback',
@@ -219,6 +220,7 @@ describe('Documentation and health on the real service', () => {
       'post /api/auth/login',
       'post /api/auth/refresh',
       'post /api/auth/register',
+      'post /api/webhooks/billing',
       'post /api/webhooks/ebay',
       'post /api/webhooks/etsy',
     ]);

@@ -12,6 +12,7 @@ import type { VintedExtensionSimulator } from '../doubles/vinted-extension';
 import { JPEG } from '../products/images';
 import { createProduct, type Seller } from '../products/support';
 import { startPluginApp, type PluginApp } from '../plugin/support';
+import { putOnPlan } from '../support/plans';
 
 const EBAY_CALLBACK = 'https://stoflow.test/api/integrations/ebay/callback';
 const ETSY_CALLBACK = 'https://stoflow.test/api/integrations/etsy/callback';
@@ -99,6 +100,11 @@ describe('One product on eBay, Etsy and Vinted', () => {
     const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
     const extension: VintedExtensionSimulator = extensions[0]!;
     await consent(seller, 'ebay');
+    // Vinted and eBay are the free plan's two marketplaces: a third needs a bigger plan.
+    const refused = await request(t.app).get('/api/integrations/etsy/connect').set(seller.auth);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'plan_limit_reached', limit: 'max_marketplaces', usage: 2, upgrade_to: 'starter' });
+    await putOnPlan(t.services, seller.tenantId, 'starter');
     etsy.setConsent({ userId: 52000001 });
     await consent(seller, 'etsy');
     const integrations = await request(t.app).get('/api/integrations').set(seller.auth);

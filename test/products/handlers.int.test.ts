@@ -72,7 +72,7 @@ describe('Product command handlers, called without HTTP', () => {
       pool = testPool();
       store = createPostgresEventStore({ tenancy: testTenancy, pool });
       const commandDeps: CommandDeps = { store, clock: systemClock, ids: randomIds, readYourWrites: async () => undefined };
-      deps = { ...commandDeps, references: t.services.references.resolve, represent: async (_tenant, stream) => representProduct(stream) };
+      deps = { ...commandDeps, references: t.services.references.resolve, represent: async (_tenant, stream) => representProduct(stream), limits: t.services.planLimits };
     });
     afterAll(async () => {
       await store.close();

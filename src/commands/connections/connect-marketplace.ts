@@ -46,6 +46,7 @@ function checkReturnTo(deps: Pick<ConnectionDeps, 'returnOrigins'>, returnTo: st
 
 export async function startConnection(deps: ConnectionDeps, tenant: number, userId: string, marketplace: Marketplace, returnTo?: string) {
   const auth = oauthOf(deps, marketplace);
+  await deps.limits.assertMarketplaceRoom(tenant, marketplace);
   const back = checkReturnTo(deps, returnTo);
   const verifier = auth.usesPkce ? randomBytes(48).toString('base64url') : null;
   const { state, expiresAt } = await deps.states.create({ tenantId: tenant, userId, marketplace, verifier, returnTo: back }, CONSENT_TTL_MS);
@@ -70,6 +71,10 @@ export async function completeConnection(deps: ConnectionDeps, marketplace: Mark
     throw fail(new DomainRuleError(`The ${marketplace} consent was not given${input.error ? ` (${input.error}${input.error_description ? `: ${input.error_description}` : ''})` : ''}`, 'consent_declined', 'code'));
   }
   const auth = oauthOf(deps, marketplace);
+  // Another marketplace may have been connected since the consent began.
+  await deps.limits.assertMarketplaceRoom(consent.tenantId, marketplace).catch((err: unknown) => {
+    throw fail(err as Error);
+  });
   let grant;
   let described;
   try {
@@ -86,7 +91,9 @@ export async function completeConnection(deps: ConnectionDeps, marketplace: Mark
     consent.tenantId,
     { type: 'RecordConnection', marketplace, account: described.account, scopes: grant.scopes, site: described.site, options: described.options, now: deps.clock.now() },
     metadata,
-  ).catch((err: unknown) => {
+  ).catch(async (err: unknown) => {
+    // Refused in the append (the plan's cap, reached meanwhile): the tokens just stored go too.
+    if ((err as { kind?: string }).kind === 'plan_limit') await deps.credentials.remove(consent.tenantId, marketplace);
     throw fail(err as Error);
   });
   // From now on the marketplace's notifications about this account reach this tenant.
@@ -112,6 +119,7 @@ export function connectionRoutes(deps: ConnectionDeps): AnyRoute[] {
       query: z.object({ return_to: z.string().max(2000).optional().describe('Where to send the browser once done (an allowed origin)') }).strict(),
       responses: {
         200: { description: 'Open authorization_url; the state is single-use and expires in 10 minutes', schema: z.object({ marketplace: z.string(), authorization_url: z.string(), state: z.string(), expires_at: z.string() }) },
+        403: { description: "The plan's marketplace cap is reached: the limit, the usage and the plan that would allow it are named" },
         422: { description: 'Vinted connects through the extension, or return_to is not allowed' },
         503: { description: 'The marketplace is not configured on this server' },
       },
@@ -137,6 +145,7 @@ export function connectionRoutes(deps: ConnectionDeps): AnyRoute[] {
       responses: {
         200: { description: 'Connected (or 303 to return_to with ?marketplace=&status=connected)' },
         400: { description: 'The state is unknown, used or expired' },
+        403: { description: "The plan's marketplace cap was reached since the consent began" },
         422: { description: 'The seller declined the consent' },
         502: { description: 'The marketplace failed to complete the exchange' },
       },

@@ -3,6 +3,7 @@ import type { MarketplaceAccounts } from '../../infra/marketplace-accounts';
 import type { CredentialStore } from '../../infra/marketplace-credentials';
 import type { OAuthStates } from '../../infra/oauth-states';
 import type { MarketplaceAuth } from '../../shared/marketplace-auth';
+import type { PlanLimits } from '../../shared/plan-limits';
 import type { CommandDeps } from '../command';
 
 /** What connecting a marketplace takes: the write path, each marketplace's sign-in, consents in progress and the token store. */
@@ -14,4 +15,6 @@ export type ConnectionDeps = CommandDeps & {
   accounts: Pick<MarketplaceAccounts, 'link' | 'unlink'>;
   /** Origins a consent may send the seller back to (the CORS allowlist). */
   returnOrigins: readonly string[];
+  /** The plan's marketplace cap, checked before the consent and before the code is exchanged. */
+  limits: PlanLimits;
 };

@@ -1,7 +1,10 @@
 /*
  * CreateProduct: a new draft in the seller's catalogue. References are resolved to their codes,
  * the decider checks every rule, and the product's creation is appended together with the
- * reservation of its SKU, so a SKU can never be taken twice, on any event store.
+ * reservation of its SKU, so a SKU can never be taken twice, on any event store. The plan's
+ * product cap is checked first (403 naming the limit); on PostgreSQL the append transaction
+ * checks it again under the tenant's lock, so two creations racing for the last slot cannot both
+ * be kept.
  */
 import { productDecider, productStream, reserveSku, skuIsFree, skuStream } from '../../domain/product/decider';
 import type { ProductCreated } from '../../domain/product/decider';
@@ -37,6 +40,11 @@ function isDuplicateSkuIndex(err: unknown): boolean {
 export async function createProduct(deps: CreateProductDeps, tenant: number, input: CreateProductInput, metadata: CommandMetadata): Promise<CreatedProduct> {
   const seed = metadata.idSeed;
   const productId = seed === undefined ? deps.ids.uuid() : deterministicUuid(`${tenant}:product:${seed}`, 0);
+  await deps.limits.assertProductRoom(tenant).catch(async (err: unknown) => {
+    // A retry of a creation whose first run was cut short after its append takes no new slot.
+    if (seed !== undefined && (await deps.store.readStream(tenant, productStream(productId), { limit: 1 })).length > 0) return;
+    throw err;
+  });
   const resolved = await deps.references(tenant, input);
   const plan = (skuExpected: number) => ({
     stream: productStream(productId),
@@ -84,6 +92,7 @@ export function createProductRoute(deps: CreateProductDeps & { idempotency: Idem
     responses: {
       201: { description: 'Created; ETag holds its version', schema: productSchema },
       400: { description: 'A field has the wrong type, is missing, or is unknown (each one is named)' },
+      403: { description: "The plan's product cap is reached: the limit, the usage and the plan that would allow it are named" },
       409: { description: 'Another product already has this SKU' },
       422: { description: 'A field breaks a rule, or the Idempotency-Key was used for another request (each field is named)' },
     },

@@ -6,6 +6,7 @@ import type { ReferenceFacts } from '../../domain/product/decider';
 import type { RecordedEvent } from '../../eventstore/types';
 import type { ProductDto, ReferenceField } from '../../shared/product-fields';
 import { NotFoundError } from '../../shared/errors';
+import type { PlanLimits } from '../../shared/plan-limits';
 import type { CommandDeps, CommandOutcome } from '../command';
 
 export type ReferenceValues = Partial<Record<ReferenceField, string | null>>;
@@ -29,6 +30,8 @@ export type RepresentProduct = (tenant: number, stream: readonly RecordedEvent[]
 export interface ProductCommandDeps extends CommandDeps {
   references: ResolveReferences;
   represent: RepresentProduct;
+  /** The plan's product cap, checked before the work (and again in the append transaction on PostgreSQL). */
+  limits: PlanLimits;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,6 +12,7 @@ import type { CommandDeps, CommandMetadata } from '../command';
 import { requestEventMetadata } from '../command-route';
 import { runConnectionCommand } from '../connections/record-connection';
 import type { Queryable } from '../../infra/db/postgres';
+import type { PlanLimits } from '../../shared/plan-limits';
 import { recordDeviceMember, vintedConnection } from './paired';
 
 /** Vinted's sites, by the end of their domain (vinted.fr, vinted.co.uk → uk). */
@@ -27,7 +28,7 @@ export const sessionBody = z
 export type ExtensionSession = z.infer<typeof sessionBody>;
 
 /** Pairing needs the write path and where devices are (to remember which member each is signed in as). */
-export type PairingDeps = CommandDeps & { pool: Queryable };
+export type PairingDeps = CommandDeps & { pool: Queryable; limits: PlanLimits };
 
 export async function pairExtension(deps: PairingDeps, tenant: number, deviceId: string, session: ExtensionSession, metadata: CommandMetadata) {
   // Remembered whatever comes next: a device signed in as another member must get no work.
@@ -35,6 +36,7 @@ export async function pairExtension(deps: PairingDeps, tenant: number, deviceId:
   const answer = { marketplace: 'vinted' as const, status: 'connected' as const, account: { id: session.vinted_member_id, name: session.vinted_login }, site: session.site };
   const state = await vintedConnection(deps.store, tenant);
   if (state.status === 'connected' && state.account?.id === session.vinted_member_id && state.account.name === session.vinted_login && state.site === session.site) return answer;
+  await deps.limits.assertMarketplaceRoom(tenant, 'vinted');
   await runConnectionCommand(
     deps,
     tenant,
@@ -61,6 +63,7 @@ export function pairExtensionRoute(deps: PairingDeps, device: RouteAuthenticator
         description: 'Vinted is connected to this member',
         schema: z.object({ marketplace: z.literal('vinted'), status: z.literal('connected'), account: z.object({ id: z.string(), name: z.string() }), site: z.string() }),
       },
+      403: { description: "The plan's marketplace cap is reached: the limit, the usage and the plan that would allow it are named" },
       409: { description: 'Vinted is connected to another member: disconnect it first' },
     },
     handle: async ({ body, auth, requestId, req }) => ({ status: 200, body: await pairExtension(deps, auth.tenantId, auth.deviceId!, body, deviceEventMetadata(auth, requestId, req)) }),

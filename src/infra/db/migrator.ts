@@ -86,6 +86,8 @@ export interface TenantFields {
   business_type?: string | null;
   /** A size band (`0_50` … `1000_plus`); the column's check constraint lists them. */
   estimated_products?: string | null;
+  /** IANA zone; the column's default (Europe/Paris) otherwise. */
+  time_zone?: string;
   created_at?: Date;
 }
 
@@ -103,6 +105,7 @@ export async function createTenant(trx: Knex.Transaction, tenancy: Tenancy, fiel
     business_type: fields.business_type ?? null,
     estimated_products: fields.estimated_products ?? null,
     schema_name: tenancy.schema(tenantId),
+    ...(fields.time_zone ? { time_zone: fields.time_zone } : {}),
     ...(fields.created_at ? { created_at: fields.created_at } : {}),
   });
   await createTenantSchema(trx, tenancy, tenantId);
