@@ -67,11 +67,12 @@ export interface Usage {
 }
 
 /** Products that count against the cap (neither archived nor sold) and the marketplaces connected now. */
+const usageColumns = (schema: string) =>
+  `(select coalesce(sum(n), 0) from "${schema}".product_counts where status not in ('archived', 'sold')) as products,
+   array(select marketplace from "${schema}".marketplace_connections where status = 'connected' order by marketplace) as marketplaces`;
+
 export async function usageOf(db: Queryable, schema: string): Promise<Usage> {
-  const { rows } = await db.query<{ products: string; marketplaces: string[] }>(
-    `select (select coalesce(sum(n), 0) from "${schema}".product_counts where status not in ('archived', 'sold')) as products,
-            array(select marketplace from "${schema}".marketplace_connections where status = 'connected' order by marketplace) as marketplaces`,
-  );
+  const { rows } = await db.query<{ products: string; marketplaces: string[] }>(`select ${usageColumns(schema)}`);
   return { products: Number(rows[0]?.products ?? 0), marketplaces: rows[0]?.marketplaces ?? [] };
 }
 
@@ -81,8 +82,7 @@ export async function usageOf(db: Queryable, schema: string): Promise<Usage> {
  */
 export async function limitsSnapshot(db: Queryable, schema: string): Promise<{ plans: Plan[]; row: SubscriptionRow; usage: Usage }> {
   const { rows } = await db.query<{ products: string; marketplaces: string[]; plans: Plan[]; row: (Omit<SubscriptionRow, 'period_anchor' | 'current_period_end' | 'scheduled_at'> & Record<'period_anchor' | 'current_period_end' | 'scheduled_at', string | null>) | null }>(
-    `select (select coalesce(sum(n), 0) from "${schema}".product_counts where status not in ('archived', 'sold')) as products,
-            array(select marketplace from "${schema}".marketplace_connections where status = 'connected' order by marketplace) as marketplaces,
+    `select ${usageColumns(schema)},
             (select json_agg(p order by p.rank) from (select ${PLAN_COLUMNS} from public.plans) p) as plans,
             (select row_to_json(s) from "${schema}".subscription s) as row`,
   );

@@ -4,15 +4,19 @@
  * to a notice; the write side decides what it changes (src/commands/subscription/).
  */
 
-export interface BillingSubscriptionNotice {
-  kind: 'subscription';
+/** What every notice carries: the provider's event, and whose account it names. */
+interface BillingEventNotice {
   provider: string;
   event_id: string;
   event_type: string;
   event_at: Date;
-  /** The tenant the subscription says it pays for (its metadata), when it says so. */
+  /** The tenant the provider's object says it is for (the subscription's metadata), when it says so. */
   tenant_id: number | null;
   customer_id: string;
+}
+
+export interface BillingSubscriptionNotice extends BillingEventNotice {
+  kind: 'subscription';
   subscription_id: string;
   status: string;
   /** Which Stoflow plan the subscription's price stands for (its lookup key), as the provider names it. */
@@ -22,14 +26,8 @@ export interface BillingSubscriptionNotice {
   cancel_at_period_end: boolean;
 }
 
-export interface BillingPaymentFailedNotice {
+export interface BillingPaymentFailedNotice extends BillingEventNotice {
   kind: 'payment_failed';
-  provider: string;
-  event_id: string;
-  event_type: string;
-  event_at: Date;
-  tenant_id: number | null;
-  customer_id: string;
   subscription_id: string | null;
   invoice_id: string;
   attempt_count: number | null;

@@ -120,6 +120,8 @@ export async function recordMarketplaceSale(
     },
     { ...metadata, expectedVersion: undefined },
   );
-  const oversold = outcome.events.some((e) => e.type === 'OversoldDetected') || (outcome.events.length === 0 && (outcome.state?.open_oversells.includes(input.sale_id) ?? false));
+  // The product's own memory says which it was, this time or an earlier one (a retried line): a sale, or an oversell.
+  const sold = outcome.state?.sales.some((s) => s.sale_id === input.sale_id) ?? false;
+  const oversold = !sold && (outcome.state?.sale_ids.includes(input.sale_id) ?? false);
   return { recorded: outcome.events.some((e) => e.type === 'ProductSold'), oversold, remainingStock: outcome.state?.stock_quantity ?? 0 };
 }
