@@ -15,6 +15,7 @@ import * as m0013 from './0013_vinted_task_told';
 import * as m0014 from './0014_live_listings';
 import * as m0015 from './0015_marketplace_order_lines';
 import * as m0016 from './0016_marketplace_poll_cursors';
+import * as m0019 from './0019_analytics';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -34,4 +35,5 @@ export const tenantMigrations: Migration[] = [
   { name: '0014_live_listings', ...m0014 },
   { name: '0015_marketplace_order_lines', ...m0015 },
   { name: '0016_marketplace_poll_cursors', ...m0016 },
+  { name: '0019_analytics', ...m0019 },
 ];

@@ -1,4 +1,5 @@
 import type { Projection } from '../engine/projection';
+import { analyticsProjection } from './analytics';
 import { customBrandsProjection } from './custom-brands';
 import { listingsProjection } from './listings';
 import { marketplaceConnectionsProjection } from './marketplace-connections';
@@ -6,4 +7,4 @@ import { marketplaceOrdersProjection } from './marketplace-orders';
 import { productsProjection } from './products';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
-export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection];
+export const allProjections: readonly Projection[] = [productsProjection, customBrandsProjection, marketplaceConnectionsProjection, listingsProjection, marketplaceOrdersProjection, analyticsProjection];
