@@ -37,6 +37,7 @@ import { listMappingsRoute } from '../queries/catalogue/mappings';
 import { markNotificationReadRoute } from '../notifications/mark-notification-read';
 import { listNotificationsRoute } from '../notifications/list-notifications';
 import { listReactionFailuresRoute } from '../queries/processing/list-reaction-failures';
+import { analyticsRoutes } from '../queries/analytics/routes';
 import { getProductRoute } from '../queries/products/get-product';
 import { listProductsRoute } from '../queries/products/list-products';
 import type { Container } from './container';
@@ -104,6 +105,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       accounts: c.marketplaceAccounts,
       logger,
     }),
+    ...analyticsRoutes({ ...reads, now: () => c.clock.now(), logger }),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,
