@@ -42,6 +42,8 @@ export function history(t: AnalyticsApp, tenant: number) {
   const listing = async (listingId: string, command: ListingCommand) => {
     await runCommand(t.services.commandDeps, tenant, { stream: listingStream(listingId), decider: listingDecider, command }, { ...who(tenant), expectedVersion: undefined });
   };
+  // One listing per product and marketplace: publishing there again queues the same listing again.
+  const listingIds = new Map<string, string>();
   return {
     async create(moment: string, input: CreateProductInput): Promise<string> {
       at(moment);
@@ -59,7 +61,9 @@ export function history(t: AnalyticsApp, tenant: number) {
     /** Queued, started and published at the same moment: live from then on. Returns the listing id. */
     async publish(moment: string, productId: string, marketplace: 'ebay' | 'etsy' | 'vinted'): Promise<string> {
       at(moment);
-      const id = randomUUID();
+      const key = `${productId}:${marketplace}`;
+      const id = listingIds.get(key) ?? randomUUID();
+      listingIds.set(key, id);
       const now = new Date(moment);
       await listing(id, { type: 'QueueListing', listingId: id, productId, marketplace, overrides: {}, now });
       await listing(id, { type: 'StartPublishing', now });
