@@ -11,8 +11,11 @@ import type { Knex } from 'knex';
  * - `analytics_sales`: one row per sale with its money (gross, fees, shipping, cost of goods,
  *   net profit; cents) and the days from first listing, or from creation, to the sale. `day` is
  *   the sale's date in the account's time zone.
- * - `analytics_daily`: per local day and marketplace, the sums the time series read.
- *   `marketplace` is '' for what belongs to no marketplace (products created).
+ * - `analytics_daily`: per local day and marketplace, the sums the time series and the summary
+ *   read. `marketplace` is '' for what belongs to no marketplace (products created).
+ * - `analytics_days_to_sell`: how many sales took each number of days, per local day (`grain`
+ *   'd') and per month ('m') and marketplace: the median and p90 of a period come from a few
+ *   thousand rows (its whole months, and the days at its ends), not from every sale.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
@@ -69,6 +72,9 @@ export async function up(knex: Knex): Promise<void> {
     );
     create index analytics_sales_day on analytics_sales (day)
       include (marketplace, quantity, gross_cents, fees_cents, shipping_cents, cost_cents, cost_known, profit_cents, days_to_sell);
+    -- A summary for one brand or one category reads only its sales.
+    create index analytics_sales_brand on analytics_sales (lower(brand), day);
+    create index analytics_sales_category on analytics_sales (category, day);
 
     create table analytics_daily (
       day date not null,
@@ -80,13 +86,23 @@ export async function up(knex: Knex): Promise<void> {
       shipping_cents bigint not null default 0,
       cost_cents bigint not null default 0,
       profit_cents bigint not null default 0,
+      without_cost integer not null default 0,
       listed integer not null default 0,
       new_products integer not null default 0,
       primary key (day, marketplace)
+    );
+
+    create table analytics_days_to_sell (
+      grain text not null check (grain in ('d', 'm')),
+      start date not null,
+      marketplace text not null,
+      days_to_sell integer not null,
+      sales integer not null,
+      primary key (grain, start, marketplace, days_to_sell)
     );
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('drop table if exists analytics_daily, analytics_sales, analytics_listings, analytics_products');
+  await knex.raw('drop table if exists analytics_days_to_sell, analytics_daily, analytics_sales, analytics_listings, analytics_products');
 }

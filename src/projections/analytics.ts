@@ -6,7 +6,8 @@
  * A batch loads the rows it touches (the listings named, then every product concerned with all
  * its listings), folds the events in memory (analytics-fold.ts), and writes with four statements.
  * Sales are inserted once (their key is the product and the sale id) and only the sales inserted
- * add to the daily sums; days are the account's (ANALYTICS_TIME_ZONE), cut by PostgreSQL.
+ * add to the daily sums and to the days-to-sell counts; days are the account's
+ * (ANALYTICS_TIME_ZONE), cut by PostgreSQL.
  */
 import type { Projection, Tables } from '../engine/projection';
 import type { Queryable } from '../infra/db/postgres';
@@ -73,20 +74,27 @@ async function write(db: Queryable, tables: Tables, result: FoldResult): Promise
   const daily = tables.analytics_daily!;
   if (result.sales.length > 0) {
     const all = names(SALE_COLUMNS);
+    const days = tables.analytics_days_to_sell!;
+    const histogram = (grain: string, start: string) => `
+         insert into ${days} as h (grain, start, marketplace, days_to_sell, sales)
+         select '${grain}', ${start}, marketplace, days_to_sell, count(*) from inserted group by 2, 3, 4
+         on conflict (grain, start, marketplace, days_to_sell) do update set sales = h.sales + excluded.sales`;
     await db.query(
       `with inserted as (
          insert into ${tables.analytics_sales} (${all.join(', ')}, day)
          select ${all.join(', ')}, (sold_at at time zone $2)::date from jsonb_to_recordset($1::jsonb) as r(${SALE_COLUMNS})
          on conflict (product_id, sale_id) do nothing
-         returning day, marketplace, quantity, gross_cents, fees_cents, shipping_cents, cost_cents, profit_cents
-       )
-       insert into ${daily} as d (day, marketplace, sales, units, revenue_cents, fees_cents, shipping_cents, cost_cents, profit_cents)
-       select day, marketplace, count(*), sum(quantity), sum(gross_cents), sum(fees_cents), sum(shipping_cents), sum(cost_cents), sum(profit_cents)
+         returning day, marketplace, quantity, gross_cents, fees_cents, shipping_cents, cost_cents, cost_known, profit_cents, days_to_sell
+       ),
+       by_day as (${histogram('d', 'day')}),
+       by_month as (${histogram('m', "date_trunc('month', day)::date")})
+       insert into ${daily} as d (day, marketplace, sales, units, revenue_cents, fees_cents, shipping_cents, cost_cents, profit_cents, without_cost)
+       select day, marketplace, count(*), sum(quantity), sum(gross_cents), sum(fees_cents), sum(shipping_cents), sum(cost_cents), sum(profit_cents), count(*) filter (where not cost_known)
          from inserted group by day, marketplace
        on conflict (day, marketplace) do update set
          sales = d.sales + excluded.sales, units = d.units + excluded.units, revenue_cents = d.revenue_cents + excluded.revenue_cents,
          fees_cents = d.fees_cents + excluded.fees_cents, shipping_cents = d.shipping_cents + excluded.shipping_cents,
-         cost_cents = d.cost_cents + excluded.cost_cents, profit_cents = d.profit_cents + excluded.profit_cents`,
+         cost_cents = d.cost_cents + excluded.cost_cents, profit_cents = d.profit_cents + excluded.profit_cents, without_cost = d.without_cost + excluded.without_cost`,
       [JSON.stringify(result.sales), ANALYTICS_TIME_ZONE],
     );
   }
@@ -105,7 +113,7 @@ async function write(db: Queryable, tables: Tables, result: FoldResult): Promise
 export const analyticsProjection: Projection = {
   name: 'analytics',
   consistency: 'eventual',
-  tables: ['analytics_products', 'analytics_listings', 'analytics_sales', 'analytics_daily'],
+  tables: ['analytics_products', 'analytics_listings', 'analytics_sales', 'analytics_daily', 'analytics_days_to_sell'],
   handles: [...PRODUCT_EVENTS, ...LISTING_EVENTS],
   async apply(db, tables, events) {
     const { products, listings } = await load(db, tables, batchKeys(events));

@@ -1,11 +1,13 @@
 /*
  * GET /api/analytics/summary: the inventory as it is now, and the sales of a period, in total and
- * per marketplace. From the analytics read models only (analytics_sales, analytics_products).
+ * per marketplace. From the analytics read models only: the daily tables (analytics_daily,
+ * analytics_days_to_sell) without a category or brand filter, the sales themselves with one, and
+ * analytics_products for the stock.
  */
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import { ANALYTICS_CURRENCY, LISTING_MARKETPLACES, SALE_CHANNELS } from '../../shared/analytics';
-import { checkPeriod, euros, filterFields, parameters, percent, periodFields, productFilters, resolvePeriod, type AnalyticsDeps, type Period } from './period';
+import { addDays, checkPeriod, euros, filterFields, parameters, percent, periodFields, productFilters, resolvePeriod, type AnalyticsDeps, type Period } from './period';
 
 export const summaryQuery = z.object({ ...periodFields, ...filterFields }).strict().superRefine(checkPeriod);
 export type SummaryQuery = z.output<typeof summaryQuery>;
@@ -48,7 +50,7 @@ export const summarySchema = z.object({
 export type Summary = z.infer<typeof summarySchema>;
 
 interface SalesRow {
-  marketplace: string | null;
+  marketplace: string;
   sales: number;
   units: number;
   revenue: number;
@@ -57,14 +59,36 @@ interface SalesRow {
   cost: number;
   profit: number;
   without_cost: number;
-  median: number | null;
-  p90: number | null;
 }
 
-const NO_SALES: SalesRow = { marketplace: null, sales: 0, units: 0, revenue: 0, fees: 0, shipping: 0, cost: 0, profit: 0, without_cost: 0, median: 0, p90: 0 };
-const oneDecimal = (n: number | null) => Math.round((n ?? 0) * 10) / 10;
+interface DaysRow {
+  marketplace: string;
+  days_to_sell: number;
+  n: number;
+}
 
-function figures(s: SalesRow, listed: { products: number; units: number }, sellsThrough: boolean) {
+const NO_SALES: Omit<SalesRow, 'marketplace'> = { sales: 0, units: 0, revenue: 0, fees: 0, shipping: 0, cost: 0, profit: 0, without_cost: 0 };
+
+/** percentile_cont over counted values (linear interpolation between the two nearest), one decimal; 0 without values. */
+export function percentileOf(counts: readonly { days_to_sell: number; n: number }[], p: number): number {
+  const sorted = [...counts].filter((c) => c.n > 0).sort((a, b) => a.days_to_sell - b.days_to_sell);
+  const total = sorted.reduce((sum, c) => sum + c.n, 0);
+  if (total === 0) return 0;
+  const valueAt = (index: number) => {
+    let seen = 0;
+    for (const c of sorted) {
+      seen += c.n;
+      if (index < seen) return c.days_to_sell;
+    }
+    return sorted[sorted.length - 1]!.days_to_sell;
+  };
+  const at = (total - 1) * p;
+  const low = valueAt(Math.floor(at));
+  const value = low + (at - Math.floor(at)) * (valueAt(Math.ceil(at)) - low);
+  return Math.round(value * 10) / 10;
+}
+
+function figures(s: Omit<SalesRow, 'marketplace'>, days: readonly DaysRow[], listed: { products: number; units: number }, sellsThrough: boolean) {
   return {
     sales: s.sales,
     units: s.units,
@@ -75,8 +99,8 @@ function figures(s: SalesRow, listed: { products: number; units: number }, sells
     net_profit: euros(s.profit),
     margin_pct: percent(s.profit, s.revenue),
     average_sale_price: euros(s.units === 0 ? 0 : Math.round(s.revenue / s.units)),
-    median_days_to_sell: oneDecimal(s.median),
-    p90_days_to_sell: oneDecimal(s.p90),
+    median_days_to_sell: percentileOf(days, 0.5),
+    p90_days_to_sell: percentileOf(days, 0.9),
     sales_without_cost: s.without_cost,
     listed: listed.products,
     listed_units: listed.units,
@@ -84,64 +108,118 @@ function figures(s: SalesRow, listed: { products: number; units: number }, sells
   };
 }
 
-export async function getSummary({ db: pools, tenancy, now }: AnalyticsDeps, tenant: number, q: SummaryQuery): Promise<Summary> {
-  const db = pools.of(tenant);
-  const period: Period = resolvePeriod(q, now());
-  const s = parameters();
-  const salesWhere = [`day between ${s.add(period.from)}::date and ${s.add(period.to)}::date`, ...(await productFilters(db, q, s.add))];
-  if (q.marketplace) salesWhere.push(`marketplace = ${s.add(q.marketplace)}`);
-  const p = parameters();
-  const stockWhere = [`status = 'draft'`, 'stock_quantity > 0', ...(await productFilters(db, q, p.add))];
-  if (q.marketplace) stockWhere.push(`${p.add(q.marketplace)} = any(live_marketplaces)`);
+const monthStart = (day: string) => `${day.slice(0, 8)}01`;
+const monthEnd = (day: string) => addDays(monthStart(addDays(monthStart(day), 31)), -1);
 
-  const [sales, stock, live] = await Promise.all([
-    db.query<SalesRow>(
-      `select marketplace, count(*)::int as sales, coalesce(sum(quantity), 0)::bigint as units, coalesce(sum(gross_cents), 0)::bigint as revenue,
-              coalesce(sum(fees_cents), 0)::bigint as fees, coalesce(sum(shipping_cents), 0)::bigint as shipping, coalesce(sum(cost_cents), 0)::bigint as cost,
-              coalesce(sum(profit_cents), 0)::bigint as profit, (count(*) filter (where not cost_known))::int as without_cost,
-              percentile_cont(0.5) within group (order by days_to_sell) as median, percentile_cont(0.9) within group (order by days_to_sell) as p90
-         from ${tenancy.table(tenant, 'analytics_sales')} where ${salesWhere.join(' and ')}
-        group by rollup (marketplace)`,
-      s.values,
-    ),
-    db.query<{ count: number; units: number; value_at_cost: number; value_at_price: number; listed: number; listed_units: number; without_cost: number }>(
-      `select count(*)::int as count, coalesce(sum(stock_quantity), 0)::bigint as units,
-              coalesce(sum(stock_quantity::bigint * coalesce(cost_price_cents, 0)), 0)::bigint as value_at_cost,
-              coalesce(sum(stock_quantity::bigint * price_cents), 0)::bigint as value_at_price,
-              (count(*) filter (where cardinality(live_marketplaces) > 0))::int as listed,
-              coalesce(sum(stock_quantity) filter (where cardinality(live_marketplaces) > 0), 0)::bigint as listed_units,
-              (count(*) filter (where cost_price_cents is null))::int as without_cost
-         from ${tenancy.table(tenant, 'analytics_products')} where ${stockWhere.join(' and ')}`,
-      p.values,
-    ),
-    db.query<{ marketplace: string; products: number; units: number }>(
-      `select m as marketplace, count(*)::int as products, sum(stock_quantity)::bigint as units
-         from ${tenancy.table(tenant, 'analytics_products')}, unnest(live_marketplaces) m
-        where ${stockWhere.join(' and ')} group by m`,
-      p.values,
-    ),
+/**
+ * Which rows of analytics_days_to_sell make up a period: its whole months, and the days before
+ * the first and after the last of them (all days when it holds no whole month).
+ */
+function histogramRanges(from: string, to: string, add: (v: unknown) => string): string {
+  const first = from === monthStart(from) ? from : addDays(monthEnd(from), 1);
+  const last = to === monthEnd(to) ? monthStart(to) : monthStart(addDays(monthStart(to), -1));
+  if (first > last) return `grain = 'd' and start between ${add(from)}::date and ${add(to)}::date`;
+  const parts = [`(grain = 'm' and start between ${add(first)}::date and ${add(last)}::date)`];
+  if (from < first) parts.push(`(grain = 'd' and start between ${add(from)}::date and ${add(addDays(first, -1))}::date)`);
+  const afterLast = addDays(monthEnd(last), 1);
+  if (afterLast <= to) parts.push(`(grain = 'd' and start between ${add(afterLast)}::date and ${add(to)}::date)`);
+  return `(${parts.join(' or ')})`;
+}
+
+const SUMS = `count(*)::int as sales, sum(quantity)::bigint as units, sum(gross_cents)::bigint as revenue, sum(fees_cents)::bigint as fees,
+  sum(shipping_cents)::bigint as shipping, sum(cost_cents)::bigint as cost, sum(profit_cents)::bigint as profit, (count(*) filter (where not cost_known))::int as without_cost`;
+const DAILY_SUMS = `sum(sales)::int as sales, sum(units)::bigint as units, sum(revenue_cents)::bigint as revenue, sum(fees_cents)::bigint as fees,
+  sum(shipping_cents)::bigint as shipping, sum(cost_cents)::bigint as cost, sum(profit_cents)::bigint as profit, sum(without_cost)::int as without_cost`;
+
+/**
+ * The sales of the period per marketplace, and how many took each number of days. Without a
+ * category or brand filter both come from the daily tables; with one, from the sales themselves.
+ */
+async function salesOfPeriod(deps: AnalyticsDeps, tenant: number, q: SummaryQuery, period: Period) {
+  const { db: pools, tenancy } = deps;
+  const db = pools.of(tenant);
+  const s = parameters();
+  const d = parameters();
+  if (q.category === undefined && q.brand === undefined) {
+    const where = [`day between ${s.add(period.from)}::date and ${s.add(period.to)}::date`, `marketplace <> ''`];
+    const daysWhere = [histogramRanges(period.from, period.to, d.add)];
+    if (q.marketplace) {
+      where.push(`marketplace = ${s.add(q.marketplace)}`);
+      daysWhere.push(`marketplace = ${d.add(q.marketplace)}`);
+    }
+    return Promise.all([
+      db.query<SalesRow>(`select marketplace, ${DAILY_SUMS} from ${tenancy.table(tenant, 'analytics_daily')} where ${where.join(' and ')} group by marketplace having sum(sales) > 0`, s.values),
+      db.query<DaysRow>(`select marketplace, days_to_sell, sum(sales)::int as n from ${tenancy.table(tenant, 'analytics_days_to_sell')} where ${daysWhere.join(' and ')} group by 1, 2`, d.values),
+    ]);
+  }
+  const where = [`day between ${s.add(period.from)}::date and ${s.add(period.to)}::date`, ...(await productFilters(db, q, s.add))];
+  if (q.marketplace) where.push(`marketplace = ${s.add(q.marketplace)}`);
+  const sales = tenancy.table(tenant, 'analytics_sales');
+  return Promise.all([
+    db.query<SalesRow>(`select marketplace, ${SUMS} from ${sales} where ${where.join(' and ')} group by marketplace`, s.values),
+    db.query<DaysRow>(`select marketplace, days_to_sell, count(*)::int as n from ${sales} where ${where.join(' and ')} group by 1, 2`, s.values),
   ]);
-  const total = sales.rows.find((r) => r.marketplace === null) ?? NO_SALES;
-  const inventory = stock.rows[0]!;
+}
+
+interface StockRow {
+  count: number;
+  units: number;
+  value_at_cost: number;
+  value_at_price: number;
+  listed: number;
+  listed_units: number;
+  without_cost: number;
+  [on: string]: number;
+}
+
+/** The stock now, and what of it is live on each marketplace, in one pass. */
+async function stockNow({ db: pools, tenancy }: AnalyticsDeps, tenant: number, q: SummaryQuery): Promise<StockRow> {
+  const db = pools.of(tenant);
+  const p = parameters();
+  const where = [`status = 'draft'`, 'stock_quantity > 0', ...(await productFilters(db, q, p.add))];
+  if (q.marketplace) where.push(`${p.add(q.marketplace)} = any(live_marketplaces)`);
+  const perMarketplace = LISTING_MARKETPLACES.map(
+    (m) => `(count(*) filter (where '${m}' = any(live_marketplaces)))::int as ${m}_products, coalesce(sum(stock_quantity) filter (where '${m}' = any(live_marketplaces)), 0)::bigint as ${m}_units`,
+  );
+  const { rows } = await db.query<StockRow>(
+    `select count(*)::int as count, coalesce(sum(stock_quantity), 0)::bigint as units,
+            coalesce(sum(stock_quantity::bigint * coalesce(cost_price_cents, 0)), 0)::bigint as value_at_cost,
+            coalesce(sum(stock_quantity::bigint * price_cents), 0)::bigint as value_at_price,
+            (count(*) filter (where cardinality(live_marketplaces) > 0))::int as listed,
+            coalesce(sum(stock_quantity) filter (where cardinality(live_marketplaces) > 0), 0)::bigint as listed_units,
+            (count(*) filter (where cost_price_cents is null))::int as without_cost, ${perMarketplace.join(', ')}
+       from ${tenancy.table(tenant, 'analytics_products')} where ${where.join(' and ')}`,
+    p.values,
+  );
+  return rows[0]!;
+}
+
+export async function getSummary(deps: AnalyticsDeps, tenant: number, q: SummaryQuery): Promise<Summary> {
+  const period: Period = resolvePeriod(q, deps.now());
+  const [[sales, days], stock] = await Promise.all([salesOfPeriod(deps, tenant, q, period), stockNow(deps, tenant, q)]);
+  const total = sales.rows.reduce((sum, r) => {
+    for (const k of Object.keys(NO_SALES) as (keyof typeof NO_SALES)[]) sum[k] += r[k];
+    return sum;
+  }, { ...NO_SALES });
   const channels = q.marketplace ? [q.marketplace] : SALE_CHANNELS;
-  const listedOn = (m: string) => live.rows.find((r) => r.marketplace === m) ?? { products: 0, units: 0 };
   const isMarketplace = (m: string) => (LISTING_MARKETPLACES as readonly string[]).includes(m);
+  const listedOn = (m: string) => (isMarketplace(m) ? { products: stock[`${m}_products`]!, units: stock[`${m}_units`]! } : { products: 0, units: 0 });
   return {
     period,
     currency: ANALYTICS_CURRENCY,
     inventory: {
-      count: inventory.count,
-      units: inventory.units,
-      value_at_cost: euros(inventory.value_at_cost),
-      value_at_price: euros(inventory.value_at_price),
-      listed: inventory.listed,
-      listed_units: inventory.listed_units,
-      without_cost: inventory.without_cost,
+      count: stock.count,
+      units: stock.units,
+      value_at_cost: euros(stock.value_at_cost),
+      value_at_price: euros(stock.value_at_price),
+      listed: stock.listed,
+      listed_units: stock.listed_units,
+      without_cost: stock.without_cost,
     },
-    sales: figures(total, { products: inventory.listed, units: inventory.listed_units }, q.marketplace === undefined || isMarketplace(q.marketplace)),
+    sales: figures(total, days.rows, { products: stock.listed, units: stock.listed_units }, q.marketplace === undefined || isMarketplace(q.marketplace)),
     marketplaces: channels.map((m) => ({
       marketplace: m,
-      ...figures(sales.rows.find((r) => r.marketplace === m) ?? NO_SALES, listedOn(m), isMarketplace(m)),
+      ...figures(sales.rows.find((r) => r.marketplace === m) ?? NO_SALES, days.rows.filter((r) => r.marketplace === m), listedOn(m), isMarketplace(m)),
     })),
   };
 }
