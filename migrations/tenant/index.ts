@@ -17,6 +17,7 @@ import * as m0015 from './0015_marketplace_order_lines';
 import * as m0016 from './0016_marketplace_poll_cursors';
 import * as m0017 from './0017_subscription';
 import * as m0018 from './0018_oversells';
+import * as m0019 from './0019_analytics';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -38,4 +39,5 @@ export const tenantMigrations: Migration[] = [
   { name: '0016_marketplace_poll_cursors', ...m0016 },
   { name: '0017_subscription', ...m0017 },
   { name: '0018_oversells', ...m0018 },
+  { name: '0019_analytics', ...m0019 },
 ];

@@ -39,6 +39,7 @@ import { listMappingsRoute } from '../queries/catalogue/mappings';
 import { markNotificationReadRoute } from '../notifications/mark-notification-read';
 import { listNotificationsRoute } from '../notifications/list-notifications';
 import { listReactionFailuresRoute } from '../queries/processing/list-reaction-failures';
+import { analyticsRoutes } from '../queries/analytics/routes';
 import { getProductRoute } from '../queries/products/get-product';
 import { listProductsRoute } from '../queries/products/list-products';
 import { subscriptionRoutes } from '../billing/subscription-routes';
@@ -112,6 +113,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       logger,
     }),
     ...billingWebhookRoutes({ subscription: c.subscriptionDeps, provider: c.billingProvider, records: c.billingRecords, logger }),
+    ...analyticsRoutes({ ...reads, now: () => c.clock.now(), logger }),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
       logger,

@@ -1,4 +1,5 @@
 import type { Projection } from '../engine/projection';
+import { analyticsProjection } from './analytics';
 import { customBrandsProjection } from './custom-brands';
 import { listingsProjection } from './listings';
 import { marketplaceConnectionsProjection } from './marketplace-connections';
@@ -16,4 +17,5 @@ export const allProjections: readonly Projection[] = [
   marketplaceOrdersProjection,
   oversellsProjection,
   subscriptionProjection,
+  analyticsProjection,
 ];

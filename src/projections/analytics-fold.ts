@@ -1,0 +1,273 @@
+/*
+ * The analytics fold, in memory: a batch of product and listing events, in log order, over the
+ * rows they touch. Each stream's events apply once (those at or below the row's version are
+ * skipped), so offering a batch again yields no new sale and no new daily count.
+ *
+ * Sales take the product as it is at the moment of the sale: its cost price (cost of goods), its
+ * category and brand, and when it was first listed. The events record no marketplace fee, no
+ * shipping and no return or cancellation: fees and shipping are 0 and every sale stands.
+ */
+import { productIdOfStream, type ProductEvent } from '../domain/product/decider';
+import { LISTING_STREAM_PREFIX, type ListingEvent } from '../domain/listing/listing';
+import type { RecordedEvent } from '../eventstore/types';
+
+export interface AnalyticsProduct {
+  product_id: string;
+  sku: string;
+  title: string;
+  category: string;
+  brand: string | null;
+  status: 'draft' | 'sold' | 'archived';
+  price_cents: number;
+  cost_price_cents: number | null;
+  stock_quantity: number;
+  created_at: string;
+  first_listed_at: string | null;
+  listed_since: string | null;
+  live_marketplaces: string[];
+  version: number;
+}
+
+export interface AnalyticsListing {
+  listing_id: string;
+  product_id: string;
+  marketplace: string;
+  live: boolean;
+  live_since: string | null;
+  version: number;
+}
+
+export interface AnalyticsSale {
+  product_id: string;
+  sale_id: string;
+  sku: string;
+  title: string;
+  category: string;
+  brand: string | null;
+  marketplace: string;
+  quantity: number;
+  unit_price_cents: number;
+  gross_cents: number;
+  fees_cents: number;
+  shipping_cents: number;
+  cost_cents: number;
+  cost_known: boolean;
+  profit_cents: number;
+  sold_at: string;
+  created_at: string;
+  listed_at: string | null;
+  days_to_sell: number;
+}
+
+/** Something counted on a day of a marketplace ('' for none) that is not a sale. */
+export interface DailyCount {
+  at: string;
+  marketplace: string;
+  listed: number;
+  new_products: number;
+}
+
+export interface FoldResult {
+  products: AnalyticsProduct[];
+  listings: AnalyticsListing[];
+  sales: AnalyticsSale[];
+  counts: DailyCount[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `since` to `at` (never below 0). */
+export function wholeDaysBetween(since: string, at: string): number {
+  return Math.max(0, Math.floor((Date.parse(at) - Date.parse(since)) / DAY_MS));
+}
+
+/**
+ * Whether a listing is live (shown on its marketplace) after the event, given whether it was:
+ * published makes it live, the update steps keep it as it was, everything else ends or
+ * restarts it. The listing decider's statuses `active` and `updating` are the live ones.
+ */
+function liveAfter(type: ListingEvent['type'], wasLive: boolean): boolean {
+  switch (type) {
+    case 'ListingPublished':
+      return true;
+    case 'ListingPublishStarted':
+    case 'ListingPublishProgressed':
+    case 'ListingUpdateStarted':
+    case 'ListingUpdated':
+    case 'ListingUpdateFailed':
+    case 'ListingDelistFailed':
+      return wasLive;
+    case 'ListingQueued':
+    case 'ListingPublishFailed':
+    case 'ListingRetryRequested':
+    case 'ListingDelistRequested':
+    case 'ListingDelisted':
+    case 'ListingSoldHere':
+    case 'ListingEndedExternally':
+    case 'ListingDisconnected':
+      return false;
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+export const listingIdOfStream = (stream: string): string | null => (stream.startsWith(LISTING_STREAM_PREFIX) ? stream.slice(LISTING_STREAM_PREFIX.length) : null);
+
+/** The listings in a batch, and the products their creations name. */
+export function batchKeys(events: readonly RecordedEvent[]): { productIds: Set<string>; listingIds: Set<string> } {
+  const productIds = new Set<string>();
+  const listingIds = new Set<string>();
+  for (const e of events) {
+    const product = productIdOfStream(e.streamId);
+    if (product !== null) productIds.add(product);
+    const listing = listingIdOfStream(e.streamId);
+    if (listing !== null) {
+      listingIds.add(listing);
+      if (e.type === 'ListingQueued') productIds.add((e.data as { product_id: string }).product_id);
+    }
+  }
+  return { productIds, listingIds };
+}
+
+/**
+ * Folds the batch over the stored rows (`products`: every product the batch touches, with all
+ * its listings in `listings`). Returns the rows that changed and what to add.
+ */
+export function foldAnalytics(events: readonly RecordedEvent[], products: Map<string, AnalyticsProduct>, listings: Map<string, AnalyticsListing>): FoldResult {
+  const changedProducts = new Set<string>();
+  const changedListings = new Set<string>();
+  const sales: AnalyticsSale[] = [];
+  const counts: DailyCount[] = [];
+
+  const relist = (productId: string) => {
+    const product = products.get(productId);
+    if (!product) return;
+    const live = [...listings.values()].filter((l) => l.product_id === productId && l.live);
+    product.live_marketplaces = [...new Set(live.map((l) => l.marketplace))].sort();
+    product.listed_since = live.reduce<string | null>((min, l) => (min === null || (l.live_since !== null && l.live_since < min) ? l.live_since : min), null);
+    changedProducts.add(productId);
+  };
+
+  for (const e of events) {
+    const productId = productIdOfStream(e.streamId);
+    if (productId !== null) {
+      const event = { type: e.type, data: e.data } as ProductEvent;
+      const row = products.get(productId);
+      if (event.type === 'ProductCreated') {
+        if (row) continue; // applied already
+        const d = event.data;
+        products.set(productId, {
+          product_id: productId,
+          sku: d.sku,
+          title: d.title,
+          category: d.category,
+          brand: d.brand ?? null,
+          status: 'draft',
+          price_cents: d.price_cents,
+          cost_price_cents: d.cost_price_cents ?? null,
+          stock_quantity: d.stock_quantity,
+          created_at: new Date(d.created_at).toISOString(),
+          first_listed_at: null,
+          listed_since: null,
+          live_marketplaces: [],
+          version: e.streamVersion,
+        });
+        changedProducts.add(productId);
+        counts.push({ at: d.created_at, marketplace: '', listed: 0, new_products: 1 });
+        // Listings queued before this batch saw the product are followed from here on.
+        relist(productId);
+        continue;
+      }
+      if (!row || e.streamVersion <= row.version) continue;
+      row.version = e.streamVersion;
+      changedProducts.add(productId);
+      switch (event.type) {
+        case 'ProductDetailsUpdated': {
+          const c = event.data.changes;
+          if (c.title !== undefined) row.title = c.title;
+          if (c.category !== undefined) row.category = c.category;
+          if (c.brand !== undefined) row.brand = c.brand;
+          if (c.cost_price_cents !== undefined) row.cost_price_cents = c.cost_price_cents;
+          break;
+        }
+        case 'ProductPriceChanged':
+          row.price_cents = event.data.price_cents;
+          break;
+        case 'ProductStockAdjusted':
+          row.stock_quantity = event.data.stock_quantity;
+          break;
+        case 'ProductSold': {
+          const d = event.data;
+          const soldAt = new Date(d.sold_at).toISOString();
+          const gross = d.quantity * d.unit_price_cents;
+          const cost = (row.cost_price_cents ?? 0) * d.quantity;
+          const listedAt = row.first_listed_at !== null && row.first_listed_at <= soldAt ? row.first_listed_at : null;
+          sales.push({
+            product_id: productId,
+            sale_id: d.sale_id,
+            sku: row.sku,
+            title: row.title,
+            category: row.category,
+            brand: row.brand,
+            marketplace: d.channel,
+            quantity: d.quantity,
+            unit_price_cents: d.unit_price_cents,
+            gross_cents: gross,
+            fees_cents: 0,
+            shipping_cents: 0,
+            cost_cents: cost,
+            cost_known: row.cost_price_cents !== null,
+            profit_cents: gross - cost,
+            sold_at: soldAt,
+            created_at: row.created_at,
+            listed_at: listedAt,
+            days_to_sell: wholeDaysBetween(listedAt ?? row.created_at, soldAt),
+          });
+          row.stock_quantity = d.remaining_stock;
+          if (d.remaining_stock === 0) row.status = 'sold';
+          break;
+        }
+        case 'ProductArchived':
+          row.status = 'archived';
+          break;
+        default:
+          break; // images change no figure
+      }
+      continue;
+    }
+
+    const listingId = listingIdOfStream(e.streamId);
+    if (listingId === null) continue;
+    const event = { type: e.type, data: e.data } as ListingEvent;
+    let listing = listings.get(listingId);
+    if (listing && e.streamVersion <= listing.version) continue;
+    if (event.type === 'ListingQueued') {
+      listing = { listing_id: listingId, product_id: event.data.product_id, marketplace: event.data.marketplace, live: false, live_since: null, version: e.streamVersion };
+      listings.set(listingId, listing);
+    }
+    if (!listing) continue; // a listing's story starts with its queuing
+    const wasLive = listing.live;
+    listing.live = liveAfter(event.type, wasLive);
+    listing.version = e.streamVersion;
+    changedListings.add(listingId);
+    if (event.type === 'ListingPublished') {
+      const at = new Date(event.data.published_at).toISOString();
+      listing.live_since = at;
+      counts.push({ at, marketplace: listing.marketplace, listed: 1, new_products: 0 });
+      const product = products.get(listing.product_id);
+      if (product && product.first_listed_at === null) product.first_listed_at = at;
+    } else if (!listing.live) {
+      listing.live_since = null;
+    }
+    if (listing.live !== wasLive || event.type === 'ListingPublished' || event.type === 'ListingQueued') relist(listing.product_id);
+  }
+
+  return {
+    products: [...changedProducts].flatMap((id) => products.get(id) ?? []),
+    listings: [...changedListings].map((id) => listings.get(id)!),
+    sales,
+    counts,
+  };
+}
