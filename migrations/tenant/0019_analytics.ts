@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
  *
  * - `analytics_products`: each product as analytics needs it now (stock, price and cost, its
  *   category and brand, when it was created, first listed, and listed since, and the marketplaces
- *   it is live on): the inventory snapshot and the stale items.
+ *   it is live on, and its oversells not settled yet): the inventory snapshot and the stale items.
  * - `analytics_listings`: each listing's product and marketplace and whether it is live, so a
  *   product's live marketplaces and listed-since follow its listings.
  * - `analytics_sales`: one row per sale with its money (gross, fees, shipping, cost of goods,
@@ -33,6 +33,7 @@ export async function up(knex: Knex): Promise<void> {
       first_listed_at timestamptz,
       listed_since timestamptz,
       live_marketplaces text[] not null default '{}',
+      pending_oversells jsonb not null default '[]',
       version integer not null
     );
     create index analytics_products_in_stock on analytics_products (listed_since) where status = 'draft' and stock_quantity > 0;

@@ -6,6 +6,10 @@
  * Sales take the product as it is at the moment of the sale: its cost price (cost of goods), its
  * category and brand, and when it was first listed. The events record no marketplace fee, no
  * shipping and no return or cancellation: fees and shipping are 0 and every sale stands.
+ *
+ * An oversell (a marketplace sold what the stock could not cover) is no sale until the seller
+ * settles it: found another unit (`item_found`), it counts as sold when the buyer paid, at the
+ * price paid; refunded, it never counts.
  */
 import { productIdOfStream, type ProductEvent } from '../domain/product/decider';
 import { LISTING_STREAM_PREFIX, type ListingEvent } from '../domain/listing/listing';
@@ -25,7 +29,17 @@ export interface AnalyticsProduct {
   first_listed_at: string | null;
   listed_since: string | null;
   live_marketplaces: string[];
+  /** Oversells not settled yet: they count as sales if the seller finds the item. */
+  pending_oversells: PendingOversell[];
   version: number;
+}
+
+export interface PendingOversell {
+  sale_id: string;
+  marketplace: string;
+  quantity: number;
+  unit_price_cents: number;
+  sold_at: string;
 }
 
 export interface AnalyticsListing {
@@ -131,6 +145,34 @@ export function batchKeys(events: readonly RecordedEvent[]): { productIds: Set<s
   return { productIds, listingIds };
 }
 
+/** A sale of the product as it stands at the moment of the sale. */
+function saleOf(productId: string, row: AnalyticsProduct, sale: PendingOversell): AnalyticsSale {
+  const gross = sale.quantity * sale.unit_price_cents;
+  const cost = (row.cost_price_cents ?? 0) * sale.quantity;
+  const listedAt = row.first_listed_at !== null && row.first_listed_at <= sale.sold_at ? row.first_listed_at : null;
+  return {
+    product_id: productId,
+    sale_id: sale.sale_id,
+    sku: row.sku,
+    title: row.title,
+    category: row.category,
+    brand: row.brand,
+    marketplace: sale.marketplace,
+    quantity: sale.quantity,
+    unit_price_cents: sale.unit_price_cents,
+    gross_cents: gross,
+    fees_cents: 0,
+    shipping_cents: 0,
+    cost_cents: cost,
+    cost_known: row.cost_price_cents !== null,
+    profit_cents: gross - cost,
+    sold_at: sale.sold_at,
+    created_at: row.created_at,
+    listed_at: listedAt,
+    days_to_sell: wholeDaysBetween(listedAt ?? row.created_at, sale.sold_at),
+  };
+}
+
 /**
  * Folds the batch over the stored rows (`products`: every product the batch touches, with all
  * its listings in `listings`). Returns the rows that changed and what to add.
@@ -172,6 +214,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
           first_listed_at: null,
           listed_since: null,
           live_marketplaces: [],
+          pending_oversells: [],
           version: e.streamVersion,
         });
         changedProducts.add(productId);
@@ -200,33 +243,20 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
           break;
         case 'ProductSold': {
           const d = event.data;
-          const soldAt = new Date(d.sold_at).toISOString();
-          const gross = d.quantity * d.unit_price_cents;
-          const cost = (row.cost_price_cents ?? 0) * d.quantity;
-          const listedAt = row.first_listed_at !== null && row.first_listed_at <= soldAt ? row.first_listed_at : null;
-          sales.push({
-            product_id: productId,
-            sale_id: d.sale_id,
-            sku: row.sku,
-            title: row.title,
-            category: row.category,
-            brand: row.brand,
-            marketplace: d.channel,
-            quantity: d.quantity,
-            unit_price_cents: d.unit_price_cents,
-            gross_cents: gross,
-            fees_cents: 0,
-            shipping_cents: 0,
-            cost_cents: cost,
-            cost_known: row.cost_price_cents !== null,
-            profit_cents: gross - cost,
-            sold_at: soldAt,
-            created_at: row.created_at,
-            listed_at: listedAt,
-            days_to_sell: wholeDaysBetween(listedAt ?? row.created_at, soldAt),
-          });
+          sales.push(saleOf(productId, row, { sale_id: d.sale_id, marketplace: d.channel, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.sold_at).toISOString() }));
           row.stock_quantity = d.remaining_stock;
           if (d.remaining_stock === 0) row.status = 'sold';
+          break;
+        }
+        case 'OversoldDetected': {
+          const d = event.data;
+          row.pending_oversells = [...row.pending_oversells, { sale_id: d.sale_id, marketplace: d.marketplace, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.detected_at).toISOString() }];
+          break;
+        }
+        case 'OversellResolved': {
+          const pending = row.pending_oversells.find((o) => o.sale_id === event.data.sale_id);
+          row.pending_oversells = row.pending_oversells.filter((o) => o.sale_id !== event.data.sale_id);
+          if (pending && event.data.resolution === 'item_found') sales.push(saleOf(productId, row, pending));
           break;
         }
         case 'ProductArchived':

@@ -15,7 +15,7 @@ import { ANALYTICS_TIME_ZONE } from '../shared/analytics';
 import { batchKeys, foldAnalytics, type AnalyticsListing, type AnalyticsProduct, type FoldResult } from './analytics-fold';
 
 /** Image events change no figure: they are not read. */
-const PRODUCT_EVENTS = ['ProductCreated', 'ProductDetailsUpdated', 'ProductPriceChanged', 'ProductStockAdjusted', 'ProductSold', 'ProductArchived'];
+const PRODUCT_EVENTS = ['ProductCreated', 'ProductDetailsUpdated', 'ProductPriceChanged', 'ProductStockAdjusted', 'ProductSold', 'OversoldDetected', 'OversellResolved', 'ProductArchived'];
 
 const LISTING_EVENTS = [
   'ListingQueued',
@@ -36,7 +36,7 @@ const LISTING_EVENTS = [
 ];
 
 const PRODUCT_COLUMNS =
-  'product_id uuid, sku text, title text, category text, brand text, status text, price_cents integer, cost_price_cents integer, stock_quantity integer, created_at timestamptz, first_listed_at timestamptz, listed_since timestamptz, live_marketplaces text[], version integer';
+  'product_id uuid, sku text, title text, category text, brand text, status text, price_cents integer, cost_price_cents integer, stock_quantity integer, created_at timestamptz, first_listed_at timestamptz, listed_since timestamptz, live_marketplaces text[], pending_oversells jsonb, version integer';
 const LISTING_COLUMNS = 'listing_id uuid, product_id uuid, marketplace text, live boolean, live_since timestamptz, version integer';
 const SALE_COLUMNS =
   'product_id uuid, sale_id text, sku text, title text, category text, brand text, marketplace text, quantity integer, unit_price_cents integer, gross_cents bigint, fees_cents bigint, shipping_cents bigint, cost_cents bigint, cost_known boolean, profit_cents bigint, sold_at timestamptz, created_at timestamptz, listed_at timestamptz, days_to_sell integer';

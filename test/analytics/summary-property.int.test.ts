@@ -223,7 +223,8 @@ describe('The summary equals a brute-force computation over the log', () => {
     // The random periods did meet sales, not only empty ones.
     expect(compared).toBe(HISTORIES * 4);
     expect(withSales).toBeGreaterThan(HISTORIES / 2);
-  });
+    // Thirty shops through the command handlers: some 10 s alone, more on a loaded machine.
+  }, 180_000);
 
   it('When the analytics tables are rebuilt from the log, then they hold exactly the rows live projection wrote, and the figures do not change', async () => {
     const r = seededRandom(SEED + 1);

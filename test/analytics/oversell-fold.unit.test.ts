@@ -1,0 +1,77 @@
+/*
+ * Oversells in the analytics fold: not a sale while open; a sale at the buyer's price and time
+ * once the seller found another unit; never one once the buyer was refunded.
+ */
+import { productStream } from '../../src/domain/product/decider';
+import type { RecordedEvent } from '../../src/eventstore/types';
+import { foldAnalytics, type AnalyticsListing, type AnalyticsProduct } from '../../src/projections/analytics-fold';
+
+const PRODUCT = '00000000-0000-4000-8000-0000000000a1';
+let position = 0n;
+const at = (streamVersion: number, type: string, data: unknown): RecordedEvent => ({
+  id: `e${streamVersion}`,
+  type,
+  data,
+  schemaVersion: 1,
+  metadata: {} as RecordedEvent['metadata'],
+  streamId: productStream(PRODUCT),
+  streamVersion,
+  position: ++position,
+  recordedAt: new Date('2026-11-02T10:00:00Z'),
+});
+
+const created = at(1, 'ProductCreated', {
+  product_id: PRODUCT,
+  sku: 'SKU-1',
+  title: 'Robe en lin',
+  category: 'dresses',
+  brand: 'Sézane',
+  price_cents: 4500,
+  cost_price_cents: 1200,
+  stock_quantity: 1,
+  created_at: '2026-11-01T09:00:00Z',
+});
+const sold = at(2, 'ProductSold', { sale_id: 'ebay:o1:l1', quantity: 1, unit_price_cents: 4500, channel: 'ebay', remaining_stock: 0, sold_at: '2026-11-03T08:00:00Z' });
+const oversold = at(3, 'OversoldDetected', {
+  sale_id: 'etsy:r9:t9',
+  marketplace: 'etsy',
+  quantity: 1,
+  unit_price_cents: 4800,
+  stock_before: 0,
+  competing_sales: [],
+  detected_at: '2026-11-03T08:00:05Z',
+});
+const resolved = (resolution: string) => at(4, 'OversellResolved', { sale_id: 'etsy:r9:t9', resolution, note: null, resolved_at: '2026-11-05T12:00:00Z' });
+
+function fold(events: RecordedEvent[], products = new Map<string, AnalyticsProduct>()) {
+  const result = foldAnalytics(events, products, new Map<string, AnalyticsListing>());
+  return { result, products };
+}
+
+describe('oversells in analytics', () => {
+  it('an open oversell is no sale and is kept on the product', () => {
+    const { result, products } = fold([created, sold, oversold]);
+    expect(result.sales.map((s) => s.sale_id)).toEqual(['ebay:o1:l1']);
+    expect(products.get(PRODUCT)!.pending_oversells).toEqual([{ sale_id: 'etsy:r9:t9', marketplace: 'etsy', quantity: 1, unit_price_cents: 4800, sold_at: '2026-11-03T08:00:05.000Z' }]);
+  });
+
+  it('settled with the item found, it is a sale at the price and time the buyer paid, in a later batch too', () => {
+    const { products } = fold([created, sold, oversold]);
+    const { result } = fold([resolved('item_found')], products);
+    expect(result.sales).toHaveLength(1);
+    expect(result.sales[0]).toMatchObject({ sale_id: 'etsy:r9:t9', marketplace: 'etsy', gross_cents: 4800, cost_cents: 1200, profit_cents: 3600, sold_at: '2026-11-03T08:00:05.000Z', days_to_sell: 1 });
+    expect(products.get(PRODUCT)!.pending_oversells).toEqual([]);
+  });
+
+  it.each(['buyer_refunded', 'other'])('settled as %s, it never counts', (resolution) => {
+    const { result, products } = fold([created, sold, oversold, resolved(resolution)]);
+    expect(result.sales.map((s) => s.sale_id)).toEqual(['ebay:o1:l1']);
+    expect(products.get(PRODUCT)!.pending_oversells).toEqual([]);
+  });
+
+  it('a batch offered again adds no sale', () => {
+    const { products } = fold([created, sold, oversold, resolved('item_found')]);
+    const { result } = fold([created, sold, oversold, resolved('item_found')], products);
+    expect(result.sales).toEqual([]);
+  });
+});
