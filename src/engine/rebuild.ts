@@ -37,9 +37,10 @@ async function createCopies(db: Queryable, schema: string, projection: Projectio
 
 /**
  * Replays the log into the copies, a batch per transaction; returns the last position applied.
- * The next batch is read while the current one is applied: reading and writing overlap.
+ * The next batch is read while the current one is applied: reading and writing overlap. With
+ * `until`, nothing past that position is applied.
  */
-async function replayInto(options: RebuildOptions, suffix: string, from: bigint, db?: Queryable): Promise<{ position: bigint; events: number }> {
+async function replayInto(options: RebuildOptions, suffix: string, from: bigint, db?: Queryable, until?: bigint): Promise<{ position: bigint; events: number }> {
   const { store, tenant, projection } = options;
   const pool = connectionsOf(options);
   const schema = options.tenancy.schema(tenant);
@@ -50,10 +51,11 @@ async function replayInto(options: RebuildOptions, suffix: string, from: bigint,
   let events = 0;
   let next = read(position);
   for (;;) {
-    const batch = await next;
+    const got = await next;
+    const batch = until === undefined ? got : got.filter((e) => e.position <= until);
     if (batch.length === 0) return { position, events };
     position = batch[batch.length - 1]!.position;
-    const more = batch.length === batchSize;
+    const more = got.length === batchSize && batch.length === got.length;
     if (more) {
       next = read(position);
       next.catch(() => undefined); // awaited on the next turn; never an unhandled rejection
@@ -129,7 +131,10 @@ export interface TableDrift {
 
 /**
  * Rebuilds into scratch tables and compares them with the live ones row by row, under the
- * checkpoint lock so both reflect the same log position. Returns the differences (none = no drift).
+ * checkpoint lock so both reflect the same log position: the log up to the projection's
+ * checkpoint, which is the head for an inline projection and where the processor has reached for
+ * an eventual one (events it has not applied yet are no drift). Returns the differences (none =
+ * no drift).
  */
 export async function verifyProjection(options: RebuildOptions & { sampleLimit?: number }): Promise<TableDrift[]> {
   const { tenant, projection } = options;
@@ -139,8 +144,8 @@ export async function verifyProjection(options: RebuildOptions & { sampleLimit?:
   await createCopies(pool, schema, projection, VERIFY);
   try {
     return await inTransaction(pool, async (tx) => {
-      await lockCheckpoint(tx, schema, projection.name);
-      await replayInto(options, VERIFY, 0n, tx);
+      const reached = await lockCheckpoint(tx, schema, projection.name);
+      await replayInto(options, VERIFY, 0n, tx, reached);
       const drift: TableDrift[] = [];
       for (const table of projection.tables) {
         const live = `"${schema}"."${table}"`;
