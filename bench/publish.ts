@@ -13,110 +13,18 @@
  *
  * BENCH_LISTINGS (1,000) overrides the number of products.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase, prepareSchema } from '../src/bootstrap';
-import { buildContainer } from '../src/app/container';
-import { registerAccount } from '../src/accounts/register';
 import { publishProduct } from '../src/commands/listings/publish-product';
-import { runConnectionCommand } from '../src/commands/connections/record-connection';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/infra/logger';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '../src/app/app';
 import type { Marketplace } from '../src/domain/connection/connection';
-import { startEbayDouble } from '../test/doubles/ebay';
-import { startEtsyDouble } from '../test/doubles/etsy/server';
-import { pairExtension } from '../test/doubles/vinted-extension';
 import { JPEG } from '../test/products/images';
 import { productBody } from './api';
+import { MARKETPLACES, OVERRIDES, percentile, startMarketplaceSeller } from './marketplace-seller';
 
 const COUNT = Number(process.env.BENCH_LISTINGS ?? 1000);
-const MARKETPLACES: Marketplace[] = ['ebay', 'etsy', 'vinted'];
-const OVERRIDES = {
-  ebay: { category_id: '11450' },
-  etsy: { taxonomy_id: '2044', who_made: 'someone_else' as const, when_made: '1990s' },
-  vinted: { category_id: '221' },
-};
 const IN_FLIGHT = 32;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-publish-'));
-  const logger = createLogger({ level: 'error' });
-  const ebay = await startEbayDouble({
-    users: [
-      {
-        username: 'bench_seller',
-        fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
-        paymentPolicies: [{ name: 'Managed', marketplaceId: 'EBAY_FR' }],
-        returnPolicies: [{ name: '30 days', marketplaceId: 'EBAY_FR' }],
-        locations: [{ merchantLocationKey: 'bench', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED' }],
-      },
-    ],
-  });
-  const etsy = await startEtsyDouble({ rateLimits: { perSecond: 100_000, perDay: 1_000_000 }, users: [{ user_id: 71000001, login_name: 'bench_atelier', shop: { shop_id: 81000001, shop_name: 'BenchAtelier', currency_code: 'EUR', country_iso: 'FR' } }] });
-  const config = loadConfig({
-    ENVIRONMENT: 'development',
-    LOG_LEVEL: 'error',
-    STOFLOW_DATA_DIR: dataDir,
-    JWT_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
-    PASSWORD_PEPPER: 'bench-pepper',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    EBAY_CLIENT_ID: ebay.app.clientId,
-    EBAY_CLIENT_SECRET: ebay.app.clientSecret,
-    EBAY_RU_NAME: ebay.app.ruName,
-    EBAY_API_BASE_URL: ebay.baseUrl,
-    EBAY_AUTH_BASE_URL: ebay.authBaseUrl,
-    ETSY_API_KEY: etsy.app.keystring,
-    ETSY_SHARED_SECRET: etsy.app.sharedSecret,
-    ETSY_REDIRECT_URI: 'https://bench.stoflow.test/api/integrations/etsy/callback',
-    ETSY_API_BASE_URL: etsy.baseUrl,
-    ETSY_AUTH_BASE_URL: etsy.authBaseUrl,
-    ETSY_CALLS_PER_SECOND: '10000',
-    VINTED_MIN_GAP_SECONDS: '0',
-    VINTED_MAX_GAP_SECONDS: '0',
-    VINTED_WRITES_PER_HOUR: '1000',
-    // The extension reports a task every few milliseconds here, not every half-minute as on a real account.
-    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
-    PUBLIC_BASE_URL: 'https://bench.stoflow.test',
-  });
-  const database = await openDatabase(config, logger);
-  let services: ReturnType<typeof buildContainer> | undefined;
-  let closeServer = async () => undefined as void;
+  const { s, tenant, meta, ebay, etsy, extension, close } = await startMarketplaceSeller();
   try {
-    await prepareSchema(config, database, logger);
-    services = buildContainer(config, logger, database);
-    const s = services;
-    const account = await registerAccount(s, { email: 'publish@bench.example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'individual' });
-    const tenant = account.tenant_id;
-    const meta = { event: { actor: account.user_id } };
-    // Three marketplaces and many products: past the free plan, on business as an operator would set it.
-    await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
-
-    // Connected as the OAuth callback connects: the grant's tokens sealed, then the grant recorded.
-    const auth = s.marketplaceAuth.ebay!;
-    const tokens = ebay.issueUserTokens('bench_seller');
-    const described = await auth.describe(tokens.accessToken);
-    await s.credentials.save(tenant, 'ebay', described.account.id, { accessToken: tokens.accessToken, accessExpiresAt: new Date(Date.now() + 7_000_000), refreshToken: tokens.refreshToken, refreshExpiresAt: null, scopes: [] });
-    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'ebay', account: described.account, scopes: [], site: described.site, options: described.options, now: new Date() }, meta);
-    const etsyTokens = etsy.issueTokens(71000001);
-    const etsyShop = await s.marketplaceAuth.etsy!.describe(etsyTokens.access_token);
-    await s.credentials.save(tenant, 'etsy', etsyShop.account.id, { accessToken: etsyTokens.access_token, accessExpiresAt: new Date(Date.now() + 3_000_000), refreshToken: etsyTokens.refresh_token, refreshExpiresAt: null, scopes: [] });
-    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'etsy', account: etsyShop.account, scopes: [], site: etsyShop.site, options: etsyShop.options, now: new Date() }, meta);
-    // Vinted: the extension pairs over HTTP and signs in as the seller's member, as a browser would.
-    const server = buildApp(s).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
-    const extension = await pairExtension(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, account.access_token);
-
     const ids: string[] = [];
     const creating = Date.now();
     let next = 0;
@@ -210,12 +118,7 @@ async function main(): Promise<void> {
     for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(28)}${v.toLocaleString('en-US')}`);
     console.log(JSON.stringify(figures));
   } finally {
-    await closeServer();
-    await services?.close();
-    await database.stop();
-    await ebay.close();
-    await etsy.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

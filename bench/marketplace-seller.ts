@@ -1,0 +1,139 @@
+/*
+ * What the marketplace benchmarks share: a Stoflow in this process (the API on a local port, the
+ * reactors when asked), the eBay and Etsy doubles with zero latency and Etsy's pace lifted, and
+ * one seller on the business plan connected to both — as the OAuth callback connects: the
+ * grant's tokens sealed, the grant recorded, the account linked so the marketplaces'
+ * notifications reach the tenant — and to Vinted through the simulated extension, paired over
+ * HTTP. The figures are then Stoflow's, not the marketplaces'.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app/app';
+import { buildContainer } from '../src/app/container';
+import { registerAccount } from '../src/accounts/register';
+import { openDatabase, prepareSchema } from '../src/bootstrap';
+import { runConnectionCommand } from '../src/commands/connections/record-connection';
+import { loadConfig } from '../src/config';
+import type { Marketplace } from '../src/domain/connection/connection';
+import { createLogger } from '../src/infra/logger';
+import { startEbayDouble, type EbayDouble } from '../test/doubles/ebay';
+import { startEtsyDouble, type EtsyDouble } from '../test/doubles/etsy/server';
+import { pairExtension } from '../test/doubles/vinted-extension';
+import type { VintedExtensionSimulator } from '../test/doubles/vinted-extension/simulator';
+
+export const MARKETPLACES: Marketplace[] = ['ebay', 'etsy', 'vinted'];
+export const OVERRIDES = {
+  ebay: { category_id: '11450' },
+  etsy: { taxonomy_id: '2044', who_made: 'someone_else' as const, when_made: '1990s' },
+  vinted: { category_id: '221' },
+};
+export const EBAY_USER = 'bench_seller';
+export const ETSY_USER = 71000001;
+export const ETSY_SHOP = 81000001;
+
+export interface MarketplaceSeller {
+  s: ReturnType<typeof buildContainer>;
+  tenant: number;
+  meta: { event: { actor: string } };
+  ebay: EbayDouble;
+  etsy: EtsyDouble;
+  extension: VintedExtensionSimulator;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Starts everything; `env` adds to (or overrides) the configuration. */
+export async function startMarketplaceSeller(env: Record<string, string> = {}): Promise<MarketplaceSeller> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-marketplaces-'));
+  const logger = createLogger({ level: 'error' });
+  const ebay = await startEbayDouble({
+    users: [
+      {
+        username: EBAY_USER,
+        fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
+        paymentPolicies: [{ name: 'Managed', marketplaceId: 'EBAY_FR' }],
+        returnPolicies: [{ name: '30 days', marketplaceId: 'EBAY_FR' }],
+        locations: [{ merchantLocationKey: 'bench', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED' }],
+      },
+    ],
+  });
+  const etsy = await startEtsyDouble({ rateLimits: { perSecond: 100_000, perDay: 1_000_000 }, users: [{ user_id: ETSY_USER, login_name: 'bench_atelier', shop: { shop_id: ETSY_SHOP, shop_name: 'BenchAtelier', currency_code: 'EUR', country_iso: 'FR' } }] });
+  const config = loadConfig({
+    ENVIRONMENT: 'development',
+    LOG_LEVEL: 'error',
+    STOFLOW_DATA_DIR: dataDir,
+    JWT_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+    PASSWORD_PEPPER: 'bench-pepper',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    EBAY_CLIENT_ID: ebay.app.clientId,
+    EBAY_CLIENT_SECRET: ebay.app.clientSecret,
+    EBAY_RU_NAME: ebay.app.ruName,
+    EBAY_API_BASE_URL: ebay.baseUrl,
+    EBAY_AUTH_BASE_URL: ebay.authBaseUrl,
+    ETSY_API_KEY: etsy.app.keystring,
+    ETSY_SHARED_SECRET: etsy.app.sharedSecret,
+    ETSY_REDIRECT_URI: 'https://bench.stoflow.test/api/integrations/etsy/callback',
+    ETSY_API_BASE_URL: etsy.baseUrl,
+    ETSY_AUTH_BASE_URL: etsy.authBaseUrl,
+    ETSY_CALLS_PER_SECOND: '10000',
+    VINTED_MIN_GAP_SECONDS: '0',
+    VINTED_MAX_GAP_SECONDS: '0',
+    VINTED_WRITES_PER_HOUR: '1000',
+    // The extension reports a task every few milliseconds here, not every half-minute as on a real account.
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    PUBLIC_BASE_URL: 'https://bench.stoflow.test',
+    ...env,
+  });
+  const database = await openDatabase(config, logger);
+  let services: ReturnType<typeof buildContainer> | undefined;
+  let closeServer = async () => undefined as void;
+  const close = async () => {
+    await closeServer();
+    await services?.close();
+    await database.stop();
+    await ebay.close();
+    await etsy.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await prepareSchema(config, database, logger);
+    services = buildContainer(config, logger, database);
+    const s = services;
+    const account = await registerAccount(s, { email: 'marketplaces@bench.example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'individual' });
+    const tenant = account.tenant_id;
+    const meta = { event: { actor: account.user_id } };
+    // Three marketplaces and many products: past the free plan, on business as an operator would set it.
+    await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
+
+    const ebayTokens = ebay.issueUserTokens(EBAY_USER);
+    const ebayAccount = await s.marketplaceAuth.ebay!.describe(ebayTokens.accessToken);
+    await s.credentials.save(tenant, 'ebay', ebayAccount.account.id, { accessToken: ebayTokens.accessToken, accessExpiresAt: new Date(Date.now() + 7_000_000), refreshToken: ebayTokens.refreshToken, refreshExpiresAt: null, scopes: [] });
+    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'ebay', account: ebayAccount.account, scopes: [], site: ebayAccount.site, options: ebayAccount.options, now: new Date() }, meta);
+    await s.connectionDeps.accounts.link('ebay', [ebayAccount.account.id], tenant);
+    const etsyTokens = etsy.issueTokens(ETSY_USER);
+    const etsyShop = await s.marketplaceAuth.etsy!.describe(etsyTokens.access_token);
+    await s.credentials.save(tenant, 'etsy', etsyShop.account.id, { accessToken: etsyTokens.access_token, accessExpiresAt: new Date(Date.now() + 3_000_000), refreshToken: etsyTokens.refresh_token, refreshExpiresAt: null, scopes: [] });
+    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'etsy', account: etsyShop.account, scopes: [], site: etsyShop.site, options: etsyShop.options, now: new Date() }, meta);
+    await s.connectionDeps.accounts.link('etsy', [etsyShop.account.id, ...(etsyShop.account.shop_id ? [`shop:${etsyShop.account.shop_id}`] : [])], tenant);
+
+    // Vinted: the extension pairs over HTTP and signs in as the seller's member, as a browser would.
+    const server = buildApp(s).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const extension = await pairExtension(baseUrl, account.access_token);
+    return { s, tenant, meta, ebay, etsy, extension, baseUrl, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

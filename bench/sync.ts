@@ -1,0 +1,276 @@
+/*
+ * `npm run bench:sync`: how long a sale takes to disappear everywhere else. One seller with
+ * 1,000 one-off products (stock 1), each live on eBay, Etsy and Vinted (the doubles and the
+ * simulated extension, in this process, with no latency of their own). Then:
+ *
+ * - **Webhook path**: sales made on eBay and on Etsy in turn, at a steady BENCH_SALES_PER_S (20),
+ *   each pushed at once to Stoflow as the marketplace pushes it (eBay's signed
+ *   ORDER_CONFIRMATION, Etsy's signed order.paid). Measured per sale: from the moment the
+ *   webhook is sent to the moment the last of the other two delist calls is received — eBay's
+ *   double receiving POST /offer/{id}/withdraw, Etsy's receiving PATCH …/listings/{id}
+ *   state=inactive, the extension receiving the Vinted delete task.
+ * - **Poll path**: sales nobody pushes; Stoflow finds them by polling eBay's and Etsy's orders
+ *   every BENCH_POLL_SECONDS (5). Measured from the sale on the marketplace to the last delist
+ *   received; the target is one interval + 1 s.
+ *
+ * The floor measured in the same run: GET /health at the same rate, from the same process (any
+ * request's cost on this machine today). Also counted: delist calls beyond one per listing (a
+ * duplicate is a marketplace call too many). Prints a table, then one JSON object as the last
+ * line. Not a test: the figures depend on the machine.
+ *
+ * BENCH_LISTINGS (1,000), BENCH_WEBHOOK_SALES (400), BENCH_POLL_SALES (100) override the counts.
+ */
+import { publishProduct } from '../src/commands/listings/publish-product';
+import { productStream } from '../src/domain/product/decider';
+import { orderStream } from '../src/domain/reconciliation/marketplace-order';
+import { JPEG } from '../test/products/images';
+import { newWebhookSecret } from '../test/doubles/etsy/webhooks';
+import type { LeasedTask } from '../test/doubles/vinted-extension/simulator';
+import { productBody } from './api';
+import { EBAY_USER, MARKETPLACES, OVERRIDES, percentile, startMarketplaceSeller } from './marketplace-seller';
+
+const COUNT = Number(process.env.BENCH_LISTINGS ?? 1000);
+const WEBHOOK_SALES = Number(process.env.BENCH_WEBHOOK_SALES ?? 400);
+const POLL_SALES = Number(process.env.BENCH_POLL_SALES ?? 100);
+const SALES_PER_S = Number(process.env.BENCH_SALES_PER_S ?? 20);
+const POLL_SECONDS = Number(process.env.BENCH_POLL_SECONDS ?? 5);
+const IN_FLIGHT = 32;
+const VERIFICATION_TOKEN = 'bench-verification-token-0123456789abcdef';
+const ETSY_SECRET = newWebhookSecret();
+
+interface Item {
+  product: string;
+  sku: string;
+  ebayOffer: string;
+  etsyListing: number;
+  etsyListingStream: string;
+  ebayListingStream: string;
+  vintedListing: string;
+}
+
+type Where = 'ebay' | 'etsy';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const seller = await startMarketplaceSeller({
+    EBAY_NOTIFICATION_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    ETSY_WEBHOOK_SECRET: ETSY_SECRET,
+    EBAY_POLL_SECONDS: String(POLL_SECONDS),
+    ETSY_POLL_SECONDS: String(POLL_SECONDS),
+  });
+  const { s, tenant, meta, ebay, etsy, extension, baseUrl } = seller;
+  try {
+    // 1,000 one-off products with a photo, live on the three marketplaces.
+    const ids: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        for (let n = next++; n < COUNT; n = next++) {
+          const { product } = await s.commands.createProduct(tenant, { ...productBody(n, `SYNC-${n}`), stock_quantity: 1 }, meta);
+          await s.commands.addProductImages(tenant, { product_id: product.id, files: [{ bytes: JPEG }] }, meta);
+          ids[n] = product.id;
+        }
+      }),
+    );
+    console.log(`created ${COUNT} products`);
+
+    // Every delete task the extension is handed, when it was handed.
+    const vintedDeleteAt = new Map<string, number>();
+    const poll = extension.poll.bind(extension);
+    extension.poll = async (wait?: number, signal?: AbortSignal): Promise<LeasedTask | null> => {
+      const task = await poll(wait, signal);
+      if (task?.kind === 'delete' && task.listing_id && !vintedDeleteAt.has(task.listing_id)) vintedDeleteAt.set(task.listing_id, Date.now());
+      return task;
+    };
+    let finished = false;
+    const performing = extension.run({ until: () => finished, wait: 1, timeoutMs: 60 * 60_000 }).catch((err: unknown) => console.error(err));
+
+    await s.startProcessing();
+    next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        for (let n = next++; n < COUNT; n = next++) await publishProduct(s.publishDeps, tenant, { product_id: ids[n]!, marketplaces: MARKETPLACES, overrides: OVERRIDES }, meta);
+      }),
+    );
+    const listings = s.tenancy.table(tenant, 'listings');
+    const publishDeadline = Date.now() + 15 * 60_000;
+    for (;;) {
+      const { rows } = await s.pool.query<{ n: number }>(`select count(*)::int as n from ${listings} where status = 'active'`);
+      if (rows[0]!.n >= COUNT * MARKETPLACES.length) break;
+      if (Date.now() > publishDeadline) throw new Error(`only ${rows[0]!.n} of ${COUNT * MARKETPLACES.length} listings went live`);
+      await sleep(200);
+    }
+    console.log(`${COUNT * MARKETPLACES.length} listings live`);
+    const { rows } = await s.pool.query<{ id: string; product_id: string; marketplace: string; external: Record<string, string> }>(`select id, product_id, marketplace, external from ${listings}`);
+    const items = new Map<string, Item>();
+    const skus = new Map(await Promise.all(ids.map(async (id) => [id, (await s.pool.query<{ sku: string }>(`select sku from ${s.tenancy.table(tenant, 'products')} where id = $1`, [id])).rows[0]!.sku] as const)));
+    for (const id of ids) items.set(id, { product: id, sku: skus.get(id)!, ebayOffer: '', etsyListing: 0, etsyListingStream: '', ebayListingStream: '', vintedListing: '' });
+    for (const r of rows) {
+      const item = items.get(r.product_id)!;
+      if (r.marketplace === 'ebay') [item.ebayOffer, item.ebayListingStream] = [r.external.offer_id!, `listing-${r.id}`];
+      if (r.marketplace === 'etsy') [item.etsyListing, item.etsyListingStream] = [Number(r.external.listing_id), `listing-${r.id}`];
+      if (r.marketplace === 'vinted') item.vintedListing = r.id;
+    }
+
+    // The floor: GET /health at the sales' rate.
+    const health: number[] = [];
+    for (let n = 0; n < 100; n++) {
+      const at = performance.now();
+      await fetch(`${baseUrl}/health`).then((r) => r.arrayBuffer());
+      health.push(performance.now() - at);
+      await sleep(1000 / SALES_PER_S);
+    }
+
+    const requestsSeen = { ebay: ebay.requests.length, etsy: etsy.requests.length };
+    const sold: { item: Item; where: Where; at: number; path: 'webhook' | 'poll'; order: string }[] = [];
+    const queue = [...items.values()];
+    const webhookFailures: string[] = [];
+
+    // Webhook path: a sale every 1/SALES_PER_S seconds, pushed at once.
+    const webhookStart = Date.now();
+    const pushes: Promise<void>[] = [];
+    for (let n = 0; n < WEBHOOK_SALES; n++) {
+      await sleep(Math.max(0, webhookStart + (n * 1000) / SALES_PER_S - Date.now()));
+      const item = queue.shift()!;
+      const where: Where = n % 2 === 0 ? 'ebay' : 'etsy';
+      if (where === 'ebay') {
+        const order = ebay.sell({ sku: item.sku, seller: EBAY_USER }) as unknown as { orderId: string };
+        const at = Date.now();
+        sold.push({ item, where, at, path: 'webhook', order: orderStream('ebay', order.orderId) });
+        pushes.push(
+          ebay.deliverNotification(`${baseUrl}/api/webhooks/ebay`, 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId)).then(([d]) => {
+            if (!d || d.status >= 300) webhookFailures.push(`eBay ${d?.status}`);
+          }),
+        );
+      } else {
+        const receipt = etsy.sell({ listing_id: item.etsyListing }) as { receipt_id: number };
+        const at = Date.now();
+        sold.push({ item, where, at, path: 'webhook', order: orderStream('etsy', String(receipt.receipt_id)) });
+        pushes.push(
+          etsy.deliverWebhook(`${baseUrl}/api/webhooks/etsy`, etsy.orderPaidEvent(receipt.receipt_id), { secret: ETSY_SECRET }).then(([d]) => {
+            if (!d || (d.status ?? 500) >= 300) webhookFailures.push(`Etsy ${d?.status}`);
+          }),
+        );
+      }
+    }
+    await Promise.all(pushes);
+
+    // Poll path: sales nobody pushes, half as fast.
+    const pollStart = Date.now();
+    for (let n = 0; n < POLL_SALES; n++) {
+      await sleep(Math.max(0, pollStart + (n * 2000) / SALES_PER_S - Date.now()));
+      const item = queue.shift()!;
+      const where: Where = n % 2 === 0 ? 'ebay' : 'etsy';
+      const order = where === 'ebay' ? orderStream('ebay', (ebay.sell({ sku: item.sku, seller: EBAY_USER }) as unknown as { orderId: string }).orderId) : orderStream('etsy', String((etsy.sell({ listing_id: item.etsyListing }) as { receipt_id: number }).receipt_id));
+      sold.push({ item, where, at: Date.now(), path: 'poll', order });
+    }
+
+    // When each delist call reached its marketplace (the first one per listing), and how many came.
+    const ebayWithdrawAt = new Map<string, number>();
+    const etsyInactiveAt = new Map<number, number>();
+    const calls = { ebay: new Map<string, number>(), etsy: new Map<number, number>() };
+    const look = () => {
+      for (const r of ebay.requests.slice(requestsSeen.ebay)) {
+        const m = /^\/sell\/inventory\/v1\/offer\/([^/]+)\/withdraw$/.exec(r.path);
+        if (r.method !== 'POST' || !m) continue;
+        const offer = decodeURIComponent(m[1]!);
+        if (!ebayWithdrawAt.has(offer)) ebayWithdrawAt.set(offer, r.at.getTime());
+      }
+      for (const r of etsy.requests.slice(requestsSeen.etsy)) {
+        const m = /^\/v3\/application\/shops\/\d+\/listings\/(\d+)$/.exec(r.path);
+        if (r.method !== 'PATCH' || !m || (r.body as Record<string, unknown> | undefined)?.state !== 'inactive') continue;
+        const listing = Number(m[1]);
+        if (!etsyInactiveAt.has(listing)) etsyInactiveAt.set(listing, r.at);
+      }
+    };
+    const delistedAt = (sale: (typeof sold)[number]): number | null => {
+      const others = sale.where === 'ebay' ? [etsyInactiveAt.get(sale.item.etsyListing)] : [ebayWithdrawAt.get(sale.item.ebayOffer)];
+      others.push(vintedDeleteAt.get(sale.item.vintedListing));
+      return others.every((t) => t !== undefined) ? Math.max(...(others as number[])) : null;
+    };
+    const deadline = Date.now() + POLL_SECONDS * 1000 * 3 + 60_000;
+    while (Date.now() < deadline) {
+      look();
+      if (sold.every((sale) => delistedAt(sale) !== null)) break;
+      await sleep(50);
+    }
+    // A moment more, for delist calls that would come twice.
+    await sleep(2000);
+    look();
+    for (const r of ebay.requests.slice(requestsSeen.ebay)) {
+      const m = /^\/sell\/inventory\/v1\/offer\/([^/]+)\/withdraw$/.exec(r.path);
+      if (r.method === 'POST' && m) calls.ebay.set(m[1]!, (calls.ebay.get(m[1]!) ?? 0) + 1);
+    }
+    for (const r of etsy.requests.slice(requestsSeen.etsy)) {
+      const m = /^\/v3\/application\/shops\/\d+\/listings\/(\d+)$/.exec(r.path);
+      if (r.method === 'PATCH' && m && (r.body as Record<string, unknown> | undefined)?.state === 'inactive') calls.etsy.set(Number(m[1]), (calls.etsy.get(Number(m[1])) ?? 0) + 1);
+    }
+    finished = true;
+    extension.stop();
+    await performing;
+
+    const latencies = (path: 'webhook' | 'poll', where?: Where) =>
+      sold.filter((x) => x.path === path && (!where || x.where === where)).flatMap((x) => {
+        const t = delistedAt(x);
+        return t === null ? [] : [t - x.at];
+      });
+    const webhook = latencies('webhook');
+    const polled = latencies('poll');
+    const extra = (m: Map<unknown, number>) => [...m.values()].reduce((sum, n) => sum + n - 1, 0);
+    const productsLeftLive = (await s.pool.query<{ n: number }>(`select count(distinct product_id)::int as n from ${listings} where status = 'active' and product_id = any($1::uuid[])`, [sold.map((x) => x.item.product)])).rows[0]!.n;
+    const healthP99 = percentile(health, 99);
+
+    // Where the time goes, from the log: when the order was recorded, the sale, the delists decided.
+    const { rows: logged } = await s.pool.query<{ stream_id: string; type: string; at: Date }>(
+      `select stream_id, type, min(recorded_at) as at from ${s.tenancy.table(tenant, 'events')}
+        where recorded_at >= $1 and type in ('MarketplaceOrderReported', 'ProductSold', 'ListingDelistRequested') group by 1, 2`,
+      [new Date(webhookStart - 1000)],
+    );
+    const firstAt = new Map(logged.map((r) => [`${r.stream_id} ${r.type}`, r.at.getTime()]));
+    const stage = (path: 'webhook' | 'poll', at: (x: (typeof sold)[number]) => number | undefined) =>
+      Math.round(percentile(sold.filter((x) => x.path === path).flatMap((x) => { const t = at(x); return t === undefined ? [] : [t - x.at]; }), 50));
+    const otherListing = (x: (typeof sold)[number]) => (x.where === 'ebay' ? x.item.etsyListingStream : x.item.ebayListingStream);
+    const stages = (path: 'webhook' | 'poll') => ({
+      [`${path}_order_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${x.order} MarketplaceOrderReported`)),
+      [`${path}_sale_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${productStream(x.item.product)} ProductSold`)),
+      [`${path}_delist_decided_p50_ms`]: stage(path, (x) => firstAt.get(`${otherListing(x)} ListingDelistRequested`)),
+    });
+    const figures = {
+      products: COUNT,
+      listings: COUNT * MARKETPLACES.length,
+      sales_per_s: SALES_PER_S,
+      webhook_sales: WEBHOOK_SALES,
+      webhook_delisted_everywhere: webhook.length,
+      webhook_p50_ms: Math.round(percentile(webhook, 50)),
+      webhook_p99_ms: Math.round(percentile(webhook, 99)),
+      webhook_max_ms: Math.round(Math.max(0, ...webhook)),
+      webhook_ebay_sale_p99_ms: Math.round(percentile(latencies('webhook', 'ebay'), 99)),
+      webhook_etsy_sale_p99_ms: Math.round(percentile(latencies('webhook', 'etsy'), 99)),
+      webhook_failures: webhookFailures.length,
+      ...stages('webhook'),
+      poll_seconds: POLL_SECONDS,
+      poll_sales: POLL_SALES,
+      poll_delisted_everywhere: polled.length,
+      poll_p50_ms: Math.round(percentile(polled, 50)),
+      poll_p99_ms: Math.round(percentile(polled, 99)),
+      poll_max_ms: Math.round(Math.max(0, ...polled)),
+      ...stages('poll'),
+      duplicate_delist_calls: extra(calls.ebay) + extra(calls.etsy),
+      sold_products_still_listed: productsLeftLive,
+      health_p50_ms: Math.round(percentile(health, 50) * 10) / 10,
+      health_p99_ms: Math.round(healthP99 * 10) / 10,
+      webhook_p99_to_health_p99: Math.round((percentile(webhook, 99) / Math.max(healthP99, 0.1)) * 10) / 10,
+    };
+    console.log(`\n${'figure'.padEnd(30)}value`);
+    for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(30)}${v.toLocaleString('en-US')}`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    await seller.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
