@@ -7,7 +7,7 @@ import type { Clock } from '../infra/clock';
 import { createLeaseManager, type LeaseManager } from './leases';
 import type { Projection } from './projection';
 import type { Reactor } from './reactor';
-import { createTenantRunner } from './tenant-runner';
+import { createTenantRunner, type RunOutcome } from './tenant-runner';
 
 export interface ProcessorOptions {
   pool: Connections | TenantPools;
@@ -46,7 +46,15 @@ export interface ProcessorOptions {
 interface Pump {
   running: Promise<void> | null;
   again: boolean;
+  /** Events the last run processed (drain goes on until a round processes none). */
+  processed: number;
   retryTimer?: NodeJS.Timeout;
+}
+
+/** Work of a tenant that runs in turn with itself and side by side with the other lanes. */
+interface Lane {
+  name: string;
+  run(tenant: number): Promise<RunOutcome>;
 }
 
 /**
@@ -73,7 +81,8 @@ export function createProcessor(options: ProcessorOptions) {
   const projections = store.projectsInline ? options.projections.filter((p) => p.consistency === 'eventual') : options.projections;
   const runner = createTenantRunner({ ...options, projections });
   const leases: LeaseManager = createLeaseManager(options.connectionString, logger, options.group ?? 0);
-  const pumps = new Map<number, Pump>();
+  /** Per tenant and lane. */
+  const pumps = new Map<string, Pump>();
   const lastUpkeep = new Map<string, number>();
   const jobs: readonly PeriodicJob[] = options.housekeeping === undefined ? [] : Array.isArray(options.housekeeping) ? options.housekeeping : [options.housekeeping as PeriodicJob];
 
@@ -89,6 +98,21 @@ export function createProcessor(options: ProcessorOptions) {
       }
     }
   }
+  /*
+   * Each reactor is a lane of its own, and so are the eventual projections and the periodic
+   * jobs: a sale's delists never wait behind a batch of publications, an analytics catch-up or a
+   * marketplace poll; each lane still runs one pass at a time per tenant, in log order. With a
+   * store that cannot project inline, the reactors read read models the runner itself keeps, so
+   * everything stays one lane, projections first, as a reactor expects them caught up.
+   */
+  const lanes: Lane[] = store.projectsInline
+    ? [
+        ...(projections.length > 0 ? [{ name: 'projections', run: (t: number) => runner.runProjections(t) }] : []),
+        ...options.reactors.map((reactor) => ({ name: `reactor:${reactor.name}`, run: (t: number) => runner.runReactor(t, reactor) })),
+      ]
+    : [{ name: 'all', run: (t: number) => runner.run(t) }];
+  const upkeepLane: Lane | null = jobs.length > 0 ? { name: 'upkeep', run: async (t: number) => (await upkeep(t), { processed: 0 }) } : null;
+  if (upkeepLane) lanes.push(upkeepLane);
   let stopped = false;
   let unwatch: (() => Promise<void>) | undefined;
   let tick: NodeJS.Timeout | undefined;
@@ -101,44 +125,54 @@ export function createProcessor(options: ProcessorOptions) {
     const now = Date.now();
     if (!force && now - lastSweep < sweepMs) return;
     lastSweep = now;
-    for (const tenant of leases.held()) wake(tenant);
+    for (const tenant of leases.held()) {
+      // What the lanes remember is read again now and then, in case another process moved it.
+      runner.forget(tenant);
+      wake(tenant);
+    }
   }
 
-  function pumpOf(tenant: number): Pump {
-    let pump = pumps.get(tenant);
+  function pumpOf(tenant: number, lane: Lane): Pump {
+    const key = `${tenant}:${lane.name}`;
+    let pump = pumps.get(key);
     if (!pump) {
-      pump = { running: null, again: false };
-      pumps.set(tenant, pump);
+      pump = { running: null, again: false, processed: 0 };
+      pumps.set(key, pump);
     }
     return pump;
   }
 
   function wake(tenant: number): void {
+    for (const lane of lanes) wakeLane(tenant, lane);
+  }
+
+  function wakeLane(tenant: number, lane: Lane): void {
     if (stopped || !leases.held().has(tenant)) return;
-    const pump = pumpOf(tenant);
+    const pump = pumpOf(tenant, lane);
     if (pump.running) {
       pump.again = true;
       return;
     }
     pump.running = (async () => {
+      pump.processed = 0;
       do {
         pump.again = false;
         try {
-          const outcome = await runner.run(tenant);
-          if (outcome.nextRetryAt) scheduleRetry(tenant, pump, outcome.nextRetryAt);
-          await upkeep(tenant);
+          const outcome = await lane.run(tenant);
+          pump.processed += outcome.processed;
+          if (outcome.nextRetryAt) scheduleRetry(tenant, lane, pump, outcome.nextRetryAt);
         } catch (err) {
-          logger.error({ err, tenant }, 'processing failed; will retry at the next tick');
+          logger.error({ err, tenant, lane: lane.name }, 'processing failed; will retry at the next tick');
         }
       } while (pump.again && !stopped && leases.held().has(tenant));
       pump.running = null;
     })();
   }
 
-  function scheduleRetry(tenant: number, pump: Pump, at: Date): void {
+  function scheduleRetry(tenant: number, lane: Lane, pump: Pump, at: Date): void {
     clearTimeout(pump.retryTimer);
     const delay = Math.max(0, at.getTime() - options.clock.now().getTime());
-    pump.retryTimer = setTimeout(() => wake(tenant), Math.min(delay, 2 ** 31 - 1));
+    pump.retryTimer = setTimeout(() => wakeLane(tenant, lane), Math.min(delay, 2 ** 31 - 1));
     pump.retryTimer.unref();
   }
 
@@ -150,7 +184,13 @@ export function createProcessor(options: ProcessorOptions) {
       const before = new Set(leases.held());
       const held = await leases.rebalance(tenants);
       // Newly leased tenants catch up at once; the others follow their notifications.
-      for (const tenant of held) if (!before.has(tenant)) wake(tenant);
+      for (const tenant of held) {
+        if (before.has(tenant)) continue;
+        runner.forget(tenant);
+        wake(tenant);
+      }
+      // The periodic jobs are due by the clock, not by activity: a quiet tenant is polled too.
+      if (upkeepLane) for (const tenant of held) wakeLane(tenant, upkeepLane);
       sweep();
     } catch (err) {
       logger.warn({ err }, 'tenant rebalance failed');
@@ -177,14 +217,21 @@ export function createProcessor(options: ProcessorOptions) {
       tick = setInterval(() => void rebalanceOnce(), options.rebalanceMs ?? 1000);
       tick.unref();
     },
-    /** Processes every held tenant until nothing is left to do (tests, CLI). */
+    /**
+     * Processes every held tenant until nothing is left to do (tests, CLI): rounds of every lane
+     * until one round processes nothing (what a lane appends is another lane's work).
+     */
     async drain(): Promise<void> {
       await rebalanceOnce();
-      sweep(true);
       for (;;) {
-        const running = [...pumps.values()].map((p) => p.running).filter((r): r is Promise<void> => r !== null);
-        if (running.length === 0) return;
-        await Promise.all(running);
+        for (const pump of pumps.values()) pump.processed = 0;
+        sweep(true);
+        for (;;) {
+          const running = [...pumps.values()].map((p) => p.running).filter((r): r is Promise<void> => r !== null);
+          if (running.length === 0) break;
+          await Promise.all(running);
+        }
+        if ([...pumps.values()].every((p) => p.processed === 0)) return;
       }
     },
     async stop(): Promise<void> {

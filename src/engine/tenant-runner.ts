@@ -47,6 +47,18 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
   const batchSize = deps.batchSize ?? 1000;
   const random = deps.random ?? Math.random;
   const pools = perTenant(deps.pool);
+  /*
+   * What a reactor's lane remembers between runs, per tenant: where its checkpoint is (this
+   * process writes it while it holds the tenant) and when its next retry is due (the failures
+   * are recorded here too). An idle wake-up then costs one read of the log, not four queries.
+   * `forget` drops both (a tenant just leased, the periodic sweep): they are read again.
+   */
+  const remembered = new Map<number, { positions: Map<string, bigint>; retryAt: Map<string, number> }>();
+  const memoryOf = (tenant: number) => {
+    let memory = remembered.get(tenant);
+    if (!memory) remembered.set(tenant, (memory = { positions: new Map(), retryAt: new Map() }));
+    return memory;
+  };
 
   async function catchUpProjection(tenant: number, projection: Projection): Promise<number> {
     const schema = deps.tenancy.schema(tenant);
@@ -81,6 +93,10 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     const message = error instanceof Error ? error.message : String(error);
     const dead = attempt >= max;
     const nextAttemptAt = dead ? null : new Date(deps.clock.now().getTime() + retryDelayMs(attempt, reactor.baseDelayMs ?? 2000, random));
+    if (nextAttemptAt) {
+      const { retryAt } = memoryOf(tenant);
+      retryAt.set(reactor.name, Math.min(retryAt.get(reactor.name) ?? Infinity, nextAttemptAt.getTime()));
+    }
     await pools.of(tenant).query(
       `insert into "${schema}".reaction_failures
          (reactor, event_id, event_position, event_type, stream_id, event, attempts, status, last_error, next_attempt_at)
@@ -156,9 +172,9 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     await Promise.all(Array.from({ length: Math.min(reactor.concurrency ?? 1, queues.length) }, worker));
   }
 
-  async function feedReactor(tenant: number, reactor: Reactor, checkpoints: Map<string, bigint>): Promise<number> {
+  async function feedReactor(tenant: number, reactor: Reactor, from: bigint): Promise<{ total: number; position: bigint }> {
     const schema = deps.tenancy.schema(tenant);
-    let position = checkpoints.get(reactor.name) ?? 0n;
+    let position = from;
     let total = 0;
     for (;;) {
       const events = await deps.store.readLog(tenant, position, batchSize, reactor.handles);
@@ -185,17 +201,18 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
         }
       }
       total += events.length;
-      if (events.length < batchSize) return total;
+      if (events.length < batchSize) return { total, position };
     }
   }
 
-  async function retryDue(tenant: number): Promise<{ processed: number; nextRetryAt?: Date }> {
+  /** Due retries: of every reactor, or of one (`only`). */
+  async function retryDue(tenant: number, only?: string): Promise<{ processed: number; nextRetryAt?: Date }> {
     const schema = deps.tenancy.schema(tenant);
     const now = deps.clock.now();
     const due = await pools.of(tenant).query<{ reactor: string; event: SerialisedEvent; attempts: number }>(
       `select reactor, event, attempts from "${schema}".reaction_failures
-        where status = 'retrying' and next_attempt_at <= $1 order by next_attempt_at limit 100`,
-      [now],
+        where status = 'retrying' and next_attempt_at <= $1 and ($2::text is null or reactor = $2) order by next_attempt_at limit 100`,
+      [now, only ?? null],
     );
     let processed = 0;
     for (const row of due.rows) {
@@ -217,18 +234,42 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
       processed++;
     }
     const next = await pools.of(tenant).query<{ at: Date | null }>(
-      `select min(next_attempt_at) as at from "${schema}".reaction_failures where status = 'retrying'`,
+      `select min(next_attempt_at) as at from "${schema}".reaction_failures where status = 'retrying' and ($1::text is null or reactor = $1)`,
+      [only ?? null],
     );
     return { processed, nextRetryAt: next.rows[0]?.at ?? undefined };
   }
 
   return {
+    /** Every projection caught up (one lane of the processor). */
+    async runProjections(tenant: number): Promise<RunOutcome> {
+      let processed = 0;
+      for (const projection of deps.projections) processed += await catchUpProjection(tenant, projection);
+      return { processed };
+    },
+    /** One reactor fed its new events and its due retries attempted (one lane of the processor). */
+    async runReactor(tenant: number, reactor: Reactor): Promise<RunOutcome> {
+      const { positions, retryAt } = memoryOf(tenant);
+      const from = positions.get(reactor.name) ?? (await readCheckpoints(pools.of(tenant), deps.tenancy.schema(tenant))).get(reactor.name) ?? 0n;
+      const fed = await feedReactor(tenant, reactor, from);
+      positions.set(reactor.name, fed.position);
+      const due = retryAt.get(reactor.name);
+      if (due !== undefined && due > deps.clock.now().getTime()) return { processed: fed.total, nextRetryAt: due === Infinity ? undefined : new Date(due) };
+      const retries = await retryDue(tenant, reactor.name);
+      retryAt.set(reactor.name, retries.nextRetryAt?.getTime() ?? Infinity);
+      return { processed: fed.total + retries.processed, nextRetryAt: retries.nextRetryAt };
+    },
+    /** Forgets what the lanes remember of a tenant: the next runs read it again. */
+    forget(tenant: number): void {
+      remembered.delete(tenant);
+    },
+    /** Everything, in turn: projections, then each reactor, then due retries. */
     async run(tenant: number): Promise<RunOutcome> {
       let processed = 0;
       for (const projection of deps.projections) processed += await catchUpProjection(tenant, projection);
       if (deps.reactors.length === 0) return { processed };
       const checkpoints = await readCheckpoints(pools.of(tenant), deps.tenancy.schema(tenant));
-      for (const reactor of deps.reactors) processed += await feedReactor(tenant, reactor, checkpoints);
+      for (const reactor of deps.reactors) processed += (await feedReactor(tenant, reactor, checkpoints.get(reactor.name) ?? 0n)).total;
       const retries = await retryDue(tenant);
       return { processed: processed + retries.processed, nextRetryAt: retries.nextRetryAt };
     },

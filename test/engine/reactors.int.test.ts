@@ -4,6 +4,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres-event-st
 import type { EventStore, RecordedEvent } from '../../src/eventstore/types';
 import { createProcessor } from '../../src/engine/processor';
 import { retryDelayMs, type Reactor } from '../../src/engine/reactor';
+import { readCheckpoints } from '../../src/engine/checkpoints';
 import { stockDepletedReactor } from '../../src/reactors/stock-depleted';
 import type { Pool } from '../../src/infra/db/postgres';
 import { createLogger } from '../../src/infra/logger';
@@ -181,6 +182,48 @@ describe('Reactors', () => {
     await second.stop();
     const { rows } = await pool.query(`select kind, product_id, title from "${testTenancy.schema(tenant)}".notifications`);
     expect(rows).toEqual([{ kind: 'stock_depleted', product_id: productId, title: 'Sold out' }]);
+  });
+
+  it('When one reactor is stuck on a slow call, then another reactor of the same tenant still reacts at once', async () => {
+    const tenant = await createTestTenant(knex);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const fast: string[] = [];
+    const slow: Reactor = { name: 'slow_marketplace', handles: ['Ping'], async react() { await released; } };
+    const quick: Reactor = { name: 'quick_delist', handles: ['Ping'], async react(event) { fast.push(event.id); } };
+    const processor = processorFor(tenant, [slow, quick]);
+    await processor.start();
+    try {
+      const first = { id: randomUUID(), type: 'Ping', data: {} };
+      await store.append(tenant, 'pings', [first], 'any');
+      await eventually(async () => fast.includes(first.id), 'the quick reactor to react while the slow one waits');
+      const second = { id: randomUUID(), type: 'Ping', data: {} };
+      await store.append(tenant, 'pings', [second], 'any');
+      await eventually(async () => fast.includes(second.id), 'the quick reactor to react again');
+      // The slow one has not moved past the first event.
+      expect((await readCheckpoints(pool, testTenancy.schema(tenant))).get('slow_marketplace') ?? 0n).toBe(0n);
+    } finally {
+      release();
+      await processor.stop();
+    }
+  });
+
+  it('When a tenant is quiet, then its periodic jobs still run on time', async () => {
+    const tenant = await createTestTenant(knex);
+    const ran: number[] = [];
+    const processor = createProcessor({ tenancy: testTenancy,
+      pool, connectionString: databaseUrl(), store, projections: [], reactors: [], logger,
+      clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant], rebalanceMs: 100,
+      // No event is ever appended and the sweep is far away: only the clock can run the job.
+      sweepMs: 60_000,
+      housekeeping: { name: 'poll', everyMs: 200, run: async () => void ran.push(Date.now()) },
+    });
+    await processor.start();
+    try {
+      await eventually(async () => ran.length >= 3, 'three runs of the job');
+    } finally {
+      await processor.stop();
+    }
   });
 });
 
