@@ -28,5 +28,7 @@ export interface ReactorDeps {
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
-  return [stockDepletedReactor(deps), publishListingsReactor(deps.listings), updateListingsReactor(deps.listings), disconnectedListingsReactor(deps), marketplaceOrdersReactor(deps.sync)];
+  // Each runs in a lane of its own; with a store that cannot project inline they run in turn, in
+  // this order: a sale's way to the delists first.
+  return [marketplaceOrdersReactor(deps.sync), updateListingsReactor(deps.listings), stockDepletedReactor(deps), publishListingsReactor(deps.listings), disconnectedListingsReactor(deps)];
 }

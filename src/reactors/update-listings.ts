@@ -35,7 +35,10 @@ export function updateListingsReactor(deps: ListingWorkDeps): Reactor {
     maxAttempts: 8,
     baseDelayMs: 2000,
     async react(event, { tenant, metadata }) {
-      for (const listingId of listingsOf(event, tenant)) await updateListing(deps, tenant, listingId, { event: metadata });
+      // A product's listings side by side: a sale's delist on Vinted does not wait for Etsy's answer.
+      const results = await Promise.allSettled(listingsOf(event, tenant).map((listingId) => updateListing(deps, tenant, listingId, { event: metadata })));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
     // Given up: the listing the failing call left updating is live still, and says why it lags.
     async failed(event, failure, { tenant, metadata }) {
