@@ -69,4 +69,26 @@ describe("The pace of a seller's Vinted account", () => {
     }
     expect(order).toEqual([del.id, publish.id, wardrobe.id]);
   });
+
+  it("When a write was just handed out or the hour is full, then a delete still goes at once, and the deletes count among the hour's writes for the publications after them", async () => {
+    const { tenant, ext } = await paired();
+    for (let i = 0; i < 3; i++) {
+      await t.enqueue(tenant, { kind: 'update', payload: { vinted_item_id: String(100 + i), changes: {} } });
+      expect((await take(ext))?.kind).toBe('update');
+      t.clock.advance(GAP_MS);
+    }
+    // The hour holds its cap of three writes: a publication waits, a delete does not.
+    const publish = await t.enqueue(tenant, { kind: 'publish', payload: { item: { title: 'Blouson', price: 45 } } });
+    expect(await take(ext)).toBeNull();
+    const del = await t.enqueue(tenant, { kind: 'delete', payload: { vinted_item_id: '101' } });
+    expect((await take(ext))?.id).toBe(del.id);
+    const second = await t.enqueue(tenant, { kind: 'delete', payload: { vinted_item_id: '102' } });
+    expect((await take(ext))?.id).toBe(second.id);
+    // The deletes were writes of the hour: once the first update is an hour old the hour still
+    // holds three (two updates and the deletes), so the publication waits for the second update's hour.
+    t.clock.advance(60 * 60_000 - 2 * GAP_MS - 1000);
+    expect(await take(ext)).toBeNull();
+    t.clock.advance(GAP_MS + 1000);
+    expect((await take(ext))?.id).toBe(publish.id);
+  });
 });

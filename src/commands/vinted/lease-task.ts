@@ -15,7 +15,7 @@
  */
 import { withTenant } from '../../infra/db/tenant-transaction';
 import type { PoolClient } from '../../infra/db/postgres';
-import { KIND_PRIORITY, MAX_ATTEMPTS, WRITE_KINDS, isWrite, nextWriteAt, recentWrites } from '../../domain/vinted/pace';
+import { KIND_PRIORITY, MAX_ATTEMPTS, PACED_KINDS, isWrite, nextWriteAt, recentWrites } from '../../domain/vinted/pace';
 import type { VintedQueueDeps } from './deps';
 import { notifyQueueMoved, taskOf, type GivenUp, type TaskRow, type VintedTask, type VintedTaskResult } from './tasks';
 
@@ -28,7 +28,8 @@ interface PaceRow {
 }
 
 const PRIORITY_SQL = `case kind ${Object.entries(KIND_PRIORITY).map(([k, p]) => `when '${k}' then ${p}`).join(' ')} end`;
-const WRITES = [...WRITE_KINDS];
+/** Waiting for the pace: the writes but deletes. */
+const PACED = [...PACED_KINDS];
 
 /** Settles what time decided (step 1) and tells `onResult` of each task given up; returns the tasks settled. */
 async function settle(tx: PoolClient, now: Date): Promise<{ given: { task: VintedTask; result: GivenUp }[]; requeued: number }> {
@@ -78,7 +79,7 @@ async function pick(deps: VintedQueueDeps, tx: PoolClient, pace: PaceRow, now: D
       order by ${PRIORITY_SQL}, not_before, created_at
       limit 1
       for update skip locked`,
-    [now, writesOpen, WRITES],
+    [now, writesOpen, PACED],
   );
   const next = rows[0];
   if (!next) return { task: null, retryAt: await nextDue(tx, pace, now) };
@@ -96,14 +97,14 @@ async function pick(deps: VintedQueueDeps, tx: PoolClient, pace: PaceRow, now: D
 
 /** The earliest moment a queued task could go: its own not_before, and for a write the account's pace too. */
 async function nextDue(tx: PoolClient, pace: PaceRow, now: Date): Promise<Date | null> {
-  const { rows } = await tx.query<{ sync: Date | null; write: Date | null }>(
-    `select min(not_before) filter (where kind <> all($2::text[])) as sync, min(not_before) filter (where kind = any($2::text[])) as write
+  const { rows } = await tx.query<{ unpaced: Date | null; paced: Date | null }>(
+    `select min(not_before) filter (where kind <> all($2::text[])) as unpaced, min(not_before) filter (where kind = any($2::text[])) as paced
        from vinted_tasks where state = 'queued' and (expires_at is null or expires_at > $1)`,
-    [now, WRITES],
+    [now, PACED],
   );
-  const { sync, write } = rows[0] ?? { sync: null, write: null };
-  const writeAt = write && pace.next_write_at && pace.next_write_at > write ? pace.next_write_at : write;
-  const times = [sync, writeAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const { unpaced, paced } = rows[0] ?? { unpaced: null, paced: null };
+  const pacedAt = paced && pace.next_write_at && pace.next_write_at > paced ? pace.next_write_at : paced;
+  const times = [unpaced, pacedAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
   return times.length > 0 ? new Date(Math.max(now.getTime(), Math.min(...times))) : null;
 }
 

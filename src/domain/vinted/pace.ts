@@ -3,7 +3,11 @@
  * acts in the seller's own session, and Vinted blocks bursts (a 403 after a few minutes of rapid
  * requests) and bans automation. So writes (publish, update, delete) are spaced: a jittered gap
  * between two of them, and a cap per rolling hour. Reads (syncing the wardrobe or the sales) are
- * not writes and are not spaced. A request Vinted refused as blocked (403, 429) pauses the account.
+ * not writes and are not spaced. A delete waits for neither the gap nor the hourly cap: an item
+ * that sold elsewhere must leave Vinted before it sells twice (a seller deleting a sold item at
+ * once is what a person does); it still counts as a write, so the publications and updates after
+ * it keep their pace. A request Vinted refused as blocked (403, 429) pauses the account, deletes
+ * included.
  *
  * Pure: the history, the moment and the random draw arrive as arguments.
  */
@@ -16,6 +20,9 @@ export const WRITE_KINDS: readonly VintedTaskKind[] = ['publish', 'update', 'del
 export function isWrite(kind: VintedTaskKind): boolean {
   return WRITE_KINDS.includes(kind);
 }
+
+/** The writes that wait their turn in the pace (a delete goes at once). */
+export const PACED_KINDS: readonly VintedTaskKind[] = ['publish', 'update'];
 
 /**
  * Which task goes first when several are due: a delete first (an item sold elsewhere must leave
