@@ -1,7 +1,8 @@
 /*
  * What the marketplace benchmarks share: a Stoflow in this process (the API on a local port, the
  * reactors when asked), the eBay and Etsy doubles with zero latency and Etsy's pace lifted, and
- * one seller on the business plan connected to both — as the OAuth callback connects: the
+ * sellers on the business plan, each connected to an eBay user and an Etsy shop of their own — as
+ * the OAuth callback connects: the
  * grant's tokens sealed, the grant recorded, the account linked so the marketplaces'
  * notifications reach the tenant — and to Vinted through the simulated extension, paired over
  * HTTP. The figures are then Stoflow's, not the marketplaces'.
@@ -31,42 +32,56 @@ export const OVERRIDES = {
   etsy: { taxonomy_id: '2044', who_made: 'someone_else' as const, when_made: '1990s' },
   vinted: { category_id: '221' },
 };
-export const EBAY_USER = 'bench_seller';
-export const ETSY_USER = 71000001;
-export const ETSY_SHOP = 81000001;
+const ebayUser = (n: number) => `bench_seller_${n}`;
+const etsyUser = (n: number) => 71000001 + n;
 
-export interface MarketplaceSeller {
-  s: ReturnType<typeof buildContainer>;
+export interface Seller {
   tenant: number;
   meta: { event: { actor: string } };
+  /** The seller's eBay username. */
+  ebayUser: string;
+  extension: VintedExtensionSimulator;
+}
+
+export interface MarketplaceSellers {
+  s: ReturnType<typeof buildContainer>;
+  sellers: Seller[];
   ebay: EbayDouble;
   etsy: EtsyDouble;
-  extension: VintedExtensionSimulator;
   baseUrl: string;
   close(): Promise<void>;
 }
+
+/** One seller (the first of `startMarketplaceSellers`), flattened. */
+export type MarketplaceSeller = Omit<MarketplaceSellers, 'sellers'> & Seller;
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-/** Starts everything; `env` adds to (or overrides) the configuration. */
 export async function startMarketplaceSeller(env: Record<string, string> = {}): Promise<MarketplaceSeller> {
+  const { sellers, ...rest } = await startMarketplaceSellers(1, env);
+  return { ...rest, ...sellers[0]! };
+}
+
+/** Starts everything, with `count` sellers; `env` adds to (or overrides) the configuration. */
+export async function startMarketplaceSellers(count: number, env: Record<string, string> = {}): Promise<MarketplaceSellers> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-marketplaces-'));
   const logger = createLogger({ level: 'error' });
   const ebay = await startEbayDouble({
-    users: [
-      {
-        username: EBAY_USER,
-        fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
-        paymentPolicies: [{ name: 'Managed', marketplaceId: 'EBAY_FR' }],
-        returnPolicies: [{ name: '30 days', marketplaceId: 'EBAY_FR' }],
-        locations: [{ merchantLocationKey: 'bench', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED' }],
-      },
-    ],
+    users: Array.from({ length: count }, (_, n) => ({
+      username: ebayUser(n),
+      fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
+      paymentPolicies: [{ name: 'Managed', marketplaceId: 'EBAY_FR' }],
+      returnPolicies: [{ name: '30 days', marketplaceId: 'EBAY_FR' }],
+      locations: [{ merchantLocationKey: 'bench', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED' }],
+    })),
   });
-  const etsy = await startEtsyDouble({ rateLimits: { perSecond: 100_000, perDay: 1_000_000 }, users: [{ user_id: ETSY_USER, login_name: 'bench_atelier', shop: { shop_id: ETSY_SHOP, shop_name: 'BenchAtelier', currency_code: 'EUR', country_iso: 'FR' } }] });
+  const etsy = await startEtsyDouble({
+    rateLimits: { perSecond: 100_000, perDay: 1_000_000 },
+    users: Array.from({ length: count }, (_, n) => ({ user_id: etsyUser(n), login_name: `bench_atelier_${n}`, shop: { shop_id: 81000001 + n, shop_name: `BenchAtelier${n}`, currency_code: 'EUR', country_iso: 'FR' } })),
+  });
   const config = loadConfig({
     ENVIRONMENT: 'development',
     LOG_LEVEL: 'error',
@@ -108,30 +123,33 @@ export async function startMarketplaceSeller(env: Record<string, string> = {}): 
     await prepareSchema(config, database, logger);
     services = buildContainer(config, logger, database);
     const s = services;
-    const account = await registerAccount(s, { email: 'marketplaces@bench.example.test', password: 'Velvet-Jacket-1987', full_name: 'Bench Seller', account_type: 'individual' });
-    const tenant = account.tenant_id;
-    const meta = { event: { actor: account.user_id } };
-    // Three marketplaces and many products: past the free plan, on business as an operator would set it.
-    await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
-
-    const ebayTokens = ebay.issueUserTokens(EBAY_USER);
-    const ebayAccount = await s.marketplaceAuth.ebay!.describe(ebayTokens.accessToken);
-    await s.credentials.save(tenant, 'ebay', ebayAccount.account.id, { accessToken: ebayTokens.accessToken, accessExpiresAt: new Date(Date.now() + 7_000_000), refreshToken: ebayTokens.refreshToken, refreshExpiresAt: null, scopes: [] });
-    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'ebay', account: ebayAccount.account, scopes: [], site: ebayAccount.site, options: ebayAccount.options, now: new Date() }, meta);
-    await s.connectionDeps.accounts.link('ebay', [ebayAccount.account.id], tenant);
-    const etsyTokens = etsy.issueTokens(ETSY_USER);
-    const etsyShop = await s.marketplaceAuth.etsy!.describe(etsyTokens.access_token);
-    await s.credentials.save(tenant, 'etsy', etsyShop.account.id, { accessToken: etsyTokens.access_token, accessExpiresAt: new Date(Date.now() + 3_000_000), refreshToken: etsyTokens.refresh_token, refreshExpiresAt: null, scopes: [] });
-    await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'etsy', account: etsyShop.account, scopes: [], site: etsyShop.site, options: etsyShop.options, now: new Date() }, meta);
-    await s.connectionDeps.accounts.link('etsy', [etsyShop.account.id, ...(etsyShop.account.shop_id ? [`shop:${etsyShop.account.shop_id}`] : [])], tenant);
-
-    // Vinted: the extension pairs over HTTP and signs in as the seller's member, as a browser would.
     const server = buildApp(s).listen(0, '127.0.0.1');
     await once(server, 'listening');
     closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const extension = await pairExtension(baseUrl, account.access_token);
-    return { s, tenant, meta, ebay, etsy, extension, baseUrl, close };
+    const sellers: Seller[] = [];
+    for (let n = 0; n < count; n++) {
+      const account = await registerAccount(s, { email: `marketplaces-${n}@bench.example.test`, password: 'Velvet-Jacket-1987', full_name: `Bench Seller ${n}`, account_type: 'individual' });
+      const tenant = account.tenant_id;
+      const meta = { event: { actor: account.user_id } };
+      // Three marketplaces and many products: past the free plan, on business as an operator would set it.
+      await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
+
+      const ebayTokens = ebay.issueUserTokens(ebayUser(n));
+      const ebayAccount = await s.marketplaceAuth.ebay!.describe(ebayTokens.accessToken);
+      await s.credentials.save(tenant, 'ebay', ebayAccount.account.id, { accessToken: ebayTokens.accessToken, accessExpiresAt: new Date(Date.now() + 7_000_000), refreshToken: ebayTokens.refreshToken, refreshExpiresAt: null, scopes: [] });
+      await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'ebay', account: ebayAccount.account, scopes: [], site: ebayAccount.site, options: ebayAccount.options, now: new Date() }, meta);
+      await s.connectionDeps.accounts.link('ebay', [ebayAccount.account.id], tenant);
+      const etsyTokens = etsy.issueTokens(etsyUser(n));
+      const etsyShop = await s.marketplaceAuth.etsy!.describe(etsyTokens.access_token);
+      await s.credentials.save(tenant, 'etsy', etsyShop.account.id, { accessToken: etsyTokens.access_token, accessExpiresAt: new Date(Date.now() + 3_000_000), refreshToken: etsyTokens.refresh_token, refreshExpiresAt: null, scopes: [] });
+      await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'etsy', account: etsyShop.account, scopes: [], site: etsyShop.site, options: etsyShop.options, now: new Date() }, meta);
+      await s.connectionDeps.accounts.link('etsy', [etsyShop.account.id, ...(etsyShop.account.shop_id ? [`shop:${etsyShop.account.shop_id}`] : [])], tenant);
+      // Vinted: the extension pairs over HTTP and signs in as the seller's member, as a browser would.
+      const extension = await pairExtension(baseUrl, account.access_token);
+      sellers.push({ tenant, meta, ebayUser: ebayUser(n), extension });
+    }
+    return { s, sellers, ebay, etsy, baseUrl, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,7 +1,8 @@
 /*
- * `npm run bench:sync`: how long a sale takes to disappear everywhere else. One seller with
- * 1,000 one-off products (stock 1), each live on eBay, Etsy and Vinted (the doubles and the
- * simulated extension, in this process, with no latency of their own). Then:
+ * `npm run bench:sync`: how long a sale takes to disappear everywhere else. 1,000 one-off
+ * products (stock 1) of BENCH_SELLERS sellers (10), each live on eBay, Etsy and Vinted (the
+ * doubles and one simulated extension per seller, in this process, with no latency of their
+ * own). Sales go to the sellers in turn. Then:
  *
  * - **Webhook path**: sales made on eBay and on Etsy in turn, at a steady BENCH_SALES_PER_S (20),
  *   each pushed at once to Stoflow as the marketplace pushes it (eBay's signed
@@ -19,6 +20,8 @@
  * line. Not a test: the figures depend on the machine.
  *
  * BENCH_LISTINGS (1,000), BENCH_WEBHOOK_SALES (400), BENCH_POLL_SALES (100) override the counts.
+ * BENCH_SELLERS=1 puts every sale on one seller: that seller's Vinted tasks go one at a time, by
+ * design (one task in flight per Vinted account), and so does each of its reactors.
  */
 import { publishProduct } from '../src/commands/listings/publish-product';
 import { productStream } from '../src/domain/product/decider';
@@ -27,18 +30,20 @@ import { JPEG } from '../test/products/images';
 import { newWebhookSecret } from '../test/doubles/etsy/webhooks';
 import type { LeasedTask } from '../test/doubles/vinted-extension/simulator';
 import { productBody } from './api';
-import { EBAY_USER, MARKETPLACES, OVERRIDES, percentile, startMarketplaceSeller } from './marketplace-seller';
+import { MARKETPLACES, OVERRIDES, percentile, startMarketplaceSellers, type Seller } from './marketplace-seller';
 
 const COUNT = Number(process.env.BENCH_LISTINGS ?? 1000);
 const WEBHOOK_SALES = Number(process.env.BENCH_WEBHOOK_SALES ?? 400);
 const POLL_SALES = Number(process.env.BENCH_POLL_SALES ?? 100);
 const SALES_PER_S = Number(process.env.BENCH_SALES_PER_S ?? 20);
 const POLL_SECONDS = Number(process.env.BENCH_POLL_SECONDS ?? 5);
+const SELLERS = Number(process.env.BENCH_SELLERS ?? 10);
 const IN_FLIGHT = 32;
 const VERIFICATION_TOKEN = 'bench-verification-token-0123456789abcdef';
 const ETSY_SECRET = newWebhookSecret();
 
 interface Item {
+  seller: Seller;
   product: string;
   sku: string;
   ebayOffer: string;
@@ -53,64 +58,73 @@ type Where = 'ebay' | 'etsy';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const seller = await startMarketplaceSeller({
+  const started = await startMarketplaceSellers(SELLERS, {
     EBAY_NOTIFICATION_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
     ETSY_WEBHOOK_SECRET: ETSY_SECRET,
     EBAY_POLL_SECONDS: String(POLL_SECONDS),
     ETSY_POLL_SECONDS: String(POLL_SECONDS),
   });
-  const { s, tenant, meta, ebay, etsy, extension, baseUrl } = seller;
+  const { s, sellers, ebay, etsy, baseUrl } = started;
   try {
-    // 1,000 one-off products with a photo, live on the three marketplaces.
-    const ids: string[] = [];
+    // 1,000 one-off products with a photo, shared among the sellers, live on the three marketplaces.
+    const made: { seller: Seller; id: string }[] = [];
     let next = 0;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         for (let n = next++; n < COUNT; n = next++) {
-          const { product } = await s.commands.createProduct(tenant, { ...productBody(n, `SYNC-${n}`), stock_quantity: 1 }, meta);
-          await s.commands.addProductImages(tenant, { product_id: product.id, files: [{ bytes: JPEG }] }, meta);
-          ids[n] = product.id;
+          const seller = sellers[n % sellers.length]!;
+          const { product } = await s.commands.createProduct(seller.tenant, { ...productBody(n, `SYNC-${n}`), stock_quantity: 1 }, seller.meta);
+          await s.commands.addProductImages(seller.tenant, { product_id: product.id, files: [{ bytes: JPEG }] }, seller.meta);
+          made[n] = { seller, id: product.id };
         }
       }),
     );
-    console.log(`created ${COUNT} products`);
+    console.log(`created ${COUNT} products for ${SELLERS} sellers`);
 
-    // Every delete task the extension is handed, when it was handed.
+    // Every delete task an extension is handed, when it was handed.
     const vintedDeleteAt = new Map<string, number>();
-    const poll = extension.poll.bind(extension);
-    extension.poll = async (wait?: number, signal?: AbortSignal): Promise<LeasedTask | null> => {
-      const task = await poll(wait, signal);
-      if (task?.kind === 'delete' && task.listing_id && !vintedDeleteAt.has(task.listing_id)) vintedDeleteAt.set(task.listing_id, Date.now());
-      return task;
-    };
     let finished = false;
-    const performing = extension.run({ until: () => finished, wait: 1, timeoutMs: 60 * 60_000 }).catch((err: unknown) => console.error(err));
+    const performing = sellers.map(({ extension }) => {
+      const poll = extension.poll.bind(extension);
+      extension.poll = async (wait?: number, signal?: AbortSignal): Promise<LeasedTask | null> => {
+        const task = await poll(wait, signal);
+        if (task?.kind === 'delete' && task.listing_id && !vintedDeleteAt.has(task.listing_id)) vintedDeleteAt.set(task.listing_id, Date.now());
+        return task;
+      };
+      return extension.run({ until: () => finished, wait: 1, timeoutMs: 60 * 60_000 }).catch((err: unknown) => console.error(err));
+    });
 
     await s.startProcessing();
     next = 0;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
-        for (let n = next++; n < COUNT; n = next++) await publishProduct(s.publishDeps, tenant, { product_id: ids[n]!, marketplaces: MARKETPLACES, overrides: OVERRIDES }, meta);
+        for (let n = next++; n < COUNT; n = next++) {
+          const { seller, id } = made[n]!;
+          await publishProduct(s.publishDeps, seller.tenant, { product_id: id, marketplaces: MARKETPLACES, overrides: OVERRIDES }, seller.meta);
+        }
       }),
     );
-    const listings = s.tenancy.table(tenant, 'listings');
+    const listingsOf = (seller: Seller) => s.tenancy.table(seller.tenant, 'listings');
     const publishDeadline = Date.now() + 15 * 60_000;
     for (;;) {
-      const { rows } = await s.pool.query<{ n: number }>(`select count(*)::int as n from ${listings} where status = 'active'`);
-      if (rows[0]!.n >= COUNT * MARKETPLACES.length) break;
-      if (Date.now() > publishDeadline) throw new Error(`only ${rows[0]!.n} of ${COUNT * MARKETPLACES.length} listings went live`);
+      let live = 0;
+      for (const seller of sellers) live += (await s.pool.query<{ n: number }>(`select count(*)::int as n from ${listingsOf(seller)} where status = 'active'`)).rows[0]!.n;
+      if (live >= COUNT * MARKETPLACES.length) break;
+      if (Date.now() > publishDeadline) throw new Error(`only ${live} of ${COUNT * MARKETPLACES.length} listings went live`);
       await sleep(200);
     }
     console.log(`${COUNT * MARKETPLACES.length} listings live`);
-    const { rows } = await s.pool.query<{ id: string; product_id: string; marketplace: string; external: Record<string, string> }>(`select id, product_id, marketplace, external from ${listings}`);
     const items = new Map<string, Item>();
-    const skus = new Map(await Promise.all(ids.map(async (id) => [id, (await s.pool.query<{ sku: string }>(`select sku from ${s.tenancy.table(tenant, 'products')} where id = $1`, [id])).rows[0]!.sku] as const)));
-    for (const id of ids) items.set(id, { product: id, sku: skus.get(id)!, ebayOffer: '', etsyListing: 0, etsyListingStream: '', ebayListingStream: '', vintedListing: '' });
-    for (const r of rows) {
-      const item = items.get(r.product_id)!;
-      if (r.marketplace === 'ebay') [item.ebayOffer, item.ebayListingStream] = [r.external.offer_id!, `listing-${r.id}`];
-      if (r.marketplace === 'etsy') [item.etsyListing, item.etsyListingStream] = [Number(r.external.listing_id), `listing-${r.id}`];
-      if (r.marketplace === 'vinted') item.vintedListing = r.id;
+    for (const seller of sellers) {
+      const products = await s.pool.query<{ id: string; sku: string }>(`select id, sku from ${s.tenancy.table(seller.tenant, 'products')}`);
+      for (const p of products.rows) items.set(p.id, { seller, product: p.id, sku: p.sku, ebayOffer: '', etsyListing: 0, etsyListingStream: '', ebayListingStream: '', vintedListing: '' });
+      const { rows } = await s.pool.query<{ id: string; product_id: string; marketplace: string; external: Record<string, string> }>(`select id, product_id, marketplace, external from ${listingsOf(seller)}`);
+      for (const r of rows) {
+        const item = items.get(r.product_id)!;
+        if (r.marketplace === 'ebay') [item.ebayOffer, item.ebayListingStream] = [r.external.offer_id!, `listing-${r.id}`];
+        if (r.marketplace === 'etsy') [item.etsyListing, item.etsyListingStream] = [Number(r.external.listing_id), `listing-${r.id}`];
+        if (r.marketplace === 'vinted') item.vintedListing = r.id;
+      }
     }
 
     // The floor: GET /health at the sales' rate.
@@ -124,7 +138,11 @@ async function main(): Promise<void> {
 
     const requestsSeen = { ebay: ebay.requests.length, etsy: etsy.requests.length };
     const sold: { item: Item; where: Where; at: number; path: 'webhook' | 'poll'; order: string }[] = [];
-    const queue = [...items.values()];
+    // Sales go to the sellers in turn.
+    const queue = [...items.values()].sort((a, b) => a.seller.tenant - b.seller.tenant);
+    const bySeller = sellers.map((seller) => queue.filter((i) => i.seller === seller));
+    queue.length = 0;
+    for (let n = 0; queue.length < items.size; n++) for (const mine of bySeller) if (mine[n]) queue.push(mine[n]!);
     const webhookFailures: string[] = [];
 
     // Webhook path: a sale every 1/SALES_PER_S seconds, pushed at once.
@@ -135,7 +153,7 @@ async function main(): Promise<void> {
       const item = queue.shift()!;
       const where: Where = n % 2 === 0 ? 'ebay' : 'etsy';
       if (where === 'ebay') {
-        const order = ebay.sell({ sku: item.sku, seller: EBAY_USER }) as unknown as { orderId: string };
+        const order = ebay.sell({ sku: item.sku, seller: item.seller.ebayUser }) as unknown as { orderId: string };
         const at = Date.now();
         sold.push({ item, where, at, path: 'webhook', order: orderStream('ebay', order.orderId) });
         pushes.push(
@@ -162,7 +180,7 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, pollStart + (n * 2000) / SALES_PER_S - Date.now()));
       const item = queue.shift()!;
       const where: Where = n % 2 === 0 ? 'ebay' : 'etsy';
-      const order = where === 'ebay' ? orderStream('ebay', (ebay.sell({ sku: item.sku, seller: EBAY_USER }) as unknown as { orderId: string }).orderId) : orderStream('etsy', String((etsy.sell({ listing_id: item.etsyListing }) as { receipt_id: number }).receipt_id));
+      const order = where === 'ebay' ? orderStream('ebay', (ebay.sell({ sku: item.sku, seller: item.seller.ebayUser }) as unknown as { orderId: string }).orderId) : orderStream('etsy', String((etsy.sell({ listing_id: item.etsyListing }) as { receipt_id: number }).receipt_id));
       sold.push({ item, where, at: Date.now(), path: 'poll', order });
     }
 
@@ -207,8 +225,8 @@ async function main(): Promise<void> {
       if (r.method === 'PATCH' && m && (r.body as Record<string, unknown> | undefined)?.state === 'inactive') calls.etsy.set(Number(m[1]), (calls.etsy.get(Number(m[1])) ?? 0) + 1);
     }
     finished = true;
-    extension.stop();
-    await performing;
+    for (const { extension } of sellers) extension.stop();
+    await Promise.all(performing);
 
     const latencies = (path: 'webhook' | 'poll', where?: Where) =>
       sold.filter((x) => x.path === path && (!where || x.where === where)).flatMap((x) => {
@@ -218,16 +236,23 @@ async function main(): Promise<void> {
     const webhook = latencies('webhook');
     const polled = latencies('poll');
     const extra = (m: Map<unknown, number>) => [...m.values()].reduce((sum, n) => sum + n - 1, 0);
-    const productsLeftLive = (await s.pool.query<{ n: number }>(`select count(distinct product_id)::int as n from ${listings} where status = 'active' and product_id = any($1::uuid[])`, [sold.map((x) => x.item.product)])).rows[0]!.n;
+    let productsLeftLive = 0;
+    for (const seller of sellers) {
+      const mine = sold.filter((x) => x.item.seller === seller).map((x) => x.item.product);
+      productsLeftLive += (await s.pool.query<{ n: number }>(`select count(distinct product_id)::int as n from ${listingsOf(seller)} where status = 'active' and product_id = any($1::uuid[])`, [mine])).rows[0]!.n;
+    }
     const healthP99 = percentile(health, 99);
 
     // Where the time goes, from the log: when the order was recorded, the sale, the delists decided.
-    const { rows: logged } = await s.pool.query<{ stream_id: string; type: string; at: Date }>(
-      `select stream_id, type, min(recorded_at) as at from ${s.tenancy.table(tenant, 'events')}
-        where recorded_at >= $1 and type in ('MarketplaceOrderReported', 'ProductSold', 'ListingDelistRequested') group by 1, 2`,
-      [new Date(webhookStart - 1000)],
-    );
-    const firstAt = new Map(logged.map((r) => [`${r.stream_id} ${r.type}`, r.at.getTime()]));
+    const firstAt = new Map<string, number>();
+    for (const seller of sellers) {
+      const { rows: logged } = await s.pool.query<{ stream_id: string; type: string; at: Date }>(
+        `select stream_id, type, min(recorded_at) as at from ${s.tenancy.table(seller.tenant, 'events')}
+          where recorded_at >= $1 and type in ('MarketplaceOrderReported', 'ProductSold', 'ListingDelistRequested') group by 1, 2`,
+        [new Date(webhookStart - 1000)],
+      );
+      for (const r of logged) firstAt.set(`${r.stream_id} ${r.type}`, r.at.getTime());
+    }
     const stage = (path: 'webhook' | 'poll', at: (x: (typeof sold)[number]) => number | undefined) =>
       Math.round(percentile(sold.filter((x) => x.path === path).flatMap((x) => { const t = at(x); return t === undefined ? [] : [t - x.at]; }), 50));
     const otherListing = (x: (typeof sold)[number]) => (x.where === 'ebay' ? x.item.etsyListingStream : x.item.ebayListingStream);
@@ -235,8 +260,11 @@ async function main(): Promise<void> {
       [`${path}_order_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${x.order} MarketplaceOrderReported`)),
       [`${path}_sale_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${productStream(x.item.product)} ProductSold`)),
       [`${path}_delist_decided_p50_ms`]: stage(path, (x) => firstAt.get(`${otherListing(x)} ListingDelistRequested`)),
+      [`${path}_marketplace_delist_received_p50_ms`]: stage(path, (x) => (x.where === 'ebay' ? etsyInactiveAt.get(x.item.etsyListing) : ebayWithdrawAt.get(x.item.ebayOffer))),
+      [`${path}_vinted_delete_received_p50_ms`]: stage(path, (x) => vintedDeleteAt.get(x.item.vintedListing)),
     });
     const figures = {
+      sellers: SELLERS,
       products: COUNT,
       listings: COUNT * MARKETPLACES.length,
       sales_per_s: SALES_PER_S,
@@ -266,7 +294,7 @@ async function main(): Promise<void> {
     for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(30)}${v.toLocaleString('en-US')}`);
     console.log(JSON.stringify(figures));
   } finally {
-    await seller.close();
+    await started.close();
   }
 }
 
