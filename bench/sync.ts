@@ -185,21 +185,27 @@ async function main(): Promise<void> {
     }
 
     // When each delist call reached its marketplace (the first one per listing), and how many came.
+    // The request logs are read from where the last look stopped: each request is seen once.
     const ebayWithdrawAt = new Map<string, number>();
     const etsyInactiveAt = new Map<number, number>();
     const calls = { ebay: new Map<string, number>(), etsy: new Map<number, number>() };
+    const seen = { ...requestsSeen };
     const look = () => {
-      for (const r of ebay.requests.slice(requestsSeen.ebay)) {
+      for (; seen.ebay < ebay.requests.length; seen.ebay++) {
+        const r = ebay.requests[seen.ebay]!;
         const m = /^\/sell\/inventory\/v1\/offer\/([^/]+)\/withdraw$/.exec(r.path);
         if (r.method !== 'POST' || !m) continue;
         const offer = decodeURIComponent(m[1]!);
         if (!ebayWithdrawAt.has(offer)) ebayWithdrawAt.set(offer, r.at.getTime());
+        calls.ebay.set(offer, (calls.ebay.get(offer) ?? 0) + 1);
       }
-      for (const r of etsy.requests.slice(requestsSeen.etsy)) {
+      for (; seen.etsy < etsy.requests.length; seen.etsy++) {
+        const r = etsy.requests[seen.etsy]!;
         const m = /^\/v3\/application\/shops\/\d+\/listings\/(\d+)$/.exec(r.path);
         if (r.method !== 'PATCH' || !m || (r.body as Record<string, unknown> | undefined)?.state !== 'inactive') continue;
         const listing = Number(m[1]);
         if (!etsyInactiveAt.has(listing)) etsyInactiveAt.set(listing, r.at);
+        calls.etsy.set(listing, (calls.etsy.get(listing) ?? 0) + 1);
       }
     };
     const delistedAt = (sale: (typeof sold)[number]): number | null => {
@@ -216,14 +222,6 @@ async function main(): Promise<void> {
     // A moment more, for delist calls that would come twice.
     await sleep(2000);
     look();
-    for (const r of ebay.requests.slice(requestsSeen.ebay)) {
-      const m = /^\/sell\/inventory\/v1\/offer\/([^/]+)\/withdraw$/.exec(r.path);
-      if (r.method === 'POST' && m) calls.ebay.set(m[1]!, (calls.ebay.get(m[1]!) ?? 0) + 1);
-    }
-    for (const r of etsy.requests.slice(requestsSeen.etsy)) {
-      const m = /^\/v3\/application\/shops\/\d+\/listings\/(\d+)$/.exec(r.path);
-      if (r.method === 'PATCH' && m && (r.body as Record<string, unknown> | undefined)?.state === 'inactive') calls.etsy.set(Number(m[1]), (calls.etsy.get(Number(m[1])) ?? 0) + 1);
-    }
     finished = true;
     for (const { extension } of sellers) extension.stop();
     await Promise.all(performing);
@@ -234,7 +232,6 @@ async function main(): Promise<void> {
         return t === null ? [] : [t - x.at];
       });
     const webhook = latencies('webhook');
-    const polled = latencies('poll');
     const extra = (m: Map<unknown, number>) => [...m.values()].reduce((sum, n) => sum + n - 1, 0);
     let productsLeftLive = 0;
     for (const seller of sellers) {
@@ -256,34 +253,33 @@ async function main(): Promise<void> {
     const stage = (path: 'webhook' | 'poll', at: (x: (typeof sold)[number]) => number | undefined) =>
       Math.round(percentile(sold.filter((x) => x.path === path).flatMap((x) => { const t = at(x); return t === undefined ? [] : [t - x.at]; }), 50));
     const otherListing = (x: (typeof sold)[number]) => (x.where === 'ebay' ? x.item.etsyListingStream : x.item.ebayListingStream);
-    const stages = (path: 'webhook' | 'poll') => ({
-      [`${path}_order_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${x.order} MarketplaceOrderReported`)),
-      [`${path}_sale_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${productStream(x.item.product)} ProductSold`)),
-      [`${path}_delist_decided_p50_ms`]: stage(path, (x) => firstAt.get(`${otherListing(x)} ListingDelistRequested`)),
-      [`${path}_marketplace_delist_received_p50_ms`]: stage(path, (x) => (x.where === 'ebay' ? etsyInactiveAt.get(x.item.etsyListing) : ebayWithdrawAt.get(x.item.ebayOffer))),
-      [`${path}_vinted_delete_received_p50_ms`]: stage(path, (x) => vintedDeleteAt.get(x.item.vintedListing)),
-    });
+    const pathFigures = (path: 'webhook' | 'poll') => {
+      const all = latencies(path);
+      return {
+        [`${path}_delisted_everywhere`]: all.length,
+        [`${path}_p50_ms`]: Math.round(percentile(all, 50)),
+        [`${path}_p99_ms`]: Math.round(percentile(all, 99)),
+        [`${path}_max_ms`]: Math.round(Math.max(0, ...all)),
+        [`${path}_ebay_sale_p99_ms`]: Math.round(percentile(latencies(path, 'ebay'), 99)),
+        [`${path}_etsy_sale_p99_ms`]: Math.round(percentile(latencies(path, 'etsy'), 99)),
+        [`${path}_order_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${x.order} MarketplaceOrderReported`)),
+        [`${path}_sale_recorded_p50_ms`]: stage(path, (x) => firstAt.get(`${productStream(x.item.product)} ProductSold`)),
+        [`${path}_delist_decided_p50_ms`]: stage(path, (x) => firstAt.get(`${otherListing(x)} ListingDelistRequested`)),
+        [`${path}_marketplace_delist_received_p50_ms`]: stage(path, (x) => (x.where === 'ebay' ? etsyInactiveAt.get(x.item.etsyListing) : ebayWithdrawAt.get(x.item.ebayOffer))),
+        [`${path}_vinted_delete_received_p50_ms`]: stage(path, (x) => vintedDeleteAt.get(x.item.vintedListing)),
+      };
+    };
     const figures = {
       sellers: SELLERS,
       products: COUNT,
       listings: COUNT * MARKETPLACES.length,
       sales_per_s: SALES_PER_S,
       webhook_sales: WEBHOOK_SALES,
-      webhook_delisted_everywhere: webhook.length,
-      webhook_p50_ms: Math.round(percentile(webhook, 50)),
-      webhook_p99_ms: Math.round(percentile(webhook, 99)),
-      webhook_max_ms: Math.round(Math.max(0, ...webhook)),
-      webhook_ebay_sale_p99_ms: Math.round(percentile(latencies('webhook', 'ebay'), 99)),
-      webhook_etsy_sale_p99_ms: Math.round(percentile(latencies('webhook', 'etsy'), 99)),
       webhook_failures: webhookFailures.length,
-      ...stages('webhook'),
+      ...pathFigures('webhook'),
       poll_seconds: POLL_SECONDS,
       poll_sales: POLL_SALES,
-      poll_delisted_everywhere: polled.length,
-      poll_p50_ms: Math.round(percentile(polled, 50)),
-      poll_p99_ms: Math.round(percentile(polled, 99)),
-      poll_max_ms: Math.round(Math.max(0, ...polled)),
-      ...stages('poll'),
+      ...pathFigures('poll'),
       duplicate_delist_calls: extra(calls.ebay) + extra(calls.etsy),
       sold_products_still_listed: productsLeftLive,
       health_p50_ms: Math.round(percentile(health, 50) * 10) / 10,
