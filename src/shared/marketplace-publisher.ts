@@ -80,6 +80,8 @@ export interface QueuedWork {
   external: ExternalIds;
   /** The product's stream version the draft shows, recorded with the listing once it is done. */
   productVersion: number;
+  /** The correlation of what asked for it (a sale, an edit): the outcome the extension reports is recorded in it. */
+  correlationId?: string;
 }
 
 /**

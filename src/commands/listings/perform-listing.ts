@@ -94,7 +94,7 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
   if (isQueued(publisher)) {
     // Keyed by the attempt's start: a redelivered trigger queues it once, a retry queues afresh.
     const draft = await draftOf(deps, listing, product, connection);
-    await publisher.request(tenant, { kind: 'publish', listingId, key: `${listingId}:publish@${startedAt}`, draft, external: listing.external, productVersion });
+    await publisher.request(tenant, { kind: 'publish', listingId, key: `${listingId}:publish@${startedAt}`, draft, external: listing.external, productVersion, correlationId: metadata.event?.correlation_id });
     return 'handed_over';
   }
   try {
@@ -139,7 +139,7 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
   await listingCommand(deps, tenant, listingId, { type: 'StartUpdating', productVersion: version, now: now() }, metadata);
   if (isQueued(publisher)) {
     const draft = await draftOf(deps, listing, product, connection);
-    await publisher.request(tenant, { kind: 'update', listingId, key: `${listingId}:update@${version}`, draft, external: listing.external, productVersion: version });
+    await publisher.request(tenant, { kind: 'update', listingId, key: `${listingId}:update@${version}`, draft, external: listing.external, productVersion: version, correlationId: metadata.event?.correlation_id });
     return 'handed_over';
   }
   try {
@@ -186,7 +186,7 @@ export async function delistListing(deps: ListingWorkDeps, tenant: number, listi
       await listingCommand(deps, tenant, listingId, { type: 'RecordDelisted', now: now() }, metadata);
       return 'delisted';
     }
-    await publisher.request(tenant, { kind: 'delete', listingId, key: `${listingId}:delete@${listingVersion}`, draft: null, external: listing.external, productVersion: listing.productVersion });
+    await publisher.request(tenant, { kind: 'delete', listingId, key: `${listingId}:delete@${listingVersion}`, draft: null, external: listing.external, productVersion: listing.productVersion, correlationId: metadata.event?.correlation_id });
     return 'handed_over';
   }
   try {

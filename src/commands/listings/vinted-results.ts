@@ -59,6 +59,10 @@ export function recordVintedOutcome(deps: ListingWorkDeps) {
         else command = { type: 'RecordDelistFailure', ...failure };
       }
     }
-    await runCommand(deps, tenant, { stream: listingStream(task.listingId), decider: listingDecider, command }, { event: { actor: 'vinted-extension', causation_id: task.id }, expectedVersion: undefined });
+    await runCommand(deps, tenant, { stream: listingStream(task.listingId), decider: listingDecider, command }, {
+        // In the correlation of what asked for the task: a sale's Vinted delete is one story with the sale.
+        event: { actor: 'vinted-extension', causation_id: task.id, ...(typeof task.payload.correlation_id === 'string' ? { correlation_id: task.payload.correlation_id } : {}) },
+        expectedVersion: undefined,
+      });
   };
 }

@@ -70,7 +70,7 @@ export function vintedPublisher(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' |
     async request(tenant, work) {
       // Ten quick edits while the account waits its turn are one update: the newest replaces the rest.
       if (work.kind === 'update') await cancelVintedTasks(deps, tenant, work.listingId, { kinds: ['update'] });
-      await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: vintedPayloadOf(work), idempotencyKey: work.key });
+      await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: { ...vintedPayloadOf(work), ...(work.correlationId ? { correlation_id: work.correlationId } : {}) }, idempotencyKey: work.key });
     },
     cancelWaiting: (tenant, listingId) => cancelVintedTasks(deps, tenant, listingId, { kinds: ['publish', 'update'] }),
   };
