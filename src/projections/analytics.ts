@@ -52,10 +52,9 @@ async function load(db: Queryable, tables: Tables, keys: ReturnType<typeof batch
   const products = new Map<string, AnalyticsProduct>();
   const listings = new Map<string, AnalyticsListing>();
   if (productIds.length === 0) return { products, listings };
-  const [p, l] = await Promise.all([
-    db.query<Stored<AnalyticsProduct, 'created_at' | 'first_listed_at' | 'listed_since'>>(`select ${names(PRODUCT_COLUMNS).join(', ')} from ${tables.analytics_products} where product_id = any($1::uuid[])`, [productIds]),
-    db.query<Stored<AnalyticsListing, 'live_since'>>(`select ${names(LISTING_COLUMNS).join(', ')} from ${tables.analytics_listings} where product_id = any($1::uuid[])`, [productIds]),
-  ]);
+  // One connection: one statement after another.
+  const p = await db.query<Stored<AnalyticsProduct, 'created_at' | 'first_listed_at' | 'listed_since'>>(`select ${names(PRODUCT_COLUMNS).join(', ')} from ${tables.analytics_products} where product_id = any($1::uuid[])`, [productIds]);
+  const l = await db.query<Stored<AnalyticsListing, 'live_since'>>(`select ${names(LISTING_COLUMNS).join(', ')} from ${tables.analytics_listings} where product_id = any($1::uuid[])`, [productIds]);
   for (const r of p.rows) products.set(r.product_id, { ...r, created_at: r.created_at!.toISOString(), first_listed_at: iso(r.first_listed_at), listed_since: iso(r.listed_since) });
   for (const r of l.rows) listings.set(r.listing_id, { ...r, live_since: iso(r.live_since) });
   return { products, listings };
