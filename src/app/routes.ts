@@ -31,6 +31,7 @@ import type { AnyRoute } from '../http/route';
 import { listingRoutes } from '../queries/listings/list-listings';
 import { syncRoutes } from '../queries/sync/order-lines';
 import { oversellRoutes } from '../queries/sync/oversells';
+import { syncActivityRoutes } from '../queries/sync/activity';
 import { resolveOversellRoute } from '../commands/products/resolve-oversell';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
@@ -78,6 +79,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     ...listingRoutes(reads),
     ...syncRoutes(reads),
     ...oversellRoutes(reads),
+    ...syncActivityRoutes(reads),
     resolveOversellRoute(c.commandDeps),
     ...manageListingRoutes(c.commandDeps),
     ...deviceRoutes({

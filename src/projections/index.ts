@@ -7,6 +7,7 @@ import { marketplaceOrdersProjection } from './marketplace-orders';
 import { oversellsProjection } from './oversells';
 import { productsProjection } from './products';
 import { subscriptionProjection } from './subscription';
+import { syncActivityProjection } from './sync-activity';
 
 /** Every read model of a tenant. Order matters only for readability of `stoflow replay`. */
 export const allProjections: readonly Projection[] = [
@@ -18,4 +19,5 @@ export const allProjections: readonly Projection[] = [
   oversellsProjection,
   subscriptionProjection,
   analyticsProjection,
+  syncActivityProjection,
 ];
