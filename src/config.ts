@@ -134,6 +134,8 @@ export const configSchema = z
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
     ETSY_CALLS_PER_SECOND: int(5, 1, 10_000),
     ETSY_POLL_SECONDS: int(300, 0, 86_400),
+    // 0: no periodic comparison of our listings with what eBay and Etsy say of them.
+    SYNC_COMPARE_MINUTES: int(60, 0, 10_080),
     ETSY_WEBHOOK_SECRET: z.string().trim().min(16, 'the signing secret of the endpoint, whsec_…').max(200).optional(),
     // The pace of each seller's Vinted account, where the browser extension writes (Vinted blocks bursts).
     VINTED_WRITES_PER_HOUR: int(40, 1, 1000),

@@ -35,8 +35,9 @@ import { representProduct } from '../projections/products';
 import { buildReactors } from '../reactors';
 import type { SyncDeps } from '../commands/sync/deps';
 import { pollMarketplaceOrders } from '../commands/sync/poll-orders';
+import { compareMarketplaceListings, type CompareDeps, type Comparison } from '../commands/sync/compare-listings';
 import { createPollCursors } from '../infra/poll-cursors';
-import { productOfMarketplaceListing } from '../queries/listings/list-listings';
+import { listingsToCompare, productOfMarketplaceListing } from '../queries/listings/list-listings';
 import { isPublished } from '../queries/products/published';
 import { ebayOrderReader } from '../marketplaces/ebay/orders';
 import { etsyOrderReader } from '../marketplaces/etsy/orders';
@@ -124,6 +125,8 @@ export interface Container {
   syncDeps: SyncDeps;
   /** One poll of a marketplace's orders for a tenant, as the workers run it every EBAY_POLL_SECONDS; answers the new lines. */
   pollOrders(tenant: number, marketplace: Marketplace): Promise<number>;
+  /** The periodic comparison of one marketplace's listings, run at once. */
+  compareListings(tenant: number, marketplace: Marketplace): Promise<Comparison>;
   publishDeps: PublishDeps;
   /** The Vinted extension's task queue: its tables, the account's pace, and who hears of results. */
   vintedQueue: VintedQueueDeps;
@@ -359,6 +362,12 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   };
   const pollCursors = createPollCursors(pool, tenancy, () => clock.now());
   const pollOrders = (tenant: number, marketplace: Marketplace) => pollMarketplaceOrders({ ...syncDeps, cursors: pollCursors }, tenant, marketplace);
+  const compareDeps: CompareDeps = { ...listingWork, listingsToCompare: (tenant, marketplace) => listingsToCompare({ db: pool, tenancy }, tenant, marketplace) };
+  const compareListings = async (tenant: number, marketplace: Marketplace) => {
+    const comparison = await compareMarketplaceListings(compareDeps, tenant, marketplace);
+    if (comparison.corrections.length > 0) logger.info({ tenant, marketplace, compared: comparison.compared, answered: comparison.answered, corrections: comparison.corrections }, 'listings corrected by the periodic comparison');
+    return comparison;
+  };
   const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
   const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
@@ -417,6 +426,10 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       // eBay's and Etsy's orders, polled under the notifications (a push can be lost).
       ...(config.EBAY_POLL_SECONDS > 0 ? [{ name: 'ebay_orders_poll', everyMs: config.EBAY_POLL_SECONDS * 1000, run: async (tenant: number) => void (await pollOrders(tenant, 'ebay')) }] : []),
       ...(config.ETSY_POLL_SECONDS > 0 ? [{ name: 'etsy_orders_poll', everyMs: config.ETSY_POLL_SECONDS * 1000, run: async (tenant: number) => void (await pollOrders(tenant, 'etsy')) }] : []),
+      // Our listings against what eBay and Etsy say of them: the drift nobody told us about.
+      ...(config.SYNC_COMPARE_MINUTES > 0
+        ? (['ebay', 'etsy'] as const).map((marketplace) => ({ name: `${marketplace}_listings_comparison`, everyMs: config.SYNC_COMPARE_MINUTES * 60_000, run: async (tenant: number) => void (await compareListings(tenant, marketplace)) }))
+        : []),
     ],
   });
   let processing = false;
@@ -452,6 +465,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     marketplaceAccounts,
     ebayNotifications,
     pollOrders,
+    compareListings,
     syncDeps,
     publishDeps,
     vintedQueue,

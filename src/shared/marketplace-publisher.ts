@@ -4,6 +4,7 @@
  */
 import type { Marketplace, MarketplaceAccount } from '../domain/connection/connection';
 import type { ExternalIds, WhoMade } from '../domain/listing/listing';
+import type { ListingThere } from '../domain/reconciliation/drift';
 
 /** One photo of the product: where it is served, and the stored file behind it (for marketplaces that take uploads). */
 export interface PublicationImage {
@@ -52,6 +53,13 @@ export interface PublicationDraft {
   package_size?: string | null;
 }
 
+/** A listing the comparison asks about: its ids there, and whether Stoflow has it live (false: Stoflow ended it). */
+export interface ListingToRead {
+  listingId: string;
+  external: ExternalIds;
+  expectedLive: boolean;
+}
+
 export interface MarketplacePublisher {
   readonly marketplace: Marketplace;
   /**
@@ -67,6 +75,12 @@ export interface MarketplacePublisher {
   update(accessToken: string, draft: PublicationDraft, external: ExternalIds): Promise<ExternalIds | void>;
   /** Ends the listing on the marketplace; ending one already ended is not an error. */
   delist(accessToken: string, external: ExternalIds): Promise<void>;
+  /**
+   * How each listing stands there, by the marketplace's own answer (the periodic comparison). A
+   * listing it could not read (no id there yet, an answer of a shape not documented) is left out:
+   * nothing is decided on a guess. Throws MarketplaceCallError when the marketplace cannot be read.
+   */
+  standing?(accessToken: string, account: MarketplaceAccount | null, listings: readonly ListingToRead[]): Promise<Map<string, ListingThere>>;
 }
 
 /** What a queued marketplace is asked to do for one listing. */

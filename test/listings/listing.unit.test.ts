@@ -35,6 +35,17 @@ describe('Listing decider', () => {
     expect(ended.when(withdraw)).toEqual([]);
   });
 
+  it('When a delisted listing is found still live there, then RedoDelist asks for the delisting again; under way it adds nothing; a listing not delisted refuses it', () => {
+    const redo: ListingCommand = { type: 'RedoDelist', reason: 'still live on eBay', now };
+    const asked: ListingEvent = { type: 'ListingDelistRequested', data: { reason: 'sold elsewhere', requested_at: at } };
+    const delisted: ListingEvent = { type: 'ListingDelisted', data: { delisted_at: at } };
+    expect(given(queued, started, published, asked, delisted).when(redo)).toEqual([{ type: 'ListingDelistRequested', data: { reason: 'still live on eBay', requested_at: at } }]);
+    expect(given(queued, started, published, asked, delisted, ...given(queued, started, published, asked, delisted).when(redo)).state?.status).toBe('delisting');
+    expect(given(queued, started, published, asked).when(redo)).toEqual([]);
+    expect(() => given(queued, started, published).when(redo)).toThrow(DomainRuleError);
+    expect(() => given().when(redo)).toThrow(NotFoundError);
+  });
+
   it('When publishing starts twice (a redelivered trigger), then only the first starts it; progress records only new ids', () => {
     expect(given(queued).when({ type: 'StartPublishing', now })).toEqual([{ type: 'ListingPublishStarted', data: { attempt: 1, started_at: at } }]);
     expect(given(queued, started).when({ type: 'StartPublishing', now })).toEqual([]);

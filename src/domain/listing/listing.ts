@@ -7,6 +7,7 @@
  *                                                             │                        │
  *                                                             └──RequestDelist─────────┴──► delisting ─Delisted─► delisted
  *                                                                                              └ DelistFailed (stays, retried)
+ *                                                                         delisting ◄─RedoDelist─┘ (still live there after all)
  *
  *   publishing, active, updating, delisting ─SoldHere─► sold_here                 (it sold on this marketplace)
  *                                           ─EndedExternally─► ended_externally   (ended there, not by Stoflow)
@@ -136,6 +137,8 @@ export type ListingCommand =
   | { type: 'RecordPublishFailure'; reason: string; errors: MarketplaceProblem[]; retryable: boolean; nextRetryAt: Date | null; now: Date }
   | { type: 'RetryListing'; now: Date }
   | { type: 'RequestDelist'; reason: string; now: Date }
+  /** Delisted here, yet still live there (the periodic comparison saw it): the delisting is done again. */
+  | { type: 'RedoDelist'; reason: string; now: Date }
   /** A publication handed over but not yet performed (a Vinted task still waiting) is withdrawn: it ends here. */
   | { type: 'WithdrawPublication'; reason: string; now: Date }
   | { type: 'RecordDelisted'; now: Date }
@@ -303,6 +306,12 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
           return never;
         }
       }
+    }
+    case 'RedoDelist': {
+      const listing = exists(state);
+      if (listing.status === 'delisting') return []; // under way already
+      if (listing.status !== 'delisted') throw new DomainRuleError(`Only a delisted listing can be delisted again; this one is ${listing.status}`, 'listing_not_delisted', 'status');
+      return [{ type: 'ListingDelistRequested', data: { reason: command.reason.slice(0, 500), requested_at: at } }];
     }
     case 'WithdrawPublication': {
       const listing = exists(state);

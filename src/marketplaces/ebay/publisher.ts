@@ -6,7 +6,9 @@
  * one. Delisting is withdrawOffer: the listing ends and the offer stays, unpublished, for a
  * republication.
  */
+import { z } from 'zod';
 import type { ExternalIds } from '../../domain/listing/listing';
+import type { ListingThere } from '../../domain/reconciliation/drift';
 import type { MarketplacePublisher, PublicationDraft } from '../../shared/marketplace-publisher';
 import { callMarketplace, MarketplaceCallError } from '../http';
 import { ebayProblems } from './errors';
@@ -134,5 +136,37 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
         throw err;
       }
     },
+
+    // getOffer for each: the offer's status and its listing's listingStatus say whether it is for sale.
+    async standing(accessToken, _account, listings) {
+      const seen = new Map<string, ListingThere>();
+      for (const { listingId, external } of listings) {
+        if (!external.offer_id) continue;
+        try {
+          const { body } = await call(accessToken, 'GET', `/offer/${encodeURIComponent(external.offer_id)}`);
+          const offer = offerAnswer.safeParse(body);
+          if (!offer.success) continue;
+          seen.set(listingId, standingOf(offer.data));
+        } catch (err) {
+          // 25713 (or a bare 404): eBay knows no such offer any more.
+          if (err instanceof MarketplaceCallError && (err.status === 404 || err.problems.some((p) => p.id === '25713'))) seen.set(listingId, { state: 'missing', detail: 'offer not found' });
+          else throw err;
+        }
+      }
+      return seen;
+    },
   };
+}
+
+// eBay's enums are upper-case words; anything else is not an answer to judge by.
+const ENUM = z.string().regex(/^[A-Z_]{1,40}$/);
+const offerAnswer = z.object({ status: ENUM, listing: z.object({ listingStatus: ENUM.optional() }).passthrough().optional() }).passthrough();
+
+/** PUBLISHED with an ACTIVE listing is for sale; OUT_OF_STOCK has sold what it had; anything else has ended. */
+function standingOf(offer: z.infer<typeof offerAnswer>): ListingThere {
+  if (offer.status !== 'PUBLISHED') return { state: 'ended', detail: `offer ${offer.status}` };
+  const status = offer.listing?.listingStatus ?? 'ACTIVE';
+  if (status === 'ACTIVE') return { state: 'live', detail: 'listingStatus ACTIVE' };
+  if (status === 'OUT_OF_STOCK') return { state: 'sold_out', detail: 'listingStatus OUT_OF_STOCK' };
+  return { state: 'ended', detail: `listingStatus ${status}` };
 }

@@ -23,6 +23,7 @@
  */
 import { z } from 'zod';
 import type { ExternalIds } from '../../domain/listing/listing';
+import type { ListingThere } from '../../domain/reconciliation/drift';
 import type { ImageReader, MarketplacePublisher, PublicationDraft, PublicationImage } from '../../shared/marketplace-publisher';
 import { MarketplaceCallError } from '../http';
 import { etsyApi, type EtsyApi, type EtsyApiOptions } from './api';
@@ -266,5 +267,44 @@ export function etsyPublisher(options: EtsyPublisherOptions): MarketplacePublish
         throw err;
       }
     },
+
+    // The shop's active listings a page of 100 at a time; only those not among them are read one by one.
+    async standing(accessToken, account, listings) {
+      const seen = new Map<string, ListingThere>();
+      const shopId = account?.shop_id;
+      const wanted = listings.filter((l) => l.external.listing_id);
+      if (!shopId || wanted.length === 0) return seen;
+      const active = new Set<string>();
+      for (let offset = 0, page = 0; page < MAX_STANDING_PAGES; page++, offset += 100) {
+        const { body } = await call(accessToken, shopId, 'GET', `/shops/${encodeURIComponent(shopId)}/listings`, undefined, { state: 'active', limit: '100', offset: String(offset) });
+        const parsed = listingsPage.safeParse(body);
+        if (!parsed.success) return seen; // not a page Etsy documents: judge nothing
+        for (const l of parsed.data.results) active.add(String(l.listing_id));
+        if (parsed.data.results.length < 100 || offset + 100 >= parsed.data.count) break;
+      }
+      for (const { listingId, external, expectedLive } of wanted) {
+        const id = external.listing_id!;
+        if (active.has(id)) {
+          seen.set(listingId, { state: 'live', detail: 'state active' });
+          continue;
+        }
+        // Ended here and not among the active ones: as it should be, nothing to read.
+        if (!expectedLive) continue;
+        try {
+          const { body } = await call(accessToken, shopId, 'GET', `/listings/${encodeURIComponent(id)}`);
+          const state = listingAnswer.safeParse(body).data?.state;
+          if (state === undefined || !/^[a-z_]{1,40}$/.test(state)) continue;
+          seen.set(listingId, state === 'active' ? { state: 'live', detail: 'state active' } : state === 'sold_out' ? { state: 'sold_out', detail: 'state sold_out' } : { state: 'ended', detail: `state ${state}` });
+        } catch (err) {
+          if (err instanceof MarketplaceCallError && err.status === 404) seen.set(listingId, { state: 'missing', detail: 'listing not found' });
+          else throw err;
+        }
+      }
+      return seen;
+    },
   };
 }
+
+/** At most this many pages of a shop's active listings per comparison (10,000 listings). */
+const MAX_STANDING_PAGES = 100;
+const listingsPage = z.object({ count: z.number().int().min(0), results: z.array(z.object({ listing_id: z.number().int().positive() }).passthrough()).max(100) }).passthrough();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import type { TenantDb } from '../../infra/db/tenancy';
 import { NotFoundError } from '../../shared/errors';
-import { LISTING_STATUSES as STATUSES } from '../../shared/listing-statuses';
+import { LISTING_STATUSES as STATUSES, type ListingStatus } from '../../shared/listing-statuses';
 
 const MARKETPLACES = ['ebay', 'etsy', 'vinted'] as const;
 
@@ -111,4 +111,23 @@ export async function productOfMarketplaceListing({ db, tenancy }: TenantDb, ten
       listingId,
     ]);
   return rows[0]?.product_id ?? null;
+}
+
+/**
+ * The listings the periodic comparison asks a marketplace about: the live ones, and those
+ * Stoflow delisted in the last 30 days (a delist that did not hold still sells), each with
+ * whether its product can still be sold. Oldest first, at most 10,000 a run.
+ */
+export async function listingsToCompare({ db, tenancy }: TenantDb, tenant: number, marketplace: (typeof MARKETPLACES)[number]) {
+  const { rows } = await db.of(tenant).query<{ id: string; product_id: string; status: ListingStatus; external: Record<string, string>; version: number; sellable: boolean }>(
+    `select l.id, l.product_id, l.status, l.external, l.version,
+            coalesce(p.stock_quantity > 0 and p.status not in ('sold', 'archived'), false) as sellable
+       from ${tenancy.table(tenant, 'listings')} l
+       left join ${tenancy.table(tenant, 'products')} p on p.id = l.product_id
+      where l.marketplace = $1 and (l.status = 'active' or (l.status = 'delisted' and l.updated_at > now() - interval '30 days'))
+      order by l.queued_at, l.id
+      limit 10000`,
+    [marketplace],
+  );
+  return rows.map((r) => ({ listingId: r.id, productId: r.product_id, status: r.status, external: r.external, version: r.version, sellable: r.sellable }));
 }
