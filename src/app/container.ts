@@ -359,10 +359,11 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       etsy: etsyOrderReader(etsy),
     },
     productOfListing: (tenant, marketplace, listingId) => productOfMarketplaceListing({ db: pool, tenancy }, tenant, marketplace, listingId),
+    listingsToCompare: (tenant, marketplace, externalIds) => listingsToCompare({ db: pool, tenancy }, tenant, marketplace, externalIds),
   };
   const pollCursors = createPollCursors(pool, tenancy, () => clock.now());
   const pollOrders = (tenant: number, marketplace: Marketplace) => pollMarketplaceOrders({ ...syncDeps, cursors: pollCursors }, tenant, marketplace);
-  const compareDeps: CompareDeps = { ...listingWork, listingsToCompare: (tenant, marketplace) => listingsToCompare({ db: pool, tenancy }, tenant, marketplace) };
+  const compareDeps: CompareDeps = { ...listingWork, listingsToCompare: syncDeps.listingsToCompare };
   const compareListings = async (tenant: number, marketplace: Marketplace) => {
     const comparison = await compareMarketplaceListings(compareDeps, tenant, marketplace);
     if (comparison.corrections.length > 0) logger.info({ tenant, marketplace, compared: comparison.compared, answered: comparison.answered, corrections: comparison.corrections }, 'listings corrected by the periodic comparison');

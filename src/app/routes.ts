@@ -90,7 +90,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     }),
     pairExtensionRoute({ ...c.commandDeps, pool, limits: c.planLimits }, device),
     ...vintedTaskRoutes({ ...c.vintedQueue, wakeups: c.vintedWakeups, store: c.eventStore, photoLink: c.publishDeps.photoLink }, device),
-    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore, commands: c.commandDeps, productOfListing: c.syncDeps.productOfListing }, device),
+    recordObservationsRoute({ ...c.vintedQueue, store: c.eventStore, commands: c.commandDeps, productOfListing: c.syncDeps.productOfListing, listingsToCompare: c.syncDeps.listingsToCompare }, device),
     ...ebayWebhookRoutes({
       commands: c.commandDeps,
       verifier: c.ebayNotifications,

@@ -9,10 +9,10 @@
  */
 import type { Marketplace } from '../../domain/connection/connection';
 import { listingDecider, listingStream, type ExternalIds, type ListingStatus } from '../../domain/listing/listing';
-import { compareWithMarketplace, type DriftCorrection } from '../../domain/reconciliation/drift';
+import { compareWithMarketplace, type DriftCorrection, type ListingThere } from '../../domain/reconciliation/drift';
 import { ConcurrencyError, DomainRuleError } from '../../shared/errors';
 import { isQueued } from '../../shared/marketplace-publisher';
-import { runCommand, type CommandMetadata } from '../command';
+import { runCommand, type CommandDeps, type CommandMetadata } from '../command';
 import type { ListingWorkDeps } from '../listings/deps';
 import { loadConnection, loadListing, loadProduct } from '../listings/load';
 
@@ -28,9 +28,10 @@ export interface ListingOnRecord {
   sellable: boolean;
 }
 
-export type CompareDeps = ListingWorkDeps & {
-  listingsToCompare(tenant: number, marketplace: Marketplace): Promise<ListingOnRecord[]>;
-};
+/** Our listings on a marketplace to compare (those whose id there is among `externalIds`, when given). */
+export type ListingsToCompare = (tenant: number, marketplace: Marketplace, externalIds?: readonly string[]) => Promise<ListingOnRecord[]>;
+
+export type CompareDeps = ListingWorkDeps & { listingsToCompare: ListingsToCompare };
 
 export interface Comparison {
   compared: number;
@@ -54,16 +55,21 @@ export async function compareMarketplaceListings(deps: CompareDeps, tenant: numb
     ours.map((l) => ({ listingId: l.listingId, external: l.external, expectedLive: l.status === 'active' })),
   );
   await deps.credentials.recordCall(tenant, marketplace);
-  const metadata: CommandMetadata = { event: { actor: `comparison:${marketplace}` } };
-  const byId = new Map(ours.map((l) => [l.listingId, l]));
-  const corrections: Comparison['corrections'] = [];
-  for (const correction of compareWithMarketplace(marketplace, ours, there)) {
-    corrections.push({ ...correction, applied: await correct(deps, tenant, byId.get(correction.listingId)!, correction, metadata) });
-  }
-  return { compared: ours.length, answered: there.size, corrections };
+  return { compared: ours.length, answered: there.size, corrections: await correctDrift(deps, tenant, marketplace, ours, there, { actor: `comparison:${marketplace}`, foundBy: 'the periodic comparison' }) };
 }
 
-async function correct(deps: CompareDeps, tenant: number, compared: ListingOnRecord, correction: DriftCorrection, metadata: CommandMetadata): Promise<boolean> {
+/** Decides and applies the corrections for what a marketplace said of our listings (its API, or the Vinted extension's view of the wardrobe). */
+export async function correctDrift(deps: CommandDeps, tenant: number, marketplace: Marketplace, ours: readonly ListingOnRecord[], there: ReadonlyMap<string, ListingThere>, by: { actor: string; foundBy: string }): Promise<Comparison['corrections']> {
+  const metadata: CommandMetadata = { event: { actor: by.actor } };
+  const byId = new Map(ours.map((l) => [l.listingId, l]));
+  const corrections: Comparison['corrections'] = [];
+  for (const correction of compareWithMarketplace(marketplace, ours, there, by.foundBy)) {
+    corrections.push({ ...correction, applied: await correct(deps, tenant, byId.get(correction.listingId)!, correction, metadata) });
+  }
+  return corrections;
+}
+
+async function correct(deps: CommandDeps, tenant: number, compared: ListingOnRecord, correction: DriftCorrection, metadata: CommandMetadata): Promise<boolean> {
   const { state: listing, version } = await loadListing(deps.store, tenant, compared.listingId);
   if (!listing || version !== compared.version) return false;
   const now = deps.clock.now();

@@ -15,6 +15,8 @@ import type { CommandDeps } from '../command';
 import { listingIdOf } from '../listings/load';
 import { markListing } from '../listings/record-listing';
 import { reportMarketplaceOrder } from '../sync/orders';
+import { correctDrift } from '../sync/compare-listings';
+import type { ListingThere } from '../../domain/reconciliation/drift';
 import type { SyncDeps } from '../sync/deps';
 import { DomainRuleError } from '../../shared/errors';
 import { decimalCents } from '../../domain/product/money';
@@ -128,8 +130,35 @@ export async function endRemovedListings(deps: CommandDeps & Pick<SyncDeps, 'pro
   return ended;
 }
 
+/** The wardrobe's status words, as the extension reads them (Vinted's is_closed / item_closing_action); an unknown word is not judged. */
+function standingOf(status: string): ListingThere | null {
+  const word = status.toLowerCase();
+  if (word === 'active') return { state: 'live', detail: 'active in the wardrobe' };
+  if (word === 'sold') return { state: 'sold_out', detail: 'sold in the wardrobe' };
+  if (word === 'deleted' || word === 'closed' || word === 'hidden' || word === 'removed') return { state: 'ended', detail: `${word} in the wardrobe` };
+  return null;
+}
+
+/**
+ * The wardrobe as the extension saw it, compared with our Vinted listings: an item Stoflow
+ * deleted that is still active is deleted again, one that is closed there ends here, a live item
+ * of a product that can no longer be sold is delisted. Only the items seen are judged: a
+ * snapshot may be one page of the wardrobe, so an item missing from it proves nothing.
+ */
+export async function reconcileWardrobe(deps: CommandDeps & Pick<SyncDeps, 'listingsToCompare'>, tenant: number, deviceId: string, wardrobe: Observations['wardrobe']) {
+  if (!wardrobe || wardrobe.length === 0) return [];
+  const seen = new Map(wardrobe.map((w) => [w.vinted_item_id, standingOf(w.status)]));
+  const ours = await deps.listingsToCompare(tenant, 'vinted', [...seen.keys()]);
+  const there = new Map<string, ListingThere>();
+  for (const listing of ours) {
+    const standing = listing.external.item_id ? seen.get(listing.external.item_id) : null;
+    if (standing) there.set(listing.listingId, standing);
+  }
+  return correctDrift(deps, tenant, 'vinted', ours, there, { actor: `device:${deviceId}`, foundBy: 'the extension in the wardrobe' });
+}
+
 export function recordObservationsRoute(
-  deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store']; commands: CommandDeps; productOfListing: SyncDeps['productOfListing'] },
+  deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'> & { store: CommandDeps['store']; commands: CommandDeps; productOfListing: SyncDeps['productOfListing']; listingsToCompare: SyncDeps['listingsToCompare'] },
   device: RouteAuthenticator,
 ): AnyRoute {
   return defineRoute({
@@ -148,6 +177,7 @@ export function recordObservationsRoute(
       const stored = await recordVintedObservations(deps, auth.tenantId, auth.deviceId!, body);
       await reportVintedSales(deps.commands, auth.tenantId, auth.deviceId!, body.sold);
       await endRemovedListings({ ...deps.commands, productOfListing: deps.productOfListing }, auth.tenantId, auth.deviceId!, body.removed);
+      await reconcileWardrobe({ ...deps.commands, listingsToCompare: deps.listingsToCompare }, auth.tenantId, auth.deviceId!, body.wardrobe);
       return { status: 202, body: stored };
     },
   });

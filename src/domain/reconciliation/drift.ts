@@ -35,7 +35,8 @@ export type DriftCorrection =
 
 const NAMES: Record<Marketplace, string> = { ebay: 'eBay', etsy: 'Etsy', vinted: 'Vinted' };
 
-export function compareWithMarketplace(marketplace: Marketplace, ours: readonly ListingToCompare[], there: ReadonlyMap<string, ListingThere>): DriftCorrection[] {
+/** `foundBy` ends each reason: who saw the drift (the periodic comparison, the extension's look at the wardrobe). */
+export function compareWithMarketplace(marketplace: Marketplace, ours: readonly ListingToCompare[], there: ReadonlyMap<string, ListingThere>, foundBy = 'the periodic comparison'): DriftCorrection[] {
   const name = NAMES[marketplace];
   const corrections: DriftCorrection[] = [];
   for (const listing of ours) {
@@ -43,11 +44,11 @@ export function compareWithMarketplace(marketplace: Marketplace, ours: readonly 
     if (!seen) continue;
     const live = listing.status === 'active';
     if (live && (seen.state === 'ended' || seen.state === 'missing')) {
-      corrections.push({ kind: 'end_here', listingId: listing.listingId, reason: `${seen.state === 'missing' ? 'gone from' : 'ended on'} ${name} (${seen.detail}), found by the periodic comparison` });
+      corrections.push({ kind: 'end_here', listingId: listing.listingId, reason: `${seen.state === 'missing' ? 'gone from' : 'ended on'} ${name} (${seen.detail}), found by ${foundBy}` });
     } else if (live && seen.state === 'live' && !listing.sellable) {
-      corrections.push({ kind: 'delist', listingId: listing.listingId, reason: `still live on ${name} though the product can no longer be sold, found by the periodic comparison` });
+      corrections.push({ kind: 'delist', listingId: listing.listingId, reason: `still live on ${name} though the product can no longer be sold, found by ${foundBy}` });
     } else if (listing.status === 'delisted' && seen.state === 'live') {
-      corrections.push({ kind: 'delist_again', listingId: listing.listingId, reason: `delisted by Stoflow but still live on ${name} (${seen.detail}), found by the periodic comparison` });
+      corrections.push({ kind: 'delist_again', listingId: listing.listingId, reason: `delisted by Stoflow but still live on ${name} (${seen.detail}), found by ${foundBy}` });
     }
   }
   return corrections;

@@ -116,18 +116,20 @@ export async function productOfMarketplaceListing({ db, tenancy }: TenantDb, ten
 /**
  * The listings the periodic comparison asks a marketplace about: the live ones, and those
  * Stoflow delisted in the last 30 days (a delist that did not hold still sells), each with
- * whether its product can still be sold. Oldest first, at most 10,000 a run.
+ * whether its product can still be sold; only those whose id there is among `externalIds` when
+ * given. Oldest first, at most 10,000 a run.
  */
-export async function listingsToCompare({ db, tenancy }: TenantDb, tenant: number, marketplace: (typeof MARKETPLACES)[number]) {
+export async function listingsToCompare({ db, tenancy }: TenantDb, tenant: number, marketplace: (typeof MARKETPLACES)[number], externalIds?: readonly string[]) {
   const { rows } = await db.of(tenant).query<{ id: string; product_id: string; status: ListingStatus; external: Record<string, string>; version: number; sellable: boolean }>(
     `select l.id, l.product_id, l.status, l.external, l.version,
             coalesce(p.stock_quantity > 0 and p.status not in ('sold', 'archived'), false) as sellable
        from ${tenancy.table(tenant, 'listings')} l
        left join ${tenancy.table(tenant, 'products')} p on p.id = l.product_id
       where l.marketplace = $1 and (l.status = 'active' or (l.status = 'delisted' and l.updated_at > now() - interval '30 days'))
+        and ($2::text[] is null or l.external ->> $3 = any($2::text[]))
       order by l.queued_at, l.id
       limit 10000`,
-    [marketplace],
+    [marketplace, externalIds ? [...externalIds] : null, EXTERNAL_LISTING_KEY[marketplace]],
   );
   return rows.map((r) => ({ listingId: r.id, productId: r.product_id, status: r.status, external: r.external, version: r.version, sellable: r.sellable }));
 }
