@@ -88,7 +88,7 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
     // Delisted by the seller: Vinted's item is deleted and the listing ends.
     expect((await request(t.app).delete(`/api/products/${product.id}/listings/vinted`).set(seller.auth)).status).toBeLessThan(300);
     await extension.run({ until: (e) => e.succeeded('delete').length === 1 });
-    expect(extension.succeeded('delete')[0]!.task.payload).toEqual({ vinted_item_id: onVinted.vinted_item_id });
+    expect(extension.succeeded('delete')[0]!.task.payload).toEqual({ vinted_item_id: onVinted.vinted_item_id, correlation_id: expect.any(String) });
     expect(onVinted.status).toBe('deleted');
     const ended = await vintedListing(seller, product.id, (l) => l.status === 'delisted');
     expect(ended.url).toBeNull();
