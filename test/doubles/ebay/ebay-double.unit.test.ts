@@ -243,11 +243,13 @@ describe('Faults', () => {
 describe('Notifications', () => {
   let receiver: Server;
   const received: { headers: Record<string, unknown>; body: string }[] = [];
+  /** The endpoint the receiver hashes into its challenge answers (as registered, not as reached). */
+  let registered: string | undefined;
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       const challenge = new URL(req.url ?? '/', 'http://x').searchParams.get('challenge_code');
       if (req.method === 'GET' && challenge) {
-        const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ebay/notifications`;
+        const endpoint = registered ?? `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ebay/notifications`;
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ challengeResponse: createHash('sha256').update(challenge).update('verification-token-0123456789-abcdef').update(endpoint).digest('hex') }));
         return;
       }
@@ -294,5 +296,55 @@ describe('Notifications', () => {
     expect(check(tampered?.body as string, tampered?.headers['x-ebay-signature'] as string)).toBe(false);
     expect((await ebay.challengeEndpoint(url, 'verification-token-0123456789-abcdef')).ok).toBe(true);
     expect((await ebay.challengeEndpoint(url, 'another-token')).ok).toBe(false);
+  });
+
+  it('When the application registers a destination and a seller subscribes, then eBay challenges the endpoint, keeps one subscription per seller and topic, and delivers orders there', async () => {
+    const TOKEN = 'verification-token-0123456789-abcdef';
+    const local = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    registered = 'https://hooks.stoflow.test/ebay/notifications';
+    ebay.routeEndpoint('https://hooks.stoflow.test', local);
+    const app = ebay.issueApplicationToken();
+    const destination = (over: Record<string, unknown> = {}) => ({ name: 'Stoflow', status: 'ENABLED', deliveryConfig: { endpoint: registered, verificationToken: TOKEN }, ...over });
+    try {
+      // The alert config comes first; then the endpoint must be https and answer the challenge.
+      expect(ids(await call('POST', '/commerce/notification/v1/destination', { token: app, body: destination() }))).toEqual([195003]);
+      expect(ids(await call('GET', '/commerce/notification/v1/config', { token: app }))).toEqual([195026]);
+      expect(ids(await call('PUT', '/commerce/notification/v1/config', { token: app, body: { alertEmail: 'not-an-email' } }))).toEqual([195025]);
+      expect((await call('PUT', '/commerce/notification/v1/config', { token: app, body: { alertEmail: 'ops@stoflow.test' } })).status).toBe(204);
+      expect(ids(await call('POST', '/commerce/notification/v1/destination', { token: app, body: destination({ deliveryConfig: { endpoint: `${local}/ebay/notifications`, verificationToken: TOKEN } }) }))).toEqual([195017]);
+      expect(ids(await call('POST', '/commerce/notification/v1/destination', { token: app, body: destination({ deliveryConfig: { endpoint: registered, verificationToken: 'another-token-0123456789-abcdefghij' } }) }))).toEqual([195020]);
+      expect((await call('POST', '/commerce/notification/v1/destination', { token: ebay.issueUserTokens(USER).accessToken, body: destination() })).status).toBe(403);
+      const created = await call('POST', '/commerce/notification/v1/destination', { token: app, body: destination() });
+      expect(created.status).toBe(201);
+      const destinationId = (created.headers.get('location') as string).split('/').pop() as string;
+      expect(ids(await call('POST', '/commerce/notification/v1/destination', { token: app, body: destination() }))).toEqual([195021]);
+      expect((await call('GET', '/commerce/notification/v1/destination?limit=10', { token: app })).body).toMatchObject({ total: 1, destinations: [{ destinationId, status: 'ENABLED', deliveryConfig: { endpoint: registered } }] });
+
+      // ORDER_CONFIRMATION is the seller's: their token, with the subscription scope.
+      const subscription = { topicId: 'ORDER_CONFIRMATION', status: 'ENABLED', destinationId, payload: { format: 'JSON', schemaVersion: '1.0', deliveryProtocol: 'HTTPS' } };
+      expect(ids(await call('POST', '/commerce/notification/v1/subscription', { token: app, body: subscription }))).toEqual([195011]);
+      expect(ids(await call('POST', '/commerce/notification/v1/subscription', { token: ebay.issueUserTokens(USER, [SCOPES.api, ...ALL]).accessToken, body: subscription }))).toEqual([195011]);
+      const seller = ebay.issueUserTokens(USER).accessToken;
+      expect(ids(await call('POST', '/commerce/notification/v1/subscription', { token: seller, body: { ...subscription, payload: { ...subscription.payload, schemaVersion: '9.9' } } }))).toEqual([195008]);
+      expect(ids(await call('POST', '/commerce/notification/v1/subscription', { token: seller, body: { ...subscription, destinationId: 'nope' } }))).toEqual([195007]);
+      const subscribed = await call('POST', '/commerce/notification/v1/subscription', { token: seller, body: subscription });
+      expect(subscribed.status).toBe(201);
+      const subscriptionId = (subscribed.headers.get('location') as string).split('/').pop();
+      expect(ids(await call('POST', '/commerce/notification/v1/subscription', { token: seller, body: subscription }))).toEqual([195012]);
+      expect((await call('GET', '/commerce/notification/v1/subscription', { token: seller })).body).toMatchObject({ total: 1, subscriptions: [{ subscriptionId, topicId: 'ORDER_CONFIRMATION', status: 'ENABLED', destinationId }] });
+      expect((await call('GET', '/commerce/notification/v1/subscription', { token: app })).body.total).toBe(0);
+
+      // A sale of that seller reaches the destination, signed.
+      await call('POST', `/sell/inventory/v1/offer/${await readyOffer(seller)}/publish/`, { token: seller });
+      received.length = 0;
+      const order = ebay.sell({ sku: SKU });
+      expect((await ebay.notifyOrder(order.orderId)).map((d) => d.status)).toEqual([204]);
+      const [delivery] = received.splice(0);
+      expect(JSON.parse(delivery?.body as string)).toMatchObject({ metadata: { topic: 'ORDER_CONFIRMATION' }, notification: { data: { order: { orderId: order.orderId } } } });
+      expect((await call('DELETE', `/commerce/notification/v1/subscription/${subscriptionId}`, { token: seller })).status).toBe(204);
+      expect(await ebay.notifyOrder(order.orderId)).toEqual([]);
+    } finally {
+      registered = undefined;
+    }
   });
 });

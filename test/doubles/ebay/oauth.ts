@@ -190,6 +190,20 @@ export function bearer(state: EbayState, kind: 'user' | 'application', ...scopes
   };
 }
 
+/**
+ * The bearer check of an operation either kind of token may call (the Notification API's
+ * subscription methods take an application token or a user token): any one of `scopes`.
+ */
+export function bearerAny(state: EbayState, ...scopes: string[]): RequestHandler {
+  return (req, res, next) => {
+    const token = authenticate(state, req.headers.authorization);
+    if (!scopes.some((s) => token.scopes.includes(s))) throw common.accessDenied();
+    res.locals.token = token;
+    if (token.userId) res.locals.user = state.user(token.userId);
+    next();
+  };
+}
+
 function authenticate(state: EbayState, header: string | undefined): AccessTokenRecord {
   if (!header?.trim()) throw common.missingToken();
   const [scheme, value] = header.trim().split(/\s+/, 2);

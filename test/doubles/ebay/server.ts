@@ -19,6 +19,7 @@ import { inventoryRoutes } from './inventory';
 import { accountDeletionData, challengeEndpoint, deliver, envelope, NotificationKeys, notificationRoutes, orderConfirmationData, type ChallengeResult, type Delivery, type NotificationOptions } from './notification';
 import { DEFAULT_USER_SCOPES, issueApplicationToken, issueUserTokens, oauthRoutes, SCOPES, type ConsentChoice, type EbayAppConfig } from './oauth';
 import { offerRoutes } from './offers';
+import { NotificationSetup, notifySubscribers, subscriptionRoutes } from './subscriptions';
 import { EbayState, type Json, type OrderRecord, type SeedUser, type UserRecord } from './state';
 
 export interface EbayDoubleOptions {
@@ -80,9 +81,18 @@ export interface EbayDouble {
   deliverNotification(url: string, topic: string, data: Json, options?: NotificationOptions): Promise<Delivery[]>;
   orderConfirmationData(orderId: string): Json;
   accountDeletionData(username: string): Json;
+  /** The application's alert config, destinations and subscriptions (createDestination, createSubscription). */
+  notifications: NotificationSetup;
+  /**
+   * Challenges and notifications for endpoints under `publicPrefix` (an https address the test
+   * cannot reach) go to `localPrefix` instead; the challenge still hashes the public endpoint.
+   */
+  routeEndpoint(publicPrefix: string, localPrefix: string): void;
+  /** ORDER_CONFIRMATION of an order, delivered to its seller's enabled subscriptions (none: no delivery). */
+  notifyOrder(orderId: string, options?: NotificationOptions): Promise<Delivery[]>;
   /** eBay's endpoint validation (GET ?challenge_code=), e.g. for the account-deletion endpoint. */
   challengeEndpoint(url: string, verificationToken: string, endpoint?: string): Promise<ChallengeResult>;
-  /** Back to the seeded users, policies and locations; no items, offers, orders, tokens, requests or faults. */
+  /** Back to the seeded users, policies and locations; no items, offers, orders, tokens, destinations, subscriptions, requests or faults (endpoint routes stay). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -105,6 +115,7 @@ export async function startEbayDouble(options: EbayDoubleOptions = {}): Promise<
   const state = new EbayState(options.users ?? DEFAULT_USERS);
   const faults = new Faults();
   const keys = new NotificationKeys();
+  const notifications = new NotificationSetup();
   const requests: RecordedRequest[] = [];
   let consent: ConsentChoice = {};
   const entries = new WeakMap<object, RecordedRequest>();
@@ -134,7 +145,7 @@ export async function startEbayDouble(options: EbayDoubleOptions = {}): Promise<
   web.use('/sell/account/v1', accountRoutes(state));
   web.use('/sell/inventory/v1', inventoryRoutes(state), offerRoutes(state));
   web.use('/sell/fulfillment/v1', fulfillmentRoutes(state));
-  web.use('/commerce/notification/v1', notificationRoutes(state, keys));
+  web.use('/commerce/notification/v1', notificationRoutes(state, keys), subscriptionRoutes(state, notifications));
   web.use((req) => {
     throw common.noSuchResource(req.path);
   });
@@ -202,9 +213,19 @@ export async function startEbayDouble(options: EbayDoubleOptions = {}): Promise<
     deliverNotification: (url, topic, data, opts) => deliver(state, keys, url, topic, data, opts),
     orderConfirmationData: (orderId) => orderConfirmationData(state, orderId),
     accountDeletionData: (username) => accountDeletionData(state, username),
+    notifications,
+    routeEndpoint(publicPrefix, localPrefix) {
+      notifications.routes.set(publicPrefix, localPrefix);
+    },
+    notifyOrder(orderId, opts) {
+      const record = state.orders.get(orderId);
+      if (!record) throw new Error(`eBay double: no order ${orderId}`);
+      return notifySubscribers(state, keys, notifications, 'ORDER_CONFIRMATION', record.userId, orderConfirmationData(state, orderId), opts);
+    },
     challengeEndpoint: (url, token, endpoint) => challengeEndpoint(url, token, endpoint),
     reset() {
       state.reset();
+      notifications.reset();
       requests.length = 0;
       faults.clear();
       consent = {};
