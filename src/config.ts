@@ -126,6 +126,8 @@ export const configSchema = z
       .trim()
       .regex(/^[A-Za-z0-9_-]{32,80}$/, '32 to 80 letters, digits, underscores or hyphens, as eBay requires')
       .optional(),
+    // The application's Notification API alert address, written once when eBay asks for one.
+    EBAY_NOTIFICATION_ALERT_EMAIL: z.string().trim().email('an email address').max(200).optional(),
     EBAY_MARKETPLACE_ID: z.string().trim().regex(/^EBAY_[A-Z_]{2,10}$/, 'an eBay marketplace id such as EBAY_FR').default('EBAY_FR'),
     ETSY_API_KEY: optionalText(),
     ETSY_SHARED_SECRET: optionalText(),

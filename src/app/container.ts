@@ -39,10 +39,15 @@ import { compareMarketplaceListings, type CompareDeps, type Comparison } from '.
 import { createPollCursors } from '../infra/poll-cursors';
 import { listingsToCompare, productOfMarketplaceListing } from '../queries/listings/list-listings';
 import { isPublished } from '../queries/products/published';
+import { awaitingNotifications } from '../queries/connections/list-integrations';
 import { ebayOrderReader } from '../marketplaces/ebay/orders';
 import { etsyOrderReader } from '../marketplaces/etsy/orders';
 import { etsyApi } from '../marketplaces/etsy/api';
 import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
+import { ebayApplicationToken } from '../marketplaces/ebay/application-token';
+import { ebayNotificationSubscriber } from '../marketplaces/ebay/notification-subscriptions';
+import { subscribeNotifications, type NotificationDeps } from '../commands/connections/subscribe-notifications';
+import { EBAY_WEBHOOK_PATH } from '../commands/sync/ebay-webhooks';
 import { commandHandlers, type CommandHandlers } from '../commands/handlers';
 import { createHash } from 'node:crypto';
 import type { ConnectionDeps } from '../commands/connections/deps';
@@ -369,9 +374,26 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     if (comparison.corrections.length > 0) logger.info({ tenant, marketplace, compared: comparison.compared, answered: comparison.answered, corrections: comparison.corrections }, 'listings corrected by the periodic comparison');
     return comparison;
   };
-  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps });
+  // One application token per process for eBay's application-level calls (verifying pushes, the push destination).
+  const ebayApplication = ebayApplicationToken({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
+  const notificationDeps: NotificationDeps = {
+    ...commandDeps,
+    credentials,
+    subscribers: {
+      ebay: ebayNotificationSubscriber({
+        apiBaseUrl: config.EBAY_API_BASE_URL,
+        timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
+        endpoint: `${config.PUBLIC_BASE_URL}${EBAY_WEBHOOK_PATH}`,
+        verificationToken: config.EBAY_NOTIFICATION_VERIFICATION_TOKEN,
+        alertEmail: config.EBAY_NOTIFICATION_ALERT_EMAIL,
+        applicationToken: ebayApplication,
+        credentialsMissing: marketplaceAuth.ebay?.unavailable ?? null,
+      }),
+    },
+  };
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps, notifications: notificationDeps });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
-  const ebayNotifications = ebayNotificationVerifier({ clientId: config.EBAY_CLIENT_ID, clientSecret: config.EBAY_CLIENT_SECRET, apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS });
+  const ebayNotifications = ebayNotificationVerifier({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS, applicationToken: ebayApplication });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin), limits };
   const recordListingOutcome = recordVintedOutcome(listingWork);
   const logResult: OnVintedTaskResult = async (tenant, task, result) => {
@@ -427,6 +449,18 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       // eBay's and Etsy's orders, polled under the notifications (a push can be lost).
       ...(config.EBAY_POLL_SECONDS > 0 ? [{ name: 'ebay_orders_poll', everyMs: config.EBAY_POLL_SECONDS * 1000, run: async (tenant: number) => void (await pollOrders(tenant, 'ebay')) }] : []),
       ...(config.ETSY_POLL_SECONDS > 0 ? [{ name: 'etsy_orders_poll', everyMs: config.ETSY_POLL_SECONDS * 1000, run: async (tenant: number) => void (await pollOrders(tenant, 'etsy')) }] : []),
+      // Connected eBay accounts that eBay does not push yet (it could not be reached, or refused): asked again.
+      ...(config.SYNC_COMPARE_MINUTES > 0
+        ? [
+            {
+              name: 'ebay_notifications_check',
+              everyMs: config.SYNC_COMPARE_MINUTES * 60_000,
+              run: async (tenant: number) => {
+                if (await awaitingNotifications({ db: pool, tenancy }, tenant, 'ebay')) await subscribeNotifications(notificationDeps, tenant, 'ebay', { event: { actor: 'system:notifications-check' } });
+              },
+            },
+          ]
+        : []),
       // Our listings against what eBay and Etsy say of them: the drift nobody told us about.
       ...(config.SYNC_COMPARE_MINUTES > 0
         ? (['ebay', 'etsy'] as const).map((marketplace) => ({ name: `${marketplace}_listings_comparison`, everyMs: config.SYNC_COMPARE_MINUTES * 60_000, run: async (tenant: number) => void (await compareListings(tenant, marketplace)) }))

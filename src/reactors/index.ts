@@ -7,7 +7,9 @@ import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantPools } from '../infra/db/tenant-pools';
 import type { ListingWorkDeps } from '../commands/listings/deps';
 import type { SyncDeps } from '../commands/sync/deps';
+import type { NotificationDeps } from '../commands/connections/subscribe-notifications';
 import { disconnectedListingsReactor } from './disconnected-listings';
+import { marketplaceNotificationsReactor } from './marketplace-notifications';
 import { marketplaceOrdersReactor } from './marketplace-orders';
 import { publishListingsReactor } from './publish-listings';
 import { stockDepletedReactor } from './stock-depleted';
@@ -25,10 +27,12 @@ export interface ReactorDeps {
   listings: ListingWorkDeps;
   /** Turning the orders marketplaces report into sales. */
   sync: SyncDeps;
+  /** Asking marketplaces to push a connected account's sales. */
+  notifications: NotificationDeps;
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
   // Each runs in a lane of its own; with a store that cannot project inline they run in turn, in
   // this order: a sale's way to the delists first.
-  return [marketplaceOrdersReactor(deps.sync), updateListingsReactor(deps.listings), stockDepletedReactor(deps), publishListingsReactor(deps.listings), disconnectedListingsReactor(deps)];
+  return [marketplaceOrdersReactor(deps.sync), updateListingsReactor(deps.listings), stockDepletedReactor(deps), publishListingsReactor(deps.listings), disconnectedListingsReactor(deps), marketplaceNotificationsReactor(deps.notifications)];
 }

@@ -104,4 +104,35 @@ describe('Marketplace connection decider', () => {
       expect(fold(connectionDecider, [connected(), ...events, ...other]).settings).toEqual({});
     });
   });
+
+  describe('Notifications', () => {
+    const pushed = { topics: ['ORDER_CONFIRMATION'], destination_id: 'd-1', subscription_ids: { ORDER_CONFIRMATION: 's-1' } };
+    const record = (outcome: Extract<ConnectionCommand, { type: 'RecordNotifications' }>['outcome']): ConnectionCommand => ({ type: 'RecordNotifications', marketplace: 'ebay', outcome, now });
+    const subscribed: ConnectionEvent = { type: 'MarketplaceNotificationsSubscribed', data: { marketplace: 'ebay', ...pushed, subscribed_at: now.toISOString() } };
+
+    it('Given a connected account, when eBay subscribes it, then the subscription is recorded once', () => {
+      expect(given(connected()).when(record({ subscribed: pushed }))).toEqual([subscribed]);
+      expect(given(connected(), subscribed).when(record({ subscribed: pushed }))).toEqual([]);
+      expect(given(connected(), subscribed).state.notifications).toEqual({ status: 'subscribed', ...pushed });
+    });
+
+    it('Given a subscription, when eBay answers with another one, then the new ids are recorded', () => {
+      const moved = { ...pushed, destination_id: 'd-2' };
+      expect(given(connected(), subscribed).when(record({ subscribed: moved }))).toEqual([{ type: 'MarketplaceNotificationsSubscribed', data: { marketplace: 'ebay', ...moved, subscribed_at: now.toISOString() } }]);
+    });
+
+    it('Given an account, when eBay refuses, then the reason is recorded once, and a reconnection asks again', () => {
+      const refused: ConnectionEvent = { type: 'MarketplaceNotificationsUnavailable', data: { marketplace: 'ebay', reason: 'Not authorized for this topic. (195011)', at: now.toISOString() } };
+      expect(given(connected()).when(record({ unavailable: 'Not authorized for this topic. (195011)' }))).toEqual([refused]);
+      expect(given(connected(), refused).when(record({ unavailable: 'Not authorized for this topic. (195011)' }))).toEqual([]);
+      expect(given(connected(), refused).when(record({ unavailable: 'x'.repeat(900) }))).toEqual([{ type: 'MarketplaceNotificationsUnavailable', data: { marketplace: 'ebay', reason: 'x'.repeat(500), at: now.toISOString() } }]);
+      expect(given(connected(), refused, connected()).state.notifications).toEqual({ status: 'pending' });
+      expect(given(connected(), refused).when(record({ subscribed: pushed }))).toEqual([subscribed]);
+    });
+
+    it('Given a disconnected or never connected account, when an answer comes late, then nothing is recorded', () => {
+      expect(given().when(record({ subscribed: pushed }))).toEqual([]);
+      expect(given(connected(), { type: 'MarketplaceDisconnected', data: { marketplace: 'ebay', disconnected_at: now.toISOString() } }).when(record({ unavailable: 'gone' }))).toEqual([]);
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { vintedProblem } from '../../src/commands/listings/vinted-results';
 import { publicationProblems, type PublicationCandidate } from '../../src/domain/listing/rules';
 import type { PublicationDraft } from '../../src/shared/marketplace-publisher';
 
-const connected: PublicationCandidate['connection'] = { status: 'connected', account: { id: '123456', name: 'seller_123456' }, scopes: [], site: 'fr', settings: {}, options: {} };
+const connected: PublicationCandidate['connection'] = { status: 'connected', account: { id: '123456', name: 'seller_123456' }, scopes: [], site: 'fr', settings: {}, options: {}, notifications: { status: 'pending' } };
 
 function candidate(over: Partial<PublicationCandidate> = {}, product: Partial<PublicationCandidate['product']> = {}): PublicationCandidate {
   return {

@@ -36,8 +36,21 @@ export type MarketplaceSettingsChosen = DomainEvent<'MarketplaceSettingsChosen',
 /** The marketplace refused the grant (a refresh was refused, or the seller revoked access there). */
 export type MarketplaceConnectionRevoked = DomainEvent<'MarketplaceConnectionRevoked', { marketplace: Marketplace; reason: string; revoked_at: string }>;
 export type MarketplaceDisconnected = DomainEvent<'MarketplaceDisconnected', { marketplace: Marketplace; disconnected_at: string }>;
+/** The marketplace now pushes the account's orders to Stoflow (eBay's Notification API). */
+export type MarketplaceNotificationsSubscribed = DomainEvent<
+  'MarketplaceNotificationsSubscribed',
+  { marketplace: Marketplace; topics: string[]; destination_id: string; subscription_ids: Record<string, string>; subscribed_at: string }
+>;
+/** The marketplace will not push this account's orders (why, in the seller's words): they are found by polling alone. */
+export type MarketplaceNotificationsUnavailable = DomainEvent<'MarketplaceNotificationsUnavailable', { marketplace: Marketplace; reason: string; at: string }>;
 
-export type ConnectionEvent = MarketplaceConnected | MarketplaceSettingsChosen | MarketplaceConnectionRevoked | MarketplaceDisconnected;
+export type ConnectionEvent = MarketplaceConnected | MarketplaceSettingsChosen | MarketplaceConnectionRevoked | MarketplaceDisconnected | MarketplaceNotificationsSubscribed | MarketplaceNotificationsUnavailable;
+
+/** Whether the marketplace pushes the account's orders: `pending` until Stoflow has asked it. */
+export type ConnectionNotifications =
+  | { status: 'pending' }
+  | { status: 'subscribed'; topics: string[]; destination_id: string; subscription_ids: Record<string, string> }
+  | { status: 'unavailable'; reason: string };
 
 export type ConnectionStatus = 'disconnected' | 'connected' | 'revoked';
 
@@ -49,6 +62,7 @@ export interface ConnectionState {
   site: string | null;
   settings: Record<string, string>;
   options: ConnectionOptions;
+  notifications: ConnectionNotifications;
 }
 
 export type ConnectionCommand =
@@ -56,13 +70,15 @@ export type ConnectionCommand =
   /** `options`: as the marketplace lists them now; every chosen id must be among them. */
   | { type: 'ChooseSettings'; marketplace: Marketplace; settings: Record<string, string>; options: ConnectionOptions; now: Date }
   | { type: 'RecordRevocation'; marketplace: Marketplace; reason: string; now: Date }
-  | { type: 'Disconnect'; marketplace: Marketplace; now: Date };
+  | { type: 'Disconnect'; marketplace: Marketplace; now: Date }
+  /** What the marketplace answered when asked to push the account's orders. */
+  | { type: 'RecordNotifications'; marketplace: Marketplace; outcome: { subscribed: { topics: string[]; destination_id: string; subscription_ids: Record<string, string> } } | { unavailable: string }; now: Date };
 
 export function connectionStream(marketplace: Marketplace): string {
   return `connection-${marketplace}`;
 }
 
-export const initialConnection: ConnectionState = { status: 'disconnected', account: null, scopes: [], site: null, settings: {}, options: {} };
+export const initialConnection: ConnectionState = { status: 'disconnected', account: null, scopes: [], site: null, settings: {}, options: {}, notifications: { status: 'pending' } };
 
 export const connectionDecider: Decider<ConnectionCommand, ConnectionEvent, ConnectionState> = {
   initialState: initialConnection,
@@ -72,7 +88,8 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionEvent, Conn
       case 'MarketplaceConnected': {
         const sameAccount = state.account?.id === event.data.account.id;
         // Another account's settings (its policies, its shop's profiles) mean nothing for this one.
-        return { status: 'connected', account: event.data.account, scopes: event.data.scopes, site: event.data.site, options: event.data.options, settings: sameAccount ? state.settings : {} };
+        // A new grant is asked again whether the marketplace will push (a reconnection may bring the scope that was missing).
+        return { status: 'connected', account: event.data.account, scopes: event.data.scopes, site: event.data.site, options: event.data.options, settings: sameAccount ? state.settings : {}, notifications: { status: 'pending' } };
       }
       case 'MarketplaceSettingsChosen':
         return { ...state, options: event.data.options, settings: { ...state.settings, ...event.data.settings } };
@@ -80,6 +97,10 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionEvent, Conn
         return { ...state, status: 'revoked' };
       case 'MarketplaceDisconnected':
         return { ...state, status: 'disconnected' };
+      case 'MarketplaceNotificationsSubscribed':
+        return { ...state, notifications: { status: 'subscribed', topics: event.data.topics, destination_id: event.data.destination_id, subscription_ids: event.data.subscription_ids } };
+      case 'MarketplaceNotificationsUnavailable':
+        return { ...state, notifications: { status: 'unavailable', reason: event.data.reason } };
       default: {
         const never: never = event;
         return never;
@@ -135,6 +156,21 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionEvent, Conn
       case 'Disconnect':
         if (state.status === 'disconnected') return [];
         return [{ type: 'MarketplaceDisconnected', data: { marketplace: command.marketplace, disconnected_at: at } }];
+      case 'RecordNotifications': {
+        // An answer that comes after the seller disconnected concerns a grant that is gone.
+        if (state.status !== 'connected') return [];
+        const now = state.notifications;
+        if ('subscribed' in command.outcome) {
+          const s = command.outcome.subscribed;
+          const same = now.status === 'subscribed' && now.destination_id === s.destination_id && sameRecord(now.subscription_ids, s.subscription_ids);
+          if (same) return [];
+          return [{ type: 'MarketplaceNotificationsSubscribed', data: { marketplace: command.marketplace, topics: [...s.topics].sort(), destination_id: s.destination_id, subscription_ids: s.subscription_ids, subscribed_at: at } }];
+        }
+        const reason = command.outcome.unavailable.slice(0, 500);
+        // Said once: asking again and hearing the same refusal adds nothing.
+        if (now.status === 'unavailable' && now.reason === reason) return [];
+        return [{ type: 'MarketplaceNotificationsUnavailable', data: { marketplace: command.marketplace, reason, at } }];
+      }
       default: {
         const never: never = command;
         return never;
@@ -142,6 +178,11 @@ export const connectionDecider: Decider<ConnectionCommand, ConnectionEvent, Conn
     }
   },
 };
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
 
 function notConnected(marketplace: Marketplace, status: ConnectionStatus): Error {
   if (status === 'revoked') return new DomainRuleError(`${marketplace} refused Stoflow's access: connect it again first`, 'marketplace_revoked', 'marketplace');

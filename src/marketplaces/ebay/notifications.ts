@@ -15,6 +15,7 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { callMarketplace, MarketplaceCallError } from '../http';
+import { ebayApplicationToken, type EbayApplicationToken } from './application-token';
 import { ebayProblems } from './errors';
 
 export interface EbayNotificationSettings {
@@ -25,6 +26,8 @@ export interface EbayNotificationSettings {
   now?: () => number;
   /** How long a public key is kept (eBay: an hour). */
   keyTtlMs?: number;
+  /** The process's application token, shared with the other application-level calls. */
+  applicationToken?: EbayApplicationToken;
 }
 
 export interface EbayNotificationVerifier {
@@ -34,7 +37,6 @@ export interface EbayNotificationVerifier {
 
 const header = z.object({ alg: z.string(), kid: z.string().min(1).max(200), signature: z.string().min(1), digest: z.string() });
 const publicKey = z.object({ algorithm: z.string(), digest: z.string(), key: z.string().min(1) });
-const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
 
 const DIGESTS: Record<string, string> = { SHA1: 'sha1', SHA256: 'sha256' };
 const UNKNOWN_KID_MS = 5 * 60_000;
@@ -58,26 +60,7 @@ export function ebayNotificationVerifier(settings: EbayNotificationSettings): Eb
   const keyTtl = settings.keyTtlMs ?? 60 * 60_000;
   const keys = new Map<string, { key: KeyObject | null; digest: string; until: number }>();
   const pending = new Map<string, Promise<{ key: KeyObject | null; digest: string }>>();
-  let appToken: { value: string; until: number } | null = null;
-
-  async function applicationToken(): Promise<string> {
-    if (appToken && appToken.until > now()) return appToken.value;
-    if (!settings.clientId || !settings.clientSecret) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'not_configured', message: 'EBAY_CLIENT_ID and EBAY_CLIENT_SECRET are needed to verify eBay notifications' }]);
-    const started = now();
-    const { body } = await callMarketplace({
-      marketplace: 'ebay',
-      method: 'POST',
-      url: `${settings.apiBaseUrl}/identity/v1/oauth2/token`,
-      headers: { authorization: `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'https://api.ebay.com/oauth/api_scope' }),
-      timeoutMs: settings.timeoutMs,
-      problems: ebayProblems,
-    });
-    const parsed = tokenAnswer.safeParse(body);
-    if (!parsed.success) throw new MarketplaceCallError('ebay', 200, true, [{ id: 'invalid_answer', message: 'the token endpoint answered without an access token' }]);
-    appToken = { value: parsed.data.access_token, until: started + (parsed.data.expires_in - 60) * 1000 };
-    return appToken.value;
-  }
+  const applicationToken = settings.applicationToken ?? ebayApplicationToken(settings);
 
   async function fetchKey(kid: string): Promise<{ key: KeyObject | null; digest: string }> {
     try {

@@ -21,6 +21,8 @@ export const EBAY_SCOPES = [
   'https://api.ebay.com/oauth/api_scope/sell.account',
   'https://api.ebay.com/oauth/api_scope/sell.fulfillment',
   'https://api.ebay.com/oauth/api_scope/commerce.identity.readonly',
+  // To subscribe the seller to ORDER_CONFIRMATION pushes (a USER topic of the Notification API).
+  'https://api.ebay.com/oauth/api_scope/commerce.notification.subscription',
 ] as const;
 
 /** The Content-Language eBay expects for a marketplace's listings. */

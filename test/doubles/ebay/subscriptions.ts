@@ -1,6 +1,7 @@
 /**
  * Notification API v1.5.1, the setup side: the application's alert config (getConfig,
- * updateConfig), its destinations (getDestinations, createDestination, getDestination) and the
+ * updateConfig), its destinations (getDestinations, createDestination, getDestination,
+ * updateDestination) and the
  * subscriptions (getSubscriptions, createSubscription, getSubscription, enableSubscription,
  * deleteSubscription), with the errors each operation's `x-response-codes` list.
  *
@@ -97,20 +98,23 @@ export function subscriptionRoutes(state: EbayState, setup: NotificationSetup): 
     res.json(page(req, [...setup.destinations.values()], 'destinations'));
   });
   router.post('/destination', app, async (req, res) => {
-    const body = jsonBody(req) as { name?: unknown; status?: unknown; deliveryConfig?: { endpoint?: unknown; verificationToken?: unknown } };
-    if (typeof body.name !== 'string' || !NAME.test(body.name)) throw apiError('API_NOTIFICATION', 400, 195016, 'Invalid name. Markups or lengths greater than 64 not supported');
-    const endpoint = body.deliveryConfig?.endpoint;
-    if (typeof endpoint !== 'string' || !isHttps(endpoint)) throw apiError('API_NOTIFICATION', 400, 195017, 'Invalid or missing endpoint.');
-    if (body.status !== 'ENABLED' && body.status !== 'DISABLED') throw apiError('API_NOTIFICATION', 400, 195018, 'Invalid or missing destination status. Supported values:[ENABLED,DISABLED]');
-    const verificationToken = body.deliveryConfig?.verificationToken;
-    if (typeof verificationToken !== 'string' || !TOKEN.test(verificationToken)) throw apiError('API_NOTIFICATION', 400, 195019, 'Invalid or missing verification token for this endpoint.');
+    const { name, status, endpoint, verificationToken } = destinationRequest(req);
     if (setup.alertEmail === null) throw apiError('API_NOTIFICATION', 409, 195003, 'Please provide configurations required for notifications. Refer to /config');
     if ([...setup.destinations.values()].some((d) => d.deliveryConfig.endpoint === endpoint)) throw apiError('API_NOTIFICATION', 409, 195021, 'Destination exists for this endpoint');
-    const challenge = await challengeEndpoint(setup.resolve(endpoint), verificationToken, endpoint).catch(() => ({ ok: false }));
-    if (!challenge.ok) throw apiError('API_NOTIFICATION', 409, 195020, 'Challenge verification failed for requested endpoint');
+    await challenged(setup, endpoint, verificationToken);
     const destinationId = randomUUID();
-    setup.destinations.set(destinationId, { destinationId, name: body.name, status: body.status, deliveryConfig: { endpoint, verificationToken } });
+    setup.destinations.set(destinationId, { destinationId, name, status, deliveryConfig: { endpoint, verificationToken } });
     res.status(201).location(`${origin(req)}/commerce/notification/v1/destination/${destinationId}`).json({});
+  });
+  router.put('/destination/:destinationId', app, async (req, res) => {
+    const destination = setup.destinations.get(req.params.destinationId as string);
+    if (!destination) throw apiError('API_NOTIFICATION', 404, 195022, 'Invalid or missing destination id.');
+    const { name, status, endpoint, verificationToken } = destinationRequest(req);
+    if ([...setup.destinations.values()].some((d) => d !== destination && d.deliveryConfig.endpoint === endpoint)) throw apiError('API_NOTIFICATION', 409, 195021, 'Destination exists for this endpoint');
+    // Assumption: an update validates the endpoint again, as a creation does.
+    await challenged(setup, endpoint, verificationToken);
+    Object.assign(destination, { name, status, deliveryConfig: { endpoint, verificationToken } });
+    res.status(204).end();
   });
   router.get('/destination/:destinationId', app, (req, res) => {
     const destination = setup.destinations.get(req.params.destinationId as string);
@@ -209,6 +213,24 @@ function page<T>(req: Request, all: T[], key: string): Json {
   const body: Json = { href: selfUrl(req), limit: size, total: all.length, [key]: items };
   if (start + size < all.length) body.next = selfUrl(req, { continuation_token: Buffer.from(String(start + size)).toString('base64url'), limit: String(size) });
   return body;
+}
+
+/** A DestinationRequest, field by field as createDestination and updateDestination check it. */
+function destinationRequest(req: Request): { name: string; status: 'ENABLED' | 'DISABLED'; endpoint: string; verificationToken: string } {
+  const body = jsonBody(req) as { name?: unknown; status?: unknown; deliveryConfig?: { endpoint?: unknown; verificationToken?: unknown } };
+  if (typeof body.name !== 'string' || !NAME.test(body.name)) throw apiError('API_NOTIFICATION', 400, 195016, 'Invalid name. Markups or lengths greater than 64 not supported');
+  const endpoint = body.deliveryConfig?.endpoint;
+  if (typeof endpoint !== 'string' || !isHttps(endpoint)) throw apiError('API_NOTIFICATION', 400, 195017, 'Invalid or missing endpoint.');
+  if (body.status !== 'ENABLED' && body.status !== 'DISABLED') throw apiError('API_NOTIFICATION', 400, 195018, 'Invalid or missing destination status. Supported values:[ENABLED,DISABLED]');
+  const verificationToken = body.deliveryConfig?.verificationToken;
+  if (typeof verificationToken !== 'string' || !TOKEN.test(verificationToken)) throw apiError('API_NOTIFICATION', 400, 195019, 'Invalid or missing verification token for this endpoint.');
+  return { name: body.name, status: body.status, endpoint, verificationToken };
+}
+
+/** eBay's validation of an endpoint: 409 195020 unless it answers the challenge. */
+async function challenged(setup: NotificationSetup, endpoint: string, verificationToken: string): Promise<void> {
+  const challenge = await challengeEndpoint(setup.resolve(endpoint), verificationToken, endpoint).catch(() => ({ ok: false }));
+  if (!challenge.ok) throw apiError('API_NOTIFICATION', 409, 195020, 'Challenge verification failed for requested endpoint');
 }
 
 function isHttps(value: string): boolean {
