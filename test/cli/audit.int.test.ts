@@ -199,7 +199,7 @@ describe('stoflow CLI: tenants, history, state, events', () => {
     expect(table.stdout).toContain('after version 1 of 2 (ProductCreated');
   });
 
-  it('When the log is printed, then it is JSON lines in log order, filtered by --type and --from', async () => {
+  it('When the log is printed, then it is JSON lines in log order, filtered by --type, --from and --correlation', async () => {
     const tenant = String(seller.tenantId);
     const [all, typedRun] = await Promise.all([stoflow(['events', tenant]), stoflow(['events', tenant, '--type', 'ProductPriceChanged'])]);
     expect(all.code).toBe(0);
@@ -221,6 +221,13 @@ describe('stoflow CLI: tenants, history, state, events', () => {
     expect(typed.map((l) => l.type)).toEqual(['ProductPriceChanged']);
     const from = parseLines((await stoflow(['events', tenant, '--from', String(lines[1]!.position)])).stdout);
     expect(from.map((l) => l.position)).toEqual([lines[1]!.position]);
+
+    // One request's events, by their correlation: the creation and its SKU, not the later edit.
+    const correlation = (lines[0]!.metadata as { correlation_id?: string }).correlation_id;
+    expect(correlation).toEqual(expect.any(String));
+    expect((lines[1]!.metadata as { correlation_id?: string }).correlation_id).not.toBe(correlation);
+    const correlated = parseLines((await stoflow(['events', tenant, '--correlation', correlation!])).stdout);
+    expect(correlated.map((l) => l.type)).toEqual(['ProductCreated', 'SkuReserved']);
   });
 
   it('When following the log, then events appended later arrive live, and Ctrl-C ends with exit 0', async () => {
