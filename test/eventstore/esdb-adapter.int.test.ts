@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { createEsdbEventStore } from '../../src/eventstore/esdb-event-store';
+import type { EventStore } from '../../src/eventstore/types';
+import { testTenancy } from '../support/db';
+import { startKurrentDbDouble, type KurrentDbDouble } from '../doubles/kurrentdb/server';
+import { ev, streamId } from './contract';
+
+/** What the EventStoreDB adapter owes beyond the shared contract, on the KurrentDB double. */
+async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<'settled' | 'hung'> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), ms)));
+  const outcome = await Promise.race([promise.then(() => 'settled' as const), hung]);
+  clearTimeout(timer);
+  return outcome;
+}
+
+describe('EventStoreDB adapter on the KurrentDB double', () => {
+  let double: KurrentDbDouble;
+  const opened: EventStore[] = [];
+  const open = (connectionString = double.connectionString) => {
+    const store = createEsdbEventStore({ tenancy: testTenancy, connectionString, pollIntervalMs: 250 });
+    opened.push(store);
+    return store;
+  };
+  beforeAll(async () => {
+    double = await startKurrentDbDouble();
+  });
+  afterAll(async () => {
+    await double.stop();
+  });
+
+  it("When head finds the tenant's newest event before the end of a page, then closing the store still returns", async () => {
+    // Arrange: each tenant's event between older and newer events of another tenant, at
+    // several depths (a read left mid-way stalls only once the server has sent everything).
+    const store = open();
+    const heads: [bigint, bigint | undefined][] = [];
+    for (const [i, older] of [10, 30, 60, 120, 250].entries()) {
+      const tenant = 100 + i;
+      await store.append(200 + i, streamId(), Array.from({ length: older }, () => ev('Older')), 'no_stream');
+      const mine = await store.append(tenant, streamId(), [ev('Mine')], 'no_stream');
+      await store.append(200 + i, streamId(), [ev('Newer'), ev('Newer'), ev('Newer')], 'no_stream');
+      // Act
+      heads.push([await store.head(tenant), mine.lastPosition]);
+    }
+    const closing = settlesWithin(store.close(), 3000);
+    // Assert
+    for (const [head, mine] of heads) expect(head).toBe(mine);
+    expect(await closing).toBe('settled');
+  });
+});
