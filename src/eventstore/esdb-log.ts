@@ -40,15 +40,26 @@ export async function readTenantLog(
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      subscription.on('caughtUp', resolve);
-      subscription.on('end', resolve);
+      let done = false;
+      // Events still buffered in the subscription when "caught up" arrives came before it.
+      let beforeCaughtUp: number | null = null;
+      const finish = () => {
+        done = true;
+        resolve();
+      };
+      subscription.on('caughtUp', () => {
+        beforeCaughtUp = subscription.readableLength;
+        if (beforeCaughtUp === 0) finish();
+      });
+      subscription.on('end', finish);
       subscription.on('error', reject);
       subscription.on('data', (resolved) => {
+        if (done) return;
         const event = resolved.event;
         // A subscription starts after its position, but a read never returns `after` itself.
-        if (!event || event.position.commit <= after || found.length >= limit) return;
-        if (!wanted || wanted.has(event.type)) found.push(toRecorded(event));
-        if (found.length >= limit) resolve();
+        if (event && event.position.commit > after && (!wanted || wanted.has(event.type))) found.push(toRecorded(event));
+        if (beforeCaughtUp !== null) beforeCaughtUp -= 1;
+        if (found.length >= limit || beforeCaughtUp === 0) finish();
       });
     });
   } finally {
