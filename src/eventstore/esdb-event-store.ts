@@ -82,8 +82,16 @@ function toRecorded(naming: EsdbNaming, event: EsdbRecordedEvent): RecordedEvent
   };
 }
 
+/**
+ * KurrentDB's schemes (`kurrentdb://`, `kurrent://`, `kdb://`, each with `+discover`) name the
+ * same connection as `esdb://`; this client (6.x) parses only the latter.
+ */
+export function clientConnectionString(connectionString: string): string {
+  return connectionString.replace(/^(kurrentdb|kurrent|kdb)(\+discover)?:\/\//i, (_match, _scheme, discover: string | undefined) => `esdb${discover ?? ''}://`);
+}
+
 export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore {
-  const client = EventStoreDBClient.connectionString(options.connectionString);
+  const client = EventStoreDBClient.connectionString(clientConnectionString(options.connectionString));
   const registry = createUpcasterRegistry(options.upcasters ?? []);
   const naming = esdbNaming(options.tenancy);
   const recorded = (event: EsdbRecordedEvent) => toRecorded(naming, event);

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createEsdbEventStore } from '../../src/eventstore/esdb-event-store';
+import { clientConnectionString, createEsdbEventStore } from '../../src/eventstore/esdb-event-store';
 import type { EventStore } from '../../src/eventstore/types';
 import { testTenancy } from '../support/db';
 import { startKurrentDbDouble, type KurrentDbDouble } from '../doubles/kurrentdb/server';
@@ -26,6 +25,7 @@ describe('EventStoreDB adapter on the KurrentDB double', () => {
     double = await startKurrentDbDouble();
   });
   afterAll(async () => {
+    await Promise.allSettled(opened.map((store) => store.close()));
     await double.stop();
   });
 
@@ -46,5 +46,20 @@ describe('EventStoreDB adapter on the KurrentDB double', () => {
     // Assert
     for (const [head, mine] of heads) expect(head).toBe(mine);
     expect(await closing).toBe('settled');
+  });
+
+  it('When the connection string uses a KurrentDB scheme, then the store connects as with esdb://', async () => {
+    // Arrange
+    const store = open(double.connectionString.replace('esdb://', 'kurrentdb://'));
+    const stream = streamId();
+    // Act
+    await store.append(7, stream, [ev('Connected')], 'no_stream');
+    const read = await store.readStream(7, stream);
+    await store.close();
+    // Assert
+    expect(read.map((e) => e.type)).toEqual(['Connected']);
+    expect(clientConnectionString('kurrentdb+discover://a:2113,b:2113?tls=true')).toBe('esdb+discover://a:2113,b:2113?tls=true');
+    expect(clientConnectionString('kurrent://h:2113')).toBe('esdb://h:2113');
+    expect(clientConnectionString('esdb://h:2113')).toBe('esdb://h:2113');
   });
 });
