@@ -62,4 +62,22 @@ describe('EventStoreDB adapter on the KurrentDB double', () => {
     expect(clientConnectionString('kurrent://h:2113')).toBe('esdb://h:2113');
     expect(clientConnectionString('esdb://h:2113')).toBe('esdb://h:2113');
   });
+
+  it('When the guard of a multi-stream append is refused, then nothing of the append is written', async () => {
+    // Arrange: the guard stream (listed after the stream it guards) is already taken.
+    const store = open();
+    const guarded = streamId('product');
+    const guard = streamId('sku');
+    await store.append(8, guard, [ev('SkuReserved')], 'no_stream');
+    const before = double.log.all.length;
+    // Act
+    const attempt = store.appendMany(8, [
+      { stream: guarded, events: [ev('ProductCreated')], expected: 'no_stream' },
+      { stream: guard, events: [ev('SkuReserved')], expected: 'no_stream' },
+    ]);
+    // Assert
+    await expect(attempt).rejects.toMatchObject({ stream: guard, actual: 1 });
+    expect(double.log.all.length).toBe(before);
+    expect(await store.readStream(8, guarded)).toEqual([]);
+  });
 });
