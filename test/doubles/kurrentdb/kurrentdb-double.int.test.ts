@@ -111,7 +111,7 @@ describe.each([true, false])('KurrentDB double (batch append advertised: %s)', (
       filter: streamNameFilter({ prefixes: [prefix], maxSearchWindow: 1, checkpointReached: (_s, position) => void checkpoints.push(position) }),
     });
     const seen: string[] = [];
-    const caughtUp = new Promise<number>((resolve) => subscription.on('caughtUp', () => resolve(seen.length)));
+    const caughtUp = new Promise<void>((resolve) => subscription.on('caughtUp', () => resolve()));
     const live = new Promise<void>((resolve) =>
       subscription.on('data', (resolved: AllStreamResolvedEvent) => {
         seen.push(resolved.event!.type);
@@ -119,7 +119,7 @@ describe.each([true, false])('KurrentDB double (batch append advertised: %s)', (
       }),
     );
     try {
-      expect(await caughtUp).toBe(1);
+      await caughtUp;
       await client.appendToStream(`other-${randomUUID()}`, events('Noise'));
       await client.appendToStream(`${prefix}two`, events('New'));
       await live;
@@ -141,5 +141,28 @@ describe.each([true, false])('KurrentDB double (batch append advertised: %s)', (
     await new Promise((resolve) => setImmediate(resolve));
     await subscription.unsubscribe();
     expect(seen).toEqual([`${marker}Created`, `${marker}Renamed`]);
+  });
+
+  it('When a stream is subscribed to from a revision, then the events after it arrive, then caught up, then live ones of that stream only', async () => {
+    const stream = `s-${randomUUID()}`;
+    await client.appendToStream(stream, events('R0', 'R1', 'R2'));
+    const subscription = client.subscribeToStream(stream, { fromRevision: 0n });
+    const seen: string[] = [];
+    const caughtUp = new Promise<void>((resolve) => subscription.on('caughtUp', () => resolve()));
+    const live = new Promise<void>((resolve) =>
+      subscription.on('data', (resolved: { event?: { type: string } }) => {
+        seen.push(resolved.event!.type);
+        if (resolved.event?.type === 'R3') resolve();
+      }),
+    );
+    try {
+      await caughtUp;
+      await client.appendToStream(`s-${randomUUID()}`, events('Elsewhere'));
+      await client.appendToStream(stream, events('R3'));
+      await live;
+    } finally {
+      await subscription.unsubscribe();
+    }
+    expect(seen).toEqual(['R1', 'R2', 'R3']);
   });
 });
