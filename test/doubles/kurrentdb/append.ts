@@ -14,11 +14,12 @@
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { status, type sendUnaryData, type ServerDuplexStream, type ServerReadableStream } from '@grpc/grpc-js';
-import { AllStreamPosition, Empty, UUID, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
+import { AllStreamPosition, Empty, Unknown, UUID, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
 import { expectedOfAppend, expectedOfBatch, proposedEvent, streamIdentifier, streamNameOf, uuidOf } from './messages';
+import type { AppendFaults } from './faults';
 import type { AppendOutcome, ExpectedRevision, KurrentLog, ProposedEvent } from './store';
 
 function appendResponse(outcome: AppendOutcome, expected: ExpectedRevision): AppendResp {
@@ -40,7 +41,7 @@ function appendResponse(outcome: AppendOutcome, expected: ExpectedRevision): App
   return new AppendResp().setWrongExpectedVersion(wrong);
 }
 
-export function appendHandler(log: KurrentLog) {
+export function appendHandler(log: KurrentLog, faults: AppendFaults) {
   return (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>): void => {
     let options: AppendReq.Options | undefined;
     const proposed: ProposedEvent[] = [];
@@ -51,7 +52,9 @@ export function appendHandler(log: KurrentLog) {
     call.on('end', () => {
       if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'Append without options' });
       const expected = expectedOfAppend(options);
-      callback(null, appendResponse(log.append(streamNameOf(options.getStreamIdentifier()), expected, proposed), expected));
+      const stream = streamNameOf(options.getStreamIdentifier());
+      if (faults.take(stream)) return callback({ code: status.INTERNAL, details: `Append to ${stream} failed (injected)` });
+      callback(null, appendResponse(log.append(stream, expected, proposed), expected));
     });
   };
 }
@@ -84,7 +87,13 @@ function batchResponse(correlation: string, stream: string, expected: ExpectedRe
   return response.setSuccess(success);
 }
 
-export function batchAppendHandler(log: KurrentLog) {
+function unknownStatus(stream: string): Status {
+  const packed = new Any();
+  packed.pack(new Unknown().serializeBinary(), 'event_store.client.Unknown');
+  return new Status().setCode(Code.UNKNOWN).setMessage(`Append to ${stream} failed (injected)`).setDetails(packed);
+}
+
+export function batchAppendHandler(log: KurrentLog, faults: AppendFaults) {
   return (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void => {
     const pending = new Map<string, { options: BatchAppendReq.Options; proposed: ProposedEvent[] }>();
     call.on('data', (request: BatchAppendReq) => {
@@ -96,6 +105,11 @@ export function batchAppendHandler(log: KurrentLog) {
       pending.delete(correlation);
       const stream = streamNameOf(entry.options.getStreamIdentifier());
       const expected = expectedOfBatch(entry.options);
+      if (faults.take(stream)) {
+        const failed = new BatchAppendResp().setCorrelationId(new UUID().setString(correlation)).setStreamIdentifier(streamIdentifier(stream));
+        call.write(failed.setError(unknownStatus(stream)));
+        return;
+      }
       call.write(batchResponse(correlation, stream, expected, log.append(stream, expected, entry.proposed)));
     });
     call.on('end', () => call.end());

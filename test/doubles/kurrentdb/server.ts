@@ -12,6 +12,7 @@ import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb'
 import { appendHandler, batchAppendHandler } from './append';
 import { readHandler } from './read';
 import { supportedMethodsHandler } from './server-features';
+import { AppendFaults } from './faults';
 import { KurrentLog } from './store';
 
 export interface KurrentDbDoubleOptions {
@@ -26,12 +27,14 @@ export interface KurrentDbDouble {
   log: KurrentLog;
   /** How many times each Streams RPC was called (`read`, `append`, `batchAppend`). */
   calls: Record<string, number>;
+  faults: AppendFaults;
   stop(): Promise<void>;
 }
 
 export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
   const batchAppend = options.batchAppend ?? true;
   const log = new KurrentLog();
+  const faults = new AppendFaults();
   const server = new Server();
   const calls: Record<string, number> = {};
   const counted = <A extends unknown[]>(name: string, handler: (...args: A) => void) => (...args: A) => {
@@ -40,8 +43,8 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
   };
   server.addService(StreamsService, {
     read: counted('read', readHandler(log)),
-    append: counted('append', appendHandler(log)),
-    ...(batchAppend ? { batchAppend: counted('batchAppend', batchAppendHandler(log)) } : {}),
+    append: counted('append', appendHandler(log, faults)),
+    ...(batchAppend ? { batchAppend: counted('batchAppend', batchAppendHandler(log, faults)) } : {}),
   });
   server.addService(ServerFeaturesService, { getSupportedMethods: supportedMethodsHandler(batchAppend) });
   const port = await new Promise<number>((resolve, reject) => {
@@ -52,6 +55,7 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
     port,
     log,
     calls,
+    faults,
     // Live subscriptions never end on their own: give calls a moment, then cut them.
     stop: () =>
       new Promise<void>((resolve) => {
