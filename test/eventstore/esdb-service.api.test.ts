@@ -66,6 +66,20 @@ describe('The service with EVENTSTORE_CONNECTION_STRING set (KurrentDB double)',
     expect((await request(t.app).post('/api/products').set(seller.auth).send(productBody())).status).toBe(201);
   });
 
+  it("When the product's append fails after its SKU was reserved, then the SKU is given back and can be used at once", async () => {
+    // Arrange: the server loses the product's write (the reservation, taken first, holds).
+    const sku = uniqueSku();
+    const reservation = `${testTenancy.schema(seller.tenantId)}.sku-${sku.toLowerCase()}`;
+    double.faults.failNext(/\.product-/);
+    // Act
+    const failed = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku }));
+    const again = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku }));
+    // Assert
+    expect(failed.status).toBe(500);
+    expect(again.status).toBe(201);
+    expect(double.log.stream(reservation)?.map((e) => e.type)).toEqual(['SkuReserved', 'SkuReleased', 'SkuReserved']);
+  });
+
   it('When a product is edited with If-Match, then the edit reads back at once and a stale If-Match answers 412', async () => {
     const product = await createProduct(t.app, seller, { price: 20 });
 
