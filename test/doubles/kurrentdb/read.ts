@@ -62,7 +62,7 @@ function checkpoint(event: StoredEvent): ReadResp {
   return new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(position).setPreparePosition(position));
 }
 
-/** Writes the events that pass the filter, a checkpoint every so many examined; returns how many were sent. */
+/** Writes the event if it passes the filter (saying whether it did), and a checkpoint every so many examined. */
 function sender(call: ReadCall, filter: LogFilter) {
   let examined = 0;
   return (event: StoredEvent): boolean => {
