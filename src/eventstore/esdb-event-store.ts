@@ -82,8 +82,16 @@ function toRecorded(naming: EsdbNaming, event: EsdbRecordedEvent): RecordedEvent
   };
 }
 
+/**
+ * KurrentDB's schemes (`kurrentdb://`, `kurrent://`, `kdb://`, each with `+discover`) name the
+ * same connection as `esdb://`; this client (6.x) parses only the latter.
+ */
+export function clientConnectionString(connectionString: string): string {
+  return connectionString.replace(/^(kurrentdb|kurrent|kdb)(\+discover)?:\/\//i, (_match, _scheme, discover: string | undefined) => `esdb${discover ?? ''}://`);
+}
+
 export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore {
-  const client = EventStoreDBClient.connectionString(options.connectionString);
+  const client = EventStoreDBClient.connectionString(clientConnectionString(options.connectionString));
   const registry = createUpcasterRegistry(options.upcasters ?? []);
   const naming = esdbNaming(options.tenancy);
   const recorded = (event: EsdbRecordedEvent) => toRecorded(naming, event);
@@ -154,9 +162,14 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     },
 
     async appendMany(tenant, appends) {
-      // No multi-stream transaction in this client: in order, stopping at the first refusal.
-      const results: AppendResult[] = [];
-      for (const a of appends) results.push(await store.append(tenant, a.stream, a.events, a.expected));
+      // No multi-stream transaction here: one stream at a time, stopping at the first refusal,
+      // from the last to the first. The streams after the first guard it (a SKU reservation),
+      // so a refused guard leaves nothing written, not a product whose SKU was never reserved.
+      const results: AppendResult[] = new Array<AppendResult>(appends.length);
+      for (let i = appends.length - 1; i >= 0; i--) {
+        const a = appends[i]!;
+        results[i] = await store.append(tenant, a.stream, a.events, a.expected);
+      }
       return results;
     },
 

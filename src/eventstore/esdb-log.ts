@@ -40,15 +40,26 @@ export async function readTenantLog(
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      subscription.on('caughtUp', resolve);
-      subscription.on('end', resolve);
+      let done = false;
+      // Events still buffered in the subscription when "caught up" arrives came before it.
+      let beforeCaughtUp: number | null = null;
+      const finish = () => {
+        done = true;
+        resolve();
+      };
+      subscription.on('caughtUp', () => {
+        beforeCaughtUp = subscription.readableLength;
+        if (beforeCaughtUp === 0) finish();
+      });
+      subscription.on('end', finish);
       subscription.on('error', reject);
       subscription.on('data', (resolved) => {
+        if (done) return;
         const event = resolved.event;
         // A subscription starts after its position, but a read never returns `after` itself.
-        if (!event || event.position.commit <= after || found.length >= limit) return;
-        if (!wanted || wanted.has(event.type)) found.push(toRecorded(event));
-        if (found.length >= limit) resolve();
+        if (event && event.position.commit > after && (!wanted || wanted.has(event.type))) found.push(toRecorded(event));
+        if (beforeCaughtUp !== null) beforeCaughtUp -= 1;
+        if (found.length >= limit || beforeCaughtUp === 0) finish();
       });
     });
   } finally {
@@ -60,6 +71,9 @@ export async function readTenantLog(
 /**
  * The tenant's last position: `$all` read backwards until the tenant's newest event. Cheap for
  * an active tenant; for a long-idle one it walks back past everyone else's newer events.
+ *
+ * Each page is read to its end, never left mid-way: a read the server has finished sending but
+ * nobody consumes is never released by the client, and `dispose()` then waits for it forever.
  */
 export async function tenantHead(client: EventStoreDBClient, naming: EsdbNaming, tenant: TenantId): Promise<bigint> {
   const prefix = naming.tenantPrefix(tenant);
@@ -70,15 +84,17 @@ export async function tenantHead(client: EventStoreDBClient, naming: EsdbNaming,
     const maxCount = page + (skip ? 1 : 0);
     let entries = 0;
     let oldest: Position | null = null;
+    let found: bigint | null = null;
     const reading = client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount });
     for await (const resolved of reading) {
       entries += 1;
       const event: AllStreamRecordedEvent | undefined = resolved.event;
-      // A backwards read includes its starting position: the previous page's last event.
-      if (!event || (skip && event.position.commit === skip.commit && event.position.prepare === skip.prepare)) continue;
-      if (event.streamId.startsWith(prefix)) return event.position.commit;
+      // In case a backwards read includes its starting position (the previous page's last event).
+      if (found !== null || !event || (skip && event.position.commit === skip.commit && event.position.prepare === skip.prepare)) continue;
+      if (event.streamId.startsWith(prefix)) found = event.position.commit;
       oldest = event.position;
     }
+    if (found !== null) return found;
     if (!oldest || entries < maxCount) return 0n;
     from = oldest;
     skip = oldest;

@@ -83,8 +83,9 @@ export interface EventStore {
   /**
    * Appends to several streams (each at most once) that stand or fall together: when one is
    * refused (its expected version, an inline read model), none is kept and the refusal is thrown.
-   * Atomic on PostgreSQL. EventStoreDB appends one stream at a time: there a refusal after the
-   * first leaves the earlier appends in place, and the caller compensates (see create-product).
+   * Atomic on PostgreSQL. EventStoreDB appends one stream at a time, the last first: there a
+   * refusal leaves the streams after it in place (the guards, such as a SKU reservation, taken
+   * before what they guard), and the caller gives them back (see create-product).
    */
   appendMany(tenant: TenantId, appends: StreamAppend[]): Promise<AppendResult[]>;
   readStream(tenant: TenantId, stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

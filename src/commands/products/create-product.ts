@@ -6,9 +6,9 @@
  * checks it again under the tenant's lock, so two creations racing for the last slot cannot both
  * be kept.
  */
-import { productDecider, productStream, reserveSku, skuIsFree, skuStream } from '../../domain/product/decider';
+import { productDecider, productStream, releaseSku, reserveSku, skuIsFree, skuStream } from '../../domain/product/decider';
 import type { ProductCreated } from '../../domain/product/decider';
-import { ConcurrencyError, ConflictError } from '../../shared/errors';
+import { AppError, ConcurrencyError, ConflictError } from '../../shared/errors';
 import { createProductBody, etagOf, productSchema, type CreateProductInput, type ProductDto } from '../../shared/product-fields';
 import { deterministicUuid, runCommand, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
@@ -31,6 +31,25 @@ function duplicateSku(): ConflictError {
 function isDuplicateSkuIndex(err: unknown): boolean {
   const pg = err as { code?: string; constraint?: string; table?: string };
   return pg.code === '23505' && (pg.constraint === 'products_sku_lower_uq' || (pg.table?.startsWith('products') ?? false));
+}
+
+/**
+ * Where appends to several streams are not one transaction (EventStoreDB), the reservation is
+ * written before the product: when the product's append then fails, the SKU is given back —
+ * unless the product was written after all. Best effort: the original failure is what the
+ * caller hears either way.
+ */
+async function releaseOrphanedReservation(deps: CreateProductDeps, tenant: number, sku: string, productId: string, metadata: CommandMetadata): Promise<void> {
+  try {
+    const reservation = await deps.store.readStream(tenant, skuStream(sku));
+    const last = reservation[reservation.length - 1];
+    if (last?.type !== 'SkuReserved' || (last.data as { product_id?: string }).product_id !== productId) return;
+    if ((await deps.store.readStream(tenant, productStream(productId), { limit: 1 })).length > 0) return;
+    const released = releaseSku(sku, productId, deps.clock.now());
+    await deps.store.appendMany(tenant, [{ stream: skuStream(sku), events: [{ id: deps.ids.uuid(), ...released, metadata: metadata.event }], expected: last.streamVersion }]);
+  } catch {
+    // The reservation stays; the seller hears of the original failure.
+  }
 }
 
 /**
@@ -75,6 +94,7 @@ export async function createProduct(deps: CreateProductDeps, tenant: number, inp
         const product = await deps.represent(tenant, await deps.store.readStream(tenant, productStream(productId)));
         if (product) return { product, created: false };
       }
+      if (!(err instanceof AppError)) await releaseOrphanedReservation(deps, tenant, input.sku, productId, metadata);
       throw err;
     }
   }

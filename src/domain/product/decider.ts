@@ -11,4 +11,4 @@ export * from './commands';
 export * from './events';
 export { productStream, productIdOfStream } from './stream';
 export type { Product, ProductImage, ProductState } from './state';
-export { skuStream, reserveSku, skuIsFree, type SkuReserved, type SkuReleased, type SkuEvent } from './sku';
+export { skuStream, reserveSku, releaseSku, skuIsFree, type SkuReserved, type SkuReleased, type SkuEvent } from './sku';

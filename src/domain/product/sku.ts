@@ -21,6 +21,10 @@ export function reserveSku(sku: string, productId: string, now: Date): SkuReserv
   return { type: 'SkuReserved', data: { sku, product_id: productId, reserved_at: now.toISOString() } };
 }
 
+export function releaseSku(sku: string, productId: string, now: Date): SkuReleased {
+  return { type: 'SkuReleased', data: { sku, product_id: productId, released_at: now.toISOString() } };
+}
+
 /** Whether a reservation stream, as it stands, leaves its SKU free (it was given back). */
 export function skuIsFree(events: readonly { type: string }[]): boolean {
   return events.length === 0 || events[events.length - 1]!.type === 'SkuReleased';

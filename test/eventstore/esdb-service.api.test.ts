@@ -1,0 +1,114 @@
+import request from 'supertest';
+import type { TestApp } from '../support/app';
+import { testTenancy } from '../support/db';
+import { startKurrentDbDouble, type KurrentDbDouble } from '../doubles/kurrentdb/server';
+import { createProduct, etag, productBody, registerSeller, startProductsApp, uniqueSku, type Seller } from '../products/support';
+import { assertBuilt, stoflow, stoflowJson } from '../cli/support';
+
+/**
+ * The whole service with its event log on KurrentDB (the protocol double), read models, accounts
+ * and checkpoints on the real PostgreSQL: commands answer once the processor has applied their
+ * events, so every read below follows its write at once.
+ */
+describe('The service with EVENTSTORE_CONNECTION_STRING set (KurrentDB double)', () => {
+  let double: KurrentDbDouble;
+  let t: TestApp;
+  let seller: Seller;
+  const env = () => ({ EVENTSTORE_CONNECTION_STRING: double.connectionString });
+  const streamsOf = (tenant: number) => new Set(double.log.all.filter((e) => e.stream.startsWith(`${testTenancy.schema(tenant)}.`)).map((e) => e.stream));
+
+  beforeAll(async () => {
+    assertBuilt();
+    double = await startKurrentDbDouble();
+    t = await startProductsApp(env());
+    await t.services.startProcessing();
+    seller = await registerSeller(t.app);
+  });
+  afterAll(async () => {
+    await t.close();
+    await double.stop();
+  });
+
+  it('When a seller creates a product, then it reads back at once and its events and SKU reservation are in KurrentDB', async () => {
+    // Arrange
+    const owner = await registerSeller(t.app);
+    // Act
+    const created = await createProduct(t.app, owner, { title: 'Veste en jean', price: 39.9 });
+    const read = await request(t.app).get(`/api/products/${created.id}`).set(owner.auth);
+    const listed = await request(t.app).get('/api/products?limit=100').set(owner.auth);
+    // Assert
+    expect(t.services.eventStore.backend).toBe('eventstoredb');
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: created.id, title: 'Veste en jean', price: 39.9, version: 1 });
+    expect(listed.body.items ?? listed.body.data ?? listed.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: created.id })]));
+    const schema = testTenancy.schema(owner.tenantId);
+    expect(streamsOf(owner.tenantId)).toEqual(new Set([`${schema}.product-${created.id}`, `${schema}.sku-${created.sku.toLowerCase()}`]));
+    // The reservation is taken first: a refused one leaves no product behind.
+    const order = double.log.all.filter((e) => e.stream.startsWith(schema)).map((e) => e.type);
+    expect(order).toEqual(['SkuReserved', 'ProductCreated']);
+  });
+
+  it('When a second product takes a SKU already used, then it answers 409 through the reservation and no product is left behind', async () => {
+    const sku = uniqueSku();
+    const first = await createProduct(t.app, seller, { sku });
+    const before = double.log.all.length;
+
+    const duplicate = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku: sku.toLowerCase() }));
+    const list = await request(t.app).get(`/api/products?limit=100`).set(seller.auth);
+
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body).toMatchObject({ code: 'duplicate_sku' });
+    const items = (list.body.items ?? list.body.data ?? list.body) as { id: string; sku: string }[];
+    expect(items.filter((p) => p.sku.toLowerCase() === sku.toLowerCase()).map((p) => p.id)).toEqual([first.id]);
+    // The reservation was refused before anything else was written, so the processor has no
+    // orphan creation to trip over and the next creation answers as usual.
+    expect(double.log.all.slice(before)).toEqual([]);
+    expect((await request(t.app).post('/api/products').set(seller.auth).send(productBody())).status).toBe(201);
+  });
+
+  it("When the product's append fails after its SKU was reserved, then the SKU is given back and can be used at once", async () => {
+    // Arrange: the server loses the product's write (the reservation, taken first, holds).
+    const sku = uniqueSku();
+    const reservation = `${testTenancy.schema(seller.tenantId)}.sku-${sku.toLowerCase()}`;
+    double.faults.failNext(/\.product-/);
+    // Act
+    const failed = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku }));
+    const again = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku }));
+    // Assert
+    expect(failed.status).toBe(500);
+    expect(again.status).toBe(201);
+    expect(double.log.stream(reservation)?.map((e) => e.type)).toEqual(['SkuReserved', 'SkuReleased', 'SkuReserved']);
+  });
+
+  it('When a product is edited with If-Match, then the edit reads back at once and a stale If-Match answers 412', async () => {
+    const product = await createProduct(t.app, seller, { price: 20 });
+
+    const edit = await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', etag(product.version)).send({ price: 24.9, title: 'Robe lin' });
+    const read = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    const stale = await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', etag(product.version)).send({ price: 1 });
+
+    expect(edit.status).toBe(200);
+    expect(edit.body.version).toBeGreaterThan(product.version);
+    expect(edit.headers.etag).toBe(etag(edit.body.version));
+    expect(read.body).toMatchObject({ price: 24.9, title: 'Robe lin', version: edit.body.version });
+    expect(stale.status).toBe(412);
+    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ price: 24.9 });
+  });
+
+  it('When a read-model row is tampered with, then verify finds the drift from the KurrentDB log and replay repairs it', async () => {
+    const product = await createProduct(t.app, seller, { price: 55 });
+    const tenant = String(seller.tenantId);
+    expect(await stoflowJson(['verify', '--tenant', tenant], 0, env())).toMatchObject({ identical: true, drift: [] });
+
+    await t.services.pool.query(`update ${testTenancy.table(seller.tenantId, 'products')} set price_cents = 1 where id = $1`, [product.id]);
+    const drifted = await stoflow(['verify', '--tenant', tenant], env());
+    const replay = await stoflow(['replay', '--tenant', tenant], env());
+    const clean = await stoflow(['verify', '--tenant', tenant], env());
+
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toContain(`id="${product.id}": price_cents is 1, the log says 5500`);
+    expect(replay.code).toBe(0);
+    expect(clean.code).toBe(0);
+    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ price: 55 });
+  });
+});
