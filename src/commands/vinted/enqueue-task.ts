@@ -46,12 +46,17 @@ export async function enqueueVintedTask(deps: Pick<VintedQueueDeps, 'pool' | 'te
  * sold elsewhere and a delete supersedes them). A task a device holds is left to finish: its
  * result says what happened on Vinted. Returns how many were cancelled.
  */
-export async function cancelVintedTasks(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'>, tenant: number, listingId: string, options: { kinds?: readonly VintedTaskKind[] } = {}): Promise<number> {
+export async function cancelVintedTasks(
+  deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock'>,
+  tenant: number,
+  listingId: string,
+  options: { kinds?: readonly VintedTaskKind[]; /** Leaves the task of this key alone (the one about to be queued again). */ exceptKey?: string } = {},
+): Promise<number> {
   const { rowCount } = await withTenant(deps.pool, deps.tenancy, tenant, (tx) =>
     tx.query(
       `update vinted_tasks set state = 'cancelled', updated_at = $2
-        where listing_id = $1 and state = 'queued' and ($3::text[] is null or kind = any($3::text[]))`,
-      [listingId, deps.clock.now(), options.kinds ? [...options.kinds] : null],
+        where listing_id = $1 and state = 'queued' and ($3::text[] is null or kind = any($3::text[])) and ($4::text is null or idempotency_key <> $4)`,
+      [listingId, deps.clock.now(), options.kinds ? [...options.kinds] : null, options.exceptKey ?? null],
     ),
   );
   return rowCount ?? 0;

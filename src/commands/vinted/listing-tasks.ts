@@ -68,8 +68,10 @@ export function vintedPublisher(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' |
     marketplace: 'vinted',
     queued: true,
     async request(tenant, work) {
-      // Ten quick edits while the account waits its turn are one update: the newest replaces the rest.
-      if (work.kind === 'update') await cancelVintedTasks(deps, tenant, work.listingId, { kinds: ['update'] });
+      // Ten quick edits while the account waits its turn are one update: the newest replaces the
+      // rest. Not itself: a reaction delivered again would otherwise cancel the task it queued the
+      // first time, and queue nothing (the key is taken), leaving the listing updating for ever.
+      if (work.kind === 'update') await cancelVintedTasks(deps, tenant, work.listingId, { kinds: ['update'], exceptKey: work.key });
       await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: { ...vintedPayloadOf(work), ...(work.correlationId ? { correlation_id: work.correlationId } : {}) }, idempotencyKey: work.key });
     },
     cancelWaiting: (tenant, listingId) => cancelVintedTasks(deps, tenant, listingId, { kinds: ['publish', 'update'] }),
