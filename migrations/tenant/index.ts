@@ -19,6 +19,7 @@ import * as m0017 from './0017_subscription';
 import * as m0018 from './0018_oversells';
 import * as m0019 from './0019_analytics';
 import * as m0020 from './0020_sync_activity';
+import * as m0021 from './0021_ai_descriptions';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -42,4 +43,5 @@ export const tenantMigrations: Migration[] = [
   { name: '0018_oversells', ...m0018 },
   { name: '0019_analytics', ...m0019 },
   { name: '0020_sync_activity', ...m0020 },
+  { name: '0021_ai_descriptions', ...m0021 },
 ];

@@ -7,6 +7,8 @@ import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantPools } from '../infra/db/tenant-pools';
 import type { ListingWorkDeps } from '../commands/listings/deps';
 import type { SyncDeps } from '../commands/sync/deps';
+import type { AiDescriptionDeps } from '../commands/ai/deps';
+import { aiDescriptionsReactor } from './ai-descriptions';
 import { disconnectedListingsReactor } from './disconnected-listings';
 import { marketplaceOrdersReactor } from './marketplace-orders';
 import { publishListingsReactor } from './publish-listings';
@@ -25,10 +27,12 @@ export interface ReactorDeps {
   listings: ListingWorkDeps;
   /** Turning the orders marketplaces report into sales. */
   sync: SyncDeps;
+  /** Writing the listings of bulk AI description jobs (absent: no such reactor). */
+  ai?: AiDescriptionDeps & { concurrency: number };
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
   // Each runs in a lane of its own; with a store that cannot project inline they run in turn, in
   // this order: a sale's way to the delists first.
-  return [marketplaceOrdersReactor(deps.sync), updateListingsReactor(deps.listings), stockDepletedReactor(deps), publishListingsReactor(deps.listings), disconnectedListingsReactor(deps)];
+  return [marketplaceOrdersReactor(deps.sync), updateListingsReactor(deps.listings), stockDepletedReactor(deps), publishListingsReactor(deps.listings), disconnectedListingsReactor(deps), ...(deps.ai ? [aiDescriptionsReactor(deps.ai)] : [])];
 }
