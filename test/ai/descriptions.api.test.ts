@@ -202,6 +202,15 @@ describe('AI descriptions with a provider (the OpenAI-compatible double)', () =>
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(['limit']);
   });
+  it('When the OpenAPI document is read, then it describes the AI endpoints with their problems', async () => {
+    const doc = (await request(t.app).get('/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
+    const generate = doc.paths['/api/products/{id}/ai-description']!.post!;
+    expect(Object.keys(generate.responses)).toEqual(expect.arrayContaining(['200', '402', '412', '502', '503', '504']));
+    expect(generate.requestBody).toBeDefined();
+    expect(doc.paths['/api/ai/descriptions']!.post!.responses['202']).toBeDefined();
+    expect(doc.paths['/api/ai/jobs/{id}']!.get).toBeDefined();
+    expect(doc.paths['/api/ai/generations']!.get).toBeDefined();
+  });
 });
 
 describe('AI descriptions without a provider (the built-in template)', () => {
