@@ -46,8 +46,9 @@ export function openAiProvider(options: OpenAiOptions): AiProvider {
   return {
     name: 'openai',
     model: options.model,
+    timeoutMs: options.timeoutMs,
     async complete<T>(request: AiCompletionRequest<T>): Promise<AiCompletion> {
-      const deadline = now() + options.timeoutMs;
+      const deadline = request.deadline ?? now() + options.timeoutMs;
       const parts: ChatCompletionContentPart[] = [
         { type: 'text', text: request.user },
         ...request.images.map((image): ChatCompletionContentPart => ({ type: 'image_url', image_url: { url: `data:${image.contentType};base64,${image.bytes.toString('base64')}`, detail: 'low' } })),

@@ -18,6 +18,8 @@ export interface AiCompletionRequest<T> {
   /** The answer's shape: sent as response_format json_schema, and the answer is checked against it by the caller. */
   schema: z.ZodType<T>;
   schemaName: string;
+  /** When the budget ends (ms since the epoch); default: the provider's timeout from now. A retry of a refused answer shares its first call's budget. */
+  deadline?: number;
 }
 
 export interface AiCompletion {
@@ -31,6 +33,8 @@ export interface AiCompletion {
 export interface AiProvider {
   name: string;
   model: string;
+  /** The time budget of one generation (OPENAI_TIMEOUT_MS). */
+  timeoutMs: number;
   complete<T>(request: AiCompletionRequest<T>): Promise<AiCompletion>;
 }
 

@@ -103,7 +103,8 @@ function checkOutput(content: string, facts: ListingFacts, marketplace: AiOption
 async function withModel(deps: AiDescriptionDeps, tenant: number, facts: ListingFacts, options: AiOptions, title: string, images: AiImage[]): Promise<Written> {
   const provider = deps.provider!;
   const brands = await deps.knownBrands(tenant);
-  const request = { system: systemPrompt(facts, options, images.length), user: userPrompt(facts, title), images, schema: aiListingSchema, schemaName: 'listing' };
+  // One budget for the generation: asking again after a refused answer does not start a new one.
+  const request = { system: systemPrompt(facts, options, images.length), user: userPrompt(facts, title), images, schema: aiListingSchema, schemaName: 'listing', deadline: Date.now() + provider.timeoutMs };
   const usage = { input_tokens: 0, output_tokens: 0 };
   let attempts = 0;
   let problem = '';
