@@ -244,11 +244,16 @@ describe('AI descriptions without a provider (the built-in template)', () => {
     expect(after.description).toBe(res.body.description);
   });
 
-  it('When German is asked, then the template writes English and says so', async () => {
+  it('When German is asked, then the template writes German for a T-shirt, and English, saying so, for a lamp', async () => {
     const seller = await registerSeller(t.app);
-    const p = await createProduct(t.app, seller, { brand: 'Zara' });
-    const res = await request(t.app).post(`/api/products/${p.id}/ai-description`).set(seller.auth).send({ language: 'de' });
+    const shirt = await createProduct(t.app, seller, { category: 'women-t-shirts', color: 'black', brand: 'Nike' });
+    const res = await request(t.app).post(`/api/products/${shirt.id}/ai-description`).set(seller.auth).send({ language: 'de' });
     expect(res.status).toBe(200);
-    expect(res.body.language).toBe('en');
+    expect(res.body).toMatchObject({ language: 'de', title: 'Schwarzes T-Shirt Nike Größe M' });
+    const lamp = await createProduct(t.app, seller, { category: 'home-lighting', color: null, brand: null, size: null, gender: null });
+    const fallback = await request(t.app).post(`/api/products/${lamp.id}/ai-description`).set(seller.auth).send({ language: 'de' });
+    expect(fallback.status).toBe(200);
+    expect(fallback.body.language).toBe('en');
   });
+
 });

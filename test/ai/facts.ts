@@ -11,6 +11,7 @@ const CATEGORIES: Record<string, { en: string; fr: string }> = {
   'women-coats': { en: 'Coats', fr: 'Manteaux' },
   'home-lighting': { en: 'Lighting', fr: 'Luminaires' },
   'women-handbags': { en: 'Handbags', fr: 'Sacs à main' },
+  'women-t-shirts': { en: 'T-shirts', fr: 'T-shirts' },
 };
 const COLORS: Record<string, { en: string; fr: string }> = {
   black: { en: 'Black', fr: 'Noir' },

@@ -66,9 +66,38 @@ describe('The template generator', () => {
     expect(templateListing(facts({ category: 'women-dresses', condition: 'good' }), options({ language: 'en', tone: 'vintage' })).description).toMatch(/pre-loved/);
   });
 
-  it('When German, Spanish, Italian or Dutch is asked, then the template writes English', () => {
-    for (const language of ['de', 'es', 'it', 'nl'] as const) expect(templateLanguage(language)).toBe('en');
-    const f = facts({ category: 'women-dresses', color: 'black', condition: 'good' });
-    expect(templateListing(f, options({ language: 'de' }))).toEqual(templateListing(f, options({ language: 'en' })));
+  describe('in German, Spanish, Italian and Dutch, the colour takes the noun’s gender and number', () => {
+    const dress = facts({ category: 'women-dresses', brand: 'Zara', size: ['m', 'M', 'letter'], color: 'black', gender: 'women', condition: 'very_good' });
+    const coat = facts({ category: 'women-coats', color: 'black', condition: 'good' });
+    const jacket = facts({ category: 'women-coats', color: 'white', condition: 'good' });
+    const sneakers = facts({ category: 'women-sneakers', brand: 'Nike', size: ['eu-shoe-38', 'EU 38', 'eu_shoe'], color: 'black', condition: 'new_with_tags' });
+    const beige = facts({ category: 'women-dresses', color: 'brown', condition: 'like_new' });
+    it.each([
+      ['de', dress, 'Schwarzes Kleid Zara Größe M', 'Schwarzes Kleid von Zara für Damen, Größe M. Sehr guter Zustand: leichte Gebrauchsspuren, keine nennenswerten Mängel.'],
+      ['de', coat, 'Schwarzer Mantel', 'Schwarzer Mantel. Guter Zustand mit sichtbaren Gebrauchsspuren.'],
+      ['de', sneakers, 'Schwarze Sneaker Nike Größe EU 38 – neu mit Etikett', 'Schwarze Sneaker von Nike, Größe EU 38. Neu mit Etikett, nie getragen.'],
+      ['es', dress, 'Vestido negro Zara talla M', 'Vestido negro de Zara para mujer, talla M. En muy buen estado: ligeros signos de uso, sin defectos destacables.'],
+      ['es', sneakers, 'Zapatillas negras Nike talla EU 38 – nuevas con etiqueta', 'Zapatillas negras de Nike, talla EU 38. Nuevas con etiqueta, sin estrenar.'],
+      ['es', beige, 'Vestido marrón', 'Vestido marrón. Como nuevo: usado una o dos veces, sin signos de uso visibles.'],
+      ['it', dress, 'Abito nero Zara taglia M', 'Abito nero di Zara da donna, taglia M. In ottime condizioni: lievi segni di usura, nessun difetto rilevante.'],
+      ['it', jacket, 'Cappotto bianco', 'Cappotto bianco. In buone condizioni, con segni di usura visibili.'],
+      ['it', sneakers, 'Sneakers nere Nike numero EU 38 – nuove con cartellino', 'Sneakers nere di Nike, numero EU 38. Nuove con cartellino, mai indossate.'],
+      ['nl', dress, 'Zwarte jurk Zara maat M', 'Zwarte jurk van Zara voor dames, maat M. In zeer goede staat: lichte gebruikssporen, geen noemenswaardige gebreken.'],
+      ['nl', facts({ category: 'women-t-shirts', color: 'black', condition: 'good' }), 'Zwart T-shirt', 'Zwart T-shirt. In goede staat, met zichtbare gebruikssporen.'],
+      ['nl', sneakers, 'Zwarte sneakers Nike maat EU 38 – nieuw met label', 'Zwarte sneakers van Nike, maat EU 38. Nieuw met label, nooit gedragen.'],
+    ] as const)('%s: %s', (language, f, title, firstParagraph) => {
+      expect(templateLanguage(language, f)).toBe(language);
+      const listing = templateListing(f, options({ language }));
+      expect(listing.title).toBe(title);
+      expect(listing.description.split('\n\n')[0]).toBe(firstParagraph);
+    });
+  });
+
+  it('When a category has no words in German, Spanish, Italian or Dutch yet, then the template writes English and says so', () => {
+    const lamp = facts({ category: 'home-lighting', condition: 'good' });
+    for (const language of ['de', 'es', 'it', 'nl'] as const) {
+      expect(templateLanguage(language, lamp)).toBe('en');
+      expect(templateListing(lamp, options({ language }))).toEqual(templateListing(lamp, options({ language: 'en' })));
+    }
   });
 });

@@ -50,7 +50,7 @@ export const aiDescriptionSchema = z.object({
   description: z.string(),
   tags: z.array(z.string()),
   bullet_points: z.array(z.string()).optional(),
-  language: z.enum(AI_LANGUAGES).describe('The language written: the template writes English for de, es, it and nl'),
+  language: z.enum(AI_LANGUAGES).describe('The language written: the template writes English where it lacks a category’s words in de, es, it or nl'),
   provider: z.string().describe('openai, or template when no provider is configured'),
   model: z.string(),
   usage: z.object({ input_tokens: z.number().int(), output_tokens: z.number().int() }),
@@ -225,7 +225,7 @@ export async function generateAiDescription(deps: AiDescriptionDeps, tenant: num
     }
   }
 
-  const language: AiLanguage = provider ? options.language : templateLanguage(options.language);
+  const language: AiLanguage = provider ? options.language : templateLanguage(options.language, facts);
   const event: AiDescriptionGenerated = {
     type: 'AiDescriptionGenerated',
     data: {

@@ -1,19 +1,20 @@
 /*
  * The built-in description writer, used when no AI provider is configured: a listing written
- * from the product's facts alone, in French or English (other languages fall back to English,
- * and say so). Pure: the same facts and options always give the same text, and nothing is said
+ * from the product's facts alone, in French or English, and in German, Spanish, Italian or Dutch
+ * for the common clothing, shoes and bags (languages.ts); anything else in those four languages
+ * is written in English, and the answer says so. Pure: the same facts and options always give the same text, and nothing is said
  * that the facts do not support — no invented material, measurement or flaw.
  */
 import { agree, categoryNoun, frenchColour, type CategoryNoun, type Gender } from './french';
+import { packListing, packNoun, type PackLanguage } from './languages';
 import type { AiLanguage, GeneratedListing, ListingFacts, ListingOptions } from './listing';
 
 export const TEMPLATE_MODEL = 'template-v1';
 
-/** The languages the template writes itself; the others are written in English. */
-export const TEMPLATE_LANGUAGES: readonly AiLanguage[] = ['fr', 'en'];
-
-export function templateLanguage(language: AiLanguage): 'fr' | 'en' {
-  return language === 'fr' ? 'fr' : 'en';
+/** The language the template writes a product in: the one asked, or English where it lacks the category's words. */
+export function templateLanguage(language: AiLanguage, facts: ListingFacts): AiLanguage {
+  if (language === 'fr' || language === 'en') return language;
+  return packNoun(language, facts.category.code) ? language : 'en';
 }
 
 const capitalise = (s: string) => (s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1));
@@ -193,7 +194,10 @@ function uniqueTags(tags: (string | null | undefined | false)[]): string[] {
   return tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim().toLowerCase()).filter((t) => !seen.has(t) && seen.add(t));
 }
 
-/** The listing the template writes, in `templateLanguage(options.language)`. */
+/** The listing the template writes, in `templateLanguage(options.language, facts)`. */
 export function templateListing(facts: ListingFacts, options: ListingOptions): GeneratedListing {
-  return templateLanguage(options.language) === 'fr' ? french(facts, options) : english(facts, options);
+  const language = templateLanguage(options.language, facts);
+  if (language === 'fr') return french(facts, options);
+  if (language === 'en') return english(facts, options);
+  return packListing(language as PackLanguage, facts, options) ?? english(facts, options);
 }
