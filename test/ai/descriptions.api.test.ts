@@ -80,6 +80,18 @@ describe('AI descriptions with a provider (the OpenAI-compatible double)', () =>
     expect((await product(seller, p.id)).version).toBe(p.version + 1);
   });
 
+  it('When apply is asked of a sold product, then it is 422 before the provider is asked or a credit taken; without apply the listing is still written', async () => {
+    const seller = await registerSeller(t.app);
+    const p = await createProduct(t.app, seller, { brand: 'Zara' });
+    expect((await request(t.app).post(`/api/products/${p.id}/sales`).set(seller.auth).send({ quantity: 1, unit_price: 20, channel: 'offline' })).status).toBe(201);
+    const res = await generate(seller, p.id, { apply: true });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'product_sold' });
+    expect(double.requests).toHaveLength(0);
+    expect(await creditsUsed(seller)).toBe(0);
+    expect((await generate(seller, p.id)).status).toBe(200);
+  });
+
   it('When the month’s credits are spent, then it is 402 naming the limit and when it resets, and the provider is not called', async () => {
     const seller = await registerSeller(t.app);
     const p = await createProduct(t.app, seller, { brand: 'Zara' });

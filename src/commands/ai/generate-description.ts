@@ -16,7 +16,7 @@ import { aiGenerationDecider, aiGenerationStream, type AiDescriptionGenerated, t
 import { enforceLimits } from '../../domain/ai/limits';
 import { AI_LANGUAGES, AI_LENGTHS, AI_MARKETPLACES, AI_TONES, type AiLanguage, type GeneratedListing, type ListingFacts } from '../../domain/ai/listing';
 import { TEMPLATE_MODEL, templateLanguage, templateListing } from '../../domain/ai/template';
-import { productDecider, productStream, type ProductEvent, type ProductState } from '../../domain/product/decider';
+import { editable, productDecider, productStream, type ProductEvent, type ProductState } from '../../domain/product/decider';
 import { AiProviderError, type AiImage } from '../../shared/ai-provider';
 import { AppError, ConcurrencyError, GatewayTimeoutError, NotFoundError, UnavailableError, UpstreamError } from '../../shared/errors';
 import { etagOf } from '../../shared/product-fields';
@@ -154,7 +154,8 @@ export async function generateAiDescription(deps: AiDescriptionDeps, tenant: num
   if (!product) throw new NotFoundError('Product not found', 'product_not_found');
   const version = history[history.length - 1]!.streamVersion;
   const { options: o } = input;
-  // A stale If-Match is refused before anything is spent.
+  // A product that cannot be edited, or a stale If-Match, is refused before anything is spent.
+  if (o.apply) editable(product);
   if (o.apply && !allows(metadata.expectedVersion, version)) {
     throw new ConcurrencyError(productStream(id), typeof metadata.expectedVersion === 'object' ? metadata.expectedVersion.join(' or ') || 'none of its versions' : String(metadata.expectedVersion), version);
   }
