@@ -148,6 +148,15 @@ export const configSchema = z
     // The billing provider's webhook endpoint (Stripe's signing secret of POST /api/webhooks/billing).
     BILLING_WEBHOOK_SECRET: z.string().trim().min(16, 'the signing secret of the endpoint, whsec_…').max(200).optional(),
     BILLING_WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 3600),
+    // AI descriptions: without a key, the built-in template writes them (free, no provider).
+    OPENAI_API_KEY: optionalText(),
+    // Any OpenAI-compatible server (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1).
+    OPENAI_BASE_URL: url(['https', 'http']),
+    OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+    // One budget for a generation's calls, retries included: past it, 504.
+    OPENAI_TIMEOUT_MS: int(30_000, 100, 600_000),
+    // Products a bulk AI job writes at the same time.
+    AI_JOB_CONCURRENCY: int(3, 1, 20),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT === 'production' && !c.JWT_SECRET_KEY) {

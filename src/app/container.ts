@@ -82,6 +82,9 @@ import { createBillingRecords, type BillingRecords } from '../infra/billing-reco
 import type { BillingProvider } from '../shared/billing';
 import type { AiCredits, PlanLimits } from '../shared/plan-limits';
 import type { SubscriptionSummary } from '../accounts/me';
+import type { AiDescriptionDeps } from '../commands/ai/deps';
+import { aiContext } from '../infra/ai-context';
+import { openAiProvider } from '../infra/openai-provider';
 
 export interface Container {
   config: Config;
@@ -146,6 +149,8 @@ export interface Container {
   planLimits: PlanLimits;
   /** What the AI features spend: the plan's monthly credits. */
   aiCredits: AiCredits;
+  /** AI descriptions: the provider (null without OPENAI_API_KEY: the template), credits, photos, brands. */
+  aiDescriptionDeps: AiDescriptionDeps;
   subscriptionDeps: SubscriptionDeps;
   /** The tenant's plan in force, as GET /api/auth/me shows it. */
   subscriptionSummary: SubscriptionSummary;
@@ -391,7 +396,19 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
       }),
     },
   };
-  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps, notifications: notificationDeps });
+  const credits = aiCredits({ pool, tenancy, clock });
+  const context = aiContext(pool, tenancy);
+  const aiDescriptionDeps: AiDescriptionDeps = {
+    ...commandDeps,
+    products: productCommandDeps,
+    provider: config.OPENAI_API_KEY ? openAiProvider({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS }) : null,
+    credits,
+    readImage: (file) => storage.get(file),
+    knownBrands: context.knownBrands,
+    accountLanguage: context.accountLanguage,
+  };
+  if (!aiDescriptionDeps.provider) logger.info('OPENAI_API_KEY is not set: AI descriptions are written by the built-in template (free)');
+  const reactors = buildReactors({ pool, tenancy, clock, ids, commands, listings: listingWork, sync: syncDeps, notifications: notificationDeps, ai: { ...aiDescriptionDeps, concurrency: config.AI_JOB_CONCURRENCY } });
   const marketplaceAccounts = createMarketplaceAccounts(pool, () => clock.now());
   const ebayNotifications = ebayNotificationVerifier({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS, applicationToken: ebayApplication });
   const connectionDeps: ConnectionDeps = { ...commandDeps, auth: marketplaceAuth, accounts: marketplaceAccounts, states: createOAuthStates(pool, cipher, () => clock.now()), credentials, returnOrigins: config.CORS_ORIGINS.map((o) => new URL(o).origin), limits };
@@ -506,7 +523,8 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     vintedQueue,
     vintedWakeups,
     planLimits: limits,
-    aiCredits: aiCredits({ pool, tenancy, clock }),
+    aiCredits: credits,
+    aiDescriptionDeps,
     subscriptionDeps,
     subscriptionSummary: async (tenant) => {
       const s = await getSubscription({ pool, tenancy, clock }, tenant);

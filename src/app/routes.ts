@@ -45,6 +45,10 @@ import { getProductRoute } from '../queries/products/get-product';
 import { listProductsRoute } from '../queries/products/list-products';
 import { subscriptionRoutes } from '../billing/subscription-routes';
 import { billingWebhookRoutes } from '../commands/subscription/billing-webhook';
+import { generateAiDescriptionRoute } from '../commands/ai/generate-description';
+import { requestAiDescriptionsRoute } from '../commands/ai/request-descriptions';
+import { aiGenerationRoutes } from '../queries/ai/generations';
+import { aiJobRoutes } from '../queries/ai/jobs';
 import type { Container } from './container';
 
 export function apiRoutes(c: Container): AnyRoute[] {
@@ -64,6 +68,10 @@ export function apiRoutes(c: Container): AnyRoute[] {
     removeProductImageRoute({ ...c.commandDeps, storage, logger }),
     reorderProductImagesRoute(products),
     productHistoryRoute(c.eventStore),
+    generateAiDescriptionRoute(c.aiDescriptionDeps),
+    requestAiDescriptionsRoute(c.aiDescriptionDeps),
+    ...aiJobRoutes(reads),
+    ...aiGenerationRoutes(reads),
     listCategoriesRoute(pool),
     listMappingsRoute(pool),
     addCustomBrandRoute({ ...c.commandDeps, sharedBrand: c.references.sharedBrand }),

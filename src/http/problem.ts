@@ -32,6 +32,7 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 function statusOf(err: AppError): number {
@@ -60,6 +61,8 @@ function statusOf(err: AppError): number {
       return 503;
     case 'upstream':
       return 502;
+    case 'gateway_timeout':
+      return 504;
     default:
       return 500;
   }

@@ -1,4 +1,6 @@
 import type { Projection } from '../engine/projection';
+import { aiGenerationsProjection } from './ai-generations';
+import { aiJobsProjection } from './ai-jobs';
 import { analyticsProjection } from './analytics';
 import { customBrandsProjection } from './custom-brands';
 import { listingsProjection } from './listings';
@@ -20,4 +22,6 @@ export const allProjections: readonly Projection[] = [
   subscriptionProjection,
   analyticsProjection,
   syncActivityProjection,
+  aiGenerationsProjection,
+  aiJobsProjection,
 ];

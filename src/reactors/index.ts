@@ -8,6 +8,8 @@ import type { TenantPools } from '../infra/db/tenant-pools';
 import type { ListingWorkDeps } from '../commands/listings/deps';
 import type { SyncDeps } from '../commands/sync/deps';
 import type { NotificationDeps } from '../commands/connections/subscribe-notifications';
+import type { AiDescriptionDeps } from '../commands/ai/deps';
+import { aiDescriptionsReactor } from './ai-descriptions';
 import { disconnectedListingsReactor } from './disconnected-listings';
 import { marketplaceNotificationsReactor } from './marketplace-notifications';
 import { marketplaceOrdersReactor } from './marketplace-orders';
@@ -29,10 +31,20 @@ export interface ReactorDeps {
   sync: SyncDeps;
   /** Asking marketplaces to push a connected account's sales. */
   notifications: NotificationDeps;
+  /** Writing the listings of bulk AI description jobs (absent: no such reactor). */
+  ai?: AiDescriptionDeps & { concurrency: number };
 }
 
 export function buildReactors(deps: ReactorDeps): Reactor[] {
   // Each runs in a lane of its own; with a store that cannot project inline they run in turn, in
   // this order: a sale's way to the delists first.
-  return [marketplaceOrdersReactor(deps.sync), updateListingsReactor(deps.listings), stockDepletedReactor(deps), publishListingsReactor(deps.listings), disconnectedListingsReactor(deps), marketplaceNotificationsReactor(deps.notifications)];
+  return [
+    marketplaceOrdersReactor(deps.sync),
+    updateListingsReactor(deps.listings),
+    stockDepletedReactor(deps),
+    publishListingsReactor(deps.listings),
+    disconnectedListingsReactor(deps),
+    marketplaceNotificationsReactor(deps.notifications),
+    ...(deps.ai ? [aiDescriptionsReactor(deps.ai)] : []),
+  ];
 }

@@ -119,6 +119,14 @@ export class UpstreamError extends AppError {
   }
 }
 
+/** A dependency took longer than its time budget to answer: 504. */
+export class GatewayTimeoutError extends AppError {
+  readonly kind = 'gateway_timeout';
+  constructor(message: string, code = 'gateway_timeout', extra: Record<string, unknown> = {}) {
+    super(message, code, extra);
+  }
+}
+
 /**
  * The tenant's plan does not take one more (a product, a marketplace): 403, saying which limit,
  * what the plan allows, what is in use and which plan would allow it.

@@ -39,7 +39,7 @@ function existing(state: ProductState): Product {
 }
 
 /** Draft (and, later, published) products change; sold and archived ones are history. */
-function editable(state: ProductState): Product {
+export function editable(state: ProductState): Product {
   const product = existing(state);
   if (product.status === 'sold') throw new DomainRuleError('A sold product cannot be edited', 'product_sold');
   if (product.status === 'archived') throw new DomainRuleError('An archived product cannot be edited', 'product_archived');

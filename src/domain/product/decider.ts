@@ -1,6 +1,8 @@
 import type { Decider } from '../shared/decider';
 import type { ProductCommand } from './commands';
 import { decide } from './decide';
+
+export { editable } from './decide';
 import type { ProductEvent } from './events';
 import { evolve, initialState, type ProductState } from './state';
 
