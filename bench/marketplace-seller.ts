@@ -15,33 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app/app';
 import { buildContainer } from '../src/app/container';
-import { registerAccount } from '../src/accounts/register';
 import { openDatabase, prepareSchema } from '../src/bootstrap';
-import { runConnectionCommand } from '../src/commands/connections/record-connection';
 import { loadConfig } from '../src/config';
-import type { Marketplace } from '../src/domain/connection/connection';
 import { createLogger } from '../src/infra/logger';
 import { startEbayDouble, type EbayDouble } from '../test/doubles/ebay';
 import { startEtsyDouble, type EtsyDouble } from '../test/doubles/etsy/server';
-import { pairExtension } from '../test/doubles/vinted-extension';
-import type { VintedExtensionSimulator } from '../test/doubles/vinted-extension/simulator';
+import { connectSeller, ebaySellers, etsySellers, type ConnectedSeller } from '../test/support/marketplace-sellers';
 
-export const MARKETPLACES: Marketplace[] = ['ebay', 'etsy', 'vinted'];
-export const OVERRIDES = {
-  ebay: { category_id: '11450' },
-  etsy: { taxonomy_id: '2044', who_made: 'someone_else' as const, when_made: '1990s' },
-  vinted: { category_id: '221' },
-};
-const ebayUser = (n: number) => `bench_seller_${n}`;
-const etsyUser = (n: number) => 71000001 + n;
+export { MARKETPLACES, OVERRIDES } from '../test/support/marketplace-sellers';
 
-export interface Seller {
-  tenant: number;
-  meta: { event: { actor: string } };
-  /** The seller's eBay username. */
-  ebayUser: string;
-  extension: VintedExtensionSimulator;
-}
+export type Seller = ConnectedSeller;
 
 export interface MarketplaceSellers {
   s: ReturnType<typeof buildContainer>;
@@ -69,19 +52,8 @@ export async function startMarketplaceSeller(env: Record<string, string> = {}): 
 export async function startMarketplaceSellers(count: number, env: Record<string, string> = {}): Promise<MarketplaceSellers> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stoflow-bench-marketplaces-'));
   const logger = createLogger({ level: 'error' });
-  const ebay = await startEbayDouble({
-    users: Array.from({ length: count }, (_, n) => ({
-      username: ebayUser(n),
-      fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
-      paymentPolicies: [{ name: 'Managed', marketplaceId: 'EBAY_FR' }],
-      returnPolicies: [{ name: '30 days', marketplaceId: 'EBAY_FR' }],
-      locations: [{ merchantLocationKey: 'bench', location: { address: { city: 'Paris', postalCode: '75011', country: 'FR' } }, merchantLocationStatus: 'ENABLED' }],
-    })),
-  });
-  const etsy = await startEtsyDouble({
-    rateLimits: { perSecond: 100_000, perDay: 1_000_000 },
-    users: Array.from({ length: count }, (_, n) => ({ user_id: etsyUser(n), login_name: `bench_atelier_${n}`, shop: { shop_id: 81000001 + n, shop_name: `BenchAtelier${n}`, currency_code: 'EUR', country_iso: 'FR' } })),
-  });
+  const ebay = await startEbayDouble({ users: ebaySellers(count, 'bench_seller') });
+  const etsy = await startEtsyDouble({ rateLimits: { perSecond: 100_000, perDay: 1_000_000 }, users: etsySellers(count, 'bench') });
   const config = loadConfig({
     ENVIRONMENT: 'development',
     LOG_LEVEL: 'error',
@@ -129,25 +101,7 @@ export async function startMarketplaceSellers(count: number, env: Record<string,
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const sellers: Seller[] = [];
     for (let n = 0; n < count; n++) {
-      const account = await registerAccount(s, { email: `marketplaces-${n}@bench.example.test`, password: 'Velvet-Jacket-1987', full_name: `Bench Seller ${n}`, account_type: 'individual' });
-      const tenant = account.tenant_id;
-      const meta = { event: { actor: account.user_id } };
-      // Three marketplaces and many products: past the free plan, on business as an operator would set it.
-      await s.commands.changePlan(tenant, { plan: 'business', reason: 'benchmark' }, { event: { actor: 'operator:bench' } });
-
-      const ebayTokens = ebay.issueUserTokens(ebayUser(n));
-      const ebayAccount = await s.marketplaceAuth.ebay!.describe(ebayTokens.accessToken);
-      await s.credentials.save(tenant, 'ebay', ebayAccount.account.id, { accessToken: ebayTokens.accessToken, accessExpiresAt: new Date(Date.now() + 7_000_000), refreshToken: ebayTokens.refreshToken, refreshExpiresAt: null, scopes: [] });
-      await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'ebay', account: ebayAccount.account, scopes: [], site: ebayAccount.site, options: ebayAccount.options, now: new Date() }, meta);
-      await s.connectionDeps.accounts.link('ebay', [ebayAccount.account.id], tenant);
-      const etsyTokens = etsy.issueTokens(etsyUser(n));
-      const etsyShop = await s.marketplaceAuth.etsy!.describe(etsyTokens.access_token);
-      await s.credentials.save(tenant, 'etsy', etsyShop.account.id, { accessToken: etsyTokens.access_token, accessExpiresAt: new Date(Date.now() + 3_000_000), refreshToken: etsyTokens.refresh_token, refreshExpiresAt: null, scopes: [] });
-      await runConnectionCommand(s.commandDeps, tenant, { type: 'RecordConnection', marketplace: 'etsy', account: etsyShop.account, scopes: [], site: etsyShop.site, options: etsyShop.options, now: new Date() }, meta);
-      await s.connectionDeps.accounts.link('etsy', [etsyShop.account.id, ...(etsyShop.account.shop_id ? [`shop:${etsyShop.account.shop_id}`] : [])], tenant);
-      // Vinted: the extension pairs over HTTP and signs in as the seller's member, as a browser would.
-      const extension = await pairExtension(baseUrl, account.access_token);
-      sellers.push({ tenant, meta, ebayUser: ebayUser(n), extension });
+      sellers.push(await connectSeller(s, baseUrl, { ebay, etsy }, { email: `marketplaces-${n}@bench.example.test`, ebayUser: `bench_seller_${n}`, etsyUser: 71000001 + n }));
     }
     return { s, sellers, ebay, etsy, baseUrl, close };
   } catch (err) {
