@@ -117,6 +117,7 @@ function liveAfter(type: ListingEvent['type'], wasLive: boolean): boolean {
     case 'ListingDelistRequested':
     case 'ListingDelisted':
     case 'ListingSoldHere':
+    case 'ListingClosedAfterSale':
     case 'ListingEndedExternally':
     case 'ListingDisconnected':
       return false;

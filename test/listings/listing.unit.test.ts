@@ -175,6 +175,15 @@ describe('Listing decider: sold here, ended on the marketplace', () => {
     expect(() => given().when(sold)).toThrow(NotFoundError);
   });
 
+  it('When what a sold listing had left there was ended, then ListingClosedAfterSale once, and only for a listing sold here', () => {
+    const closed: ListingCommand = { type: 'RecordClosedAfterSale', now };
+    const events = given(...inState.sold_here).when(closed);
+    expect(events).toEqual([{ type: 'ListingClosedAfterSale', data: { closed_at: at } }]);
+    expect(fold(listingDecider, [...inState.sold_here, ...events])).toMatchObject({ status: 'sold_here', closedAfterSale: true });
+    expect(given(...inState.sold_here, ...events).when(closed)).toEqual([]);
+    for (const status of ['active', 'delisting', 'delisted', 'ended_externally'] as const) expect(given(...inState[status]).when(closed)).toEqual([]);
+  });
+
   it('When the marketplace ended it, from publishing, active, updating or delisting, then ListingEndedExternally with the reason', () => {
     for (const status of ['publishing', 'active', 'updating', 'delisting'] as const) {
       const events = given(...inState[status]).when(ended);

@@ -66,6 +66,11 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     return { seller, product, username, extension: extensions[0]! };
   }
 
+  async function listingOf(seller: Seller, productId: string, marketplace: string) {
+    const res = await request(t.app).get(`/api/products/${productId}/listings`).set(seller.auth);
+    return (res.body.items as { id: string; marketplace: string }[]).find((l) => l.marketplace === marketplace)!;
+  }
+
   async function listing(seller: Seller, productId: string, marketplace: string) {
     const res = await request(t.app).get(`/api/products/${productId}/listings`).set(seller.auth);
     return (res.body.items as { marketplace: string; status: string; external: Record<string, string> }[]).find((l) => l.marketplace === marketplace);
@@ -111,9 +116,11 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     await extension.run({ until: (e) => e.succeeded('delete').length === 1 });
     expect([...extension.wardrobe.items.values()].map((i) => i.status)).toEqual(['deleted']);
     await eventually('Vinted delisted', async () => (await listing(seller, product.id, 'vinted'))?.status === 'delisted');
-    // eBay's own listing ended by selling: it is sold there, and nothing is withdrawn on eBay.
-    expect((await listing(seller, product.id, 'ebay'))?.status).toBe('sold_here');
-    expect(ebay.requests.some((r) => r.method === 'POST' && /\/withdraw$/.test(r.path))).toBe(false);
+    // eBay's own listing sold: it is sold there, and what eBay may still show of it is ended, once.
+    const onEbay = await listing(seller, product.id, 'ebay');
+    expect(onEbay?.status).toBe('sold_here');
+    await eventually('closed on eBay', () => ebay.requests.some((r) => r.method === 'POST' && r.path === `/sell/inventory/v1/offer/${onEbay!.external.offer_id}/withdraw`));
+    expect(ebay.requests.filter((r) => r.method === 'POST' && /\/withdraw$/.test(r.path))).toHaveLength(1);
   });
 
   it('When a notification is unsigned, signed by someone else, or altered, then 401 and nothing is recorded', async () => {
@@ -130,6 +137,25 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     expect(forged.status).toBe(401);
     expect(await orderLog(seller, order.orderId)).toEqual([]);
     expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(1);
+  });
+
+  it('When eBay sells the last unit while its quantity still shows more (the update had not landed), then the eBay listing is ended there too, not left for sale', async () => {
+    const { seller, product } = await sellerWithLiveProduct({ stock: 2 });
+    // eBay does not take the quantity update for a while: it still shows two.
+    ebay.faults.next({ path: '/sell/inventory/v1/bulk_update_price_quantity', kind: 'status', status: 500, times: 50 });
+    try {
+      const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+      await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 39.9 }).expect(201);
+      const order = ebay.sell({ sku: product.sku, quantity: 1 }) as unknown as { orderId: string };
+      expect([...ebay.state.listings.values()].find((l) => l.sku === product.sku)?.status).toBe('ACTIVE');
+      await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));
+      await eventually('the eBay listing ended there', () => [...ebay.state.listings.values()].every((l) => l.sku !== product.sku || l.status === 'ENDED'));
+      const log = await t.services.eventStore.readStream(seller.tenantId, `listing-${(await listingOf(seller, product.id, 'ebay')).id}`);
+      expect(log.map((e) => e.type).slice(-2)).toEqual(['ListingSoldHere', 'ListingClosedAfterSale']);
+      expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ status: 'sold', stock_quantity: 0 });
+    } finally {
+      ebay.faults.clear();
+    }
   });
 
   it('When eBay sells more than the stock Stoflow has, then an oversell is detected naming the sale that came first, the seller is told, and it stays open until the seller settles it', async () => {

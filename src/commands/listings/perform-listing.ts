@@ -204,6 +204,34 @@ export async function delistListing(deps: ListingWorkDeps, tenant: number, listi
   }
 }
 
+/**
+ * Ends on the marketplace what is left of a listing that sold its product's last units there.
+ * eBay and Etsy keep a listing for sale while their own quantity lasts, and theirs may not have
+ * caught up with Stoflow's stock: a quantity update still on its way when the buyer came leaves a
+ * unit for sale there that Stoflow no longer has. Ending an item the sale ended already changes
+ * nothing (the publishers take "not published" and "not active" as done). Vinted's item is one
+ * unit: its sale ended it.
+ */
+export async function closeSoldListing(deps: ListingWorkDeps, tenant: number, listingId: string, metadata: CommandMetadata): Promise<ListingOutcome> {
+  const { state: listing } = await loadListing(deps.store, tenant, listingId);
+  if (!listing || listing.status !== 'sold_here' || listing.closedAfterSale) return 'nothing_to_do';
+  const publisher = deps.publishers[listing.marketplace];
+  if (!publisher || isQueued(publisher)) return 'nothing_to_do';
+  try {
+    const token = await deps.credentials.accessToken(tenant, listing.marketplace);
+    await publisher.delist(token, listing.external);
+    await deps.credentials.recordCall(tenant, listing.marketplace);
+    await listingCommand(deps, tenant, listingId, { type: 'RecordClosedAfterSale', now: deps.clock.now() }, metadata);
+    return 'delisted';
+  } catch (err) {
+    const failure = describeFailure(err);
+    if (failure.retryable) throw err;
+    // Refused for good (the grant is gone, the item unknown there): the periodic comparison looks again.
+    await deps.credentials.recordCall(tenant, listing.marketplace, failure.reason).catch(() => undefined);
+    return 'failed';
+  }
+}
+
 /** After the engine recorded a failed attempt: the listing says when it is tried again (or that it gave up). */
 export async function recordRetryableFailure(deps: ListingWorkDeps, tenant: number, listingId: string, delisting: boolean, failure: { reason: string; errors: MarketplaceProblem[]; nextRetryAt: Date | null }, metadata: CommandMetadata): Promise<void> {
   const retryable = failure.nextRetryAt !== null;

@@ -9,7 +9,8 @@
  *                                                                                              └ DelistFailed (stays, retried)
  *                                                                         delisting ◄─RedoDelist─┘ (still live there after all)
  *
- *   publishing, active, updating, delisting ─SoldHere─► sold_here                 (it sold on this marketplace)
+ *   publishing, active, updating, delisting ─SoldHere─► sold_here                 (it sold on this marketplace;
+ *                                                       └ ClosedAfterSale          ended there too, whatever it had left)
  *                                           ─EndedExternally─► ended_externally   (ended there, not by Stoflow)
  *   every state but the four ends ─Disconnected─► disconnected                    (the marketplace was disconnected)
  *
@@ -89,6 +90,12 @@ export type ListingDelisted = DomainEvent<'ListingDelisted', { delisted_at: stri
 export type ListingDelistFailed = DomainEvent<'ListingDelistFailed', { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null; failed_at: string }>;
 /** `sale_id`: the marketplace's own id of the sale (an eBay order, an Etsy receipt), when known. */
 export type ListingSoldHere = DomainEvent<'ListingSoldHere', { sale_id: string | null; sold_at: string }>;
+/**
+ * The listing that sold the product's last units was ended on the marketplace too: eBay and Etsy
+ * keep a listing for sale while their own quantity lasts, and theirs may not have caught up with
+ * Stoflow's stock (a quantity update still on its way when the buyer came).
+ */
+export type ListingClosedAfterSale = DomainEvent<'ListingClosedAfterSale', { closed_at: string }>;
 export type ListingEndedExternally = DomainEvent<'ListingEndedExternally', { reason: string; ended_at: string }>;
 export type ListingDisconnected = DomainEvent<'ListingDisconnected', { disconnected_at: string }>;
 
@@ -106,6 +113,7 @@ export type ListingEvent =
   | ListingDelisted
   | ListingDelistFailed
   | ListingSoldHere
+  | ListingClosedAfterSale
   | ListingEndedExternally
   | ListingDisconnected;
 
@@ -122,6 +130,8 @@ export interface Listing {
   /** Publication attempts since it was last queued. */
   attempts: number;
   lastError: { reason: string; errors: MarketplaceProblem[]; retryable: boolean; next_retry_at: string | null } | null;
+  /** Sold here, and ended on the marketplace as well (whatever quantity it still showed). */
+  closedAfterSale?: true;
 }
 
 export type ListingState = Listing | null;
@@ -139,6 +149,8 @@ export type ListingCommand =
   | { type: 'RequestDelist'; reason: string; now: Date }
   /** Delisted here, yet still live there (the periodic comparison saw it): the delisting is done again. */
   | { type: 'RedoDelist'; reason: string; now: Date }
+  /** The marketplace answered the call that ends what is left of a listing that sold here. */
+  | { type: 'RecordClosedAfterSale'; now: Date }
   /** A publication handed over but not yet performed (a Vinted task still waiting) is withdrawn: it ends here. */
   | { type: 'WithdrawPublication'; reason: string; now: Date }
   | { type: 'RecordDelisted'; now: Date }
@@ -190,8 +202,12 @@ function evolve(state: ListingState, event: ListingEvent): ListingState {
       const { reason, errors, retryable, next_retry_at } = event.data;
       return { ...state, lastError: { reason, errors, retryable, next_retry_at } };
     }
-    case 'ListingSoldHere':
-      return { ...state, status: 'sold_here', url: null, lastError: null };
+    case 'ListingSoldHere': {
+      const { closedAfterSale: _closed, ...rest } = state;
+      return { ...rest, status: 'sold_here', url: null, lastError: null };
+    }
+    case 'ListingClosedAfterSale':
+      return { ...state, closedAfterSale: true };
     case 'ListingEndedExternally':
       return { ...state, status: 'ended_externally', url: null, lastError: null };
     // The url stays: the item may still be live there, out of Stoflow's reach.
@@ -335,6 +351,11 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
       if (listing.status === 'sold_here') return []; // the sync saw the same sale again
       if (!ENDABLE_THERE.includes(listing.status)) throw notThere(listing, 'sold');
       return [{ type: 'ListingSoldHere', data: { sale_id: command.saleId ?? null, sold_at: at } }];
+    }
+    case 'RecordClosedAfterSale': {
+      const listing = exists(state);
+      if (listing.status !== 'sold_here' || listing.closedAfterSale) return [];
+      return [{ type: 'ListingClosedAfterSale', data: { closed_at: at } }];
     }
     case 'MarkEndedExternally': {
       const listing = exists(state);
