@@ -20,7 +20,7 @@ describe('eBay sales come in as signed notifications and become sales', () => {
 
   beforeAll(async () => {
     ebay = await startEbayDouble({
-      users: Array.from({ length: 6 }, (_, i) => ({
+      users: Array.from({ length: 8 }, (_, i) => ({
         username: `seller_${i}`,
         fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
         paymentPolicies: [{ name: 'Paiement géré', marketplaceId: 'EBAY_FR' }],

@@ -88,6 +88,72 @@ describe('Vinted sales come in through the extension and end the other listings'
     expect(lines.body.items).toEqual([expect.objectContaining({ order_id: sale.order_id, outcome: 'applied', product_id: product.id, sale_id: expect.any(String) })]);
   });
 
+  it('When one of two units sells on Vinted, then the Vinted item is sold there (a Vinted item is one unit) and eBay shows the one left', async () => {
+    ebay.setConsent({ username: `vseller_${users++}` });
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const start = await request(t.app).get('/api/integrations/ebay/connect').set(seller.auth);
+    const back = new URL((await fetch(start.body.authorization_url, { redirect: 'manual' })).headers.get('location')!);
+    expect((await request(t.app).get(`${back.pathname}${back.search}`)).status).toBe(200);
+    const product = await createProduct(t.app, seller, { stock_quantity: 2 });
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay', 'vinted'], overrides: { ebay: { category_id: '11450' }, vinted: { category_id: '221' } } }).expect(202);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('both live', async () => (await listing(seller, product.id, 'ebay'))?.status === 'active' && (await listing(seller, product.id, 'vinted'))?.status === 'active');
+
+    await extension.sell((await listing(seller, product.id, 'vinted'))!.external.item_id!);
+    await eventually('the Vinted listing sold there', async () => (await listing(seller, product.id, 'vinted'))?.status === 'sold_here');
+    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(1);
+    const offer = [...ebay.state.offers.values()].find((o) => o.sku === product.sku)!;
+    await eventually('eBay shows one', () => (offer.details as { availableQuantity?: number }).availableQuantity === 1);
+    expect((await listing(seller, product.id, 'ebay'))?.status).toBe('active');
+    // Nothing more goes to the Vinted item that sold: no update, no delete.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(extension.received.filter((r) => r.kind !== 'publish')).toEqual([]);
+  });
+
+  it('When Vinted answers an update with 404 (the item is gone there), then the listing has ended there, not live and failing', async () => {
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const product = await createProduct(t.app, seller);
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    extension.failNext({ status: 404, retryable: false, body: '{"code":104,"message":"Item not found"}' });
+    const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ price: 24 }).expect(200);
+    await extension.run({ until: (e) => e.reports.some((r) => r.task.kind === 'update') });
+    await eventually('ended there', async () => (await listing(seller, product.id, 'vinted'))?.status === 'ended_externally');
+  });
+
+  it('When an update Vinted refused is asked again for the same product version (its trigger delivered again), then it is queued afresh and done, not left updating', async () => {
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const product = await createProduct(t.app, seller);
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    extension.failNext({ status: 400, retryable: false, body: '{"code":99,"message":"Try again later"}' });
+    const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ price: 24 }).expect(200);
+    await extension.run({ until: (e) => e.reports.some((r) => r.task.kind === 'update') });
+    const vinted = await listing(seller, product.id, 'vinted');
+    const log = () => t.services.eventStore.readStream(seller.tenantId, `listing-${(vinted as unknown as { id: string }).id}`);
+    await eventually('the refusal recorded', async () => (await log()).at(-1)?.type === 'ListingUpdateFailed');
+
+    const priced = (await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`)).find((e) => e.type === 'ProductPriceChanged')!;
+    const updater = t.services.reactors.find((r) => r.name === 'listing_updater')!;
+    await updater.react(priced, { tenant: seller.tenantId, idempotencyKey: `listing_updater:${priced.id}`, attempt: 2, metadata: { actor: 'reactor:listing_updater', causation_id: priced.id } });
+    await extension.run({ until: (e) => e.succeeded('update').length === 1 });
+    await eventually('updated', async () => (await log()).at(-1)?.type === 'ListingUpdated');
+    expect((await listing(seller, product.id, 'vinted'))?.status).toBe('active');
+  });
+
   it('When an item Stoflow listed is removed on Vinted by hand, then its listing ended there; one Stoflow deleted stays delisted', async () => {
     const { who, extensions } = await t.seller();
     const extension = extensions[0]!;

@@ -136,10 +136,12 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
   const publisher = deps.publishers[listing.marketplace];
   if (!publisher || connection.status !== 'connected') return 'nothing_to_do';
   // Updating from here until the marketplace (or, for Vinted, the seller's extension) has answered.
-  await listingCommand(deps, tenant, listingId, { type: 'StartUpdating', productVersion: version, now: now() }, metadata);
+  const started = await listingCommand(deps, tenant, listingId, { type: 'StartUpdating', productVersion: version, now: now() }, metadata);
   if (isQueued(publisher)) {
+    // Keyed by the update's start, as publications are: a redelivered trigger queues it once, and
+    // an update tried again after a failure (the same product version) queues afresh.
     const draft = await draftOf(deps, listing, product, connection);
-    await publisher.request(tenant, { kind: 'update', listingId, key: `${listingId}:update@${version}`, draft, external: listing.external, productVersion: version, correlationId: metadata.event?.correlation_id });
+    await publisher.request(tenant, { kind: 'update', listingId, key: `${listingId}:update@${started.version}`, draft, external: listing.external, productVersion: version, correlationId: metadata.event?.correlation_id });
     return 'handed_over';
   }
   try {

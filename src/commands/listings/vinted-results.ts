@@ -1,7 +1,8 @@
 /*
  * What the seller's extension reports on a Vinted listing's task becomes the listing's events:
  * a publish done is `active` with Vinted's item id and address, an update done records the
- * product version Vinted now shows, a delete done ends the listing. A failure is recorded only
+ * product version Vinted now shows, a delete done ends the listing, and an update of an item
+ * Vinted no longer knows (404) ends it there. A failure is recorded only
  * once the queue has given up on the task (a permanent refusal, the last attempt, or it
  * expired); a task queued again for a later attempt changes nothing yet.
  *
@@ -50,8 +51,11 @@ export function recordVintedOutcome(deps: ListingWorkDeps) {
       else if (task.kind === 'update') command = { type: 'RecordUpdated', productVersion, now };
       else command = { type: 'RecordDelisted', now };
     } else {
-      // An item Vinted no longer knows is as gone as a deleted one.
-      if (task.kind === 'delete' && !('reason' in result) && result.status === 404) command = { type: 'RecordDelisted', now };
+      // An item Vinted no longer knows is as gone as a deleted one: deleting it is done, updating
+      // it never will be (the seller removed it on Vinted, or it sold there unseen).
+      const unknownThere = !('reason' in result) && result.status === 404;
+      if (task.kind === 'delete' && unknownThere) command = { type: 'RecordDelisted', now };
+      else if (task.kind === 'update' && unknownThere && ['active', 'updating'].includes(listing.status)) command = { type: 'MarkEndedExternally', reason: 'Vinted no longer knows the item (404 on an update)', now };
       else {
         const failure = { ...vintedProblem(result), retryable: false, nextRetryAt: null, now };
         if (task.kind === 'publish') command = { type: 'RecordPublishFailure', ...failure };
