@@ -117,6 +117,29 @@ describe('The Vinted task queue: results, retries and expiry', () => {
     expect(t.heard.find((h) => h.task.id === task.id)?.result).toMatchObject({ reason: 'abandoned', body: 'No result came back from 5 attempts' });
   });
 
+  it('When a delete keeps failing (Vinted unreachable, or no result coming back), then it is never given up: it is tried again at the capped backoff', async () => {
+    const { who, extensions: [ext] } = await t.seller();
+    const item = ext!.wardrobe.publish({ title: 'Veste en jean', price: '30.00' });
+    const task = await t.enqueue(who.tenantId, { kind: 'delete', payload: { vinted_item_id: item.vinted_item_id } });
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const leased = await ext!.poll(0);
+      expect(leased).toMatchObject({ id: task.id, attempt });
+      // One lease runs out; the others are answered 502.
+      if (attempt === 3) t.clock.advance(LEASE_MS + 1000);
+      else {
+        ext!.failNext({ status: 502, retryable: true, body: 'Bad gateway' });
+        await ext!.handle(leased!);
+        expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'queued', attempts: attempt });
+        t.clock.advance(31 * 60_000);
+      }
+    }
+    const last = await ext!.poll(0);
+    expect(last).toMatchObject({ id: task.id, attempt: 7 });
+    await ext!.handle(last!);
+    expect(await t.taskRow(who.tenantId, task.id)).toMatchObject({ state: 'succeeded', attempts: 7 });
+    expect(item.status).toBe('deleted');
+  });
+
   it('When the hook fails on an outcome, then housekeeping tells it again until it is heard, and never again after', async () => {
     const { who, extensions: [ext] } = await t.seller();
     const task = await t.enqueue(who.tenantId, { kind: 'sync_wardrobe' });

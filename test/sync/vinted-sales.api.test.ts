@@ -154,6 +154,25 @@ describe('Vinted sales come in through the extension and end the other listings'
     expect((await listing(seller, product.id, 'vinted'))?.status).toBe('active');
   });
 
+  it('When the item sells on Vinted after the product sold out (its delete still waiting), then the oversell is flagged and the Vinted listing is sold there, not left delisting', async () => {
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const product = await createProduct(t.app, seller);
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 30 }).expect(201);
+    await eventually('delisting', async () => (await listing(seller, product.id, 'vinted'))?.status === 'delisting');
+
+    const { sale } = await extension.sell((await listing(seller, product.id, 'vinted'))!.external.item_id!);
+    await eventually('the line decided', async () => (await t.services.eventStore.readStream(seller.tenantId, `order-vinted-${sale.order_id}`)).some((e) => e.type === 'OrderLineRefused'));
+    expect((await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`)).filter((e) => e.type === 'OversoldDetected')).toHaveLength(1);
+    await eventually('sold there', async () => (await listing(seller, product.id, 'vinted'))?.status === 'sold_here');
+  });
+
   it('When an item Stoflow listed is removed on Vinted by hand, then its listing ended there; one Stoflow deleted stays delisted', async () => {
     const { who, extensions } = await t.seller();
     const extension = extensions[0]!;

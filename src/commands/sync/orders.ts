@@ -80,9 +80,10 @@ async function applyLine(
     return { productId: null, outcome: { applied: false, reason: 'unknown_listing', detail } };
   }
   // The last units sold there: that listing ended by selling, before the sale sets every listing
-  // delisting. A Vinted item is one unit: its sale ends it whatever stock the product has left.
+  // delisting. A Vinted item is one unit: its sale ends it whatever stock the product has left, and
+  // one sold there after the product sold out (an oversell) is gone from Vinted all the same.
   const { state: product } = await loadProduct(deps.store, tenant, productId);
-  if (product && product.status !== 'sold' && (marketplace === 'vinted' || line.quantity >= product.stock_quantity)) {
+  if (product && (marketplace === 'vinted' || (product.status !== 'sold' && line.quantity >= product.stock_quantity))) {
     await markListing(deps, tenant, listingIdOf(tenant, productId, marketplace), { type: 'MarkSoldHere', saleId: saleIdOfLine(tenant, marketplace, line.line_id), now: deps.clock.now() }, metadata).catch((err: unknown) => {
       // Not listed there by Stoflow (a listing made outside), or not live: the sale stands all the same.
       if (!(err instanceof DomainRuleError || (err instanceof Error && (err as { kind?: string }).kind === 'not_found'))) throw err;

@@ -40,10 +40,10 @@ async function settle(tx: PoolClient, now: Date): Promise<{ given: { task: Vinte
         for update
      )
      update vinted_tasks t set
-       state = case when t.expires_at <= $1 then 'expired' when t.attempts >= $2 then 'failed' else 'queued' end,
+       state = case when t.expires_at <= $1 then 'expired' when t.attempts >= $2 and t.kind <> 'delete' then 'failed' else 'queued' end,
        result = case
          when t.expires_at <= $1 then jsonb_build_object('ok', false, 'retryable', false, 'reason', 'expired', 'body', 'The task expired before it was performed')
-         when t.attempts >= $2 then jsonb_build_object('ok', false, 'retryable', false, 'reason', 'abandoned', 'body', format('No result came back from %s attempts', t.attempts))
+         when t.attempts >= $2 and t.kind <> 'delete' then jsonb_build_object('ok', false, 'retryable', false, 'reason', 'abandoned', 'body', format('No result came back from %s attempts', t.attempts))
          else t.result end,
        leased_by = null, lease_expires_at = null, updated_at = $1
        from due where t.id = due.id

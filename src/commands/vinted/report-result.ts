@@ -4,12 +4,12 @@
  * it (its first answer was lost) is answered again and changes nothing.
  *
  * Success ends the task. A retryable failure puts it back in the queue after a backoff with
- * jitter, unless it was the last attempt; a permanent one fails it. Vinted answering 403 or 429
+ * jitter, unless it was the last attempt (a delete has none: see givesUp); a permanent one fails it. Vinted answering 403 or 429
  * means the account is held back: the whole account pauses, not just this task.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { withTenant } from '../../infra/db/tenant-transaction';
-import { MAX_ATTEMPTS, isBlocked, retryDelayMs } from '../../domain/vinted/pace';
+import { givesUp, isBlocked, retryDelayMs } from '../../domain/vinted/pace';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { VintedQueueDeps } from './deps';
 import { tell } from './lease-task';
@@ -37,7 +37,7 @@ export async function reportVintedTaskResult(deps: VintedQueueDeps, tenant: numb
     let state: 'succeeded' | 'queued' | 'failed' = 'succeeded';
     let notBefore = found.not_before;
     if (!result.ok) {
-      state = result.retryable && found.attempts < MAX_ATTEMPTS ? 'queued' : 'failed';
+      state = result.retryable && !givesUp(found.kind, found.attempts) ? 'queued' : 'failed';
       if (state === 'queued') notBefore = new Date(now.getTime() + retryDelayMs(found.attempts, result.status, deps.pace.pauseMs, deps.random));
       if (isBlocked(result.status)) {
         await tx.query('update vinted_pace set paused_until = greatest(coalesce(paused_until, $1), $1), pause_reason = $2, updated_at = $3', [

@@ -77,6 +77,15 @@ export function isBlocked(status: number | undefined): boolean {
 
 export const MAX_ATTEMPTS = 5;
 
+/**
+ * Whether a task that failed (or whose lease ran out) on its `attempts`-th try is given up. A
+ * delete never is: the item is on Vinted still, and a sold item left there sells twice; it is
+ * tried again at the capped backoff until Vinted takes it or the listing ends otherwise.
+ */
+export function givesUp(kind: VintedTaskKind, attempts: number): boolean {
+  return kind !== 'delete' && attempts >= MAX_ATTEMPTS;
+}
+
 const BASE_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 30 * 60_000;
 
