@@ -45,6 +45,7 @@ import { etsyOrderReader } from '../marketplaces/etsy/orders';
 import { etsyApi } from '../marketplaces/etsy/api';
 import { ebayNotificationVerifier, type EbayNotificationVerifier } from '../marketplaces/ebay/notifications';
 import { ebayApplicationToken } from '../marketplaces/ebay/application-token';
+import { downsized } from '../infra/image-resize';
 import { ebayNotificationSubscriber } from '../marketplaces/ebay/notification-subscriptions';
 import { subscribeNotifications, type NotificationDeps } from '../commands/connections/subscribe-notifications';
 import { EBAY_WEBHOOK_PATH } from '../commands/sync/ebay-webhooks';
@@ -403,7 +404,11 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     products: productCommandDeps,
     provider: config.OPENAI_API_KEY ? openAiProvider({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS }) : null,
     credits,
-    readImage: (file) => storage.get(file),
+    // A vision model gets each photo sized down (longest side 1,024 px), not the stored original.
+    readImage: async (file) => {
+      const stored = await storage.get(file);
+      return stored ? downsized(stored) : null;
+    },
     knownBrands: context.knownBrands,
     accountLanguage: context.accountLanguage,
   };

@@ -1,8 +1,7 @@
 /*
  * The AI provider through the `openai` client: Chat Completions with response_format json_schema
- * (from a zod schema), the photos as image_url parts holding their bytes (data: URLs, sent as
- * stored — no resizing, which would need a native image library; `detail: "low"` keeps their
- * token cost small). Any OpenAI-compatible server works through OPENAI_BASE_URL (Ollama,
+ * (from a zod schema), the photos as image_url parts holding their bytes (data: URLs, sized down
+ * before they get here: src/infra/image-resize.ts; `detail: "low"` keeps their token cost small). Any OpenAI-compatible server works through OPENAI_BASE_URL (Ollama,
  * llama.cpp, vLLM).
  *
  * One time budget (OPENAI_TIMEOUT_MS) covers every attempt: a timeout, a 5xx or a refused

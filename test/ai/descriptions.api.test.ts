@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import request from 'supertest';
 import type { TestApp } from '../support/app';
 import { OPENAI_TEST_KEY, startOpenAiDouble, type OpenAiDouble } from '../doubles/openai';
@@ -26,15 +27,24 @@ describe('AI descriptions with a provider (the OpenAI-compatible double)', () =>
     const seller = await registerSeller(t.app);
     const p = await createProduct(t.app, seller, { brand: 'Zara', category: 'women-dresses', color: 'black' });
     expect((await request(t.app).post(`/api/products/${p.id}/images`).set(seller.auth).attach('file', PNG, 'front.png')).status).toBe(201);
+    // A phone's photo: 4,032 × 3,024 as stored.
+    const photo = await sharp({ create: { width: 4032, height: 3024, channels: 3, background: '#1b1b1b' } }).jpeg({ quality: 92 }).toBuffer();
+    expect((await request(t.app).post(`/api/products/${p.id}/images`).set(seller.auth).attach('file', photo, 'back.jpg')).status).toBe(201);
 
     const res = await generate(seller, p.id, { language: 'fr', tone: 'friendly', marketplace: 'ebay', use_images: true });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ title: 'Robe noire Zara, taille M', tags: ['robe', 'noir', 'zara'], provider: 'openai', model: 'gpt-4o-mini', credits_charged: 1, language: 'fr', applied: false, product_version: 2 });
+    expect(res.body).toMatchObject({ title: 'Robe noire Zara, taille M', tags: ['robe', 'noir', 'zara'], provider: 'openai', model: 'gpt-4o-mini', credits_charged: 1, language: 'fr', applied: false, product_version: 3 });
     expect(res.body.usage.input_tokens).toBeGreaterThan(0);
     expect(res.body.usage.output_tokens).toBeGreaterThan(0);
     const sent = double.requests[0]!;
-    expect(sent.images).toHaveLength(1);
-    expect(sent.images[0]!.url).toBe(`data:image/png;base64,${PNG.toString('base64')}`);
+    // Each photo reaches the model sized down, as a JPEG no side of which passes 1,024 px.
+    expect(sent.images).toHaveLength(2);
+    const received = await Promise.all(sent.images.map(async (i) => sharp(Buffer.from(i.url.replace(/^data:image\/jpeg;base64,/, ''), 'base64')).metadata()));
+    expect(sent.images.map((i) => i.url.slice(0, 23))).toEqual(['data:image/jpeg;base64,', 'data:image/jpeg;base64,']);
+    expect(received.map((m) => [m.format, m.width, m.height])).toEqual([
+      ['jpeg', 1, 1],
+      ['jpeg', 1024, 768],
+    ]);
     expect(sent.body.response_format?.type).toBe('json_schema');
     const system = sent.body.messages[0]!.content as string;
     expect(system).toContain('Write in French');
@@ -43,11 +53,11 @@ describe('AI descriptions with a provider (the OpenAI-compatible double)', () =>
     expect(system).toMatch(/Never invent/);
     expect(await creditsUsed(seller)).toBe(1);
     // Nothing changed on the product.
-    expect((await product(seller, p.id)).version).toBe(2);
+    expect((await product(seller, p.id)).version).toBe(3);
 
     const listed = await log(seller);
     expect(listed.total).toBe(1);
-    expect(listed.items[0]).toMatchObject({ generation_id: res.body.generation_id, product_id: p.id, product_version: 2, provider: 'openai', model: 'gpt-4o-mini', status: 'succeeded', credits_charged: 1, images_sent: 1, applied: false });
+    expect(listed.items[0]).toMatchObject({ generation_id: res.body.generation_id, product_id: p.id, product_version: 3, provider: 'openai', model: 'gpt-4o-mini', status: 'succeeded', credits_charged: 1, images_sent: 2, applied: false });
     expect(listed.items[0].usage).toEqual(res.body.usage);
     expect(listed.items[0].cost_estimate_usd).toBeGreaterThan(0);
     expect(listed.items[0].latency_ms).toBeGreaterThanOrEqual(0);
