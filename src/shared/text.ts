@@ -5,7 +5,8 @@
  * text a client sends (request bodies, queries and paths) goes through `unstorableText` first, so
  * it is refused as a field problem before anything is written. What a marketplace answers
  * (orders, buyers, error messages) cannot be refused, since a sale must be recorded whatever its
- * text: `withStorableText` cleans it as it is read (src/marketplaces/http.ts).
+ * text, nor can an AI model's listing: `withStorableText` cleans them as they are read
+ * (src/marketplaces/http.ts, src/commands/ai/generate-description.ts).
  */
 import type { FieldProblem } from './errors';
 
