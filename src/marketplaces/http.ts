@@ -6,6 +6,7 @@
 import type { Marketplace } from '../domain/connection/connection';
 
 import { MarketplaceCallError, type MarketplaceProblem } from '../shared/marketplace-errors';
+import { storableText, withStorableText } from '../shared/text';
 
 export { MarketplaceCallError, type MarketplaceProblem };
 
@@ -33,13 +34,18 @@ function retryAfter(value: string | null, now = Date.now()): number | null {
   return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 3600) : null;
 }
 
+/**
+ * The answer's JSON, or its text. Either may end up in an event (a buyer's name, an error
+ * message), so NUL characters and unpaired surrogates, which PostgreSQL cannot store, are
+ * replaced as it is read (src/shared/text.ts); cutting the text short may split a pair too.
+ */
 async function readBody(res: Response): Promise<unknown> {
   const text = await res.text();
   if (text === '') return null;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text, withStorableText) as unknown;
   } catch {
-    return text.slice(0, 2000);
+    return storableText(text.slice(0, 2000));
   }
 }
 

@@ -2,8 +2,11 @@
  * Text Stoflow can store. A JavaScript string may hold NUL characters and unpaired surrogates
  * (`"\u0000"`, `"\ud800"` in JSON), but PostgreSQL stores neither: text columns refuse NUL and
  * jsonb refuses both, so such text would fail the write (a 500) rather than be refused. Every
- * text that enters from outside (request bodies, queries and paths; marketplace data) goes
- * through `unstorableText` first, so it is refused as a field problem before anything is written.
+ * text a client sends (request bodies, queries and paths) goes through `unstorableText` first, so
+ * it is refused as a field problem before anything is written. What a marketplace answers
+ * (orders, buyers, error messages) cannot be refused, since a sale must be recorded whatever its
+ * text, nor can an AI model's listing: `withStorableText` cleans them as they are read
+ * (src/marketplaces/http.ts, src/commands/ai/generate-description.ts).
  */
 import type { FieldProblem } from './errors';
 
@@ -15,6 +18,23 @@ const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
 export function isStorableText(text: string): boolean {
   return !UNSTORABLE.test(text);
+}
+
+// eslint-disable-next-line no-control-regex -- as above
+const UNSTORABLE_ALL = /[\u0000\p{Cs}]/gu;
+
+/** The text with each NUL and unpaired surrogate replaced by U+FFFD, as a decoder marks what it cannot read. */
+export function storableText(text: string): string {
+  return isStorableText(text) ? text : text.replace(UNSTORABLE_ALL, '\uFFFD');
+}
+
+/** A JSON.parse reviver: every string of the parsed value, object keys included, made storable. */
+export function withStorableText(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => !isStorableText(k))) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), v]));
+  }
+  return value;
 }
 
 interface Pending {

@@ -199,6 +199,17 @@ describe('AI descriptions with a provider (the OpenAI-compatible double)', () =>
     for (const tag of res.body.tags) expect(tag.length).toBeLessThanOrEqual(20);
   });
 
+  it('When the model’s answer holds a NUL character or an unpaired surrogate, then each is replaced by U+FFFD and the listing is written and applied', async () => {
+    const seller = await registerSeller(t.app);
+    const p = await createProduct(t.app, seller, { brand: 'Zara' });
+    double.script({ kind: 'listing', listing: { title: 'Robe noire\u0000 Zara', description: 'Robe \ud800noire Zara.' } });
+    const res = await generate(seller, p.id, { apply: true }, { 'If-Match': etag(p.version) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ title: 'Robe noire\uFFFD Zara', description: 'Robe \uFFFDnoire Zara.', applied: true });
+    expect(await product(seller, p.id)).toMatchObject({ title: 'Robe noire\uFFFD Zara', description: 'Robe \uFFFDnoire Zara.', version: p.version + 1 });
+    expect((await log(seller)).items[0]).toMatchObject({ status: 'succeeded', applied: true });
+  });
+
   it('When the body is wrong, then the problem names the field', async () => {
     const seller = await registerSeller(t.app);
     const p = await createProduct(t.app, seller, { brand: 'Zara' });

@@ -69,6 +69,19 @@ describe('Product lifecycle: sales, archive, history', () => {
       expect(fieldsOf(res.body)).toEqual([field]);
     });
 
+    it('When twenty sales of one product race without If-Match, then all twenty answer 201 and are recorded; sent with the same If-Match, one answers 201 and the others 412', async () => {
+      const product = await createProduct(t.app, seller, { stock_quantity: 40 });
+      const unnamed = await Promise.all(Array.from({ length: 20 }, () => sell(product.id, { quantity: 1, unit_price: 5, channel: 'offline' })));
+      expect(unnamed.map((r) => r.status)).toEqual(Array(20).fill(201));
+      expect(new Set(unnamed.map((r) => r.headers.etag)).size).toBe(20);
+      expect((await read(product.id)).body).toMatchObject({ stock_quantity: 20, sold_quantity: 20, version: 21 });
+
+      const named = await Promise.all(Array.from({ length: 20 }, () => sell(product.id, { quantity: 1, unit_price: 5, channel: 'offline' }, { 'If-Match': etag(21) })));
+      expect(named.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(named.filter((r) => r.status === 412)).toHaveLength(19);
+      expect((await read(product.id)).body).toMatchObject({ stock_quantity: 19, version: 22 });
+    });
+
     it('When a sale is retried with the same Idempotency-Key, then it is recorded once', async () => {
       const product = await createProduct(t.app, seller, { stock_quantity: 5 });
       const key = randomUUID();

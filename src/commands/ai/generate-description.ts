@@ -20,6 +20,7 @@ import { editable, productDecider, productStream, type ProductEvent, type Produc
 import { AiProviderError, type AiImage } from '../../shared/ai-provider';
 import { AppError, ConcurrencyError, GatewayTimeoutError, NotFoundError, UnavailableError, UpstreamError } from '../../shared/errors';
 import { etagOf } from '../../shared/product-fields';
+import { withStorableText } from '../../shared/text';
 import { deterministicUuid, runCommand, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
 import { editProduct } from '../products/edit-product';
@@ -88,7 +89,8 @@ class InvalidOutput extends Error {}
 function checkOutput(content: string, facts: ListingFacts, marketplace: AiOptions['marketplace'], brands: readonly string[]): GeneratedListing {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(content);
+    // A model may answer text PostgreSQL cannot store (a NUL, half a surrogate pair): cleaned, as marketplace answers are.
+    parsed = JSON.parse(content, withStorableText);
   } catch {
     throw new InvalidOutput('the answer is not JSON');
   }
