@@ -150,9 +150,12 @@ describe('eBay sales come in as signed notifications and become sales', () => {
       expect([...ebay.state.listings.values()].find((l) => l.sku === product.sku)?.status).toBe('ACTIVE');
       await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));
       await eventually('the eBay listing ended there', () => [...ebay.state.listings.values()].every((l) => l.sku !== product.sku || l.status === 'ENDED'));
-      const log = await t.services.eventStore.readStream(seller.tenantId, `listing-${(await listingOf(seller, product.id, 'ebay')).id}`);
-      expect(log.map((e) => e.type).slice(-2)).toEqual(['ListingSoldHere', 'ListingClosedAfterSale']);
-      expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ status: 'sold', stock_quantity: 0 });
+      // Recorded once eBay has answered; the sale itself is recorded just after the listing is marked sold there.
+      const stream = `listing-${(await listingOf(seller, product.id, 'ebay')).id}`;
+      await eventually('recorded as closed', async () => (await t.services.eventStore.readStream(seller.tenantId, stream)).at(-1)?.type === 'ListingClosedAfterSale');
+      expect((await t.services.eventStore.readStream(seller.tenantId, stream)).map((e) => e.type).slice(-2)).toEqual(['ListingSoldHere', 'ListingClosedAfterSale']);
+      await eventually('sold', async () => (await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.status === 'sold');
+      expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(0);
     } finally {
       ebay.faults.clear();
     }

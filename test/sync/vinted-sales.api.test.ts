@@ -104,7 +104,8 @@ describe('Vinted sales come in through the extension and end the other listings'
 
     await extension.sell((await listing(seller, product.id, 'vinted'))!.external.item_id!);
     await eventually('the Vinted listing sold there', async () => (await listing(seller, product.id, 'vinted'))?.status === 'sold_here');
-    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity).toBe(1);
+    // The listing is marked sold there just before the sale is recorded on the product.
+    await eventually('the sale recorded', async () => (await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body.stock_quantity === 1);
     const offer = [...ebay.state.offers.values()].find((o) => o.sku === product.sku)!;
     await eventually('eBay shows one', () => (offer.details as { availableQuantity?: number }).availableQuantity === 1);
     // eBay holds the new quantity once the call reaches it; the listing is active again once its answer is recorded.
