@@ -1,7 +1,7 @@
 import type { Request, Response, Router, RequestHandler } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../shared/errors';
-import { unstorableText } from '../shared/text';
+import { unstorableText, withStorableText } from '../shared/text';
 import { parseOrThrow } from './validate';
 
 /** Who is calling: always taken from the verified access token, never from the request body. */
@@ -59,6 +59,13 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   rawBody?: { contentType: string; schema: Record<string, unknown> };
   /** Express middleware to run before validation (multipart parsing…). */
   before?: RequestHandler[];
+  /**
+   * What a marketplace reports (through its webhook or the seller's extension) is cleaned rather
+   * than refused: each NUL and unpaired surrogate becomes U+FFFD, since a sale must be recorded
+   * whatever its text, and refusing the whole report would have it sent again for ever.
+   * Everything else a client sends is refused with the field named (the default).
+   */
+  unstorableText?: 'refuse' | 'clean';
   responses: Record<number, ResponseSpec>;
   /** Returns a reply, or undefined when the handler wrote the response itself (streams). */
   handle(ctx: RouteContext<B, Q, P>): Promise<Reply | undefined>;
@@ -97,7 +104,10 @@ export function sendReply(res: Response, reply: Reply): void {
 }
 
 /** Every text of a request, whatever its schema says, must be storable: one check for all routes. */
-function refuseUnstorableText(req: Request): void {
+function refuseUnstorableText(req: Request, policy: 'refuse' | 'clean'): void {
+  if (policy === 'clean' && req.body !== undefined && !Buffer.isBuffer(req.body) && unstorableText(req.body, 'body').length > 0) {
+    req.body = JSON.parse(JSON.stringify(req.body), withStorableText) as unknown;
+  }
   const problems = [...unstorableText(req.params, 'path'), ...unstorableText(req.query ?? {}, 'query'), ...unstorableText(req.body, 'body')];
   if (problems.length > 0) throw new ValidationError(problems);
 }
@@ -116,7 +126,7 @@ export function mountRoute(router: Router, route: AnyRoute, authenticate: Authen
   };
   const handler: RequestHandler = async (req, res, next) => {
     try {
-      refuseUnstorableText(req);
+      refuseUnstorableText(req, route.unstorableText ?? 'refuse');
       const ctx: RouteContext<unknown, unknown, unknown> = {
         params: route.params ? parseOrThrow(route.params, req.params, 'path') : req.params,
         query: route.query ? parseOrThrow(route.query, req.query ?? {}, 'query') : req.query,

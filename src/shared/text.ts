@@ -3,10 +3,11 @@
  * (`"\u0000"`, `"\ud800"` in JSON), but PostgreSQL stores neither: text columns refuse NUL and
  * jsonb refuses both, so such text would fail the write (a 500) rather than be refused. Every
  * text a client sends (request bodies, queries and paths) goes through `unstorableText` first, so
- * it is refused as a field problem before anything is written. What a marketplace answers
- * (orders, buyers, error messages) cannot be refused, since a sale must be recorded whatever its
- * text, nor can an AI model's listing: `withStorableText` cleans them as they are read
- * (src/marketplaces/http.ts, src/commands/ai/generate-description.ts).
+ * it is refused as a field problem before anything is written. What a marketplace reports
+ * (its answers, its webhooks, the extension's observations of Vinted) cannot be refused, since a
+ * sale must be recorded whatever its text, nor can an AI model's listing: `withStorableText`
+ * cleans them as they are read (src/marketplaces/http.ts, the routes marked `unstorableText:
+ * 'clean'`, src/commands/ai/generate-description.ts).
  */
 import type { FieldProblem } from './errors';
 

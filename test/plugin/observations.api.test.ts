@@ -47,7 +47,7 @@ describe('What the extension observes on Vinted', () => {
     expect(rows[3].data.price).toBe(39);
   });
 
-  it('When an observation is malformed, too large or holds unstorable text, then 400 names the fields and nothing is stored', async () => {
+  it('When an observation is malformed or too large, then 400 names the fields and nothing is stored', async () => {
     const { tenant, ext } = await paired();
     const bad = await ext.request('POST', '/api/plugin/observations', {
       observed_at: 'yesterday',
@@ -68,9 +68,15 @@ describe('What the extension observes on Vinted', () => {
     const tooMany = await ext.observe({ removed: Array.from({ length: 501 }, (_, i) => ({ vinted_item_id: String(i) })) });
     expect(tooMany.status).toBe(400);
     expect((tooMany.body as { errors: { field: string }[] }).errors[0]!.field).toBe('removed');
-    const nul = await ext.observe({ wardrobe: [{ vinted_item_id: '5', title: 'Robe\u0000', price: 3, status: 'active' }] });
-    expect(nul.status).toBe(400);
-    expect(nul.body).toMatchObject({ errors: [{ field: 'wardrobe.0.title', message: 'must not contain NUL characters or unpaired surrogates' }] });
     expect(await stored(tenant)).toEqual([]);
+  });
+
+  it('When what Vinted shows holds a NUL or an unpaired surrogate, then it is stored with U+FFFD in their place, and the rest of the report with it', async () => {
+    const { tenant, ext } = await paired();
+    const answer = await ext.observe({ wardrobe: [{ vinted_item_id: '5', title: 'Robe\u0000 en lin \ud800', price: 3, status: 'active' }], removed: [{ vinted_item_id: '6' }] });
+    expect(answer.status).toBe(202);
+    const rows = (await stored(tenant)) as { kind: string; data: { title?: string } }[];
+    expect(rows.map((r) => r.kind).sort()).toEqual(['removed', 'wardrobe']);
+    expect(rows.find((r) => r.kind === 'wardrobe')!.data.title).toBe('Robe\uFFFD en lin \uFFFD');
   });
 });

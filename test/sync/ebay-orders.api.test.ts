@@ -20,7 +20,7 @@ describe('eBay sales come in as signed notifications and become sales', () => {
 
   beforeAll(async () => {
     ebay = await startEbayDouble({
-      users: Array.from({ length: 8 }, (_, i) => ({
+      users: Array.from({ length: 9 }, (_, i) => ({
         username: `seller_${i}`,
         fulfillmentPolicies: [{ name: 'Colissimo', marketplaceId: 'EBAY_FR' }],
         paymentPolicies: [{ name: 'Paiement géré', marketplaceId: 'EBAY_FR' }],
@@ -121,6 +121,16 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     expect(onEbay?.status).toBe('sold_here');
     await eventually('closed on eBay', () => ebay.requests.some((r) => r.method === 'POST' && r.path === `/sell/inventory/v1/offer/${onEbay!.external.offer_id}/withdraw`));
     expect(ebay.requests.filter((r) => r.method === 'POST' && /\/withdraw$/.test(r.path))).toHaveLength(1);
+  });
+
+  it('When a signed notification holds a NUL or an unpaired surrogate, then the sale is recorded all the same (the text cleaned), not refused for eBay to send again', async () => {
+    const { seller, product } = await sellerWithLiveProduct();
+    const order = ebay.sell({ sku: product.sku }) as { orderId: string };
+    const data = ebay.orderConfirmationData(order.orderId) as { user: { username: string } };
+    data.user.username = `${data.user.username}\u0000\ud800`;
+    const [delivery] = await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', data);
+    expect(delivery!.status).toBe(204);
+    expect((await orderLog(seller, order.orderId))[0]).toMatchObject({ type: 'MarketplaceOrderReported', data: { order_id: order.orderId, via: 'webhook' } });
   });
 
   it('When a notification is unsigned, signed by someone else, or altered, then 401 and nothing is recorded', async () => {

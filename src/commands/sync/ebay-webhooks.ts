@@ -85,6 +85,7 @@ export function ebayWebhookRoutes(deps: EbayWebhookDeps): AnyRoute[] {
       summary: "eBay's notifications (ORDER_CONFIRMATION, MARKETPLACE_ACCOUNT_DELETION), signed with X-EBAY-SIGNATURE",
       tags: ['Webhooks'],
       auth: false,
+      unstorableText: 'clean',
       headers: [{ name: 'X-EBAY-SIGNATURE', description: "eBay's ECDSA signature of the body", required: true }],
       responses: {
         204: { description: 'Recorded (or nothing to record): eBay stops delivering it' },

@@ -37,6 +37,7 @@ export function etsyWebhookRoutes(deps: EtsyWebhookDeps): AnyRoute[] {
       summary: "Etsy's webhooks (order.paid), signed the Standard Webhooks way",
       tags: ['Webhooks'],
       auth: false,
+      unstorableText: 'clean',
       headers: [
         { name: 'webhook-id', description: "The message's id", required: true },
         { name: 'webhook-timestamp', description: 'Epoch seconds', required: true },

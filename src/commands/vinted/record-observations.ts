@@ -167,6 +167,8 @@ export function recordObservationsRoute(
     summary: 'What the extension saw on Vinted: sales, removals, the wardrobe (stored for reconciliation)',
     tags: ['Vinted extension'],
     authenticator: device,
+    // Titles and the like come from Vinted's pages: a bad character must not keep the sales out.
+    unstorableText: 'clean',
     body: observationsBody,
     responses: {
       202: { description: 'Stored for reconciliation; facts already known are counted as duplicates', schema: z.object({ accepted: z.number().int(), duplicates: z.number().int() }) },

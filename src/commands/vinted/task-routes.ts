@@ -123,6 +123,8 @@ export function vintedTaskRoutes(deps: VintedTaskRouteDeps, device: RouteAuthent
       summary: 'Report how a leased task went (only the device holding the lease)',
       tags: ['Vinted extension'],
       authenticator: device,
+      // Vinted's own answer comes in the body: cleaned, so the outcome is recorded whatever it says.
+      unstorableText: 'clean',
       params: z.object({ id: z.uuid() }).strict(),
       body: resultBody,
       responses: {
