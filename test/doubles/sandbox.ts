@@ -113,6 +113,9 @@ async function sandbox(): Promise<void> {
   if (signedIn.status !== 200 && signedIn.status !== 201) throw new Error(`demo seller: ${signedIn.status} ${await signedIn.text()}`);
   const { access_token } = (await signedIn.json()) as { access_token: string };
   const authorization = `Bearer ${access_token}`;
+  // Three marketplaces are past the free plan: the demo seller is on business, as an operator would put them.
+  const tenant = (JSON.parse(Buffer.from(access_token.split('.')[1]!, 'base64url').toString('utf8')) as { tid: number }).tid;
+  await services.commands.changePlan(tenant, { plan: 'business', reason: 'sandbox demo seller' }, { event: { actor: 'operator:sandbox' } });
   for (const marketplace of ['ebay', 'etsy'] as const) await fetch(`${base}/api/integrations/${marketplace}`, { method: 'DELETE', headers: { authorization } });
   const accounts = { ebay: await consent(base, authorization, 'ebay'), etsy: await consent(base, authorization, 'etsy') };
   const extension = await pairExtension(base, access_token, { name: 'Sandbox extension (simulated)' });
