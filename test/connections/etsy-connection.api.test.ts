@@ -129,6 +129,8 @@ describe('Connecting Etsy (against the Etsy double)', () => {
     const form = tokenCall?.body as Record<string, string>;
     expect(form).toMatchObject({ grant_type: 'authorization_code', client_id: etsy.app.keystring, redirect_uri: CALLBACK, code: new URL(back, CALLBACK).searchParams.get('code') });
     expect(tokenCall?.status).toBe(200);
+    // The key, as on every call to Etsy.
+    expect(tokenCall?.headers['x-api-key']).toBe(`${etsy.app.keystring}:${etsy.app.sharedSecret}`);
     const verifier = form.code_verifier!;
     expect(verifier).toMatch(/^[A-Za-z0-9._~-]{43,128}$/);
     expect(createHash('sha256').update(verifier).digest('base64url')).toBe(consentUrl.searchParams.get('code_challenge'));

@@ -65,7 +65,8 @@ export function etsyAuth(settings: EtsySettings, now: () => Date = () => new Dat
       marketplace: 'etsy',
       method: 'POST',
       url: `${settings.apiBaseUrl}/v3/public/oauth/token`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      // Etsy asks for the key on every request, the token endpoint's included.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-api-key': `${settings.apiKey ?? ''}:${settings.sharedSecret ?? ''}` },
       body: new URLSearchParams({ ...form, client_id: settings.apiKey ?? '' }),
       timeoutMs: settings.timeoutMs,
       problems: etsyProblems,

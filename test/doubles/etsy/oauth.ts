@@ -18,7 +18,7 @@
  * Both answer `{ access_token, token_type: "Bearer", expires_in: 3600, refresh_token }`. Errors are
  * `{ error, error_description }` with 400 (401 for an unknown client_id, RFC 6749 §5.2); quoted
  * texts: "code_verifier is required", "code_verifier is invalid", "refresh_token is revoked".
- * The token endpoint needs no x-api-key and is not rate limited here.
+ * The token endpoint is not rate limited here, and takes the x-api-key header every call carries without checking it (Etsy's pages differ on whether it needs it).
  *
  * Assumptions: redirect URIs are compared exactly, and http:// ones are accepted (Etsy asks for
  * https callbacks; a test's callback listens on 127.0.0.1); `scope` may also be separated by
