@@ -87,12 +87,20 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     }
   }
 
+  /** How long a failure asks to wait before the next attempt (`retryAfterSeconds`, as a 429's Retry-After gives it), at most an hour; 0 when it says nothing. */
+  function askedWaitMs(error: unknown): number {
+    const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : 0;
+  }
+
   async function recordFailure(tenant: number, reactor: Reactor, event: RecordedEvent, attempt: number, error: unknown): Promise<void> {
     const schema = deps.tenancy.schema(tenant);
     const max = reactor.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const message = error instanceof Error ? error.message : String(error);
     const dead = attempt >= max;
-    const nextAttemptAt = dead ? null : new Date(deps.clock.now().getTime() + retryDelayMs(attempt, reactor.baseDelayMs ?? 2000, random));
+    // Never sooner than the failure asked (a marketplace's 429 with Retry-After).
+    const delay = Math.max(retryDelayMs(attempt, reactor.baseDelayMs ?? 2000, random), askedWaitMs(error));
+    const nextAttemptAt = dead ? null : new Date(deps.clock.now().getTime() + delay);
     if (nextAttemptAt) {
       const { retryAt } = memoryOf(tenant);
       retryAt.set(reactor.name, Math.min(retryAt.get(reactor.name) ?? Infinity, nextAttemptAt.getTime()));

@@ -92,6 +92,29 @@ describe('Reactors', () => {
     }
   });
 
+  it('When a failure says when to try again (a 429 with Retry-After), then the next attempt is not scheduled sooner', async () => {
+    const tenant = await createTestTenant(knex);
+    const throttled: Reactor = {
+      name: 'throttled',
+      handles: ['Ping'],
+      baseDelayMs: 20,
+      async react() {
+        throw Object.assign(new Error('ebay answered 429: 2001 Too many requests'), { retryAfterSeconds: 90 });
+      },
+    };
+    const processor = processorFor(tenant, [throttled]);
+    await processor.start();
+    try {
+      const before = Date.now();
+      await store.append(tenant, 'pings', [{ id: randomUUID(), type: 'Ping', data: {} }], 'any');
+      await eventually(async () => (await reactionEvents(tenant, 'throttled')).length === 1, 'the failure');
+      const { rows } = await pool.query<{ next_attempt_at: Date }>(`select next_attempt_at from "${testTenancy.schema(tenant)}".reaction_failures`);
+      expect(rows[0]!.next_attempt_at.getTime() - before).toBeGreaterThanOrEqual(89_000);
+    } finally {
+      await processor.stop();
+    }
+  });
+
   it('When a reactor allows concurrency, then reactions of different streams overlap up to the bound, and each stream keeps its order', async () => {
     const tenant = await createTestTenant(knex);
     let inFlight = 0;
