@@ -53,10 +53,12 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
    * are recorded here too). An idle wake-up then costs one read of the log, not four queries.
    * `forget` drops both (a tenant just leased, the periodic sweep): they are read again.
    */
-  const remembered = new Map<number, { positions: Map<string, bigint>; retryAt: Map<string, number> }>();
+  /** How far a reactor's passed-over position may run ahead of its stored checkpoint. */
+  const SKIPPED_SAVE_EVERY = 500n;
+  const remembered = new Map<number, { positions: Map<string, bigint>; retryAt: Map<string, number>; saved: Map<string, bigint> }>();
   const memoryOf = (tenant: number) => {
     let memory = remembered.get(tenant);
-    if (!memory) remembered.set(tenant, (memory = { positions: new Map(), retryAt: new Map() }));
+    if (!memory) remembered.set(tenant, (memory = { positions: new Map(), retryAt: new Map(), saved: new Map() }));
     return memory;
   };
 
@@ -257,10 +259,26 @@ export function createTenantRunner(deps: TenantRunnerDeps) {
     },
     /** One reactor fed its new events and its due retries attempted (one lane of the processor). */
     async runReactor(tenant: number, reactor: Reactor): Promise<RunOutcome> {
-      const { positions, retryAt } = memoryOf(tenant);
+      const { positions, retryAt, saved } = memoryOf(tenant);
       const from = positions.get(reactor.name) ?? (await readCheckpoints(pools.of(tenant), deps.tenancy.schema(tenant))).get(reactor.name) ?? 0n;
+      // The head first, as for projections: once a read comes back short, nothing the reactor
+      // handles lies before it, so the next wake-up reads from there — a reactor of rare events
+      // (a connection made, a job asked) no longer scans the whole log at every commit.
+      const head = await deps.store.head(tenant);
       const fed = await feedReactor(tenant, reactor, from);
-      positions.set(reactor.name, fed.position);
+      // feedReactor returns once a read came back short: everything up to the head was seen.
+      const reached = head > fed.position ? head : fed.position;
+      positions.set(reactor.name, reached);
+      // Kept now and then, so a restart does not scan what was passed over either.
+      if (!saved.has(reactor.name)) saved.set(reactor.name, from);
+      if (reached - saved.get(reactor.name)! >= SKIPPED_SAVE_EVERY) {
+        await pools.of(tenant).query(
+          `insert into "${deps.tenancy.schema(tenant)}".checkpoints as c (name, position) values ($1, $2)
+           on conflict (name) do update set position = excluded.position, updated_at = now() where c.position < excluded.position`,
+          [reactor.name, reached.toString()],
+        );
+        saved.set(reactor.name, reached);
+      }
       const due = retryAt.get(reactor.name);
       if (due !== undefined && due > deps.clock.now().getTime()) return { processed: fed.total, nextRetryAt: due === Infinity ? undefined : new Date(due) };
       const retries = await retryDue(tenant, reactor.name);

@@ -115,6 +115,32 @@ describe('Reactors', () => {
     }
   });
 
+  it('When a reactor handles rare events, then it moves past the others it was woken for, its checkpoint kept now and then, and still reacts to the next rare one', async () => {
+    const tenant = await createTestTenant(knex);
+    const seen: string[] = [];
+    const rare: Reactor = {
+      name: 'rare',
+      handles: ['Rare'],
+      async react(event) {
+        seen.push(event.id);
+      },
+    };
+    const processor = processorFor(tenant, [rare]);
+    await processor.start();
+    try {
+      for (let n = 0; n < 6; n++) await store.append(tenant, `others-${n}`, Array.from({ length: 100 }, () => ({ id: randomUUID(), type: 'Other', data: {} })), 'any');
+      const head = await store.head(tenant);
+      await eventually(async () => ((await readCheckpoints(pool, testTenancy.schema(tenant))).get('rare') ?? 0n) >= 500n, 'the checkpoint past the events it does not handle');
+      expect((await readCheckpoints(pool, testTenancy.schema(tenant))).get('rare')).toBeLessThanOrEqual(head);
+      const wanted = { id: randomUUID(), type: 'Rare', data: {} };
+      await store.append(tenant, 'rare', [wanted], 'any');
+      await eventually(async () => seen.length === 1, 'the rare event');
+      expect(seen).toEqual([wanted.id]);
+    } finally {
+      await processor.stop();
+    }
+  });
+
   it('When a reactor allows concurrency, then reactions of different streams overlap up to the bound, and each stream keeps its order', async () => {
     const tenant = await createTestTenant(knex);
     let inFlight = 0;
