@@ -51,6 +51,19 @@ describe('Vinted sales come in through the extension and end the other listings'
     }
   }
 
+  /** A seller of their own, with one product live on Vinted only (through their extension). */
+  async function liveOnVinted() {
+    const { who, extensions } = await t.seller();
+    const extension = extensions[0]!;
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    const product = await createProduct(t.app, seller);
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    return { seller, extension, product };
+  }
+
   async function listing(seller: Seller, productId: string, marketplace: string) {
     const res = await request(t.app).get(`/api/products/${productId}/listings`).set(seller.auth);
     return (res.body.items as { marketplace: string; status: string; external: Record<string, string> }[]).find((l) => l.marketplace === marketplace);
@@ -116,14 +129,7 @@ describe('Vinted sales come in through the extension and end the other listings'
   });
 
   it('When Vinted answers an update with 404 (the item is gone there), then the listing has ended there, not live and failing', async () => {
-    const { who, extensions } = await t.seller();
-    const extension = extensions[0]!;
-    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
-    const product = await createProduct(t.app, seller);
-    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
-    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
-    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
-    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    const { seller, extension, product } = await liveOnVinted();
     extension.failNext({ status: 404, retryable: false, body: '{"code":104,"message":"Item not found"}' });
     const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
     await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ price: 24 }).expect(200);
@@ -132,14 +138,7 @@ describe('Vinted sales come in through the extension and end the other listings'
   });
 
   it('When an update Vinted refused is asked again for the same product version (its trigger delivered again), then it is queued afresh and done, not left updating', async () => {
-    const { who, extensions } = await t.seller();
-    const extension = extensions[0]!;
-    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
-    const product = await createProduct(t.app, seller);
-    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
-    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
-    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
-    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    const { seller, extension, product } = await liveOnVinted();
     extension.failNext({ status: 400, retryable: false, body: '{"code":99,"message":"Try again later"}' });
     const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
     await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ price: 24 }).expect(200);
@@ -157,14 +156,7 @@ describe('Vinted sales come in through the extension and end the other listings'
   });
 
   it('When the item sells on Vinted after the product sold out (its delete still waiting), then the oversell is flagged and the Vinted listing is sold there, not left delisting', async () => {
-    const { who, extensions } = await t.seller();
-    const extension = extensions[0]!;
-    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
-    const product = await createProduct(t.app, seller);
-    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
-    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
-    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
-    await eventually('live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
+    const { seller, extension, product } = await liveOnVinted();
     const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
     await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 30 }).expect(201);
     await eventually('delisting', async () => (await listing(seller, product.id, 'vinted'))?.status === 'delisting');
