@@ -60,10 +60,15 @@ export class NotConnectedError extends Error {
   }
 }
 
+/** How often, at most, the time of an account's last successful call is written. */
+const SUCCESS_RECORD_INTERVAL_MS = 5000;
+
 export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
   const { tenancy, cipher } = options;
   const margin = options.marginMs ?? 5 * 60_000;
   const inFlight = new Map<string, Promise<string>>();
+  // When this process last wrote a success per tenant/marketplace.
+  const recordedSuccess = new Map<string, number>();
   const context = (tenant: number, marketplace: Marketplace, field: string) => `tenant:${tenant}/${marketplace}/${field}`;
   const table = (tenant: number) => tenancy.table(tenant, 'marketplace_credentials');
   // Every statement on the tokens runs as the tenant's own role, which reaches that schema alone:
@@ -133,11 +138,28 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
 
     async recordCall(tenant, marketplace, error) {
       const now = options.now();
+      const key = `${tenant}/${marketplace}`;
+      if (error !== undefined) {
+        recordedSuccess.delete(key);
+        await asTenant(tenant, (tx) => tx.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]));
+        return;
+      }
+      // A busy account succeeds many times a second, each call on the same row: the time of its last
+      // success is written at most every few seconds (sooner after an error, which it clears), so
+      // calls do not queue on that row's lock.
+      const last = recordedSuccess.get(key);
+      if (last !== undefined && now.getTime() - last < SUCCESS_RECORD_INTERVAL_MS && now.getTime() >= last) return;
+      recordedSuccess.set(key, now.getTime());
       await asTenant(tenant, (tx) =>
-        error === undefined
-          ? tx.query(`update ${table(tenant)} set last_success_at = $2, last_error = null where marketplace = $1`, [marketplace, now])
-          : tx.query(`update ${table(tenant)} set last_error = $2 where marketplace = $1`, [marketplace, JSON.stringify({ at: now.toISOString(), message: error.slice(0, 1000) })]),
-      );
+        tx.query(
+          `update ${table(tenant)} set last_success_at = $2, last_error = null
+            where marketplace = $1 and (last_error is not null or last_success_at is null or last_success_at < $2::timestamptz - interval '${SUCCESS_RECORD_INTERVAL_MS} milliseconds')`,
+          [marketplace, now],
+        ),
+      ).catch((err: unknown) => {
+        recordedSuccess.delete(key);
+        throw err;
+      });
     },
   };
 }

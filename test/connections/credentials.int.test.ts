@@ -136,4 +136,33 @@ describe('Marketplace credential store', () => {
     });
     await expect(wired.accessToken(other, 'ebay')).rejects.toThrow(/permission denied/);
   });
+
+  it('When an account succeeds many times a second, then its last success is written once every few seconds, and at once after an error, which it clears', async () => {
+    const tenant = await createTestTenant(knex);
+    const credentials = store(signIn(() => Promise.reject(new Error('unused'))));
+    await credentials.save(tenant, 'ebay', 'seller-1', grant('access-1', 'refresh-1'));
+    const row = async () => (await pool.query<{ last_success_at: Date | null; last_error: { message: string } | null }>(`select last_success_at, last_error from ${testTenancy.table(tenant, 'marketplace_credentials')}`)).rows[0]!;
+    const start = now;
+    try {
+      await credentials.recordCall(tenant, 'ebay');
+      expect((await row()).last_success_at?.toISOString()).toBe(start.toISOString());
+      now = new Date(start.getTime() + 2000);
+      await Promise.all(Array.from({ length: 20 }, () => credentials.recordCall(tenant, 'ebay')));
+      // Another process writes no sooner either: the row says when it last was.
+      await store(signIn(() => Promise.reject(new Error('unused')))).recordCall(tenant, 'ebay');
+      expect((await row()).last_success_at?.toISOString()).toBe(start.toISOString());
+
+      await credentials.recordCall(tenant, 'ebay', 'eBay answered 503');
+      expect((await row()).last_error?.message).toBe('eBay answered 503');
+      now = new Date(start.getTime() + 3000);
+      await credentials.recordCall(tenant, 'ebay');
+      expect(await row()).toEqual({ last_success_at: now, last_error: null });
+
+      now = new Date(start.getTime() + 9000);
+      await credentials.recordCall(tenant, 'ebay');
+      expect((await row()).last_success_at?.toISOString()).toBe(now.toISOString());
+    } finally {
+      now = start;
+    }
+  });
 });

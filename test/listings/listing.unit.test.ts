@@ -175,6 +175,15 @@ describe('Listing decider: sold here, ended on the marketplace', () => {
     expect(() => given().when(sold)).toThrow(NotFoundError);
   });
 
+  it('When a delisting under way is answered after the listing sold there, then ListingClosedAfterSale, so the sale does not end it there a second time', () => {
+    const soldWhileDelisting = [...inState.delisting, { type: 'ListingSoldHere', data: { sale_id: 'etsy:1:2', sold_at: at } }] as ListingEvent[];
+    const events = given(...soldWhileDelisting).when({ type: 'RecordDelisted', now });
+    expect(events).toEqual([{ type: 'ListingClosedAfterSale', data: { closed_at: at } }]);
+    expect(fold(listingDecider, [...soldWhileDelisting, ...events])).toMatchObject({ status: 'sold_here', closedAfterSale: true });
+    expect(given(...soldWhileDelisting, ...events).when({ type: 'RecordDelisted', now })).toEqual([]);
+    expect(given(...soldWhileDelisting, ...events).when({ type: 'RecordClosedAfterSale', now })).toEqual([]);
+  });
+
   it('When what a sold listing had left there was ended, then ListingClosedAfterSale once, and only for a listing sold here', () => {
     const closed: ListingCommand = { type: 'RecordClosedAfterSale', now };
     const events = given(...inState.sold_here).when(closed);

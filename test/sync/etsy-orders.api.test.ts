@@ -17,7 +17,7 @@ describe('Etsy sales come in as signed webhooks and become sales', () => {
   let users = 0;
 
   beforeAll(async () => {
-    etsy = await startEtsyDouble({ users: Array.from({ length: 4 }, (_, i) => ({ user_id: 33000001 + i, login_name: `etsy_${i}`, shop: { shop_id: 43000001 + i, shop_name: `Shop${i}`, currency_code: 'EUR', country_iso: 'FR' } })) });
+    etsy = await startEtsyDouble({ users: Array.from({ length: 5 }, (_, i) => ({ user_id: 33000001 + i, login_name: `etsy_${i}`, shop: { shop_id: 43000001 + i, shop_name: `Shop${i}`, currency_code: 'EUR', country_iso: 'FR' } })) });
     etsy.addRedirectUri(CALLBACK);
     t = await startPluginApp({
       ETSY_API_KEY: etsy.app.keystring,
@@ -121,5 +121,24 @@ describe('Etsy sales come in as signed webhooks and become sales', () => {
     expect(sold).toHaveLength(1);
     const asked = etsy.requests.filter((r) => r.method === 'GET' && r.path === `/v3/application/shops/${shopId}/receipts`);
     expect(asked.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('When the item sells on Etsy while its delisting (the product archived) is under way, then it is made inactive there once, not again for the sale', async () => {
+    const { seller, product, listingId } = await sellerWithLiveListing();
+    const path = new RegExp(`^/v3/application/shops/\\d+/listings/${listingId}$`);
+    const inactivations = () => etsy.requests.filter((r) => r.method === 'PATCH' && path.test(r.path) && (r.body as { state?: string } | undefined)?.state === 'inactive');
+    // Etsy takes its time over the delisting; meanwhile a buyer there pays.
+    etsy.faults.next({ method: 'PATCH', path, kind: 'slow', ms: 2500 });
+    await request(t.app).delete(`/api/products/${product.id}`).set(seller.auth).expect(204);
+    await eventually('the delisting sent', async () => etsy.requests.some((r) => r.method === 'PATCH' && path.test(r.path) && r.fault === 'slow'));
+    const receipt = etsy.sell({ listing_id: listingId }) as { receipt_id: number };
+    expect((await etsy.deliverWebhook(webhook(), etsy.orderPaidEvent(receipt.receipt_id), { secret: SECRET }))[0]!.status).toBe(204);
+    const stream = `listing-${((await request(t.app).get(`/api/products/${product.id}/listings`).set(seller.auth)).body.items as { id: string }[])[0]!.id}`;
+    await eventually('recorded as closed', async () => (await t.services.eventStore.readStream(seller.tenantId, stream)).at(-1)?.type === 'ListingClosedAfterSale');
+    expect((await t.services.eventStore.readStream(seller.tenantId, stream)).map((e) => e.type).slice(-3)).toEqual(['ListingDelistRequested', 'ListingSoldHere', 'ListingClosedAfterSale']);
+    // The sale's own reaction, which runs after the delisting's, finds the listing closed already.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(inactivations().map((r) => r.status)).toEqual([200]);
+    expect(etsy.state.listings.get(listingId)?.state).toBe('inactive');
   });
 });

@@ -380,7 +380,28 @@ describe(`The sync simulation (seed ${SEED}: ${PRODUCTS} products, ${ACTIONS} ac
     const deleteTasks = new Map<string, Set<string>>();
     for (const seller of world.sellers) for (const report of seller.extension.succeeded('delete')) deleteTasks.set(report.task.listing_id ?? '', (deleteTasks.get(report.task.listing_id ?? '') ?? new Set()).add(report.task.id));
     const deleted = new Map([...deleteTasks].map(([listing, tasks]) => [listing, tasks.size]));
-    for (const [what, calls] of [['eBay withdraw', withdrawn], ['Etsy inactive', inactivated], ['Vinted delete', deleted]] as const) for (const [id, n] of calls) if (n > 1) duplicateDelists.push(`${what} ${id}: ${n} times`);
+    // A call is done again only when its answer never came back (a timeout: the marketplace may
+    // have done it all the same) — an attempt the engine recorded as failed. A failure names the
+    // listing's own history, found by the id its marketplace gave it.
+    const listingOf = async (key: 'offer_id' | 'listing_id' | 'id', id: string) => {
+      for (const seller of world.sellers) {
+        const { rows } = await world.s.pool.query<{ id: string }>(`select id from ${world.s.tenancy.table(seller.tenant, 'listings')} where external->>$1 = $2 or id::text = $2`, [key, id]);
+        if (!rows[0]) continue;
+        const stream = `listing-${rows[0].id}`;
+        const failed = await world.s.pool.query<{ last_error: string }>(`select last_error from ${world.s.tenancy.table(seller.tenant, 'reaction_failures')} where stream_id = $1 and reactor = 'listing_publisher'`, [stream]);
+        const history = (await world.s.eventStore.readStream(seller.tenant, stream)).map((e) => e.type).join(' → ');
+        return { retried: failed.rows.length > 0, history: `${history}; failed attempts: ${JSON.stringify(failed.rows)}` };
+      }
+      return { retried: false, history: 'not found' };
+    };
+    for (const [what, key, calls] of [['eBay withdraw', 'offer_id', withdrawn], ['Etsy inactive', 'listing_id', inactivated], ['Vinted delete', 'id', deleted]] as const) {
+      for (const [id, n] of calls) {
+        if (n < 2) continue;
+        const listing = await listingOf(key, id);
+        if (n > 2 || !listing.retried) duplicateDelists.push(`${what} ${id}: ${n} times (the listing: ${listing.history})`);
+        else count('delists_repeated_after_a_lost_answer');
+      }
+    }
     expect(duplicateDelists).toEqual([]);
 
     // The read models rebuilt from the log are the live ones.

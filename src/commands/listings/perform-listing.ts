@@ -63,6 +63,15 @@ async function draftOf(deps: ListingWorkDeps, listing: Listing, product: Product
   };
 }
 
+/**
+ * The account's last successful call, for the seller's view of the connection: written once the
+ * outcome is recorded on the listing, and never a reason to fail — a failure here would have the
+ * engine repeat a marketplace call that was done.
+ */
+async function noteSuccess(deps: ListingWorkDeps, tenant: number, marketplace: Listing['marketplace']): Promise<void> {
+  await deps.credentials.recordCall(tenant, marketplace).catch(() => undefined);
+}
+
 /** What a failure says to the seller: the marketplace's own ids and messages when it gave them. */
 export function describeFailure(err: unknown): { reason: string; errors: MarketplaceProblem[]; retryable: boolean } {
   if (err instanceof MarketplaceCallError) return { reason: err.message, errors: err.problems, retryable: err.retryable };
@@ -103,8 +112,8 @@ export async function publishListing(deps: ListingWorkDeps, tenant: number, list
     const result = await publisher.publish(token, draft, listing.external, async (external) => {
       await listingCommand(deps, tenant, listingId, { type: 'RecordPublishProgress', external, now: now() }, metadata);
     });
-    await deps.credentials.recordCall(tenant, listing.marketplace);
     await listingCommand(deps, tenant, listingId, { type: 'RecordPublished', external: result.external, url: result.url, productVersion, now: now() }, metadata);
+    await noteSuccess(deps, tenant, listing.marketplace);
     return 'published';
   } catch (err) {
     const failure = describeFailure(err);
@@ -147,8 +156,8 @@ export async function updateListing(deps: ListingWorkDeps, tenant: number, listi
   try {
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);
     const learnt = await publisher.update(token, await draftOf(deps, listing, product, connection), listing.external);
-    await deps.credentials.recordCall(tenant, listing.marketplace);
     await listingCommand(deps, tenant, listingId, { type: 'RecordUpdated', productVersion: version, ...(learnt ? { external: learnt } : {}), now: now() }, metadata);
+    await noteSuccess(deps, tenant, listing.marketplace);
     return 'published';
   } catch (err) {
     const failure = describeFailure(err);
@@ -195,8 +204,8 @@ export async function delistListing(deps: ListingWorkDeps, tenant: number, listi
     if (!publisher) throw new Error(`Delisting on ${listing.marketplace} is not available on this server`);
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);
     await publisher.delist(token, listing.external);
-    await deps.credentials.recordCall(tenant, listing.marketplace);
     await listingCommand(deps, tenant, listingId, { type: 'RecordDelisted', now: now() }, metadata);
+    await noteSuccess(deps, tenant, listing.marketplace);
     return 'delisted';
   } catch (err) {
     const failure = describeFailure(err);
@@ -222,8 +231,8 @@ export async function closeSoldListing(deps: ListingWorkDeps, tenant: number, li
   try {
     const token = await deps.credentials.accessToken(tenant, listing.marketplace);
     await publisher.delist(token, listing.external);
-    await deps.credentials.recordCall(tenant, listing.marketplace);
     await listingCommand(deps, tenant, listingId, { type: 'RecordClosedAfterSale', now: deps.clock.now() }, metadata);
+    await noteSuccess(deps, tenant, listing.marketplace);
     return 'delisted';
   } catch (err) {
     const failure = describeFailure(err);

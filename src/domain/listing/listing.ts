@@ -336,6 +336,9 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
     }
     case 'RecordDelisted': {
       const listing = exists(state);
+      // It sold there while the delisting was under way: the call that just ended it there ended
+      // what the sale left, so nothing ends it a second time.
+      if (listing.status === 'sold_here' && !listing.closedAfterSale) return [{ type: 'ListingClosedAfterSale', data: { closed_at: at } }];
       if (listing.status !== 'delisting') return [];
       return [{ type: 'ListingDelisted', data: { delisted_at: at } }];
     }

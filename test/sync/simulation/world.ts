@@ -63,8 +63,9 @@ export async function startWorld(sellerCount: number, workerCount: number): Prom
     VINTED_WRITES_PER_HOUR: '1000',
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     PUBLIC_BASE_URL,
-    // A hung call gives up in a second, so injected timeouts are retried within the run.
-    MARKETPLACE_TIMEOUT_MS: '1000',
+    // A hung call gives up in two seconds, so injected timeouts are retried within the run (and a
+    // machine busy with the whole simulation seldom makes a slow answer look like one).
+    MARKETPLACE_TIMEOUT_MS: '2000',
     // The simulation polls and compares when its script says so.
     SYNC_COMPARE_MINUTES: '0',
     DATABASE_POOL_MAX: '8',
