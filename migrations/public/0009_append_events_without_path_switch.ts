@@ -29,7 +29,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(SHARED_APPEND_FUNCTION.replace('create function', 'create or replace function'));
 }
 
-const APPEND_FUNCTION = `
+export const APPEND_FUNCTION = `
 create or replace function public.append_events(
   p_schema text,
   p_streams text[],

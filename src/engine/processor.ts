@@ -54,7 +54,18 @@ interface Pump {
 /** Work of a tenant that runs in turn with itself and side by side with the other lanes. */
 interface Lane {
   name: string;
+  /** The event types whose appending wakes it (null: any append). */
+  handles: ReadonlySet<string> | null;
   run(tenant: number): Promise<RunOutcome>;
+}
+
+/**
+ * The lanes an append wakes: with the types appended known, those that handle one of them; a lane
+ * that handles none of them would only read the head and come back empty. Unknown types wake all.
+ */
+export function lanesWokenBy<L extends { handles: ReadonlySet<string> | null }>(lanes: readonly L[], types: ReadonlySet<string> | undefined): L[] {
+  if (types === undefined) return [...lanes];
+  return lanes.filter((lane) => lane.handles === null || [...types].some((type) => lane.handles!.has(type)));
 }
 
 /**
@@ -105,13 +116,15 @@ export function createProcessor(options: ProcessorOptions) {
    * store that cannot project inline, the reactors read read models the runner itself keeps, so
    * everything stays one lane, projections first, as a reactor expects them caught up.
    */
+  const handling = (...handlers: { handles: readonly string[] }[]) => new Set(handlers.flatMap((h) => h.handles));
   const lanes: Lane[] = store.projectsInline
     ? [
-        ...(projections.length > 0 ? [{ name: 'projections', run: (t: number) => runner.runProjections(t) }] : []),
-        ...options.reactors.map((reactor) => ({ name: `reactor:${reactor.name}`, run: (t: number) => runner.runReactor(t, reactor) })),
+        ...(projections.length > 0 ? [{ name: 'projections', handles: handling(...projections), run: (t: number) => runner.runProjections(t) }] : []),
+        ...options.reactors.map((reactor) => ({ name: `reactor:${reactor.name}`, handles: handling(reactor), run: (t: number) => runner.runReactor(t, reactor) })),
       ]
-    : [{ name: 'all', run: (t: number) => runner.run(t) }];
-  const upkeepLane: Lane | null = jobs.length > 0 ? { name: 'upkeep', run: async (t: number) => (await upkeep(t), { processed: 0 }) } : null;
+    : [{ name: 'all', handles: handling(...projections, ...options.reactors), run: (t: number) => runner.run(t) }];
+  // Due by the clock (the rebalance tick wakes it), not by what is appended.
+  const upkeepLane: Lane | null = jobs.length > 0 ? { name: 'upkeep', handles: new Set<string>(), run: async (t: number) => (await upkeep(t), { processed: 0 }) } : null;
   if (upkeepLane) lanes.push(upkeepLane);
   let stopped = false;
   let unwatch: (() => Promise<void>) | undefined;
@@ -142,8 +155,8 @@ export function createProcessor(options: ProcessorOptions) {
     return pump;
   }
 
-  function wake(tenant: number): void {
-    for (const lane of lanes) wakeLane(tenant, lane);
+  function wake(tenant: number, types?: ReadonlySet<string>): void {
+    for (const lane of lanesWokenBy(lanes, types)) wakeLane(tenant, lane);
   }
 
   function wakeLane(tenant: number, lane: Lane): void {
@@ -208,9 +221,9 @@ export function createProcessor(options: ProcessorOptions) {
     workerId: leases.workerId,
     held: () => leases.held(),
     async start(): Promise<void> {
-      unwatch = await store.watch((tenant) => {
+      unwatch = await store.watch((tenant, types) => {
         if (tenant === null) sweep();
-        else if (leases.held().has(tenant)) wake(tenant);
+        else if (leases.held().has(tenant)) wake(tenant, types);
         else void rebalanceOnce(); // a new tenant, perhaps
       });
       await rebalanceOnce();

@@ -1,6 +1,8 @@
 /*
  * Wakes readers when events are appended. append_events sends `NOTIFY <channel>, 'client_N:<last
- * position>'`; PostgreSQL delivers it only after the commit, so a woken reader finds the events.
+ * position>:<type>,<type>,…'` (public migration 0011; without the types when they do not fit);
+ * PostgreSQL delivers it only after the commit, so a woken reader finds the events. The types let
+ * a reader skip what it does not handle.
  *
  * One LISTEN connection serves every watcher of the store, outside the pool so it never holds a
  * slot that queries need. Notifications are a hint, not a guarantee: they are lost while the
@@ -12,7 +14,7 @@ import type { Tenancy } from '../infra/db/tenancy';
 import type { TenantId } from './types';
 
 export interface PostgresWatcher {
-  watch(onWake: (tenant: TenantId | null) => void): Promise<() => Promise<void>>;
+  watch(onWake: Wake): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -24,7 +26,14 @@ export interface PostgresWatcherOptions {
   pollIntervalMs: number;
 }
 
-type Wake = (tenant: TenantId | null) => void;
+/** `types`: the event types appended, when the notification named them. */
+type Wake = (tenant: TenantId | null, types?: ReadonlySet<string>) => void;
+
+/** `client_N:<position>` or `client_N:<position>:<type>,<type>`: the schema, and the types if named. */
+export function parseNotification(payload: string): { schema: string; types: ReadonlySet<string> | undefined } {
+  const [schema = '', , types] = payload.split(':', 3);
+  return { schema, types: types ? new Set(types.split(',')) : undefined };
+}
 
 export function createPostgresWatcher({ pool, tenancy, channel, pollIntervalMs }: PostgresWatcherOptions): PostgresWatcher {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel: ${channel}`);
@@ -36,10 +45,10 @@ export function createPostgresWatcher({ pool, tenancy, channel, pollIntervalMs }
   let backoffMs = 100;
   let closed = false;
 
-  const wakeAll = (tenant: TenantId | null) => {
+  const wakeAll = (tenant: TenantId | null, types?: ReadonlySet<string>) => {
     for (const wake of wakers) {
       try {
-        wake(tenant);
+        wake(tenant, types);
       } catch {
         // A watcher's own failure must not starve the others.
       }
@@ -47,9 +56,9 @@ export function createPostgresWatcher({ pool, tenancy, channel, pollIntervalMs }
   };
 
   const onNotification = (message: pg.Notification) => {
-    const payload = message.payload ?? '';
-    const tenant = tenancy.tenantOf(payload.slice(0, payload.lastIndexOf(':')));
-    if (tenant !== null) wakeAll(tenant);
+    const { schema, types } = parseNotification(message.payload ?? '');
+    const tenant = tenancy.tenantOf(schema);
+    if (tenant !== null) wakeAll(tenant, types);
   };
 
   function scheduleReconnect() {

@@ -94,10 +94,11 @@ export interface EventStore {
   /** Current head of the tenant's log (0n when empty). */
   head(tenant: TenantId): Promise<bigint>;
   /**
-   * Calls `onWake` whenever events may have been appended for a tenant (`null` when unsure which).
+   * Calls `onWake` whenever events may have been appended for a tenant (`null` when unsure which),
+   * with the types appended when the store knows them (absent: any type may have been).
    * Returns a function that stops the subscription.
    */
-  watch(onWake: (tenant: TenantId | null) => void): Promise<() => Promise<void>>;
+  watch(onWake: (tenant: TenantId | null, types?: ReadonlySet<string>) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

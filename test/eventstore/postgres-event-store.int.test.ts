@@ -203,7 +203,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
     expect(error).toMatchObject({ stream, expected: 1, actual: 3, extra: { actual_version: 3 } });
   });
 
-  it('When events are appended, then one NOTIFY names the tenant schema and the last position after commit', async () => {
+  it('When events are appended, then one NOTIFY names the tenant schema, the last position and the types after commit', async () => {
     const listener = new pg.Client({ connectionString: databaseUrl() });
     await listener.connect();
     const payloads: string[] = [];
@@ -219,7 +219,7 @@ describe('PostgreSQL event store, beyond the contract', () => {
     try {
       const result = await withStore(undefined, (store) => store.append(tenant, streamId(), [ev(), ev()], 'no_stream'));
       await mine;
-      expect(payloads).toEqual([`${testTenancy.schema(tenant)}:${result.lastPosition}`]);
+      expect(payloads).toEqual([`${testTenancy.schema(tenant)}:${result.lastPosition}:ThingHappened`]);
     } finally {
       await listener.end();
     }
@@ -287,6 +287,28 @@ describe('PostgreSQL event store, beyond the contract', () => {
     }
     // Stopping the last watcher closes the LISTEN connection.
     await waitFor(async () => (await listeners()).length === 0);
+  });
+
+  it('When events are appended, then the notification names their types, each once, so a reader can skip what it does not handle', async () => {
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool, pollIntervalMs: 60_000 });
+    const wakes: string[][] = [];
+    const woken = deferred();
+    const stop = await store.watch((t, types) => {
+      if (t !== tenant || !types?.has('Marked')) return;
+      wakes.push([...types].sort());
+      woken.resolve();
+    });
+    try {
+      await store.appendMany(tenant, [
+        { stream: streamId(), events: [ev('Marked'), ev('ThingHappened'), ev('Marked')], expected: 'no_stream' },
+        { stream: streamId(), events: [ev('Other')], expected: 'no_stream' },
+      ]);
+      await woken.promise;
+      expect(wakes).toEqual([['Marked', 'Other', 'ThingHappened']]);
+    } finally {
+      await stop();
+      await store.close();
+    }
   });
 
   it('When a subscriber follows all tenants, then each tenant\'s events reach it tagged with that tenant', async () => {
