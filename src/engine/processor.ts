@@ -97,7 +97,8 @@ export function createProcessor(options: ProcessorOptions) {
   const lastUpkeep = new Map<string, number>();
   const jobs: readonly PeriodicJob[] = options.housekeeping === undefined ? [] : Array.isArray(options.housekeeping) ? options.housekeeping : [options.housekeeping as PeriodicJob];
 
-  async function upkeep(tenant: number): Promise<void> {
+  /** Runs the tenant's jobs that are due; answers when the next one is (Date.now() time). */
+  async function upkeep(tenant: number): Promise<number> {
     for (const [i, job] of jobs.entries()) {
       const key = `${i}:${tenant}`;
       if (Date.now() - (lastUpkeep.get(key) ?? 0) < job.everyMs) continue;
@@ -108,6 +109,7 @@ export function createProcessor(options: ProcessorOptions) {
         logger.warn({ err, tenant, job: job.name ?? i }, 'a periodic job failed; it runs again at its next turn');
       }
     }
+    return Math.min(...jobs.map((job, i) => (lastUpkeep.get(`${i}:${tenant}`) ?? 0) + job.everyMs));
   }
   /*
    * Each reactor is a lane of its own, and so are the eventual projections and the periodic
@@ -124,7 +126,19 @@ export function createProcessor(options: ProcessorOptions) {
       ]
     : [{ name: 'all', handles: handling(...projections, ...options.reactors), run: (t: number) => runner.run(t) }];
   // Due by the clock (the rebalance tick wakes it), not by what is appended.
-  const upkeepLane: Lane | null = jobs.length > 0 ? { name: 'upkeep', handles: new Set<string>(), run: async (t: number) => (await upkeep(t), { processed: 0 }) } : null;
+  // Woken again when its next job is due, so a 5-second poll runs every 5 s, not at the next
+  // rebalance tick after that.
+  const upkeepLane: Lane | null =
+    jobs.length > 0
+      ? {
+          name: 'upkeep',
+          handles: new Set<string>(),
+          run: async (t: number) => {
+            const due = await upkeep(t);
+            return { processed: 0, nextRetryAt: new Date(options.clock.now().getTime() + Math.max(0, due - Date.now())) };
+          },
+        }
+      : null;
   if (upkeepLane) lanes.push(upkeepLane);
   let stopped = false;
   let unwatch: (() => Promise<void>) | undefined;

@@ -274,6 +274,52 @@ describe('Reactors', () => {
       await processor.stop();
     }
   });
+
+  it('When a job is due between two rebalance ticks, then it runs when due, not at the next tick', async () => {
+    const tenant = await createTestTenant(knex);
+    const ran: number[] = [];
+    const processor = createProcessor({ tenancy: testTenancy,
+      pool, connectionString: databaseUrl(), store, projections: [], reactors: [], logger,
+      clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant],
+      // The ticks are a minute apart: only the job's own timer can run it again.
+      rebalanceMs: 60_000, sweepMs: 60_000,
+      housekeeping: { name: 'poll', everyMs: 250, run: async () => void ran.push(Date.now()) },
+    });
+    await processor.start();
+    try {
+      await eventually(async () => ran.length >= 4, 'four runs of the job');
+      const gaps = ran.slice(1).map((at, n) => at - ran[n]!);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(240);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it('When events a reactor does not handle are appended, then it is not woken for them; one it handles wakes it at once', async () => {
+    const tenant = await createTestTenant(knex);
+    const heads: number[] = [];
+    const counting = { ...store, head: async (t: number) => (t === tenant && heads.push(Date.now()), store.head(t)) };
+    const pinged: string[] = [];
+    const reactor: Reactor = { name: 'pings_only', handles: ['Ping'], async react(event) { pinged.push(event.id); } };
+    const processor = createProcessor({ tenancy: testTenancy,
+      pool, connectionString: databaseUrl(), store: counting, projections: [], reactors: [reactor], logger,
+      clock: systemClock, ids: randomIds, group: group++, listTenants: async () => [tenant], rebalanceMs: 60_000, sweepMs: 60_000,
+    });
+    await processor.start();
+    try {
+      await eventually(async () => heads.length > 0, 'the first catch-up');
+      await new Promise((r) => setTimeout(r, 100));
+      const before = heads.length;
+      for (let n = 0; n < 5; n++) await store.append(tenant, 'noise', [{ id: randomUUID(), type: 'Noise', data: {} }], 'any');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(heads.length).toBe(before);
+      const ping = { id: randomUUID(), type: 'Ping', data: {} };
+      await store.append(tenant, 'pings', [ping], 'any');
+      await eventually(async () => pinged.includes(ping.id), 'the reactor to react');
+    } finally {
+      await processor.stop();
+    }
+  });
 });
 
 describe('Retry delays', () => {
