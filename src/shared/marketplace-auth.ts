@@ -44,4 +44,17 @@ export interface MarketplaceAuth {
   refresh(refreshToken: string, scopes: readonly string[]): Promise<OAuthGrant>;
   /** The account behind an access token, the site it sells on, and what the seller may choose for publishing. */
   describe(accessToken: string): Promise<{ account: MarketplaceAccount; site: string | null; options: ConnectionOptions }>;
+  /** Creates a place the seller ships from (an eBay inventory location) and answers its id; the same place asked twice is one. */
+  createLocation?(accessToken: string, location: NewLocation): Promise<string>;
+}
+
+/** A place the seller ships from, as PUT …/settings takes it. */
+export interface NewLocation {
+  name: string;
+  address_line1: string;
+  city: string;
+  postal_code: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  state_or_province?: string;
 }

@@ -142,6 +142,33 @@ describe('Connecting eBay (against the eBay double)', () => {
     expect(list.body.items[0].settings).toMatchObject(chosen);
   });
 
+  it('When the seller has no location on eBay, then settings can create one and choose it; asked again, it is the same one', async () => {
+    const seller = await registerAccount(t.app);
+    await connect(seller);
+    const place = { name: 'Atelier Montreuil', address_line1: '12 rue de Paris', city: 'Montreuil', postal_code: '93100', country: 'fr' };
+    const made = await request(t.app).put('/api/integrations/ebay/settings').set(auth(seller)).send({ new_location: place });
+    expect(made.status).toBe(200);
+    const key = made.body.settings.merchant_location_key as string;
+    expect(key).toMatch(/^stoflow-[0-9a-f]{20}$/);
+    expect(made.body.options.merchant_location_key).toContainEqual({ id: key, name: 'Atelier Montreuil' });
+    const there = ebay.state.userByName('stoflow_test_seller')!.locations.get(key) as { location: { address: Record<string, string> } } | undefined;
+    expect(there?.location.address).toMatchObject({ addressLine1: '12 rue de Paris', city: 'Montreuil', postalCode: '93100', country: 'FR' });
+
+    // A retry after a lost answer names the same place: eBay's "already exists" is not an error.
+    const again = await request(t.app).put('/api/integrations/ebay/settings').set(auth(seller)).send({ new_location: place });
+    expect(again.status).toBe(200);
+    expect(again.body.settings.merchant_location_key).toBe(key);
+    expect(again.body.options.merchant_location_key.filter((o: { id: string }) => o.id === key)).toHaveLength(1);
+
+    const bad = await request(t.app).put('/api/integrations/ebay/settings').set(auth(seller)).send({ new_location: { ...place, country: 'France' } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'new_location.country' })]);
+    const both = await request(t.app).put('/api/integrations/ebay/settings').set(auth(seller)).send({ new_location: place, merchant_location_key: key });
+    expect(both.status).toBe(400);
+    expect(both.body.errors).toEqual([expect.objectContaining({ field: 'new_location' })]);
+  });
+
   it('When the access token has expired, then it is refreshed once and the call goes through; when eBay refuses the refresh, the connection is revoked', async () => {
     const seller = await registerAccount(t.app);
     await connect(seller);
@@ -165,6 +192,21 @@ describe('Connecting eBay (against the eBay double)', () => {
     } finally {
       clock = new Date();
     }
+  });
+
+  it('When the refresh token has outlived its lifetime, then the integration says expired, and connecting again makes it connected', async () => {
+    const seller = await registerAccount(t.app);
+    await connect(seller);
+    expect((await request(t.app).get('/api/integrations').set(auth(seller))).body.items[0]).toMatchObject({ status: 'connected', refresh_expires_at: expect.any(String) });
+    // eBay's refresh tokens last about 18 months: that time is brought to now, a minute either side.
+    const credentials = t.services.tenancy.table(seller.tenantId, 'marketplace_credentials');
+    await t.services.pool.query(`update ${credentials} set refresh_expires_at = $1`, [new Date(clock.getTime() + 60_000)]);
+    expect((await request(t.app).get('/api/integrations').set(auth(seller))).body.items[0].status).toBe('connected');
+    const lapsedAt = new Date(clock.getTime() - 60_000);
+    await t.services.pool.query(`update ${credentials} set refresh_expires_at = $1`, [lapsedAt]);
+    expect((await request(t.app).get('/api/integrations').set(auth(seller))).body.items[0]).toMatchObject({ status: 'expired', refresh_expires_at: lapsedAt.toISOString() });
+    await connect(seller);
+    expect((await request(t.app).get('/api/integrations').set(auth(seller))).body.items[0].status).toBe('connected');
   });
 
   it('When a seller disconnects, then the tokens are gone and the integration says disconnected; another tenant sees none of it', async () => {

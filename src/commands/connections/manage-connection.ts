@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { MARKETPLACES, type Marketplace } from '../../domain/connection/connection';
 import type { AnyRoute } from '../../http/route';
-import { GrantRefusedError } from '../../shared/marketplace-auth';
+import { GrantRefusedError, type NewLocation } from '../../shared/marketplace-auth';
+import { MarketplaceCallError } from '../../shared/marketplace-errors';
 import { DomainRuleError, NotFoundError, UpstreamError } from '../../shared/errors';
 import { type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
@@ -21,26 +22,46 @@ export const SETTING_KEYS: Partial<Record<Marketplace, readonly string[]>> = {
 };
 
 const id = z.string().trim().min(1).max(100);
+const line = (max: number) => z.string().trim().min(1).max(max);
+/** A place to ship from, made on eBay and chosen (eBay's location fields and their limits). */
+const newLocation = z
+  .object({
+    name: line(1000),
+    address_line1: line(128),
+    city: line(128),
+    postal_code: line(16),
+    country: z.string().regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
+    state_or_province: line(128).optional(),
+  })
+  .strict();
 export const settingsBody = z
   .object({
     fulfillment_policy_id: id.optional(),
     payment_policy_id: id.optional(),
     return_policy_id: id.optional(),
     merchant_location_key: id.optional(),
+    new_location: newLocation.optional(),
     shipping_profile_id: id.optional(),
     readiness_state_id: id.optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !(b.new_location && b.merchant_location_key), { message: 'choose merchant_location_key or create new_location, not both', path: ['new_location'] });
 
-export async function chooseSettings(deps: ConnectionDeps, tenant: number, marketplace: Marketplace, settings: Record<string, string>, metadata: CommandMetadata) {
+export async function chooseSettings(deps: ConnectionDeps, tenant: number, marketplace: Marketplace, chosen: Record<string, string>, metadata: CommandMetadata, newLocation?: NewLocation) {
   const auth = oauthOf(deps, marketplace);
   const allowed = SETTING_KEYS[marketplace] ?? [];
-  const foreign = Object.keys(settings).filter((k) => !allowed.includes(k));
+  const foreign = Object.keys(chosen).filter((k) => !allowed.includes(k));
   if (foreign.length > 0) throw new DomainRuleError(`${foreign[0]} is not a ${marketplace} setting (${allowed.join(', ')})`, 'unknown_setting', foreign[0]);
+  if (newLocation && !auth.createLocation) throw new DomainRuleError(`A location cannot be created on ${marketplace}`, 'unknown_setting', 'new_location');
+  const settings = { ...chosen };
   let options;
   try {
-    options = (await auth.describe(await deps.credentials.accessToken(tenant, marketplace))).options;
+    const token = await deps.credentials.accessToken(tenant, marketplace);
+    // Made first, then chosen among the options listed after it, like any other location.
+    if (newLocation) settings.merchant_location_key = await auth.createLocation!(token, newLocation);
+    options = (await auth.describe(token)).options;
   } catch (err) {
+    if (err instanceof MarketplaceCallError && !err.retryable && newLocation) throw new DomainRuleError(`${marketplace} refused the location: ${err.message}`, 'location_refused', 'new_location');
     if (err instanceof GrantRefusedError) throw new DomainRuleError(`${marketplace} refused Stoflow's access: connect it again`, 'marketplace_revoked', 'marketplace');
     if (err instanceof Error && err.name === 'NotConnectedError') throw new NotFoundError(`${marketplace} is not connected`, 'marketplace_not_connected');
     throw new UpstreamError(`${marketplace} could not list the account's options: ${err instanceof Error ? err.message : String(err)}`);
@@ -64,7 +85,7 @@ export function manageConnectionRoutes(deps: ConnectionDeps): AnyRoute[] {
     commandRoute({
       method: 'put',
       path: '/api/integrations/{marketplace}/settings',
-      summary: "Choose the connection's publishing settings (eBay policies and location; Etsy profiles)",
+      summary: "Choose the connection's publishing settings (eBay policies and location, or a new location made there; Etsy profiles)",
       tags: ['Integrations'],
       params,
       body: settingsBody,
@@ -74,10 +95,11 @@ export function manageConnectionRoutes(deps: ConnectionDeps): AnyRoute[] {
         422: { description: 'An id is not among the account’s options, or not a setting of this marketplace' },
         502: { description: 'The marketplace could not list the options' },
       },
-      handle: async ({ params: p, body, auth }, metadata) => ({
-        status: 200,
-        body: await chooseSettings(deps, auth.tenantId, p.marketplace, Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => e[1] !== undefined)), metadata),
-      }),
+      handle: async ({ params: p, body, auth }, metadata) => {
+        const { new_location: newLocation, ...ids } = body;
+        const chosen = Object.fromEntries(Object.entries(ids).filter((e): e is [string, string] => e[1] !== undefined));
+        return { status: 200, body: await chooseSettings(deps, auth.tenantId, p.marketplace, chosen, metadata, newLocation) };
+      },
     }),
     commandRoute({
       method: 'delete',

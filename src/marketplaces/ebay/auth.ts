@@ -4,9 +4,10 @@
  * exchanged at /identity/v1/oauth2/token with the app's Basic credentials, access tokens
  * (2 hours) refreshed with the refresh token (about 18 months; eBay does not rotate it).
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectionOptions } from '../../domain/connection/connection';
-import { GrantRefusedError, type MarketplaceAuth, type OAuthGrant } from '../../shared/marketplace-auth';
+import { GrantRefusedError, type MarketplaceAuth, type NewLocation, type OAuthGrant } from '../../shared/marketplace-auth';
 import { callMarketplace, MarketplaceCallError } from '../http';
 import { ebayProblems } from './errors';
 import { EBAY_SCOPES, type EbaySettings } from './settings';
@@ -54,9 +55,35 @@ export function ebayAuth(settings: EbaySettings, now: () => Date = () => new Dat
     return body;
   }
 
+  /*
+   * createInventoryLocation: POST /sell/inventory/v1/location/{merchantLocationKey} (≤ 36
+   * characters of letters, digits, - and _), 204 when made. The key is a digest of the place, so
+   * a retry after a lost answer names the same location, and eBay's 409 (25803, the key exists)
+   * means it was made already.
+   */
+  async function createLocation(accessToken: string, place: NewLocation): Promise<string> {
+    const address = { addressLine1: place.address_line1, city: place.city, postalCode: place.postal_code, country: place.country.toUpperCase(), ...(place.state_or_province ? { stateOrProvince: place.state_or_province } : {}) };
+    const key = `stoflow-${createHash('sha256').update(JSON.stringify([place.name, address])).digest('hex').slice(0, 20)}`;
+    try {
+      await callMarketplace({
+        marketplace: 'ebay',
+        method: 'POST',
+        url: `${settings.apiBaseUrl}/sell/inventory/v1/location/${key}`,
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ name: place.name, location: { address }, locationTypes: ['WAREHOUSE'], merchantLocationStatus: 'ENABLED' }),
+        timeoutMs: settings.timeoutMs,
+        problems: ebayProblems,
+      });
+    } catch (err) {
+      if (!(err instanceof MarketplaceCallError && err.status === 409 && err.problems.some((p) => p.id === '25803'))) throw err;
+    }
+    return key;
+  }
+
   return {
     marketplace: 'ebay',
     unavailable: missing,
+    createLocation,
     usesPkce: false,
 
     consentUrl({ state }) {
