@@ -1,5 +1,5 @@
 /*
- * Consents in progress (public.oauth_states, public migration 0006). The state sent to the
+ * Consents in progress (public.oauth_states, public migrations 0006 and 0012). The state sent to the
  * marketplace is 32 random bytes; only its SHA-256 is stored, so a database read does not hand
  * out live states. Taking a state deletes it in the same statement: a state works once, and
  * only before it expires.
@@ -15,6 +15,8 @@ export interface PendingConsent {
   marketplace: Marketplace;
   verifier: string | null;
   returnTo: string | null;
+  /** The marketplace site asked for (EBAY_DE…); null: the server's default. */
+  site?: string | null;
 }
 
 export interface OAuthStates {
@@ -35,21 +37,21 @@ export function createOAuthStates(pool: Queryable, cipher: TokenCipher, now: () 
       // Expired states go as new ones come: the table holds only consents still in progress.
       await pool.query('delete from public.oauth_states where expires_at < $1', [created]);
       await pool.query(
-        `insert into public.oauth_states (state_hash, tenant_id, user_id, marketplace, verifier, return_to, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [hash(state), consent.tenantId, consent.userId, consent.marketplace, consent.verifier === null ? null : cipher.seal(consent.verifier, context(state)), consent.returnTo, created, expiresAt],
+        `insert into public.oauth_states (state_hash, tenant_id, user_id, marketplace, verifier, return_to, created_at, expires_at, site) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [hash(state), consent.tenantId, consent.userId, consent.marketplace, consent.verifier === null ? null : cipher.seal(consent.verifier, context(state)), consent.returnTo, created, expiresAt, consent.site ?? null],
       );
       return { state, expiresAt };
     },
 
     async take(state) {
       if (state.length === 0 || state.length > 200) return null;
-      const { rows } = await pool.query<{ tenant_id: number; user_id: string; marketplace: Marketplace; verifier: string | null; return_to: string | null }>(
-        `delete from public.oauth_states where state_hash = $1 and expires_at > $2 returning tenant_id, user_id, marketplace, verifier, return_to`,
+      const { rows } = await pool.query<{ tenant_id: number; user_id: string; marketplace: Marketplace; verifier: string | null; return_to: string | null; site: string | null }>(
+        `delete from public.oauth_states where state_hash = $1 and expires_at > $2 returning tenant_id, user_id, marketplace, verifier, return_to, site`,
         [hash(state), now()],
       );
       const row = rows[0];
       if (!row) return null;
-      return { tenantId: row.tenant_id, userId: row.user_id, marketplace: row.marketplace, verifier: row.verifier === null ? null : cipher.open(row.verifier, context(state)), returnTo: row.return_to };
+      return { tenantId: row.tenant_id, userId: row.user_id, marketplace: row.marketplace, verifier: row.verifier === null ? null : cipher.open(row.verifier, context(state)), returnTo: row.return_to, site: row.site };
     },
   };
 }

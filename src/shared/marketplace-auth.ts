@@ -42,8 +42,10 @@ export interface MarketplaceAuth {
   exchangeCode(code: string, verifier?: string): Promise<OAuthGrant>;
   /** Throws GrantRefusedError when the marketplace refuses the refresh token. */
   refresh(refreshToken: string, scopes: readonly string[]): Promise<OAuthGrant>;
-  /** The account behind an access token, the site it sells on, and what the seller may choose for publishing. */
-  describe(accessToken: string): Promise<{ account: MarketplaceAccount; site: string | null; options: ConnectionOptions }>;
+  /** The sites a seller may connect (eBay's marketplace ids), the first the default; absent: one site only. */
+  readonly sites?: readonly string[];
+  /** The account behind an access token, the site it sells on (`site`, or the default), and what the seller may choose for publishing there. */
+  describe(accessToken: string, site?: string | null): Promise<{ account: MarketplaceAccount; site: string | null; options: ConnectionOptions }>;
   /** Creates a place the seller ships from (an eBay inventory location) and answers its id; the same place asked twice is one. */
   createLocation?(accessToken: string, location: NewLocation): Promise<string>;
 }

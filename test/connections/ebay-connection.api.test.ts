@@ -88,6 +88,28 @@ describe('Connecting eBay (against the eBay double)', () => {
     }
   });
 
+  it('When the seller connects for another eBay site, then its policies are read on that site and the connection names it (its listings are offered there); an unknown site is refused', async () => {
+    const seller = await registerAccount(t.app);
+    const before = ebay.requests.length;
+    const { callback } = await connect(seller, '?site=EBAY_DE');
+    expect(callback.status).toBe(200);
+    const reads = ebay.requests.slice(before).filter((r) => r.path.startsWith('/sell/account/v1/'));
+    expect(reads.map((r) => r.query.marketplace_id)).toEqual(['EBAY_DE', 'EBAY_DE', 'EBAY_DE']);
+    expect((await request(t.app).get('/api/integrations').set(auth(seller))).body.items[0].site).toBe('EBAY_DE');
+    // Settings are checked against that site's policies too.
+    const settingsFrom = ebay.requests.length;
+    expect((await request(t.app).put('/api/integrations/ebay/settings').set(auth(seller)).send({})).status).toBe(200);
+    expect(ebay.requests.slice(settingsFrom).filter((r) => r.path.startsWith('/sell/account/v1/')).map((r) => r.query.marketplace_id)).toEqual(['EBAY_DE', 'EBAY_DE', 'EBAY_DE']);
+
+    const unknown = await request(t.app).get('/api/integrations/ebay/connect?site=EBAY_XX').set(auth(seller));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([{ field: 'site', message: expect.stringContaining('EBAY_FR') }]);
+    // Without a site, the server's default.
+    const other = await registerAccount(t.app);
+    await connect(other);
+    expect((await request(t.app).get('/api/integrations').set(auth(other))).body.items[0].site).toBe('EBAY_FR');
+  });
+
   it('When the state is replayed, unknown or expired, then the callback refuses it and connects nothing', async () => {
     const seller = await registerAccount(t.app);
     const start = await request(t.app).get('/api/integrations/ebay/connect').set(auth(seller));

@@ -44,12 +44,15 @@ function checkReturnTo(deps: Pick<ConnectionDeps, 'returnOrigins'>, returnTo: st
   return returnTo;
 }
 
-export async function startConnection(deps: ConnectionDeps, tenant: number, userId: string, marketplace: Marketplace, returnTo?: string) {
+export async function startConnection(deps: ConnectionDeps, tenant: number, userId: string, marketplace: Marketplace, returnTo?: string, site?: string) {
   const auth = oauthOf(deps, marketplace);
+  if (site !== undefined && !auth.sites?.includes(site)) {
+    throw new ValidationError([{ field: 'site', message: auth.sites ? `must be one of ${auth.sites.join(', ')}` : `${marketplace} has one site: leave it out` }]);
+  }
   await deps.limits.assertMarketplaceRoom(tenant, marketplace);
   const back = checkReturnTo(deps, returnTo);
   const verifier = auth.usesPkce ? randomBytes(48).toString('base64url') : null;
-  const { state, expiresAt } = await deps.states.create({ tenantId: tenant, userId, marketplace, verifier, returnTo: back }, CONSENT_TTL_MS);
+  const { state, expiresAt } = await deps.states.create({ tenantId: tenant, userId, marketplace, verifier, returnTo: back, site: site ?? null }, CONSENT_TTL_MS);
   const codeChallenge = verifier === null ? undefined : createHash('sha256').update(verifier).digest('base64url');
   return { marketplace, authorization_url: auth.consentUrl({ state, codeChallenge }), state, expires_at: expiresAt.toISOString() };
 }
@@ -79,7 +82,7 @@ export async function completeConnection(deps: ConnectionDeps, marketplace: Mark
   let described;
   try {
     grant = await auth.exchangeCode(input.code, consent.verifier ?? undefined);
-    described = await auth.describe(grant.accessToken);
+    described = await auth.describe(grant.accessToken, consent.site ?? null);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw fail(new UpstreamError(`${marketplace} did not complete the connection: ${message}`, 'marketplace_error'));
@@ -116,14 +119,19 @@ export function connectionRoutes(deps: ConnectionDeps): AnyRoute[] {
       summary: 'Start connecting a marketplace account: the consent URL to open in the browser',
       tags: ['Integrations'],
       params: marketplaceParams,
-      query: z.object({ return_to: z.string().max(2000).optional().describe('Where to send the browser once done (an allowed origin)') }).strict(),
+      query: z
+        .object({
+          return_to: z.string().max(2000).optional().describe('Where to send the browser once done (an allowed origin)'),
+          site: z.string().max(20).optional().describe("eBay: the marketplace to sell on (EBAY_FR, EBAY_DE, EBAY_GB…); the server's EBAY_MARKETPLACE_ID when left out"),
+        })
+        .strict(),
       responses: {
         200: { description: 'Open authorization_url; the state is single-use and expires in 10 minutes', schema: z.object({ marketplace: z.string(), authorization_url: z.string(), state: z.string(), expires_at: z.string() }) },
         403: { description: "The plan's marketplace cap is reached: the limit, the usage and the plan that would allow it are named" },
         422: { description: 'Vinted connects through the extension, or return_to is not allowed' },
         503: { description: 'The marketplace is not configured on this server' },
       },
-      handle: async ({ params, query, auth }) => ({ status: 200, body: await startConnection(deps, auth.tenantId, auth.userId, params.marketplace, query.return_to), headers: { 'Cache-Control': 'no-store' } }),
+      handle: async ({ params, query, auth }) => ({ status: 200, body: await startConnection(deps, auth.tenantId, auth.userId, params.marketplace, query.return_to, query.site), headers: { 'Cache-Control': 'no-store' } }),
     }),
     defineRoute({
       method: 'get',

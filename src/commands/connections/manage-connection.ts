@@ -14,6 +14,7 @@ import { commandRoute } from '../command-route';
 import { oauthOf } from './connect-marketplace';
 import type { ConnectionDeps } from './deps';
 import { runConnectionCommand } from './record-connection';
+import { loadConnection } from '../listings/load';
 
 /** The settings each marketplace takes, as chosen in PUT …/settings. */
 export const SETTING_KEYS: Partial<Record<Marketplace, readonly string[]>> = {
@@ -59,7 +60,9 @@ export async function chooseSettings(deps: ConnectionDeps, tenant: number, marke
     const token = await deps.credentials.accessToken(tenant, marketplace);
     // Made first, then chosen among the options listed after it, like any other location.
     if (newLocation) settings.merchant_location_key = await auth.createLocation!(token, newLocation);
-    options = (await auth.describe(token)).options;
+    // Read on the site the account was connected for.
+    const { state: connection } = await loadConnection(deps.store, tenant, marketplace);
+    options = (await auth.describe(token, connection.site)).options;
   } catch (err) {
     if (err instanceof MarketplaceCallError && !err.retryable && newLocation) throw new DomainRuleError(`${marketplace} refused the location: ${err.message}`, 'location_refused', 'new_location');
     if (err instanceof GrantRefusedError) throw new DomainRuleError(`${marketplace} refused Stoflow's access: connect it again`, 'marketplace_revoked', 'marketplace');

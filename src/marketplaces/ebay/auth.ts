@@ -10,7 +10,7 @@ import type { ConnectionOptions } from '../../domain/connection/connection';
 import { GrantRefusedError, type MarketplaceAuth, type NewLocation, type OAuthGrant } from '../../shared/marketplace-auth';
 import { callMarketplace, MarketplaceCallError } from '../http';
 import { ebayProblems } from './errors';
-import { EBAY_SCOPES, type EbaySettings } from './settings';
+import { EBAY_SCOPES, EBAY_SITES, type EbaySettings } from './settings';
 
 const tokenAnswer = z.object({
   access_token: z.string().min(1),
@@ -83,6 +83,8 @@ export function ebayAuth(settings: EbaySettings, now: () => Date = () => new Dat
   return {
     marketplace: 'ebay',
     unavailable: missing,
+    // The server's default first (EBAY_MARKETPLACE_ID), then every other site Stoflow publishes to.
+    sites: [settings.marketplaceId, ...EBAY_SITES.filter((s) => s !== settings.marketplaceId)],
     createLocation,
     usesPkce: false,
 
@@ -111,9 +113,10 @@ export function ebayAuth(settings: EbaySettings, now: () => Date = () => new Dat
       }
     },
 
-    async describe(accessToken) {
+    async describe(accessToken, site) {
       const user = userAnswer.parse(await get(`${settings.identityBaseUrl}/commerce/identity/v1/user/`, accessToken));
-      const market = encodeURIComponent(settings.marketplaceId);
+      const marketplaceId = site ?? settings.marketplaceId;
+      const market = encodeURIComponent(marketplaceId);
       const account = `${settings.apiBaseUrl}/sell/account/v1`;
       const [fulfillment, payment, returns, locations] = await Promise.all([
         get(`${account}/fulfillment_policy?marketplace_id=${market}`, accessToken),
@@ -129,7 +132,7 @@ export function ebayAuth(settings: EbaySettings, now: () => Date = () => new Dat
         return_policy_id: pick(returns, 'returnPolicies', 'returnPolicyId'),
         merchant_location_key: (locationList.parse(locations ?? {}).locations ?? []).map((l) => ({ id: l.merchantLocationKey, name: l.name ?? l.merchantLocationKey })),
       };
-      return { account: { id: user.userId, name: user.username }, site: settings.marketplaceId, options };
+      return { account: { id: user.userId, name: user.username }, site: marketplaceId, options };
     },
   };
 }

@@ -25,8 +25,11 @@ export const EBAY_SCOPES = [
   'https://api.ebay.com/oauth/api_scope/commerce.notification.subscription',
 ] as const;
 
-/** The Content-Language eBay expects for a marketplace's listings. */
+/** The Content-Language eBay expects for each marketplace's listings: the sites Stoflow publishes to. */
+const LANGUAGES: Record<string, string> = { EBAY_FR: 'fr-FR', EBAY_DE: 'de-DE', EBAY_GB: 'en-GB', EBAY_US: 'en-US', EBAY_IT: 'it-IT', EBAY_ES: 'es-ES', EBAY_NL: 'nl-NL', EBAY_BE: 'fr-BE', EBAY_AT: 'de-AT', EBAY_CH: 'de-CH', EBAY_IE: 'en-IE', EBAY_AU: 'en-AU', EBAY_CA: 'en-CA' };
+
+export const EBAY_SITES: readonly string[] = Object.keys(LANGUAGES);
+
 export function contentLanguage(marketplaceId: string): string {
-  const languages: Record<string, string> = { EBAY_FR: 'fr-FR', EBAY_DE: 'de-DE', EBAY_GB: 'en-GB', EBAY_US: 'en-US', EBAY_IT: 'it-IT', EBAY_ES: 'es-ES', EBAY_NL: 'nl-NL', EBAY_BE: 'fr-BE', EBAY_AT: 'de-AT', EBAY_CH: 'de-CH', EBAY_IE: 'en-IE', EBAY_AU: 'en-AU', EBAY_CA: 'en-CA' };
-  return languages[marketplaceId] ?? 'en-US';
+  return LANGUAGES[marketplaceId] ?? 'en-US';
 }
