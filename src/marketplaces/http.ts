@@ -49,6 +49,11 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
+/** The statuses worth asking again: a timeout, a rate limit, the marketplace's own failure. */
+export function retryableStatus(status: number): boolean {
+  return status === 429 || status >= 500 || status === 408;
+}
+
 /** Answers any 2xx; throws MarketplaceCallError for everything else. */
 export async function callMarketplace(options: CallOptions): Promise<CallResult> {
   let res: Response;
@@ -67,6 +72,6 @@ export async function callMarketplace(options: CallOptions): Promise<CallResult>
   }
   if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, body };
   const problems = options.problems?.(body, res.status) ?? [];
-  const retryable = res.status === 429 || res.status >= 500 || res.status === 408;
+  const retryable = retryableStatus(res.status);
   throw new MarketplaceCallError(options.marketplace, res.status, retryable, problems.length > 0 ? problems : [{ id: String(res.status), message: typeof body === 'string' ? body : res.statusText }], retryAfter(res.headers.get('retry-after')));
 }

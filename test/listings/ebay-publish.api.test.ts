@@ -201,6 +201,129 @@ describe('Publishing to eBay (against the eBay double)', () => {
     expect(log.find((e) => e.type === 'ListingDelistRequested')!.data).toMatchObject({ reason: 'the product has no stock left' });
   });
 
+  /** Changes the product as the seller's app does, with the ETag it just read. */
+  async function edit(seller: Seller, productId: string, changes: Record<string, unknown>): Promise<void> {
+    const current = await request(t.app).get(`/api/products/${productId}`).set(seller.auth);
+    await request(t.app).patch(`/api/products/${productId}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send(changes).expect(200);
+  }
+
+  async function eventually(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`${what}: never`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const listingLog = (seller: Seller, listingId: string) => t.services.eventStore.readStream(seller.tenantId, `listing-${listingId}`);
+
+  /** What the double received for this SKU and offer since `from`: bulk price-and-quantity calls and full replaces. */
+  function callsSince(from: number, sku: string, offerId: string) {
+    const since = ebay.requests.slice(from);
+    return {
+      bulk: since.filter((r) => r.method === 'POST' && r.path === '/sell/inventory/v1/bulk_update_price_quantity'),
+      putItem: since.filter((r) => r.method === 'PUT' && r.path === `/sell/inventory/v1/inventory_item/${sku}`),
+      putOffer: since.filter((r) => r.method === 'PUT' && r.path === `/sell/inventory/v1/offer/${offerId}`),
+    };
+  }
+
+  it('When only the price changes, then eBay gets one bulkUpdatePriceQuantity call and no replace; a title change replaces the item and the offer; a stock change is one bulk call again', async () => {
+    const seller = await connectedSeller();
+    const product = await photographedProduct(seller, { stock_quantity: 3 });
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }).expect(202);
+    const active = await listingOf(seller, product.id, (l) => l.status === 'active');
+    expect(active.external.content_digest).toMatch(/^[0-9a-f]{32}$/);
+    const offerId = active.external.offer_id!;
+    const offer = () => ebay.state.offers.get(offerId)!;
+    const updates = async () => (await listingLog(seller, active.id)).filter((e) => e.type === 'ListingUpdated').length;
+
+    let from = ebay.requests.length;
+    await edit(seller, product.id, { price: 45 });
+    await eventually('the price update recorded', async () => (await updates()) === 1);
+    let calls = callsSince(from, product.sku, offerId);
+    expect([calls.bulk.length, calls.putItem.length, calls.putOffer.length]).toEqual([1, 0, 0]);
+    expect(calls.bulk[0]!.status).toBe(200);
+    expect(calls.bulk[0]!.body).toEqual({ requests: [{ sku: product.sku, shipToLocationAvailability: { quantity: 3 }, offers: [{ offerId, availableQuantity: 3, price: { value: '45.00', currency: 'EUR' } }] }] });
+    expect(offer()).toMatchObject({ status: 'PUBLISHED', details: { availableQuantity: 3, pricingSummary: { price: { value: '45.00', currency: 'EUR' } } } });
+
+    from = ebay.requests.length;
+    await edit(seller, product.id, { title: 'Levi’s 501 W32 L34 selvedge' });
+    await eventually('the title update recorded', async () => (await updates()) === 2);
+    calls = callsSince(from, product.sku, offerId);
+    expect([calls.bulk.length, calls.putItem.length, calls.putOffer.length]).toEqual([0, 1, 1]);
+    expect(calls.putItem[0]!.body).toMatchObject({ product: { title: 'Levi’s 501 W32 L34 selvedge' }, availability: { shipToLocationAvailability: { quantity: 3 } } });
+    expect(calls.putItem[0]!.headers['content-language']).toBe('fr-FR');
+    expect(calls.putOffer[0]!.body).toMatchObject({ pricingSummary: { price: { value: '45.00', currency: 'EUR' } } });
+    const retitled = await listingOf(seller, product.id, (l) => l.status === 'active');
+    expect(retitled.external.content_digest).toMatch(/^[0-9a-f]{32}$/);
+    expect(retitled.external.content_digest).not.toBe(active.external.content_digest);
+
+    from = ebay.requests.length;
+    await edit(seller, product.id, { stock_quantity: 2 });
+    await eventually('the stock update recorded', async () => (await updates()) === 3);
+    calls = callsSince(from, product.sku, offerId);
+    expect([calls.bulk.length, calls.putItem.length, calls.putOffer.length]).toEqual([1, 0, 0]);
+    expect(offer().details).toMatchObject({ availableQuantity: 2, pricingSummary: { price: { value: '45.00' } } });
+    const user = [...ebay.state.users.values()].find((u) => u.inventory.has(product.sku))!;
+    expect(user.inventory.get(product.sku)).toMatchObject({ availability: { shipToLocationAvailability: { quantity: 2 } }, product: { title: 'Levi’s 501 W32 L34 selvedge' } });
+  });
+
+  it('When eBay answers the bulk update 200 with an error for the offer, then the update is recorded as failed with eBay’s error id, not as done', async () => {
+    const seller = await connectedSeller();
+    const product = await photographedProduct(seller, { stock_quantity: 2 });
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }).expect(202);
+    const active = await listingOf(seller, product.id, (l) => l.status === 'active');
+    const offerId = active.external.offer_id!;
+    ebay.faults.next({
+      method: 'POST',
+      path: '/sell/inventory/v1/bulk_update_price_quantity',
+      kind: 'status',
+      status: 200,
+      body: {
+        responses: [
+          { sku: product.sku, statusCode: 200 },
+          { offerId, sku: product.sku, statusCode: 400, errors: [{ errorId: 25003, domain: 'API_INVENTORY', category: 'REQUEST', message: 'The eBay listing associated with the inventory item, or the unpublished offer has an invalid price.' }] },
+        ],
+      },
+    });
+    const from = ebay.requests.length;
+    await edit(seller, product.id, { price: 45 });
+    const failed = await listingOf(seller, product.id, (l) => l.last_error !== null);
+    expect(failed.status).toBe('active');
+    expect(failed.last_error).toMatchObject({ retryable: false, next_retry_at: null, errors: [{ id: '25003', message: expect.stringContaining('invalid price') }] });
+    const log = await listingLog(seller, active.id);
+    expect(log.map((e) => e.type).slice(-2)).toEqual(['ListingUpdateStarted', 'ListingUpdateFailed']);
+    expect(log.some((e) => e.type === 'ListingUpdated')).toBe(false);
+    const calls = callsSince(from, product.sku, offerId);
+    expect(calls.bulk.map((r) => r.status)).toEqual([200]);
+    expect([calls.putItem.length, calls.putOffer.length]).toEqual([0, 0]);
+    // Nothing reached the offer: its price is the one published.
+    expect(ebay.state.offers.get(offerId)!.details).toMatchObject({ pricingSummary: { price: { value: '39.90' } } });
+  });
+
+  it('When eBay answers the bulk update 200 with a system error (25001, 500) for the offer, then the update is tried again and lands', async () => {
+    const seller = await connectedSeller();
+    const product = await photographedProduct(seller, { stock_quantity: 2 });
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }).expect(202);
+    const active = await listingOf(seller, product.id, (l) => l.status === 'active');
+    const offerId = active.external.offer_id!;
+    ebay.faults.next({
+      method: 'POST',
+      path: '/sell/inventory/v1/bulk_update_price_quantity',
+      kind: 'status',
+      status: 200,
+      body: { responses: [{ offerId, sku: product.sku, statusCode: 500, errors: [{ errorId: 25001, domain: 'API_INVENTORY', category: 'APPLICATION', message: 'A system error has occurred.' }] }] },
+    });
+    const from = ebay.requests.length;
+    await edit(seller, product.id, { price: 45 });
+    await eventually('the new price on eBay', () => (ebay.state.offers.get(offerId)!.details as { pricingSummary: { price: { value: string } } }).pricingSummary.price.value === '45.00');
+    await eventually('the update recorded', async () => (await listingLog(seller, active.id)).some((e) => e.type === 'ListingUpdated'));
+    const calls = callsSince(from, product.sku, offerId);
+    expect(calls.bulk).toHaveLength(2);
+    expect([calls.putItem.length, calls.putOffer.length]).toEqual([0, 0]);
+    expect((await listingOf(seller, product.id, () => true)).last_error).toBeNull();
+  });
+
   it("When another tenant asks for a seller's product or listing, then it is not found", async () => {
     const seller = await connectedSeller();
     const other = await registerSeller(t.app);

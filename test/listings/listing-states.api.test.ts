@@ -103,8 +103,8 @@ describe('Listing states on eBay (against the eBay double)', () => {
     expect(await page(seller, { status: 'draft,published', sort: 'created_at' })).toEqual({ ids: [`${jeans.id}:published`, `${unlisted.id}:draft`], total: 2 });
     expect(await page(seller, { status: 'published', q: 'levi' })).toEqual({ ids: [`${jeans.id}:published`], total: 1 });
 
-    // An update eBay takes its time over: the listing is updating meanwhile, and the product still published.
-    ebay.faults.next({ method: 'PUT', path: `/sell/inventory/v1/offer/${active.external.offer_id}`, kind: 'slow', ms: 1500 });
+    // An update eBay takes its time over (a price change: one bulk call): the listing is updating meanwhile, and the product still published.
+    ebay.faults.next({ method: 'POST', path: '/sell/inventory/v1/bulk_update_price_quantity', kind: 'slow', ms: 1500 });
     const edit = await request(t.app).patch(`/api/products/${jeans.id}`).set(seller.auth).set('If-Match', before.etag).send({ price: 45 });
     expect(edit.status).toBe(200);
     // The command's reply says what GET says.

@@ -167,4 +167,63 @@ describe('One product on eBay, Etsy and Vinted', () => {
     const byState = await request(t.app).get('/api/listings?marketplace=ebay&state=disconnected').set(seller.auth);
     expect((byState.body.items as Listing[]).map((l) => l.id)).toEqual([after.ebay!.id]);
   }, 90_000);
+  it('When a product live on eBay and Etsy is edited ten times in quick succession, then both end at its final price and stock, each in a few update rounds, eBay’s through bulk calls only', async () => {
+    const { who } = await t.seller();
+    const seller: Seller = { ...who, auth: { Authorization: `Bearer ${who.accessToken}` } };
+    await consent(seller, 'ebay');
+    await putOnPlan(t.services, seller.tenantId, 'starter');
+    etsy.setConsent({ userId: 52000001 });
+    await consent(seller, 'etsy');
+    const product = await createProduct(t.app, seller, { title: 'Chemise en lin années 80', condition: 'very_good', stock_quantity: 20 });
+    await request(t.app).post(`/api/products/${product.id}/images`).set(seller.auth).attach('file', JPEG, 'front.jpg').expect(201);
+    await request(t.app)
+      .post(`/api/products/${product.id}/publish`)
+      .set(seller.auth)
+      .send({ marketplaces: ['ebay', 'etsy'], overrides: { ebay: { category_id: '11450' }, etsy: { taxonomy_id: 2044, who_made: 'someone_else', when_made: '1980s' } } })
+      .expect(202);
+    const live = await listings(seller, product.id, (l) => l.ebay?.status === 'active' && l.etsy?.status === 'active');
+    const offerId = live.ebay!.external.offer_id!;
+    const etsyId = Number(live.etsy!.external.listing_id);
+    const ebayFrom = ebay.requests.length;
+    const etsyFrom = etsy.requests.length;
+
+    for (let i = 1; i <= 10; i++) {
+      const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+      await request(t.app).patch(`/api/products/${product.id}`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ price: 40 + i, stock_quantity: 20 - i }).expect(200);
+    }
+    const final = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
+    expect(final.body).toMatchObject({ price: 50, stock_quantity: 10 });
+
+    const offer = () => ebay.state.offers.get(offerId)!.details as { availableQuantity: number; pricingSummary: { price: { value: string } } };
+    const offering = () => etsy.state.inventory.get(etsyId)?.products[0]?.offerings[0];
+    await eventually('eBay at the final price and stock', () => offer().pricingSummary.price.value === '50.00' && offer().availableQuantity === 10);
+    await eventually('Etsy at the final price and stock', () => offering()?.price === 5000 && offering()?.quantity === 10);
+    // Settled: no update under way on either, and none starts after.
+    const settled = async () => {
+      const views = await listings(seller, product.id, () => true);
+      return views.ebay!.status === 'active' && views.etsy!.status === 'active' && ebay.requests.slice(ebayFrom).every((r) => r.outcome !== 'pending') && etsy.requests.slice(etsyFrom).every((r) => r.status !== null);
+    };
+    let quiet = false;
+    for (const deadline = Date.now() + 20_000; !quiet && Date.now() < deadline; ) {
+      const before = ebay.requests.length + etsy.requests.length;
+      await new Promise((r) => setTimeout(r, 500));
+      quiet = before === ebay.requests.length + etsy.requests.length && (await settled());
+    }
+    expect(quiet).toBe(true);
+    expect(offer()).toMatchObject({ availableQuantity: 10, pricingSummary: { price: { value: '50.00', currency: 'EUR' } } });
+    expect(offering()).toMatchObject({ price: 5000, quantity: 10 });
+
+    const onEbay = ebay.requests.slice(ebayFrom);
+    const bulk = onEbay.filter((r) => r.method === 'POST' && r.path === '/sell/inventory/v1/bulk_update_price_quantity');
+    const replaces = onEbay.filter((r) => r.method === 'PUT' && (r.path === `/sell/inventory/v1/inventory_item/${product.sku}` || r.path === `/sell/inventory/v1/offer/${offerId}`));
+    expect(replaces).toEqual([]);
+    expect(bulk.length).toBeGreaterThanOrEqual(1);
+    expect(bulk.length).toBeLessThanOrEqual(3);
+    const onEtsy = etsy.requests.slice(etsyFrom);
+    const patches = onEtsy.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/listings/${etsyId}`));
+    const inventories = onEtsy.filter((r) => r.method === 'PUT' && r.path.endsWith(`/listings/${etsyId}/inventory`));
+    expect(inventories.length).toBeGreaterThanOrEqual(1);
+    expect(inventories.length).toBeLessThanOrEqual(3);
+    expect(patches.length).toBeLessThanOrEqual(3);
+  }, 90_000);
 });

@@ -156,6 +156,12 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     try {
       const current = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
       await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).set('If-Match', String(current.headers.etag)).send({ quantity: 1, unit_price: 39.9 }).expect(201);
+      // The quantity update was sent, and refused.
+      const bulk = () => ebay.requests.filter((r) => r.method === 'POST' && r.path === '/sell/inventory/v1/bulk_update_price_quantity');
+      await eventually('the quantity update refused by eBay', () => bulk().some((r) => r.status === 500 && (r.body as { requests: { sku: string }[] }).requests[0]?.sku === product.sku));
+      expect(bulk().filter((r) => r.status !== undefined && r.status !== 500)).toEqual([]);
+      const offer = [...ebay.state.offers.values()].find((o) => o.sku === product.sku)!;
+      expect(offer.details.availableQuantity).toBe(2);
       const order = ebay.sell({ sku: product.sku, quantity: 1 }) as unknown as { orderId: string };
       expect([...ebay.state.listings.values()].find((l) => l.sku === product.sku)?.status).toBe('ACTIVE');
       await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));

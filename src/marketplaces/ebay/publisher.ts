@@ -5,12 +5,18 @@
  * error 25002 with its offerId), remembered before publishOffer, so a retry never makes a second
  * one. Delisting is withdrawOffer: the listing ends and the offer stays, unpublished, for a
  * republication.
+ *
+ * An update is a full replace of the item and the offer, or, when only the price or the quantity
+ * changed, one bulkUpdatePriceQuantity call. Which one is told by `content_digest`, kept with the
+ * listing's ids: a digest of everything else the last full replace (or the publication) sent. A
+ * listing without one (published before it was kept) gets a full replace, then has one.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ExternalIds } from '../../domain/listing/listing';
 import type { ListingThere } from '../../domain/reconciliation/drift';
 import type { MarketplacePublisher, PublicationDraft } from '../../shared/marketplace-publisher';
-import { callMarketplace, MarketplaceCallError } from '../http';
+import { callMarketplace, MarketplaceCallError, retryableStatus } from '../http';
 import { ebayProblems } from './errors';
 import { contentLanguage, type EbaySettings } from './settings';
 
@@ -62,21 +68,51 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     };
   }
 
-  /** createOrReplaceInventoryItem: the whole item, every time (eBay replaces it). */
-  async function putItem(accessToken: string, draft: PublicationDraft, language: string): Promise<void> {
+  /** createOrReplaceInventoryItem's body: the whole item, every time (eBay replaces it). */
+  function itemBody(draft: PublicationDraft) {
     const condition = CONDITION_ENUM[draft.condition];
     if (!condition) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition', message: `no eBay condition for id ${draft.condition}` }]);
-    await call(
-      accessToken,
-      'PUT',
-      `/inventory_item/${encodeURIComponent(draft.sku)}`,
-      {
-        availability: { shipToLocationAvailability: { quantity: draft.quantity } },
-        condition,
-        product: { title: draft.title, description: draft.description, imageUrls: draft.image_urls.slice(0, 24), aspects: draft.aspects },
-      },
-      language,
-    );
+    return {
+      availability: { shipToLocationAvailability: { quantity: draft.quantity } },
+      condition,
+      product: { title: draft.title, description: draft.description, imageUrls: draft.image_urls.slice(0, 24), aspects: draft.aspects },
+    };
+  }
+
+  async function putItem(accessToken: string, draft: PublicationDraft, language: string): Promise<void> {
+    await call(accessToken, 'PUT', `/inventory_item/${encodeURIComponent(draft.sku)}`, itemBody(draft), language);
+  }
+
+  /**
+   * What a full update sends besides the price and the quantity. The photos count by their ids:
+   * their links are made afresh for each call, and a photo that stays is the same photo to eBay,
+   * which keeps its own copy.
+   */
+  function contentDigest(draft: PublicationDraft): string {
+    const { availability: _quantity, product, ...item } = itemBody(draft);
+    const { availableQuantity: _available, pricingSummary: _price, ...offer } = offerBody(draft);
+    const content = { site: draft.site, sku: draft.sku, item: { ...item, product: { ...product, imageUrls: draft.images.slice(0, 24).map((i) => i.id) } }, offer };
+    return createHash('sha256').update(stableJson(content)).digest('hex').slice(0, 32);
+  }
+
+  /**
+   * bulkUpdatePriceQuantity for the one offer and its item. eBay answers 200 (or 207) with an
+   * entry per offer and per item, each with its own statusCode: any entry for ours that is not
+   * 200 is a failure, with eBay's error ids, retryable as an answer of that status would be.
+   */
+  async function updatePriceQuantity(accessToken: string, draft: PublicationDraft, offerId: string): Promise<void> {
+    const { status, body } = await call(accessToken, 'POST', '/bulk_update_price_quantity', {
+      requests: [{ sku: draft.sku, shipToLocationAvailability: { quantity: draft.quantity }, offers: [{ offerId, availableQuantity: draft.quantity, price: { value: money(draft.price_cents), currency: draft.currency } }] }],
+    });
+    const parsed = bulkAnswer.safeParse(body);
+    if (!parsed.success) throw new MarketplaceCallError('ebay', status, true, [{ id: 'invalid_answer', message: 'bulkUpdatePriceQuantity answered without responses' }]);
+    const ours = parsed.data.responses.filter((r) => r.offerId === offerId || (r.offerId === undefined && r.sku === draft.sku));
+    const failed = ours.find((r) => r.statusCode !== 200);
+    if (failed) {
+      const problems = ebayProblems(failed);
+      throw new MarketplaceCallError('ebay', failed.statusCode, retryableStatus(failed.statusCode), problems.length > 0 ? problems : [{ id: String(failed.statusCode), message: 'bulkUpdatePriceQuantity did not update the offer' }]);
+    }
+    if (!ours.some((r) => r.offerId === offerId)) throw new MarketplaceCallError('ebay', status, true, [{ id: 'invalid_answer', message: 'bulkUpdatePriceQuantity answered nothing for the offer' }]);
   }
 
   /** The offer for this SKU on the site: made now, or the one eBay already has. */
@@ -115,15 +151,19 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
       const listingId = (body as { listingId?: unknown } | null)?.listingId;
       if (typeof listingId !== 'string' || listingId === '') throw new MarketplaceCallError('ebay', 200, true, [{ id: 'invalid_answer', message: 'publishOffer answered without a listingId' }]);
       const host = SITE_HOSTS[draft.site] ?? 'www.ebay.com';
-      return { external: { offer_id: offerId, listing_id: listingId }, url: `https://${host}/itm/${listingId}` };
+      return { external: { offer_id: offerId, listing_id: listingId, content_digest: contentDigest(draft) }, url: `https://${host}/itm/${listingId}` };
     },
 
     async update(accessToken, draft, external) {
       if (!external.offer_id) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'no_offer', message: 'the listing has no eBay offer to update' }]);
+      const digest = contentDigest(draft);
+      // Only the price or the quantity changed: eBay revises the listing from this one call.
+      if (external.content_digest === digest) return updatePriceQuantity(accessToken, draft, external.offer_id);
       const language = contentLanguage(draft.site);
       // A published offer's listing is revised by eBay when its item or the offer changes.
       await putItem(accessToken, draft, language);
       await call(accessToken, 'PUT', `/offer/${encodeURIComponent(external.offer_id)}`, offerBody(draft), language);
+      return { content_digest: digest };
     },
 
     async delist(accessToken, external: ExternalIds) {
@@ -157,6 +197,21 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     },
   };
 }
+
+/** JSON with every object's keys in order: the same content, the same text. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** BulkPriceQuantityResponse: one entry per offer and per inventory item asked about. */
+const bulkAnswer = z.object({
+  responses: z.array(z.object({ offerId: z.string().optional(), sku: z.string().optional(), statusCode: z.number().int(), errors: z.array(z.unknown()).optional() }).passthrough()),
+});
 
 // eBay's enums are upper-case words; anything else is not an answer to judge by.
 const ENUM = z.string().regex(/^[A-Z_]{1,40}$/);
