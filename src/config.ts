@@ -135,6 +135,8 @@ export const configSchema = z
     ETSY_API_BASE_URL: url(['https', 'http']),
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
     ETSY_CALLS_PER_SECOND: int(5, 1, 10_000),
+    // Calls left in Etsy's day under which only delists and order reads go; unset: 5 % of Etsy's daily limit, at most 500.
+    ETSY_DAILY_RESERVE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(10_000_000).optional()),
     ETSY_POLL_SECONDS: int(300, 0, 86_400),
     // 0: no periodic comparison of our listings with what eBay and Etsy say of them.
     SYNC_COMPARE_MINUTES: int(60, 0, 10_080),

@@ -294,13 +294,15 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const commands = commandHandlers({ commandDeps, productCommandDeps, subscriptionDeps, storage, logger, sharedBrand: references.sharedBrand });
   const cipher = resolveTokenCipher(config, logger);
   // One budget of calls per Etsy shop for connecting, publishing and reading orders: 5 a second by
-  // default (Etsy allows 10 per token), counted across processes in Redis.
+  // default (Etsy allows 10 per token, and its own lower figure is followed), counted across
+  // processes in Redis, the day's last calls kept for delists and order reads (ETSY_DAILY_RESERVE).
   const etsy = etsyApi({
     apiKey: config.ETSY_API_KEY,
     sharedSecret: config.ETSY_SHARED_SECRET,
     apiBaseUrl: config.ETSY_API_BASE_URL,
     timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
     pacer: createCallPacer({ perSecond: config.ETSY_CALLS_PER_SECOND, burst: config.ETSY_CALLS_PER_SECOND, prefix: 'pace:etsy', circuit }),
+    dailyReserve: config.ETSY_DAILY_RESERVE,
   });
   const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
     ebay: ebayAuth(
