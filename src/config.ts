@@ -121,6 +121,8 @@ export const configSchema = z
     EBAY_IDENTITY_BASE_URL: url(['https', 'http']),
     // 0: no polling (the notifications alone).
     EBAY_POLL_SECONDS: int(300, 0, 86_400),
+    // Per eBay account, across processes: eBay states daily limits only (src/marketplaces/ebay/api.ts).
+    EBAY_CALLS_PER_SECOND: int(5, 1, 10_000),
     EBAY_NOTIFICATION_VERIFICATION_TOKEN: z
       .string()
       .trim()
@@ -135,6 +137,8 @@ export const configSchema = z
     ETSY_API_BASE_URL: url(['https', 'http']),
     ETSY_AUTH_BASE_URL: url(['https', 'http']),
     ETSY_CALLS_PER_SECOND: int(5, 1, 10_000),
+    // Calls left in Etsy's day under which only delists and order reads go; unset: 5 % of Etsy's daily limit, at most 500.
+    ETSY_DAILY_RESERVE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(10_000_000).optional()),
     ETSY_POLL_SECONDS: int(300, 0, 86_400),
     // 0: no periodic comparison of our listings with what eBay and Etsy say of them.
     SYNC_COMPARE_MINUTES: int(60, 0, 10_080),

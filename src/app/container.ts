@@ -58,6 +58,7 @@ import { createOAuthStates } from '../infra/oauth-states';
 import { createTokenCipher, parseEncryptionKey, type TokenCipher } from '../infra/token-cipher';
 import { ebayAuth } from '../marketplaces/ebay/auth';
 import { ebayPublisher } from '../marketplaces/ebay/publisher';
+import { ebayApi } from '../marketplaces/ebay/api';
 import type { ListingWorkDeps, PublishDeps } from '../commands/listings/deps';
 import { findCategoryMapping, findPlatformMapping } from '../queries/catalogue/reference-data';
 import { UNMAPPED } from '../seed/data/platform-mappings';
@@ -294,14 +295,18 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
   const commands = commandHandlers({ commandDeps, productCommandDeps, subscriptionDeps, storage, logger, sharedBrand: references.sharedBrand });
   const cipher = resolveTokenCipher(config, logger);
   // One budget of calls per Etsy shop for connecting, publishing and reading orders: 5 a second by
-  // default (Etsy allows 10 per token), counted across processes in Redis.
+  // default (Etsy allows 10 per token, and its own lower figure is followed), counted across
+  // processes in Redis, the day's last calls kept for delists and order reads (ETSY_DAILY_RESERVE).
   const etsy = etsyApi({
     apiKey: config.ETSY_API_KEY,
     sharedSecret: config.ETSY_SHARED_SECRET,
     apiBaseUrl: config.ETSY_API_BASE_URL,
     timeoutMs: config.MARKETPLACE_TIMEOUT_MS,
     pacer: createCallPacer({ perSecond: config.ETSY_CALLS_PER_SECOND, burst: config.ETSY_CALLS_PER_SECOND, prefix: 'pace:etsy', circuit }),
+    dailyReserve: config.ETSY_DAILY_RESERVE,
   });
+  // The publisher's and the order reader's calls for an eBay account, on one pace across processes.
+  const ebay = ebayApi({ pacer: createCallPacer({ perSecond: config.EBAY_CALLS_PER_SECOND, burst: config.EBAY_CALLS_PER_SECOND, prefix: 'pace:ebay', circuit }) });
   const marketplaceAuth: Partial<Record<Marketplace, MarketplaceAuth>> = {
     ebay: ebayAuth(
       {
@@ -348,7 +353,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     ...publishDeps,
     credentials,
     publishers: {
-      ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+      ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS, api: ebay }),
       etsy: etsyPublisher({
         apiKey: config.ETSY_API_KEY,
         sharedSecret: config.ETSY_SHARED_SECRET,
@@ -366,7 +371,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     ...productCommandDeps,
     credentials,
     orders: {
-      ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS }),
+      ebay: ebayOrderReader({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS, api: ebay }),
       etsy: etsyOrderReader(etsy),
     },
     productOfListing: (tenant, marketplace, listingId) => productOfMarketplaceListing({ db: pool, tenancy }, tenant, marketplace, listingId),

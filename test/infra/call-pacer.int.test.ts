@@ -72,6 +72,30 @@ describe('The pace of marketplace calls, shared through Redis', () => {
     expect(await circuits[0]!.client.pttl(`${prefix}:shop`)).toBeGreaterThan(3000);
   });
 
+  it("When one process hears the marketplace's daily budget is under its reserve, then no process gives a normal call a turn, and urgent calls still get theirs", async () => {
+    const prefix = `pace:test:${randomUUID()}`;
+    const [a, b] = [processPacer(circuits[0], prefix), processPacer(circuits[1], prefix)];
+    expect(await b.pacer.acquire('shop')).toEqual({ granted: true });
+    await a.pacer.observe('shop', { remainingToday: 99, reserve: 500 });
+    expect(await b.pacer.acquire('shop')).toEqual({ granted: false, remainingToday: 99, reserve: 500 });
+    expect(await b.pacer.acquire('shop', 'urgent')).toEqual({ granted: true });
+    expect(await b.pacer.acquire('other-shop')).toEqual({ granted: true });
+    await a.pacer.observe('shop', { remainingToday: 600 });
+    expect(await b.pacer.acquire('shop')).toEqual({ granted: true });
+    expect(await circuits[0]!.client.pttl(`${prefix}:shop:stated`)).toBeGreaterThan(4 * 60_000);
+  });
+
+  it("When the marketplace states a per-second limit lower than the pace, then every process spaces its calls by the marketplace's figure, one at a time", async () => {
+    const prefix = `pace:test:${randomUUID()}`;
+    const [a, b] = [processPacer(circuits[0], prefix, 10, 10), processPacer(circuits[1], prefix, 10, 10)];
+    await a.pacer.acquire('shop');
+    await a.pacer.observe('shop', { perSecond: 2 });
+    await b.pacer.acquire('shop');
+    expect(b.waits).toHaveLength(1);
+    expect(b.waits[0]).toBeGreaterThan(350);
+    expect(b.waits[0]).toBeLessThanOrEqual(500);
+  });
+
   it('When Redis is not reachable, then each process keeps the pace in its own memory', async () => {
     const down = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     down.on('error', () => undefined);
@@ -87,6 +111,11 @@ describe('The pace of marketplace calls, shared through Redis', () => {
       await a.pacer.holdOff('shop', 2000);
       await a.pacer.acquire('shop');
       expect(a.waits[1]).toBeGreaterThan(1900);
+      // What the marketplace said is kept in memory too.
+      await a.pacer.observe('shop', { remainingToday: 10, reserve: 50, perSecond: 1 });
+      expect(await a.pacer.acquire('shop')).toMatchObject({ granted: false, remainingToday: 10 });
+      expect(await a.pacer.acquire('shop', 'urgent')).toEqual({ granted: true });
+      expect(await b.pacer.acquire('shop')).toEqual({ granted: true });
     } finally {
       offline.close();
       down.disconnect();

@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { decimalCents } from '../../domain/product/money';
 import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
-import { callMarketplace, MarketplaceCallError } from '../http';
+import { MarketplaceCallError } from '../http';
+import { ebayApi, type EbayApi } from './api';
 import { ebayProblems } from './errors';
 
 const ORDER_ID = /^[A-Za-z0-9!_.-]{1,100}$/;
@@ -54,13 +55,14 @@ export function isEbayOrderId(id: string): boolean {
   return ORDER_ID.test(id);
 }
 
-export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: number }): MarketplaceOrderReader {
+/** `api`: the account's paced calls (./api.ts), the publisher's too; made here, for this process alone, when absent. */
+export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: number; api?: EbayApi }): MarketplaceOrderReader {
+  const api = settings.api ?? ebayApi();
   return {
     marketplace: 'ebay',
     async readOrder(accessToken, orderId) {
       if (!isEbayOrderId(orderId)) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'invalid_order_id', message: `not an eBay order id: ${orderId.slice(0, 100)}` }]);
-      const { body } = await callMarketplace({
-        marketplace: 'ebay',
+      const { body } = await api(accessToken, {
         method: 'GET',
         url: `${settings.apiBaseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(orderId)}`,
         headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
@@ -78,8 +80,7 @@ export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: numbe
       const orders = [];
       const filter = `lastmodifieddate:[${from.toISOString()}..${to.toISOString()}]`;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const { body } = await callMarketplace({
-          marketplace: 'ebay',
+        const { body } = await api(accessToken, {
           method: 'GET',
           url: `${settings.apiBaseUrl}/sell/fulfillment/v1/order?${new URLSearchParams({ filter, limit: '200', offset: String(page * 200) })}`,
           headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },

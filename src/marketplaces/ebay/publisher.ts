@@ -16,7 +16,8 @@ import { z } from 'zod';
 import type { ExternalIds } from '../../domain/listing/listing';
 import type { ListingThere } from '../../domain/reconciliation/drift';
 import type { MarketplacePublisher, PublicationDraft } from '../../shared/marketplace-publisher';
-import { callMarketplace, MarketplaceCallError, retryableStatus } from '../http';
+import { MarketplaceCallError, retryableStatus } from '../http';
+import { ebayApi, type EbayApi } from './api';
 import { ebayProblems } from './errors';
 import { contentLanguage, type EbaySettings } from './settings';
 
@@ -38,11 +39,12 @@ const SITE_HOSTS: Record<string, string> = { EBAY_FR: 'www.ebay.fr', EBAY_DE: 'w
 
 const money = (cents: number) => (cents / 100).toFixed(2);
 
-export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeoutMs'>): MarketplacePublisher {
+/** `api`: the account's paced calls (./api.ts); made here, for this process alone, when absent. */
+export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeoutMs'> & { api?: EbayApi }): MarketplacePublisher {
   const inventory = `${settings.apiBaseUrl}/sell/inventory/v1`;
+  const api = settings.api ?? ebayApi();
   const call = (accessToken: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, language?: string) =>
-    callMarketplace({
-      marketplace: 'ebay',
+    api(accessToken, {
       method,
       url: `${inventory}${path}`,
       headers: {

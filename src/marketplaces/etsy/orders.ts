@@ -47,14 +47,17 @@ export function etsyOrderId(shopId: string | number, receiptId: string | number)
   return `${shopId}-${receiptId}`;
 }
 
-/** Reads through `api`, so that a webhook's or a poll's reads spend the shop's one budget with the publisher's calls. */
+/**
+ * Reads through `api`, so that a webhook's or a poll's reads spend the shop's one budget with the
+ * publisher's calls; urgent ones, since a sale not read is an item left for sale elsewhere.
+ */
 export function etsyOrderReader(api: EtsyApi): MarketplaceOrderReader {
   return {
     marketplace: 'etsy',
     async readOrder(accessToken, orderId) {
       const match = ORDER_ID.exec(orderId);
       if (!match) throw new MarketplaceCallError('etsy', 0, false, [{ id: 'invalid_order_id', message: `not an Etsy shop and receipt: ${orderId.slice(0, 100)}` }]);
-      const { body } = await api.call(accessToken, match[1]!, 'GET', `/shops/${match[1]}/receipts/${match[2]}`);
+      const { body } = await api.call(accessToken, match[1]!, 'GET', `/shops/${match[1]}/receipts/${match[2]}`, undefined, undefined, 'urgent');
       const parsed = receiptSchema.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -73,7 +76,7 @@ export function etsyOrderReader(api: EtsyApi): MarketplaceOrderReader {
           limit: '100',
           offset: String(page * 100),
         };
-        const { body } = await api.call(accessToken, account.shop_id, 'GET', `/shops/${encodeURIComponent(account.shop_id)}/receipts`, undefined, query);
+        const { body } = await api.call(accessToken, account.shop_id, 'GET', `/shops/${encodeURIComponent(account.shop_id)}/receipts`, undefined, query, 'urgent');
         const parsed = pageSchema.safeParse(body);
         if (!parsed.success) throw new MarketplaceCallError('etsy', 200, false, [{ id: 'invalid_receipts', message: "Etsy's getShopReceipts answer has no results list" }]);
         // A receipt of a shape getShopReceipt does not document is skipped here; the webhook reports on it.

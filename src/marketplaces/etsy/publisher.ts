@@ -250,13 +250,14 @@ export function etsyPublisher(options: EtsyPublisherOptions): MarketplacePublish
       const shopId = external.shop_id;
       if (!listingId || !shopId) return;
       try {
-        await call(accessToken, shopId, 'PATCH', listingPath(shopId, listingId), new URLSearchParams({ state: 'inactive' }));
+        // Urgent: ending a listing keeps it from selling twice, so it goes even on the day's last calls.
+        await call(accessToken, shopId, 'PATCH', listingPath(shopId, listingId), new URLSearchParams({ state: 'inactive' }), undefined, 'urgent');
       } catch (err) {
         if (!(err instanceof MarketplaceCallError) || err.retryable) throw err;
         // Deleted on Etsy: nothing is live.
         if (err.status === 404) return;
         // Refused: a draft (never published) or a listing already inactive, expired or sold out is not for sale either.
-        const live = await call(accessToken, shopId, 'GET', `/listings/${encodeURIComponent(listingId)}`).then(
+        const live = await call(accessToken, shopId, 'GET', `/listings/${encodeURIComponent(listingId)}`, undefined, undefined, 'urgent').then(
           ({ body }) => listingAnswer.safeParse(body).data?.state === 'active',
           (refused: unknown) => {
             if (refused instanceof MarketplaceCallError && refused.status === 404) return false;

@@ -47,6 +47,24 @@ export class RateLimiter {
 
   reset(): void {
     this.counters.clear();
+    this.remainingFrom = null;
+  }
+
+  /**
+   * From now on every caller (each token and key, those seen and those to come) has `remaining`
+   * calls left in its day: the next answer says `remaining - 1`, and a call past them answers 429.
+   */
+  setRemainingToday(remaining: number): void {
+    this.remainingFrom = Math.max(0, Math.min(this.perDay, remaining));
+    for (const counter of this.counters.values()) this.spend(counter, this.remainingFrom);
+  }
+
+  private remainingFrom: number | null = null;
+
+  /** The day's count made so that `remaining` calls are left, all counted in the current bucket. */
+  private spend(counter: Counter, remaining: number): void {
+    counter.buckets.clear();
+    counter.buckets.set(Math.floor(this.nowMs() / (DAY_MS / this.dayBuckets)), this.perDay - remaining);
   }
 
   take(key: string): RateDecision {
@@ -57,6 +75,7 @@ export class RateLimiter {
     let counter = this.counters.get(key);
     if (!counter) {
       counter = { second, inSecond: 0, buckets: new Map() };
+      if (this.remainingFrom !== null) this.spend(counter, this.remainingFrom);
       this.counters.set(key, counter);
     }
     if (counter.second !== second) {

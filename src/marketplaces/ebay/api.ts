@@ -1,0 +1,46 @@
+/*
+ * The calls Stoflow makes to eBay's Sell APIs for a seller (publishing, delisting, reading
+ * orders), paced per eBay account and shared by every process (src/infra/call-pacer.ts).
+ *
+ * eBay publishes daily call limits, not a per-second one: per application, and for some APIs per
+ * user (developer.ebay.com, Compatible Application Check; the Analytics API's getRateLimits and
+ * getUserRateLimits report them; Inventory 2,000,000 and Fulfillment 100,000 calls a day per
+ * application, ../shared/MARKETPLACES.md §2.5). The pace only spreads an account's bursts (a bulk
+ * publication, a comparison) so that one seller does not spend the application's short-term
+ * allowance for all: 5 calls a second by default (EBAY_CALLS_PER_SECOND).
+ *
+ * The account is known here by its access token, digested (never the token itself): every
+ * process uses the one token stored for the connection (src/infra/marketplace-credentials.ts),
+ * which eBay renews every two hours, so the pace starts afresh then. A 429 holds every process's
+ * calls for that account back until its Retry-After has passed; the call fails, retryable, and
+ * the engine's next attempt waits as long.
+ */
+import { createHash } from 'node:crypto';
+import { createCallPacer, type CallPacer } from '../../infra/call-pacer';
+import { callMarketplace, MarketplaceCallError, type CallOptions, type CallResult } from '../http';
+
+export interface EbayApiOptions {
+  /** By default 5 a second per account, in this process alone. */
+  pacer?: CallPacer;
+}
+
+export type EbayApi = (accessToken: string, options: Omit<CallOptions, 'marketplace'>) => Promise<CallResult>;
+
+/** The pacer's key for the account a user token acts for. */
+export function ebayAccountKey(accessToken: string): string {
+  return `token-${createHash('sha256').update(accessToken).digest('hex').slice(0, 24)}`;
+}
+
+export function ebayApi(options: EbayApiOptions = {}): EbayApi {
+  const pacer = options.pacer ?? createCallPacer({ perSecond: 5, prefix: 'pace:ebay' });
+  return async (accessToken, call) => {
+    const key = ebayAccountKey(accessToken);
+    await pacer.acquire(key);
+    try {
+      return await callMarketplace({ ...call, marketplace: 'ebay' });
+    } catch (err) {
+      if (err instanceof MarketplaceCallError && err.status === 429) await pacer.holdOff(key, (err.retryAfterSeconds ?? 1) * 1000);
+      throw err;
+    }
+  };
+}
