@@ -13,7 +13,8 @@
  *
  * Before anything is made, the item's condition is checked against those its category takes
  * (the Metadata API's getItemConditionPolicies): eBay would only refuse it at publishOffer
- * (25021), after the item and the offer exist, with a message that names neither.
+ * (25021), after the item and the offer exist, without saying which conditions the category
+ * takes.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -49,8 +50,9 @@ const CONDITIONS: Record<string, { value: string; name: string }> = {
  * How long a category's conditions are trusted. They are eBay's rules for the site and the
  * category, the same for every seller (the part of the answer that depends on the seller, the
  * refurbished conditions, is never one Stoflow sends), and eBay changes them seldom and with
- * notice: an answer some hours old is as good as a fresh one, and the worst a stale one does is
- * leave the decision to publishOffer.
+ * notice. A stale answer can at worst refuse, for a few hours, a condition eBay has just begun
+ * to take (the seller retries it later), or let through one eBay has stopped taking, which
+ * publishOffer then refuses.
  */
 const CONDITION_POLICY_TTL_MS = 6 * 3600_000;
 
