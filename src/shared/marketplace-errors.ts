@@ -11,6 +11,15 @@ export interface MarketplaceProblem {
   message: string;
 }
 
+/** The call went out and no answer came (status 0): a timeout, the network. */
+const NO_ANSWER = new Set(['timeout', 'network']);
+
+/** Status 0 is also a call Stoflow did not send (a condition the category does not take, the day's budget spent): it says so. */
+function headline(status: number, problems: readonly MarketplaceProblem[]): string {
+  if (status !== 0) return `answered ${status}`;
+  return problems.length === 0 || problems.some((p) => NO_ANSWER.has(p.id)) ? 'did not answer' : 'call not sent';
+}
+
 export class MarketplaceCallError extends Error {
   constructor(
     readonly marketplace: Marketplace,
@@ -20,7 +29,7 @@ export class MarketplaceCallError extends Error {
     readonly problems: MarketplaceProblem[],
     readonly retryAfterSeconds: number | null = null,
   ) {
-    super(`${marketplace} ${status === 0 ? 'did not answer' : `answered ${status}`}${problems.length > 0 ? `: ${problems.map((p) => `${p.id} ${p.message}`).join('; ')}` : ''}`);
+    super(`${marketplace} ${headline(status, problems)}${problems.length > 0 ? `: ${problems.map((p) => `${p.id} ${p.message}`).join('; ')}` : ''}`);
     this.name = 'MarketplaceCallError';
   }
 }

@@ -324,6 +324,57 @@ describe('Publishing to eBay (against the eBay double)', () => {
     expect((await listingOf(seller, product.id, () => true)).last_error).toBeNull();
   });
 
+  const offerCalls = (sku: string) => ebay.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/sell/inventory/v1/offer') && ((r.body as { sku?: string } | undefined)?.sku === sku || /\/publish\/?$/.test(r.path)));
+  const conditionAsks = (category: string) => ebay.requests.filter((r) => r.path === '/sell/metadata/v1/marketplace/EBAY_FR/get_item_condition_policies' && r.query.filter === `categoryIds:{${category}}`);
+
+  it('When the category does not take the product’s condition, then the listing fails for good naming the condition and those it takes, and no offer is made or published', async () => {
+    const seller = await connectedSeller();
+    const product = await photographedProduct(seller, { condition: 'very_good' });
+    const publishes = ebay.requests.filter((r) => /\/publish\/?$/.test(r.path)).length;
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '246' } } }).expect(202);
+    const failed = await listingOf(seller, product.id, (l) => l.status === 'failed');
+    expect(failed.last_error).toMatchObject({ retryable: false, next_retry_at: null, errors: [{ id: 'condition_not_allowed', message: 'eBay does not take ‘Used – very good’ (USED_VERY_GOOD) in category 246; it takes: New, Used' }] });
+    expect(failed.external.offer_id).toBeUndefined();
+    expect(offerCalls(product.sku).filter((r) => r.path === '/sell/inventory/v1/offer')).toEqual([]);
+    expect(ebay.requests.filter((r) => /\/publish\/?$/.test(r.path))).toHaveLength(publishes);
+    expect(ebay.state.offersOf([...ebay.state.users.values()][0]!.userId, product.sku)).toEqual([]);
+    // Asked with the seller's own token.
+    const [asked] = conditionAsks('246');
+    expect(asked?.headers.authorization).toMatch(/^Bearer v\^1\.1/);
+  });
+
+  it('When the category takes the product’s condition, then it publishes as before, and the category’s conditions are asked once for several products', async () => {
+    const seller = await connectedSeller();
+    for (const condition of ['like_new', 'like_new']) {
+      const product = await photographedProduct(seller, { condition });
+      await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '261328' } } }).expect(202);
+      const active = await listingOf(seller, product.id, (l) => l.status === 'active' || l.status === 'failed');
+      expect([active.status, active.last_error]).toEqual(['active', null]);
+      expect(ebay.requests.find((r) => r.method === 'PUT' && r.path === `/sell/inventory/v1/inventory_item/${product.sku}`)?.body).toMatchObject({ condition: 'LIKE_NEW' });
+    }
+    expect(conditionAsks('261328').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('When eBay cannot say which conditions the category takes (503), then publishing goes on and publishOffer decides', async () => {
+    const seller = await connectedSeller();
+    const allowed = await photographedProduct(seller, { condition: 'very_good' });
+    ebay.faults.next({ method: 'GET', path: /get_item_condition_policies$/, kind: 'status', status: 503, times: 1 });
+    await request(t.app).post(`/api/products/${allowed.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '57988' } } }).expect(202);
+    const active = await listingOf(seller, allowed.id, (l) => l.status === 'active' || l.status === 'failed');
+    expect([active.status, active.attempts]).toEqual(['active', 1]);
+    expect(conditionAsks('57988').map((r) => r.status)).toEqual([503]);
+
+    // A category that takes only new items: eBay's own refusal, at publishOffer, once the offer is made.
+    ebay.setConditionPolicy('99201', { itemConditionRequired: true, itemConditions: [{ conditionId: '1000', conditionDescription: 'Neuf' }] });
+    const refused = await photographedProduct(seller, { condition: 'good' });
+    ebay.faults.next({ method: 'GET', path: /get_item_condition_policies$/, kind: 'status', status: 503, times: 1 });
+    await request(t.app).post(`/api/products/${refused.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '99201' } } }).expect(202);
+    const failed = await listingOf(seller, refused.id, (l) => l.status === 'failed');
+    expect(failed.last_error).toMatchObject({ retryable: false, errors: [{ id: '25021', message: expect.stringContaining('USED_GOOD is not valid for category 99201') }] });
+    expect(conditionAsks('99201').map((r) => r.status)).toEqual([503]);
+    expect(failed.external.offer_id).toEqual(expect.any(String));
+  });
+
   it("When another tenant asks for a seller's product or listing, then it is not found", async () => {
     const seller = await connectedSeller();
     const other = await registerSeller(t.app);

@@ -1,4 +1,4 @@
-// The eBay publisher's update, against a bare HTTP server that answers as eBay does and records each call.
+// The eBay publisher's update and its condition check, against a bare HTTP server that answers as eBay does and records each call.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ebayPublisher } from '../../src/marketplaces/ebay/publisher';
@@ -17,6 +17,8 @@ let baseUrl = '';
 const calls: Call[] = [];
 /** The answer to the next bulkUpdatePriceQuantity call; every entry 200 when unset. */
 let bulkAnswer: { status: number; body: unknown } | null = null;
+/** The answer to getItemConditionPolicies; 204 (no content) when unset. */
+let policyAnswer: { status: number; body: unknown } | null = null;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -32,6 +34,12 @@ beforeAll(async () => {
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
         return;
       }
+      if (req.url!.startsWith('/sell/metadata/v1/')) {
+        if (!policyAnswer) return void res.writeHead(204).end();
+        res.writeHead(policyAnswer.status, { 'content-type': 'application/json' }).end(JSON.stringify(policyAnswer.body));
+        return;
+      }
+      if (/\/publish\/$/.test(req.url!)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ listingId: 'L1' }));
       res.writeHead(204).end();
     });
   });
@@ -42,6 +50,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
   calls.length = 0;
   bulkAnswer = null;
+  policyAnswer = null;
 });
 
 const publisher = () => ebayPublisher({ apiBaseUrl: baseUrl, timeoutMs: 2000 });
@@ -126,5 +135,47 @@ describe('eBay updates', () => {
     // An answer that says nothing about the offer is not taken as done.
     bulkAnswer = { status: 200, body: { responses: [] } };
     await expect(publisher().update('tok', draft({ price_cents: 4500 }), { offer_id: 'O1', content_digest: digest })).rejects.toMatchObject({ retryable: true, problems: [{ id: 'invalid_answer' }] });
+  });
+});
+
+describe('eBay item conditions', () => {
+  const ask = '/sell/metadata/v1/marketplace/EBAY_FR/get_item_condition_policies?filter=categoryIds%3A%7B11450%7D';
+  const policy = (over: Record<string, unknown>) => ({ status: 200, body: { itemConditionPolicies: [{ categoryId: '11450', categoryTreeId: '71', ...over }] } });
+
+  it('When the category does not take the condition, then publish refuses for good before anything is made, naming both in eBay’s words', async () => {
+    policyAnswer = policy({ itemConditionRequired: true, itemConditions: [{ conditionId: '1000', conditionDescription: 'Neuf' }, { conditionId: '3000' }] });
+    const refused = await publisher().publish('tok', draft(), {}, async () => undefined).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MarketplaceCallError);
+    expect(refused).toMatchObject({ retryable: false, problems: [{ id: 'condition_not_allowed', message: 'eBay does not take ‘Used – very good’ (USED_VERY_GOOD) in category 11450; it takes: Neuf, Used' }] });
+    expect(kinds()).toEqual([`GET ${ask}`]);
+    expect(calls[0]!.headers.authorization).toBe('Bearer tok');
+  });
+
+  it('When eBay names no condition for the category, answers without it, or fails, then publishing goes on', async () => {
+    for (const answer of [policy({ itemConditionRequired: false }), { status: 200, body: { itemConditionPolicies: [] } }, { status: 503, body: { errors: [{ errorId: 46000 }] } }, { status: 400, body: { errors: [{ errorId: 46003 }] } }, null]) {
+      calls.length = 0;
+      policyAnswer = answer;
+      const done = await publisher().publish('tok', draft(), { offer_id: 'O1' }, async () => undefined);
+      expect(done.external.listing_id).toBe('L1');
+      expect(kinds()).toEqual([`GET ${ask}`, 'PUT /sell/inventory/v1/inventory_item/STF-1', 'PUT /sell/inventory/v1/offer/O1', 'POST /sell/inventory/v1/offer/O1/publish/']);
+    }
+  });
+
+  it('When a category’s conditions were read, then they are trusted for six hours by the same publisher, and read again after', async () => {
+    let clock = 1_000_000;
+    const one = ebayPublisher({ apiBaseUrl: baseUrl, timeoutMs: 2000, now: () => clock });
+    policyAnswer = policy({ itemConditionRequired: true, itemConditions: [{ conditionId: '4000', conditionDescription: 'Très bon état' }] });
+    const asks = () => calls.filter((c) => c.path.startsWith('/sell/metadata/')).length;
+    await one.publish('tok', draft(), { offer_id: 'O1' }, async () => undefined);
+    clock += 5 * 3600_000;
+    await one.publish('tok', draft(), { offer_id: 'O1' }, async () => undefined);
+    expect(asks()).toBe(1);
+    // Another site is another question.
+    await one.publish('tok', draft({ site: 'EBAY_DE' }), { offer_id: 'O1' }, async () => undefined);
+    expect(asks()).toBe(2);
+    clock += 2 * 3600_000;
+    policyAnswer = policy({ itemConditionRequired: true, itemConditions: [{ conditionId: '1000', conditionDescription: 'Neuf' }] });
+    await expect(one.publish('tok', draft(), { offer_id: 'O1' }, async () => undefined)).rejects.toMatchObject({ problems: [{ id: 'condition_not_allowed' }] });
+    expect(asks()).toBe(3);
   });
 });

@@ -10,6 +10,11 @@
  * changed, one bulkUpdatePriceQuantity call. Which one is told by `content_digest`, kept with the
  * listing's ids: a digest of everything else the last full replace (or the publication) sent. A
  * listing without one (published before it was kept) gets a full replace, then has one.
+ *
+ * Before anything is made, the item's condition is checked against those its category takes
+ * (the Metadata API's getItemConditionPolicies): eBay would only refuse it at publishOffer
+ * (25021), after the item and the offer exist, without saying which conditions the category
+ * takes.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -21,18 +26,36 @@ import { ebayApi, type EbayApi } from './api';
 import { ebayProblems } from './errors';
 import { contentLanguage, type EbaySettings } from './settings';
 
-/** Condition ids (the seeded mappings) as the Inventory API's ConditionEnum. */
-const CONDITION_ENUM: Record<string, string> = {
-  '1000': 'NEW',
-  '1500': 'NEW_OTHER',
-  '1750': 'NEW_WITH_DEFECTS',
-  '2750': 'LIKE_NEW',
-  '3000': 'USED_EXCELLENT',
-  '4000': 'USED_VERY_GOOD',
-  '5000': 'USED_GOOD',
-  '6000': 'USED_ACCEPTABLE',
-  '7000': 'FOR_PARTS_OR_NOT_WORKING',
+/**
+ * Condition ids (the seeded mappings; the Metadata API's `conditionId`) as the Inventory API's
+ * ConditionEnum, with eBay's usual English name for each: eBay's table "Item condition ID and
+ * name values" (developer.ebay.com/api-docs/sell/static/metadata/condition-id-values.html), to
+ * which the Inventory and Metadata API documents both point. The refurbished ones (2000-2500)
+ * are left out: eBay takes them only from sellers it has approved.
+ */
+const CONDITIONS: Record<string, { value: string; name: string }> = {
+  '1000': { value: 'NEW', name: 'New' },
+  '1500': { value: 'NEW_OTHER', name: 'New other' },
+  '1750': { value: 'NEW_WITH_DEFECTS', name: 'New with defects' },
+  '2750': { value: 'LIKE_NEW', name: 'Like new' },
+  '2990': { value: 'PRE_OWNED_EXCELLENT', name: 'Pre-owned – excellent' },
+  '3000': { value: 'USED_EXCELLENT', name: 'Used' },
+  '3010': { value: 'PRE_OWNED_FAIR', name: 'Pre-owned – fair' },
+  '4000': { value: 'USED_VERY_GOOD', name: 'Used – very good' },
+  '5000': { value: 'USED_GOOD', name: 'Used – good' },
+  '6000': { value: 'USED_ACCEPTABLE', name: 'Used – acceptable' },
+  '7000': { value: 'FOR_PARTS_OR_NOT_WORKING', name: 'For parts or not working' },
 };
+
+/**
+ * How long a category's conditions are trusted. They are eBay's rules for the site and the
+ * category, the same for every seller (the part of the answer that depends on the seller, the
+ * refurbished conditions, is never one Stoflow sends), and eBay changes them seldom and with
+ * notice. A stale answer can at worst refuse, for a few hours, a condition eBay has just begun
+ * to take (the seller retries it later), or let through one eBay has stopped taking, which
+ * publishOffer then refuses.
+ */
+const CONDITION_POLICY_TTL_MS = 6 * 3600_000;
 
 /** The buyer-facing host of each site, for the listing's address. */
 const SITE_HOSTS: Record<string, string> = { EBAY_FR: 'www.ebay.fr', EBAY_DE: 'www.ebay.de', EBAY_IT: 'www.ebay.it', EBAY_ES: 'www.ebay.es', EBAY_NL: 'www.ebay.nl', EBAY_BE: 'www.benl.ebay.be', EBAY_AT: 'www.ebay.at', EBAY_IE: 'www.ebay.ie', EBAY_GB: 'www.ebay.co.uk', EBAY_US: 'www.ebay.com' };
@@ -40,9 +63,12 @@ const SITE_HOSTS: Record<string, string> = { EBAY_FR: 'www.ebay.fr', EBAY_DE: 'w
 const money = (cents: number) => (cents / 100).toFixed(2);
 
 /** `api`: the account's paced calls (./api.ts); made here, for this process alone, when absent. */
-export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeoutMs'> & { api?: EbayApi }): MarketplacePublisher {
+export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeoutMs'> & { api?: EbayApi; now?: () => number }): MarketplacePublisher {
   const inventory = `${settings.apiBaseUrl}/sell/inventory/v1`;
   const api = settings.api ?? ebayApi();
+  const now = settings.now ?? Date.now;
+  /** `${site} ${category}` → the conditions it takes (null: eBay says none in particular), until when. */
+  const conditionPolicies = new Map<string, { taken: TakenCondition[] | null; until: number }>();
   const call = (accessToken: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, language?: string) =>
     api(accessToken, {
       method,
@@ -72,7 +98,7 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
 
   /** createOrReplaceInventoryItem's body: the whole item, every time (eBay replaces it). */
   function itemBody(draft: PublicationDraft) {
-    const condition = CONDITION_ENUM[draft.condition];
+    const condition = CONDITIONS[draft.condition]?.value;
     if (!condition) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition', message: `no eBay condition for id ${draft.condition}` }]);
     return {
       availability: { shipToLocationAvailability: { quantity: draft.quantity } },
@@ -117,6 +143,51 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     if (!ours.some((r) => r.offerId === offerId)) throw new MarketplaceCallError('ebay', status, true, [{ id: 'invalid_answer', message: 'bulkUpdatePriceQuantity answered nothing for the offer' }]);
   }
 
+  /**
+   * The conditions the category takes on the site, by getItemConditionPolicies (the seller's
+   * token carries sell.inventory, which the method takes); null when eBay names none (a
+   * category that needs no condition) or when it could not be asked.
+   */
+  async function takenConditions(accessToken: string, site: string, categoryId: string): Promise<TakenCondition[] | null> {
+    const key = `${site} ${categoryId}`;
+    const cached = conditionPolicies.get(key);
+    if (cached && cached.until > now()) return cached.taken;
+    let body: unknown;
+    try {
+      ({ body } = await api(accessToken, {
+        method: 'GET',
+        url: `${settings.apiBaseUrl}/sell/metadata/v1/marketplace/${encodeURIComponent(site)}/get_item_condition_policies?filter=${encodeURIComponent(`categoryIds:{${categoryId}}`)}`,
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        timeoutMs: settings.timeoutMs,
+        problems: ebayProblems,
+      }));
+    } catch (err) {
+      // The check only spares the seller a refusal eBay would make anyway: when eBay cannot
+      // answer it (a timeout, a 5xx, a category it does not know), publishing goes on and
+      // publishOffer decides.
+      if (err instanceof MarketplaceCallError) return null;
+      throw err;
+    }
+    const parsed = conditionPolicyAnswer.safeParse(body);
+    if (!parsed.success) return null;
+    const policy = parsed.data.itemConditionPolicies?.find((p) => p.categoryId === categoryId);
+    if (!policy) return null;
+    const taken = policy.itemConditions?.length ? policy.itemConditions.map((c) => ({ id: c.conditionId, description: c.conditionDescription })) : null;
+    conditionPolicies.set(key, { taken, until: now() + CONDITION_POLICY_TTL_MS });
+    return taken;
+  }
+
+  /** Refuses, for good, a condition the category does not take: nothing is made on eBay. */
+  async function checkCondition(accessToken: string, draft: PublicationDraft): Promise<void> {
+    if (!draft.category_id || !draft.condition) return;
+    const taken = await takenConditions(accessToken, draft.site, draft.category_id);
+    if (!taken || taken.some((c) => c.id === draft.condition)) return;
+    const condition = CONDITIONS[draft.condition];
+    const named = condition ? `‘${condition.name}’ (${condition.value})` : `condition ${draft.condition}`;
+    const takes = taken.map((c) => c.description || CONDITIONS[c.id]?.name || c.id).join(', ');
+    throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition_not_allowed', message: `eBay does not take ${named} in category ${draft.category_id}; it takes: ${takes}` }]);
+  }
+
   /** The offer for this SKU on the site: made now, or the one eBay already has. */
   async function offerFor(accessToken: string, draft: PublicationDraft, language: string): Promise<string> {
     try {
@@ -140,6 +211,7 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
 
     async publish(accessToken, draft, known, remember) {
       const language = contentLanguage(draft.site);
+      await checkCondition(accessToken, draft);
       await putItem(accessToken, draft, language);
       let offerId = known.offer_id;
       if (offerId) {
@@ -209,6 +281,17 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+interface TakenCondition {
+  id: string;
+  /** eBay's name for it in this category, in the site's language. */
+  description: string | undefined;
+}
+
+/** ItemConditionPolicyResponse (Metadata API): the fields the check reads. */
+const conditionPolicyAnswer = z.object({
+  itemConditionPolicies: z.array(z.object({ categoryId: z.string(), itemConditionRequired: z.boolean().optional(), itemConditions: z.array(z.object({ conditionId: z.string(), conditionDescription: z.string().max(200).optional() }).passthrough()).optional() }).passthrough()).optional(),
+}).passthrough();
 
 /** BulkPriceQuantityResponse: one entry per offer and per inventory item asked about. */
 const bulkAnswer = z.object({

@@ -184,6 +184,51 @@ describe('Listing', () => {
   });
 });
 
+describe('Item conditions', () => {
+  const policies = (token: string, query: string, marketplace = 'EBAY_US') => call('GET', `/sell/metadata/v1/marketplace/${marketplace}/get_item_condition_policies${query}`, { token });
+
+  it('When asked which conditions categories take, then getItemConditionPolicies answers each with its conditions, by user or application token', async () => {
+    const app = ebay.issueApplicationToken();
+    const answer = await policies(app, `?filter=${encodeURIComponent('categoryIds:{246|57988}')}`, 'EBAY_FR');
+    expect(answer.status).toBe(200);
+    expect(answer.body.itemConditionPolicies).toEqual([
+      { categoryId: '246', categoryTreeId: '71', itemConditionRequired: true, itemConditions: [{ conditionId: '1000', conditionDescription: 'New' }, { conditionId: '3000', conditionDescription: 'Used' }] },
+      { categoryId: '57988', categoryTreeId: '71', itemConditionRequired: true, itemConditions: expect.arrayContaining([{ conditionId: '4000', conditionDescription: 'Very Good' }]) },
+    ]);
+    ebay.setConditionPolicy('99001', { itemConditionRequired: false, itemConditions: [] });
+    const user = ebay.issueUserTokens(USER).accessToken;
+    expect((await policies(user, '?filter=categoryIds:{99001}')).body).toEqual({ itemConditionPolicies: [{ categoryId: '99001', categoryTreeId: '0', itemConditionRequired: false }] });
+    expect(ids(await policies(user, '?filter=categoryIds:246'))).toEqual([46002]);
+    expect(ids(await policies(user, '?filter=categoryIds:{jeans}'))).toEqual([46003]);
+    expect(ids(await policies(user, '', 'EBAY_MARS'))).toEqual([46001]);
+    const many = await policies(user, `?filter=categoryIds:{${Array.from({ length: 51 }, (_, n) => String(1000 + n)).join('|')}}`);
+    expect([many.body.itemConditionPolicies.length, many.body.warnings.map((w: { errorId: number }) => w.errorId)]).toEqual([50, [46004]]);
+    expect(ids(await call('GET', '/sell/metadata/v1/marketplace/EBAY_US/get_item_condition_policies'))).toEqual([1002]);
+  });
+
+  it('When an offer is published in a category that does not take its item condition, then publishOffer refuses it with 25021 and lists nothing', async () => {
+    const t = ebay.issueUserTokens(USER).accessToken;
+    const offerId = await readyOffer(t);
+    const offer = ebay.state.offers.get(offerId)!;
+    offer.details.categoryId = '246';
+    const refused = await call('POST', `/sell/inventory/v1/offer/${offerId}/publish/`, { token: t });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      {
+        errorId: 25021,
+        domain: 'API_INVENTORY',
+        subdomain: 'Selling',
+        category: 'REQUEST',
+        message: 'The eBay listing associated with the inventory item, or the unpublished offer has invalid item condition information. The item condition USED_VERY_GOOD is not valid for category 246.',
+        parameters: [{ name: 'fieldName', value: 'condition' }, { name: 'additionalInfo', value: 'The item condition USED_VERY_GOOD is not valid for category 246.' }],
+      },
+    ]);
+    expect([offer.status, ebay.state.listings.size]).toEqual(['UNPUBLISHED', 0]);
+    expect((await call('PUT', `/sell/inventory/v1/inventory_item/${SKU}`, { token: t, body: item({ condition: 'USED_EXCELLENT' }), headers: LANG })).status).toBe(204);
+    expect((await call('POST', `/sell/inventory/v1/offer/${offerId}/publish/`, { token: t })).status).toBe(200);
+  });
+});
+
 describe('Orders', () => {
   it('When a buyer buys the last units, then the order is listed by lastmodifieddate and the listing is out of stock', async () => {
     const t = ebay.issueUserTokens(USER).accessToken;

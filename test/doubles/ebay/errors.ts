@@ -108,7 +108,7 @@ export function apiError(api: ApiDomain, status: number, errorId: number, messag
   return new EbayApiError(status, [apiErrorData(api, errorId, message, parameters, longMessage)]);
 }
 
-export type ApiDomain = 'API_INVENTORY' | 'API_ACCOUNT' | 'API_FULFILLMENT' | 'API_NOTIFICATION' | 'API_IDENTITY';
+export type ApiDomain = 'API_INVENTORY' | 'API_ACCOUNT' | 'API_FULFILLMENT' | 'API_NOTIFICATION' | 'API_IDENTITY' | 'API_METADATA';
 
 export function apiErrorData(api: ApiDomain, errorId: number, message: string, parameters?: ErrorParameter[], longMessage?: string, category: ErrorCategory = 'REQUEST'): EbayErrorData {
   const data: EbayErrorData = { errorId, domain: api, category, message };
@@ -121,7 +121,7 @@ export function apiErrorData(api: ApiDomain, errorId: number, message: string, p
 
 /**
  * The system error each API documents for 500 (Inventory 25001, Account 20500, Fulfillment
- * 30500, Notification 195000, Identity 140000). The double also answers it for an injected 503,
+ * 30500, Notification 195000, Identity 140000, Metadata 46000). The double also answers it for an injected 503,
  * for which the documents give no id.
  */
 export function systemError(api: ApiDomain, status: number): EbayApiError {
@@ -131,6 +131,7 @@ export function systemError(api: ApiDomain, status: number): EbayApiError {
     API_FULFILLMENT: [30500, 'System error'],
     API_NOTIFICATION: [195000, 'There was a problem with an eBay internal system or process. Contact eBay developer support for assistance.'],
     API_IDENTITY: [140000, 'There was a problem with an eBay internal system or process. Contact eBay developer support for assistance.'],
+    API_METADATA: [46000, 'There was a problem with an eBay internal system or process. Contact eBay developer support for assistance.'],
   };
   const [errorId, message] = ids[api];
   return new EbayApiError(status, [apiErrorData(api, errorId, message, undefined, undefined, 'APPLICATION')]);
@@ -141,6 +142,7 @@ export function apiOfPath(path: string): ApiDomain | 'OAUTH' | undefined {
   if (path.startsWith('/sell/inventory/')) return 'API_INVENTORY';
   if (path.startsWith('/sell/account/')) return 'API_ACCOUNT';
   if (path.startsWith('/sell/fulfillment/')) return 'API_FULFILLMENT';
+  if (path.startsWith('/sell/metadata/')) return 'API_METADATA';
   if (path.startsWith('/commerce/notification/')) return 'API_NOTIFICATION';
   if (path.startsWith('/commerce/identity/')) return 'API_IDENTITY';
   if (path.startsWith('/identity/v1/oauth2/') || path.startsWith('/oauth2/')) return 'OAUTH';

@@ -12,7 +12,8 @@
  *   category, a price, the three business policies and an inventory location: every missing or
  *   unknown one is reported, each with its documented id (25017 missing field, 25014 pictures,
  *   25021 condition, 25004 quantity, 25005 category, 25003 price, 25007/25008/25009 fulfillment
- *   / payment / return policy, 25012 location). Publishing a published offer revises it.
+ *   / payment / return policy, 25012 location); a condition the category does not take
+ *   (getItemConditionPolicies, metadata.ts) is 25021 too. Publishing a published offer revises it.
  * - withdrawOffer ends the listing and leaves the offer UNPUBLISHED; deleteOffer ends it too.
  * - bulkUpdatePriceQuantity takes up to 25 requests and answers one entry per offer or SKU with
  *   its own statusCode; HTTP 200 when all succeed, 207 otherwise.
@@ -21,6 +22,7 @@
  * treats `offset` as a page number, as documented; updateOffer answers 204.
  */
 import { Router, type Response } from 'express';
+import { CONDITION_IDS } from './conditions';
 import { apiError, apiErrorData, EbayApiError, type EbayErrorData } from './errors';
 import { deleteOffer } from './inventory';
 import { intParam, jsonBody, queryParam, selfUrl, userOf } from './http';
@@ -209,6 +211,15 @@ function publishProblems(state: EbayState, user: UserRecord, offer: OfferRecord)
   if (!d.listingDescription && !product.description) add(25017, 'listingDescription is missing.', 'listingDescription');
   if (!product.imageUrls?.length) add(25014, text('invalid pictures') + ' Add at least 1 picture.', 'product.imageUrls');
   if (!item.condition) add(25021, text('invalid item condition information') + ' condition is missing.', 'condition');
+  else if (d.categoryId && /^\d+$/.test(d.categoryId)) {
+    // The condition must be one the category takes (getItemConditionPolicies).
+    const taken = state.conditionPolicy(d.categoryId).itemConditions;
+    const id = CONDITION_IDS[item.condition as string];
+    if (taken.length && !taken.some((c) => c.conditionId === id)) {
+      const info = `The item condition ${String(item.condition)} is not valid for category ${d.categoryId}.`;
+      problems.push(apiErrorData('API_INVENTORY', 25021, `${text('invalid item condition information')} ${info}`, [{ name: 'fieldName', value: 'condition' }, { name: 'additionalInfo', value: info }]));
+    }
+  }
   if (state.availableQuantity(offer) < 1) add(25004, text('an invalid quantity') + ' Quantity must be at least 1.', 'availability.shipToLocationAvailability.quantity');
   if (!d.categoryId) add(25017, 'categoryId is missing.', 'categoryId');
   else if (!/^\d+$/.test(d.categoryId)) add(25005, text('an invalid category ID'), 'categoryId');

@@ -4,7 +4,7 @@
  * closely enough for Stoflow's eBay connector to run against it unchanged, by base URL.
  *
  * Each API lives in its own module (oauth, identity, account, inventory, offers, fulfillment,
- * notification), each citing the OpenAPI document and version it follows.
+ * metadata, notification), each citing the OpenAPI document and version it follows.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -16,10 +16,12 @@ import { fulfillmentRoutes, sell, updateOrder, type OrderChanges, type SaleInput
 import { rawBody } from './http';
 import { identityRoutes } from './identity';
 import { inventoryRoutes } from './inventory';
+import { metadataRoutes } from './metadata';
 import { accountDeletionData, challengeEndpoint, deliver, envelope, NotificationKeys, notificationRoutes, orderConfirmationData, type ChallengeResult, type Delivery, type NotificationOptions } from './notification';
 import { DEFAULT_USER_SCOPES, issueApplicationToken, issueUserTokens, oauthRoutes, SCOPES, type ConsentChoice, type EbayAppConfig } from './oauth';
 import { offerRoutes } from './offers';
 import { NotificationSetup, notifySubscribers, subscriptionRoutes } from './subscriptions';
+import type { ConditionPolicy } from './conditions';
 import { EbayState, type Json, type OrderRecord, type SeedUser, type UserRecord } from './state';
 
 export interface EbayDoubleOptions {
@@ -74,6 +76,8 @@ export interface EbayDouble {
   /** The user withdraws the app's access: refresh tokens answer invalid_grant, access tokens 401. */
   revokeGrant(username: string): void;
   advanceTime(ms: number): void;
+  /** The conditions a category takes from now on (getItemConditionPolicies and publishOffer); back to the seeded table at `reset`. */
+  setConditionPolicy(categoryId: string, policy: ConditionPolicy): void;
   sell(input: SaleInput): OrderRecord['order'];
   updateOrder(orderId: string, changes: OrderChanges): OrderRecord['order'];
   signNotification(body: string | object): string;
@@ -145,6 +149,7 @@ export async function startEbayDouble(options: EbayDoubleOptions = {}): Promise<
   web.use('/sell/account/v1', accountRoutes(state));
   web.use('/sell/inventory/v1', inventoryRoutes(state), offerRoutes(state));
   web.use('/sell/fulfillment/v1', fulfillmentRoutes(state));
+  web.use('/sell/metadata/v1', metadataRoutes(state));
   web.use('/commerce/notification/v1', notificationRoutes(state, keys), subscriptionRoutes(state, notifications));
   web.use((req) => {
     throw common.noSuchResource(req.path);
@@ -206,6 +211,9 @@ export async function startEbayDouble(options: EbayDoubleOptions = {}): Promise<
       for (const g of state.grants.values()) if (g.userId === userId) g.revoked = true;
     },
     advanceTime: (ms) => state.advanceTime(ms),
+    setConditionPolicy(categoryId, policy) {
+      state.conditionPolicies.set(categoryId, policy);
+    },
     sell: (input) => sell(state, input),
     updateOrder: (orderId, changes) => updateOrder(state, orderId, changes),
     signNotification: (body) => keys.sign(body),

@@ -8,6 +8,7 @@
  * so routes answer them with little or no reshaping.
  */
 import { randomBytes } from 'node:crypto';
+import { CLOTHING_CONDITIONS, seedConditionPolicies, type ConditionPolicy } from './conditions';
 import type { Amount } from './validation';
 
 export type Json = Record<string, unknown>;
@@ -144,6 +145,8 @@ export class EbayState {
   readonly grants = new Map<string, Grant>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
+  /** categoryId → the conditions it takes, for the categories not taking the clothing ones. */
+  readonly conditionPolicies = new Map<string, ConditionPolicy>();
   private counter = 0;
   private offsetMs = 0;
 
@@ -167,6 +170,8 @@ export class EbayState {
 
   reset(): void {
     for (const m of [this.users, this.offers, this.listings, this.orders, this.authCodes, this.grants, this.refreshTokens, this.accessTokens]) m.clear();
+    this.conditionPolicies.clear();
+    for (const [category, policy] of seedConditionPolicies()) this.conditionPolicies.set(category, policy);
     this.counter = 0;
     this.offsetMs = 0;
     for (const u of this.seed) this.addUser(u);
@@ -206,6 +211,11 @@ export class EbayState {
 
   userByName(username: string): UserRecord | undefined {
     return [...this.users.values()].find((u) => u.username === username || u.userId === username);
+  }
+
+  /** The conditions a category takes (every category is known: the clothing ones by default). */
+  conditionPolicy(categoryId: string): ConditionPolicy {
+    return this.conditionPolicies.get(categoryId) ?? CLOTHING_CONDITIONS;
   }
 
   offersOf(userId: string, sku?: string): OfferRecord[] {
