@@ -14,6 +14,8 @@ import { reportMarketplaceOrder } from './orders';
 
 /** How far back the window reaches before the last poll's end. */
 export const POLL_OVERLAP_MS = 10 * 60_000;
+/** Orders of one poll reported side by side. */
+const REPORTS_AT_ONCE = 4;
 /** A first poll looks back this far. */
 export const FIRST_POLL_LOOKBACK_MS = 24 * 3600_000;
 
@@ -30,15 +32,22 @@ export async function pollMarketplaceOrders(deps: SyncDeps & { cursors: PollCurs
   const orders = await reader.ordersModified(token, from, to, connection.account);
   await deps.credentials.recordCall(tenant, marketplace);
   const metadata: CommandMetadata = { event: { actor: `poll:${marketplace}` } };
+  // The window overlaps the last one, so most orders are known already (each a read of its
+  // stream, nothing appended): a few at a time, so the new ones among them are not kept waiting.
   let fresh = 0;
-  for (const order of orders) {
-    fresh += await reportMarketplaceOrder(
-      deps,
-      tenant,
-      { marketplace, orderId: order.order_id, accountId: connection.account.id, lines: order.lines.map((l) => ({ line_id: l.line_id, listing_id: l.listing_id, quantity: l.quantity })), via: 'poll', notificationId: null },
-      metadata,
-    );
-  }
+  let next = 0;
+  const reportNext = async (): Promise<void> => {
+    while (next < orders.length) {
+      const order = orders[next++]!;
+      fresh += await reportMarketplaceOrder(
+        deps,
+        tenant,
+        { marketplace, orderId: order.order_id, accountId: connection.account!.id, lines: order.lines.map((l) => ({ line_id: l.line_id, listing_id: l.listing_id, quantity: l.quantity })), via: 'poll', notificationId: null },
+        metadata,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(REPORTS_AT_ONCE, orders.length) }, reportNext));
   // Moved only once every order found is reported: a poll that fails is asked again from the same point.
   await deps.cursors.set(tenant, marketplace, to);
   return fresh;
