@@ -349,11 +349,23 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
     mapping: async (marketplace, kind, code) =>
       (kind === 'category' ? await findCategoryMapping(pool, marketplace, code, UNMAPPED[marketplace].category.inherit === true) : await findPlatformMapping(pool, marketplace, kind, code))?.external_id ?? null,
   };
+  const ebayListings = ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS, api: ebay });
+  // Asked with the seller's token; a marketplace that cannot answer now (or a token that cannot
+  // be had) refuses nothing here: the publication goes on and the marketplace decides.
+  publishDeps.conditionRefusal = async (tenant, marketplace, site, categoryId, conditionId) => {
+    const publisher = marketplace === 'ebay' ? ebayListings : null;
+    if (!publisher?.conditionRefusal) return null;
+    try {
+      return await publisher.conditionRefusal(await credentials.accessToken(tenant, marketplace), site, categoryId, conditionId);
+    } catch {
+      return null;
+    }
+  };
   const listingWork: ListingWorkDeps = {
     ...publishDeps,
     credentials,
     publishers: {
-      ebay: ebayPublisher({ apiBaseUrl: config.EBAY_API_BASE_URL, timeoutMs: config.MARKETPLACE_TIMEOUT_MS, api: ebay }),
+      ebay: ebayListings,
       etsy: etsyPublisher({
         apiKey: config.ETSY_API_KEY,
         sharedSecret: config.ETSY_SHARED_SECRET,

@@ -76,6 +76,12 @@ export interface MarketplacePublisher {
   /** Ends the listing on the marketplace; ending one already ended is not an error. */
   delist(accessToken: string, external: ExternalIds): Promise<void>;
   /**
+   * Why the marketplace would refuse this condition in this category (in words for the seller),
+   * or null when it takes it — or cannot say now, in which case publishing goes on and the
+   * marketplace decides.
+   */
+  conditionRefusal?(accessToken: string, site: string, categoryId: string, conditionId: string): Promise<string | null>;
+  /**
    * How each listing stands there, by the marketplace's own answer (the periodic comparison). A
    * listing it could not read (no id there yet, an answer of a shape not documented) is left out:
    * nothing is decided on a guess. Throws MarketplaceCallError when the marketplace cannot be read.

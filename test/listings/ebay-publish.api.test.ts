@@ -327,15 +327,17 @@ describe('Publishing to eBay (against the eBay double)', () => {
   const offerCalls = (sku: string) => ebay.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/sell/inventory/v1/offer') && ((r.body as { sku?: string } | undefined)?.sku === sku || /\/publish\/?$/.test(r.path)));
   const conditionAsks = (category: string) => ebay.requests.filter((r) => r.path === '/sell/metadata/v1/marketplace/EBAY_FR/get_item_condition_policies' && r.query.filter === `categoryIds:{${category}}`);
 
-  it('When the category does not take the product’s condition, then the listing fails for good naming the condition and those it takes, and no offer is made or published', async () => {
+  it('When the category does not take the product’s condition, then the publication is refused before anything is queued (422 naming the condition and those it takes), and nothing is made on eBay', async () => {
     const seller = await connectedSeller();
     const product = await photographedProduct(seller, { condition: 'very_good' });
     const publishes = ebay.requests.filter((r) => /\/publish\/?$/.test(r.path)).length;
-    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '246' } } }).expect(202);
-    const failed = await listingOf(seller, product.id, (l) => l.status === 'failed');
-    expect(failed.last_error).toMatchObject({ retryable: false, next_retry_at: null, errors: [{ id: 'condition_not_allowed', message: 'eBay does not take ‘Used – very good’ (USED_VERY_GOOD) in category 246; it takes: New, Used' }] });
-    expect(failed.external.offer_id).toBeUndefined();
+    const refused = await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '246' } } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.body.errors).toEqual([{ field: 'condition', message: 'eBay does not take ‘Used – very good’ (USED_VERY_GOOD) in category 246; it takes: New, Used' }]);
+    expect((await request(t.app).get(`/api/products/${product.id}/listings`).set(seller.auth)).body.items).toEqual([]);
     expect(offerCalls(product.sku).filter((r) => r.path === '/sell/inventory/v1/offer')).toEqual([]);
+    expect(ebay.requests.filter((r) => r.path === `/sell/inventory/v1/inventory_item/${product.sku}`)).toEqual([]);
     expect(ebay.requests.filter((r) => /\/publish\/?$/.test(r.path))).toHaveLength(publishes);
     expect(ebay.state.offersOf([...ebay.state.users.values()][0]!.userId, product.sku)).toEqual([]);
     // Asked with the seller's own token.
@@ -358,20 +360,21 @@ describe('Publishing to eBay (against the eBay double)', () => {
   it('When eBay cannot say which conditions the category takes (503), then publishing goes on and publishOffer decides', async () => {
     const seller = await connectedSeller();
     const allowed = await photographedProduct(seller, { condition: 'very_good' });
-    ebay.faults.next({ method: 'GET', path: /get_item_condition_policies$/, kind: 'status', status: 503, times: 1 });
+    // Asked when the publication is requested, and again when it is made: eBay cannot say either time.
+    ebay.faults.next({ method: 'GET', path: /get_item_condition_policies$/, kind: 'status', status: 503, times: 2 });
     await request(t.app).post(`/api/products/${allowed.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '57988' } } }).expect(202);
     const active = await listingOf(seller, allowed.id, (l) => l.status === 'active' || l.status === 'failed');
     expect([active.status, active.attempts]).toEqual(['active', 1]);
-    expect(conditionAsks('57988').map((r) => r.status)).toEqual([503]);
+    expect(conditionAsks('57988').map((r) => r.status)).toEqual([503, 503]);
 
     // A category that takes only new items: eBay's own refusal, at publishOffer, once the offer is made.
     ebay.setConditionPolicy('99201', { itemConditionRequired: true, itemConditions: [{ conditionId: '1000', conditionDescription: 'Neuf' }] });
     const refused = await photographedProduct(seller, { condition: 'good' });
-    ebay.faults.next({ method: 'GET', path: /get_item_condition_policies$/, kind: 'status', status: 503, times: 1 });
+    ebay.faults.next({ method: 'GET', path: /get_item_condition_policies$/, kind: 'status', status: 503, times: 2 });
     await request(t.app).post(`/api/products/${refused.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '99201' } } }).expect(202);
     const failed = await listingOf(seller, refused.id, (l) => l.status === 'failed');
     expect(failed.last_error).toMatchObject({ retryable: false, errors: [{ id: '25021', message: expect.stringContaining('USED_GOOD is not valid for category 99201') }] });
-    expect(conditionAsks('99201').map((r) => r.status)).toEqual([503]);
+    expect(conditionAsks('99201').map((r) => r.status)).toEqual([503, 503]);
     expect(failed.external.offer_id).toEqual(expect.any(String));
   });
 

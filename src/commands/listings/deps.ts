@@ -13,6 +13,11 @@ export type PublishDeps = CommandDeps & {
   publicBaseUrl: string;
   /** A short-lived public link to a stored photo (src/infra/media-links.ts), made for each call that sends one. */
   photoLink: (file: string) => string;
+  /**
+   * Why the marketplace would refuse the condition in the category (eBay: its condition policies),
+   * asked before anything is queued; null when it takes it or cannot say.
+   */
+  conditionRefusal?: (tenant: number, marketplace: Marketplace, site: string, categoryId: string, conditionId: string) => Promise<string | null>;
 };
 
 /** What carrying a listing out takes as well: each marketplace's publisher and the tokens. */

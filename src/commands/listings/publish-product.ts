@@ -105,8 +105,7 @@ export async function publishProduct(deps: PublishDeps, tenant: number, input: P
       condition: condition ? await deps.mapping(marketplace, 'condition', condition) : null,
       category: category ? await deps.mapping(marketplace, 'category', category) : null,
     };
-    problems.push(
-      ...publicationProblems({
+    const found = publicationProblems({
         marketplace,
         product: { status: product.status, sku: product.sku, title: product.details.title, description: product.details.description ?? '', stock_quantity: product.stock_quantity, images: product.images.length, condition: condition ?? null, category: category ?? null, price_cents: overrides.price_cents ?? product.price_cents },
         overrides,
@@ -114,8 +113,14 @@ export async function publishProduct(deps: PublishDeps, tenant: number, input: P
         mapped,
         publicBaseUrl: deps.publicBaseUrl,
         year: deps.clock.now().getUTCFullYear(),
-      }),
-    );
+    });
+    problems.push(...found);
+    // Everything else in order: whether the marketplace takes this condition in this category.
+    const categoryId = overrides.category_id ?? mapped.category;
+    if (found.length === 0 && deps.conditionRefusal && connection.site && categoryId && mapped.condition) {
+      const refusal = await deps.conditionRefusal(tenant, marketplace, connection.site, categoryId, mapped.condition);
+      if (refusal) problems.push({ field: 'condition', message: refusal });
+    }
     const listingId = listingIdOf(tenant, productId, marketplace);
     const { state, version } = await loadListing(deps.store, tenant, listingId);
     try {

@@ -177,15 +177,21 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     return taken;
   }
 
+  /** What eBay would say of the condition in the category: null when it takes it, or cannot say. */
+  async function conditionRefusal(accessToken: string, site: string, categoryId: string, conditionId: string): Promise<string | null> {
+    const taken = await takenConditions(accessToken, site, categoryId);
+    if (!taken || taken.some((c) => c.id === conditionId)) return null;
+    const condition = CONDITIONS[conditionId];
+    const named = condition ? `‘${condition.name}’ (${condition.value})` : `condition ${conditionId}`;
+    const takes = taken.map((c) => c.description || CONDITIONS[c.id]?.name || c.id).join(', ');
+    return `eBay does not take ${named} in category ${categoryId}; it takes: ${takes}`;
+  }
+
   /** Refuses, for good, a condition the category does not take: nothing is made on eBay. */
   async function checkCondition(accessToken: string, draft: PublicationDraft): Promise<void> {
     if (!draft.category_id || !draft.condition) return;
-    const taken = await takenConditions(accessToken, draft.site, draft.category_id);
-    if (!taken || taken.some((c) => c.id === draft.condition)) return;
-    const condition = CONDITIONS[draft.condition];
-    const named = condition ? `‘${condition.name}’ (${condition.value})` : `condition ${draft.condition}`;
-    const takes = taken.map((c) => c.description || CONDITIONS[c.id]?.name || c.id).join(', ');
-    throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition_not_allowed', message: `eBay does not take ${named} in category ${draft.category_id}; it takes: ${takes}` }]);
+    const refusal = await conditionRefusal(accessToken, draft.site, draft.category_id, draft.condition);
+    if (refusal) throw new MarketplaceCallError('ebay', 0, false, [{ id: 'condition_not_allowed', message: refusal }]);
   }
 
   /** The offer for this SKU on the site: made now, or the one eBay already has. */
@@ -208,6 +214,8 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
 
   return {
     marketplace: 'ebay',
+
+    conditionRefusal,
 
     async publish(accessToken, draft, known, remember) {
       const language = contentLanguage(draft.site);
