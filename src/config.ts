@@ -122,7 +122,7 @@ export const configSchema = z
     // 0: no polling (the notifications alone).
     EBAY_POLL_SECONDS: int(300, 0, 86_400),
     // Per eBay account, across processes: eBay states daily limits only (src/marketplaces/ebay/api.ts).
-    EBAY_CALLS_PER_SECOND: int(5, 1, 10_000),
+    EBAY_CALLS_PER_SECOND: int(20, 1, 10_000),
     EBAY_NOTIFICATION_VERIFICATION_TOKEN: z
       .string()
       .trim()

@@ -10,7 +10,9 @@
  * process: a per-second limit lower than the configured pace replaces it, with strict spacing
  * (the marketplace counts its calls per second), from the last turn given; and while the daily
  * budget it reports left is under the reserve it names, only `urgent` calls get a turn (those that
- * keep an item from selling twice: ending a listing, reading an order). What it said is kept five
+ * keep an item from selling twice: ending a listing, reading an order). An urgent call never waits
+ * for the pace either: it takes the next turn and goes at once, so a sale's delist is not queued
+ * behind a bulk publication's calls (which move back one turn); only a 429's hold-off stops it. What it said is kept five
  * minutes, then learnt again from the next answer, so a low figure never holds calls back once
  * the marketplace's window has moved on.
  *
@@ -85,10 +87,14 @@ if hold > 0 then
   local until_ = t + hold + tolerance
   if until_ > tat then tat = until_ end
   redis.call('SET', KEYS[1], tat - interval, 'PX', tat - t + 1000)
+  -- Kept apart from the pace, so urgent calls, which skip the pace, still respect it.
+  redis.call('HSET', KEYS[2], 'hold', t + hold)
+  if redis.call('PTTL', KEYS[2]) < hold + 1000 then redis.call('PEXPIRE', KEYS[2], hold + 1000) end
   return { 0, left, reserve }
 end
 if not urgent and left >= 0 and left < reserve then return { -1, left, reserve } end
 local wait = tat - tolerance - t
+if urgent then wait = (tonumber(redis.call('HGET', KEYS[2], 'hold') or '0') or 0) - t end
 if wait < 0 then wait = 0 end
 redis.call('SET', KEYS[1], tat, 'PX', tat + interval - t + 1000)
 return { wait, left, reserve }
@@ -106,9 +112,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 function localPacer(interval: number, tolerance: number) {
   const lasts = new Map<string, number>();
   const stated = new Map<string, StatedLimits & { until: number }>();
+  /** Until when the marketplace asked to wait (429 Retry-After). */
+  const holds = new Map<string, number>();
   const forget = (now: number) => {
     if (lasts.size >= 1000) for (const [k, last] of lasts) if (last + 60_000 < now) lasts.delete(k);
     if (stated.size >= 1000) for (const [k, s] of stated) if (s.until < now) stated.delete(k);
+    if (holds.size >= 1000) for (const [k, until] of holds) if (until < now) holds.delete(k);
   };
   const paceOf = (key: string, now: number) => {
     const s = stated.get(key);
@@ -127,10 +136,11 @@ function localPacer(interval: number, tolerance: number) {
       const pace = paceOf(key, now);
       const tat = tatOf(key, now, pace);
       lasts.set(key, tat);
-      return [Math.max(0, tat - pace.tolerance - now), left, reserve];
+      return [Math.max(0, priority === 'urgent' ? (holds.get(key) ?? 0) - now : tat - pace.tolerance - now), left, reserve];
     },
     hold(key: string, ms: number): void {
       const now = Date.now();
+      holds.set(key, Math.max(holds.get(key) ?? 0, now + ms));
       const pace = paceOf(key, now);
       const tat = Math.max(tatOf(key, now, pace), now + ms + pace.tolerance);
       lasts.set(key, tat - pace.interval);

@@ -121,4 +121,27 @@ describe('The pace of marketplace calls, shared through Redis', () => {
       down.disconnect();
     }
   });
+
+  it('When publications are waiting their turns, then an urgent call (a delist) goes at once and they move back one turn; after a 429, it waits out the hold-off like the rest', async () => {
+    for (const shared of [true, false]) {
+      const prefix = `pace:test:${randomUUID()}`;
+      const a = processPacer(shared ? circuits[0] : undefined, prefix);
+      for (let i = 0; i < 5; i++) await a.pacer.acquire('account', 'normal');
+      // Four turns queued behind the first: the last told to wait about 800 ms.
+      expect(a.waits.at(-1)).toBeGreaterThan(600);
+      const before = a.waits.length;
+      expect(await a.pacer.acquire('account', 'urgent')).toEqual({ granted: true });
+      expect(a.waits.slice(before)).toEqual([]);
+      // The next publication's turn comes after the delist's.
+      await a.pacer.acquire('account', 'normal');
+      expect(a.waits.at(-1)).toBeGreaterThan(900);
+
+      await a.pacer.holdOff('account', 3000);
+      const held = a.waits.length;
+      await a.pacer.acquire('account', 'urgent');
+      expect(a.waits.slice(held)).toHaveLength(1);
+      expect(a.waits.at(-1)).toBeGreaterThan(2500);
+      expect(a.waits.at(-1)).toBeLessThanOrEqual(3000);
+    }
+  });
 });

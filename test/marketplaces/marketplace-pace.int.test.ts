@@ -58,16 +58,20 @@ describe('Marketplace calls paced as the marketplaces count them', () => {
     sent.slice(1).forEach((r, i) => expect(r.at - sent[i]!.at).toBeGreaterThanOrEqual(400));
   });
 
-  it("When two processes read one eBay account's orders, then they share its pace; when eBay answers one 429 with Retry-After, then the other holds back until it has passed", async () => {
+  it("When two processes call for one eBay account, then they share its pace; when eBay answers one 429 with Retry-After, then the other holds back until it has passed, order reads too", async () => {
     const token = ebay.issueUserTokens('stoflow_test_seller').accessToken;
     const prefix = `pace:test:${randomUUID()}`;
-    const [a, b] = circuits.map((circuit) => ebayOrderReader({ apiBaseUrl: ebay.baseUrl, timeoutMs: 5000, api: ebayApi({ pacer: createCallPacer({ perSecond: 5, prefix, circuit }) }) }));
+    const apis = circuits.map((circuit) => ebayApi({ pacer: createCallPacer({ perSecond: 5, prefix, circuit }) }));
+    const [a, b] = apis.map((api) => ebayOrderReader({ apiBaseUrl: ebay.baseUrl, timeoutMs: 5000, api }));
     const account = { id: 'stoflow_test_seller', name: 'stoflow_test_seller' };
     const read = (reader: typeof a) => reader!.ordersModified!(token, new Date(Date.now() - 60_000), new Date(), account);
 
-    // Six reads, alternating between the processes: one turn every 200 ms between them.
+    // Six calls of normal priority (a comparison's reads), alternating between the processes: one
+    // turn every 200 ms between them.
     const started = Date.now();
-    for (let i = 0; i < 6; i++) await read(i % 2 === 0 ? a : b);
+    for (let i = 0; i < 6; i++) {
+      await apis[i % 2]!(token, { method: 'GET', url: `${ebay.baseUrl}/sell/fulfillment/v1/order?limit=1`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, timeoutMs: 5000 });
+    }
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
 
     ebay.faults.next({ method: 'GET', path: '/sell/fulfillment/v1/order', kind: 'status', status: 429, retryAfterSeconds: 2 });

@@ -7,7 +7,9 @@
  * getUserRateLimits report them; Inventory 2,000,000 and Fulfillment 100,000 calls a day per
  * application, ../shared/MARKETPLACES.md §2.5). The pace only spreads an account's bursts (a bulk
  * publication, a comparison) so that one seller does not spend the application's short-term
- * allowance for all: 5 calls a second by default (EBAY_CALLS_PER_SECOND).
+ * allowance for all: 20 calls a second by default (EBAY_CALLS_PER_SECOND), about four listings a
+ * second for a bulk publication. A withdraw or an order read (`urgent`) never waits for the pace:
+ * a sale's delists are not queued behind a publication's calls.
  *
  * The account is known here by its access token, digested (never the token itself): every
  * process uses the one token stored for the connection (src/infra/marketplace-credentials.ts),
@@ -16,7 +18,7 @@
  * the engine's next attempt waits as long.
  */
 import { createHash } from 'node:crypto';
-import { createCallPacer, type CallPacer } from '../../infra/call-pacer';
+import { createCallPacer, type CallPacer, type CallPriority } from '../../infra/call-pacer';
 import { callMarketplace, MarketplaceCallError, type CallOptions, type CallResult } from '../http';
 
 export interface EbayApiOptions {
@@ -24,7 +26,8 @@ export interface EbayApiOptions {
   pacer?: CallPacer;
 }
 
-export type EbayApi = (accessToken: string, options: Omit<CallOptions, 'marketplace'>) => Promise<CallResult>;
+/** `urgent`: a call that keeps an item from selling twice (a withdraw, an order read): it never waits for the account's pace. */
+export type EbayApi = (accessToken: string, options: Omit<CallOptions, 'marketplace'>, priority?: CallPriority) => Promise<CallResult>;
 
 /** The pacer's key for the account a user token acts for. */
 export function ebayAccountKey(accessToken: string): string {
@@ -33,9 +36,9 @@ export function ebayAccountKey(accessToken: string): string {
 
 export function ebayApi(options: EbayApiOptions = {}): EbayApi {
   const pacer = options.pacer ?? createCallPacer({ perSecond: 5, prefix: 'pace:ebay' });
-  return async (accessToken, call) => {
+  return async (accessToken, call, priority = 'normal') => {
     const key = ebayAccountKey(accessToken);
-    await pacer.acquire(key);
+    await pacer.acquire(key, priority);
     try {
       return await callMarketplace({ ...call, marketplace: 'ebay' });
     } catch (err) {

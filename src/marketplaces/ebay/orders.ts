@@ -68,7 +68,7 @@ export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: numbe
         headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
         timeoutMs: settings.timeoutMs,
         problems: ebayProblems,
-      });
+      }, 'urgent');
       const parsed = orderSchema.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -86,7 +86,7 @@ export function ebayOrderReader(settings: { apiBaseUrl: string; timeoutMs: numbe
           headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
           timeoutMs: settings.timeoutMs,
           problems: ebayProblems,
-        });
+        }, 'urgent');
         const parsed = pageSchema.safeParse(body);
         if (!parsed.success) throw new MarketplaceCallError('ebay', 200, false, [{ id: 'invalid_orders', message: "eBay's getOrders answer has no orders list" }]);
         // An order of a shape getOrder does not document is skipped here; the webhook or getOrder reports on it.

@@ -22,6 +22,7 @@ import type { ExternalIds } from '../../domain/listing/listing';
 import type { ListingThere } from '../../domain/reconciliation/drift';
 import type { MarketplacePublisher, PublicationDraft } from '../../shared/marketplace-publisher';
 import { MarketplaceCallError, retryableStatus } from '../http';
+import type { CallPriority } from '../../infra/call-pacer';
 import { ebayApi, type EbayApi } from './api';
 import { ebayProblems } from './errors';
 import { contentLanguage, type EbaySettings } from './settings';
@@ -69,8 +70,10 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
   const now = settings.now ?? Date.now;
   /** `${site} ${category}` → the conditions it takes (null: eBay says none in particular), until when. */
   const conditionPolicies = new Map<string, { taken: TakenCondition[] | null; until: number }>();
-  const call = (accessToken: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, language?: string) =>
-    api(accessToken, {
+  const call = (accessToken: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, language?: string, priority: CallPriority = 'normal') =>
+    api(
+      accessToken,
+      {
       method,
       url: `${inventory}${path}`,
       headers: {
@@ -82,7 +85,9 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
       body: body === undefined ? undefined : JSON.stringify(body),
       timeoutMs: settings.timeoutMs,
       problems: ebayProblems,
-    });
+      },
+      priority,
+    );
 
   function offerBody(draft: PublicationDraft) {
     return {
@@ -251,7 +256,8 @@ export function ebayPublisher(settings: Pick<EbaySettings, 'apiBaseUrl' | 'timeo
     async delist(accessToken, external: ExternalIds) {
       if (!external.offer_id) return;
       try {
-        await call(accessToken, 'POST', `/offer/${encodeURIComponent(external.offer_id)}/withdraw`);
+        // Ending a listing keeps an item from selling twice: it goes before publications waiting their turn.
+        await call(accessToken, 'POST', `/offer/${encodeURIComponent(external.offer_id)}/withdraw`, undefined, undefined, 'urgent');
       } catch (err) {
         // 25713: not published (already withdrawn, or ended by eBay): nothing is live.
         if (err instanceof MarketplaceCallError && err.problems.some((p) => p.id === '25713')) return;
