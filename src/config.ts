@@ -148,6 +148,7 @@ export const configSchema = z
     VINTED_MIN_GAP_SECONDS: int(20, 0, 3600),
     VINTED_MAX_GAP_SECONDS: int(50, 0, 3600),
     VINTED_TASK_LEASE_SECONDS: int(120, 1, 3600),
+    VINTED_TASK_TTL_HOURS: int(168, 0, 24 * 365),
     VINTED_BLOCK_PAUSE_MINUTES: int(60, 0, 24 * 60),
     // The billing provider's webhook endpoint (Stripe's signing secret of POST /api/webhooks/billing).
     BILLING_WEBHOOK_SECRET: z.string().trim().min(16, 'the signing secret of the endpoint, whsec_…').max(200).optional(),

@@ -376,7 +376,7 @@ export function buildContainer(config: Config, logger: Logger, database: Databas
         api: etsy,
       }),
       // Vinted's steps go to the seller's extension through its task queue.
-      vinted: vintedPublisher({ pool, tenancy, clock, ids }),
+      vinted: vintedPublisher({ pool, tenancy, clock, ids }, { taskTtlHours: config.VINTED_TASK_TTL_HOURS }),
     },
   };
   const syncDeps: SyncDeps = {

@@ -115,6 +115,33 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
     expect(active.external.item_id).toBe(extension.wardrobe.listed()[0]!.vinted_item_id);
   });
 
+  it('When no extension comes for a week, then the publication expires and the listing shows it failed, to retry; a delete never expires', async () => {
+    const { seller, extension } = await connectedSeller();
+    const product = await photographedProduct(seller, { condition: 'good', color: 'black', brand: 'Nike', size: 'm' });
+    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
+    const waiting = await vintedListing(seller, product.id, (l) => l.status === 'publishing');
+    const { rows } = await t.services.pool.query<{ kind: string; expires_at: Date | null; created_at: Date }>(`select kind, expires_at, created_at from ${t.services.tenancy.table(seller.tenantId, 'vinted_tasks')} where listing_id = $1`, [waiting.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.expires_at!.getTime() - rows[0]!.created_at.getTime()).toBe(168 * 3600_000);
+
+    // A week later the seller's browser opens (the week brought to now): the task has expired,
+    // nothing is handed out.
+    const tasks = t.services.tenancy.table(seller.tenantId, 'vinted_tasks');
+    await t.services.pool.query(`update ${tasks} set expires_at = $2 where listing_id = $1`, [waiting.id, new Date(t.clock.now().getTime() - 60_000)]);
+    expect(await extension.poll()).toBeNull();
+    const failed = await vintedListing(seller, product.id, (l) => l.status === 'failed');
+    expect(failed.last_error).toMatchObject({ retryable: false, errors: [{ id: 'expired' }] });
+    expect(extension.wardrobe.listed()).toEqual([]);
+    expect((await request(t.app).post(`/api/listings/${failed.id}/retry`).set(seller.auth)).status).toBeLessThan(300);
+    await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
+    await vintedListing(seller, product.id, (l) => l.status === 'active');
+
+    expect((await request(t.app).delete(`/api/products/${product.id}/listings/vinted`).set(seller.auth)).status).toBeLessThan(300);
+    const deletes = async () => (await t.services.pool.query<{ expires_at: Date | null }>(`select expires_at from ${tasks} where listing_id = $1 and kind = 'delete'`, [waiting.id])).rows;
+    for (const deadline = Date.now() + 20_000; (await deletes()).length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(await deletes()).toEqual([{ expires_at: null }]);
+  });
+
   it('When the item cannot go to Vinted as it is, then nothing is queued and the 422 names each field', async () => {
     const { seller, extension } = await connectedSeller();
     const product = await photographedProduct(seller, { condition: 'for_parts', description: 'Voir aussi https://shop.example.com ou écrivez à moi@example.com' });

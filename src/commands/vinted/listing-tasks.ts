@@ -63,7 +63,13 @@ export function vintedPayloadOf(work: QueuedWork): Record<string, unknown> {
   }
 }
 
-export function vintedPublisher(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock' | 'ids'>): QueuedPublisher {
+/**
+ * `taskTtlHours`: how long a publication or an update waits for the seller's extension before it
+ * expires and the listing shows it failed (the seller retries it); 0: it waits for ever. A delete
+ * never expires: an item left on Vinted could sell twice.
+ */
+export function vintedPublisher(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock' | 'ids'>, options: { taskTtlHours?: number } = {}): QueuedPublisher {
+  const ttlMs = (options.taskTtlHours ?? 0) * 3600_000;
   return {
     marketplace: 'vinted',
     queued: true,
@@ -72,7 +78,8 @@ export function vintedPublisher(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' |
       // rest. Not itself: a reaction delivered again would otherwise cancel the task it queued the
       // first time, and queue nothing (the key is taken), leaving the listing updating for ever.
       if (work.kind === 'update') await cancelVintedTasks(deps, tenant, work.listingId, { kinds: ['update'], exceptKey: work.key });
-      await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: { ...vintedPayloadOf(work), ...(work.correlationId ? { correlation_id: work.correlationId } : {}) }, idempotencyKey: work.key });
+      const expiresAt = work.kind !== 'delete' && ttlMs > 0 ? new Date(deps.clock.now().getTime() + ttlMs) : null;
+      await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: { ...vintedPayloadOf(work), ...(work.correlationId ? { correlation_id: work.correlationId } : {}) }, idempotencyKey: work.key, expiresAt });
     },
     cancelWaiting: (tenant, listingId) => cancelVintedTasks(deps, tenant, listingId, { kinds: ['publish', 'update'] }),
   };
