@@ -9,9 +9,11 @@ import { testTenancy } from '../support/db';
 /**
  * Replaying a tenant's log gives exactly the read models the live projections kept: checked the
  * way `stoflow verify` checks (rebuild into scratch tables, compare row by row), after random
- * sequences of real commands. STOFLOW_REPLAY_SEED=N replays one sequence.
+ * sequences of real commands. The sequences come from a fixed seed, so every run exercises the
+ * same kinds of command (the test checks that each kind of event occurred: a random seed now and
+ * then drew no price change); STOFLOW_REPLAY_SEED=N runs another.
  */
-const SEED = Number(process.env.STOFLOW_REPLAY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = Number(process.env.STOFLOW_REPLAY_SEED ?? 20261204);
 const STATUSES = ['draft', 'published', 'sold', 'archived'] as const;
 
 describe('Replay equals live', () => {
