@@ -66,8 +66,9 @@ export function config(dataDir: string, databaseUrl?: string): Config {
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
     RUN_WORKERS: 'false',
-    // bench/feed.ts opens hundreds of live streams on one tenant.
+    // bench/feed.ts opens hundreds of live streams on one tenant, as one user.
     EVENT_STREAMS_PER_TENANT: '1000',
+    EVENT_STREAMS_PER_CONSUMER: '1000',
   });
 }
 
