@@ -5,6 +5,11 @@
  * child process, so the load generator never shares its event loop. Prints a table, then one
  * JSON object as the last line. Not a test: the figures depend on the machine.
  *
+ * Then a flood of correct logins (20 clients, a few accounts, each login from an address of its
+ * own), with a few other clients reading GET /health and a product list during it: their p99
+ * against the same reads without the flood, in the same run, shows whether sign-ins, bounded by
+ * the password-hashing gate, still starve everything else.
+ *
  * BENCH_PRODUCTS, BENCH_CONNECTIONS, BENCH_SECONDS, BENCH_POOL_MAX (the API's pool, 20) and
  * BENCH_POOL_GROUPS (its groups of tenant-affine connections, one per connection) override the
  * defaults.
@@ -30,6 +35,7 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
   '2xx': number;
+  statusCodeStats?: Record<string, { count: number }>;
 }
 export interface AutocannonRequest {
   method?: string;
@@ -45,6 +51,10 @@ const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEED_IN_FLIGHT = 32;
+const LOGIN_CLIENTS = 20;
+const LOGIN_ACCOUNTS = 4;
+/** Clients reading during the login flood, per read; few, as a shop's other users would be. */
+const BYSTANDERS = 4;
 
 const LEAVES = ['women-t-shirts', 'women-blouses', 'women-jumpers', 'women-cardigans', 't-shirts', 'jeans', 'sneakers', 'shirts'];
 const BRANDS = ['Nike', 'adidas', 'Puma', 'Levi\'s', 'Zara', 'Patagonia', 'The North Face', 'Converse'];
@@ -66,8 +76,12 @@ export function config(dataDir: string, databaseUrl?: string): Config {
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
     RUN_WORKERS: 'false',
-    // bench/feed.ts opens hundreds of live streams on one tenant.
+    // The login flood sends each attempt from an address of its own (X-Forwarded-For), as many
+    // clients would: from one address, the per-address limit answers 429 before any bcrypt work.
+    TRUST_PROXY_HOPS: '1',
+    // bench/feed.ts opens hundreds of live streams on one tenant, as one user.
     EVENT_STREAMS_PER_TENANT: '1000',
+    EVENT_STREAMS_PER_CONSUMER: '1000',
   });
 }
 
@@ -191,6 +205,133 @@ export async function drive(base: string, request: AutocannonRequest & { path: s
   };
 }
 
+interface LoginFlood {
+  logins_per_s: number;
+  p99_ms: number;
+  answers: number;
+  refused_429: number;
+  refused_503: number;
+  /** Sign-ins by the clients that wait out Retry-After, and how long each took, retries included. */
+  patient_signins: number;
+  patient_attempts: number;
+  /** Of those clients, how many were still trying to sign in when the flood ended. */
+  patient_waiting: number;
+  patient_signin_median_ms: number;
+  patient_signin_max_ms: number;
+  health_quiet_p99_ms: number;
+  health_flood_p99_ms: number;
+  list_quiet_p99_ms: number;
+  list_flood_p99_ms: number;
+}
+
+/**
+ * A user signing in the way a client should, during the flood: on 503 or 429 it waits the
+ * Retry-After it was given and tries again. `took`: how long each sign-in took in all;
+ * `attempts`: the requests it sent; `waiting`: whether it was still trying at the end.
+ */
+async function patientSignIns(base: string, account: { email: string; password: string }, address: string, until: number): Promise<{ took: number[]; attempts: number; waiting: boolean }> {
+  const took: number[] = [];
+  let attempts = 0;
+  while (Date.now() < until) {
+    const started = Date.now();
+    for (;;) {
+      attempts++;
+      const res = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify(account),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) {
+        took.push(Date.now() - started);
+        break;
+      }
+      if (res.status !== 503 && res.status !== 429) throw new Error(`login answered ${res.status}`);
+      const wait = Number(res.headers.get('retry-after') ?? 1) * 1000;
+      if (Date.now() + wait >= until) return { took, attempts, waiting: true };
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+  return { took, attempts, waiting: false };
+}
+
+/**
+ * LOGIN_CLIENTS clients signing in correctly, round the accounts, each attempt from a new
+ * address (so the per-address attempt limit, 10 a minute, never answers first: what is measured
+ * is the hashing gate); and BYSTANDERS clients each on GET /health and on a product list, first
+ * alone, then during the flood.
+ */
+async function loginFlood(base: string, listPath: string, authorization: string): Promise<LoginFlood> {
+  const accounts: { email: string; password: string }[] = [];
+  for (let i = 0; i < LOGIN_ACCOUNTS; i++) {
+    const account = { email: `login-${i}@example.test`, password: 'Velvet-Jacket-1987' };
+    const res = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...account, full_name: `Login ${i}`, account_type: 'individual' }),
+    });
+    if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
+    accounts.push(account);
+  }
+  const bystanders = () =>
+    Promise.all([
+      autocannon({ url: base, connections: BYSTANDERS, duration: SECONDS, requests: [{ method: 'GET', path: '/health' }] }),
+      autocannon({ url: base, connections: BYSTANDERS, duration: SECONDS, requests: [{ method: 'GET', path: listPath, headers: { authorization } }] }),
+    ]);
+  console.log(`running GET /health and GET ${listPath} (${BYSTANDERS} connections each, ${SECONDS} s), no login flood…`);
+  const [quietHealth, quietList] = await bystanders();
+  let attempt = 0;
+  console.log(`running POST /api/auth/login (${LOGIN_CLIENTS} connections, ${LOGIN_ACCOUNTS} accounts, ${SECONDS} s) with the same reads…`);
+  const during = bystanders();
+  // A few users signing in the way a client should, each from an address of its own.
+  const until = Date.now() + SECONDS * 1000;
+  const patient = Promise.all(Array.from({ length: BYSTANDERS }, (_, i) => patientSignIns(base, accounts[i % accounts.length]!, `192.168.0.${i + 1}`, until)));
+  const [flood, [floodHealth, floodList]] = await Promise.all([
+    autocannon({
+      url: base,
+      connections: LOGIN_CLIENTS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/auth/login',
+          setupRequest: (req: AutocannonRequest) => {
+            const n = attempt++;
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+              body: JSON.stringify(accounts[n % accounts.length]),
+            };
+          },
+        },
+      ],
+    }),
+    during,
+  ]);
+  const patients = await patient;
+  const signIns = patients.flatMap((p) => p.took).sort((a, b) => a - b);
+  const count = (status: number) => flood.statusCodeStats?.[String(status)]?.count ?? 0;
+  const answers = Object.values(flood.statusCodeStats ?? {}).reduce((sum, s) => sum + s.count, 0);
+  return {
+    logins_per_s: Math.round((count(200) / SECONDS) * 10) / 10,
+    p99_ms: flood.latency.p99,
+    answers,
+    refused_429: count(429),
+    refused_503: count(503),
+    patient_signins: signIns.length,
+    patient_attempts: patients.reduce((sum, p) => sum + p.attempts, 0),
+    patient_waiting: patients.filter((p) => p.waiting).length,
+    patient_signin_median_ms: signIns[Math.floor(signIns.length / 2)] ?? 0,
+    patient_signin_max_ms: signIns[signIns.length - 1] ?? 0,
+    health_quiet_p99_ms: quietHealth.latency.p99,
+    health_flood_p99_ms: floodHealth.latency.p99,
+    list_quiet_p99_ms: quietList.latency.p99,
+    list_flood_p99_ms: floodList.latency.p99,
+  };
+}
+
+const ratio = (a: number, b: number) => Math.round((a / (b || 1)) * 100) / 100;
+
 async function main(): Promise<void> {
   const summary = await run();
   // Last, after every process has stopped, so nothing prints below it.
@@ -245,6 +386,8 @@ async function run(): Promise<Record<string, number>> {
       'GET /api/products/{id}',
     );
 
+    const flood = await loginFlood(base, '/api/products?status=draft&limit=50', authorization);
+
     const health = figures.health.rps || 1;
     const width = 8;
     console.log(`\n${'scenario'.padEnd(width)}  ${'req/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'non-2xx'.padStart(8)}  ${'errors'.padStart(7)}  ${'÷ health'.padStart(8)}`);
@@ -253,12 +396,44 @@ async function run(): Promise<Record<string, number>> {
         `${name.padEnd(width)}  ${f.rps.toLocaleString('en-US').padStart(8)}  ${String(f.p50_ms).padStart(7)}  ${String(f.p99_ms).padStart(7)}  ${String(f.non_2xx).padStart(8)}  ${String(f.errors).padStart(7)}  ${(f.rps / health).toFixed(2).padStart(8)}`,
       );
     }
+    const refusedShare = ratio(flood.refused_429 + flood.refused_503, flood.answers);
+    console.log(
+      `\nlogin flood (${LOGIN_CLIENTS} clients): ${flood.logins_per_s} logins/s, p99 ${flood.p99_ms} ms, ` +
+        `${flood.answers} answers, 429: ${flood.refused_429}, 503: ${flood.refused_503} (refused share ${refusedShare})`,
+    );
+    console.log(
+      `${BYSTANDERS} clients signing in that wait out Retry-After: ${flood.patient_signins} sign-ins in ${flood.patient_attempts} attempts, ` +
+        `median ${flood.patient_signin_median_ms} ms, longest ${flood.patient_signin_max_ms} ms, retries included; ${flood.patient_waiting} still waiting at the end`,
+    );
+    console.log(`${'read, p99 ms'.padEnd(14)}  ${'alone'.padStart(7)}  ${'flood'.padStart(7)}  ${'ratio'.padStart(6)}`);
+    for (const [name, quiet, busy] of [
+      ['/health', flood.health_quiet_p99_ms, flood.health_flood_p99_ms],
+      ['products list', flood.list_quiet_p99_ms, flood.list_flood_p99_ms],
+    ] as const) {
+      console.log(`${name.padEnd(14)}  ${String(quiet).padStart(7)}  ${String(busy).padStart(7)}  ${ratio(busy, quiet).toFixed(2).padStart(6)}`);
+    }
     const summary: Record<string, number> = { products_seeded: PRODUCTS, seed_per_s: Math.round(PRODUCTS / seedSeconds) };
     for (const [name, f] of Object.entries(figures)) {
       summary[`${name}_rps`] = f.rps;
       summary[`${name}_p99_ms`] = f.p99_ms;
       if (name !== 'health') summary[`${name}_to_health`] = Math.round((f.rps / health) * 100) / 100;
     }
+    summary.login_flood_logins_per_s = flood.logins_per_s;
+    summary.login_flood_p99_ms = flood.p99_ms;
+    summary.login_flood_refused_share = refusedShare;
+    summary.login_flood_429 = flood.refused_429;
+    summary.login_flood_503 = flood.refused_503;
+    summary.login_flood_patient_signins = flood.patient_signins;
+    summary.login_flood_patient_attempts = flood.patient_attempts;
+    summary.login_flood_patient_waiting = flood.patient_waiting;
+    summary.login_flood_patient_signin_median_ms = flood.patient_signin_median_ms;
+    summary.login_flood_patient_signin_max_ms = flood.patient_signin_max_ms;
+    summary.login_flood_health_quiet_p99_ms = flood.health_quiet_p99_ms;
+    summary.login_flood_health_p99_ms = flood.health_flood_p99_ms;
+    summary.login_flood_health_p99_ratio = ratio(flood.health_flood_p99_ms, flood.health_quiet_p99_ms);
+    summary.login_flood_list_quiet_p99_ms = flood.list_quiet_p99_ms;
+    summary.login_flood_list_p99_ms = flood.list_flood_p99_ms;
+    summary.login_flood_list_p99_ratio = ratio(flood.list_flood_p99_ms, flood.list_quiet_p99_ms);
     return summary;
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);

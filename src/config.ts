@@ -101,6 +101,8 @@ export const configSchema = z
     READ_YOUR_WRITES_TIMEOUT_MS: int(5000, 10, 60_000),
     IDEMPOTENCY_KEY_TTL_HOURS: int(24, 1, 24 * 30),
     EVENT_STREAMS_PER_TENANT: int(20, 1, 100_000),
+    // Unset: 5, or the tenant's cap when that is lower.
+    EVENT_STREAMS_PER_CONSUMER: z.coerce.number().int().min(1).max(100_000).optional(),
     EVENT_STREAM_BUFFER_KB: int(1024, 16, 1024 * 1024),
     TOKEN_ENCRYPTION_KEY: z.string().optional().transform((v) => (v === '' ? undefined : v)),
     TOKEN_ENCRYPTION_OLD_KEYS: z
@@ -182,6 +184,11 @@ export const configSchema = z
     if (c.RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS < c.RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_LOGIN_DELAY_MAX_SECONDS'], message: 'must be at least RATE_LIMIT_LOGIN_DELAY_BASE_SECONDS' });
     }
+    // A consumer allowed more than its tenant would be held by the tenant's cap anyway: a
+    // setting that cannot mean what it says is refused rather than quietly lowered.
+    if (c.EVENT_STREAMS_PER_CONSUMER !== undefined && c.EVENT_STREAMS_PER_CONSUMER > c.EVENT_STREAMS_PER_TENANT) {
+      ctx.addIssue({ code: 'custom', path: ['EVENT_STREAMS_PER_CONSUMER'], message: `must be at most EVENT_STREAMS_PER_TENANT (${c.EVENT_STREAMS_PER_TENANT})` });
+    }
     if (c.VINTED_MAX_GAP_SECONDS < c.VINTED_MIN_GAP_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['VINTED_MAX_GAP_SECONDS'], message: `must be at least VINTED_MIN_GAP_SECONDS (${c.VINTED_MIN_GAP_SECONDS})` });
     }
@@ -200,6 +207,7 @@ export const configSchema = z
     return {
       ...c,
       LOG_DIR: c.LOG_DIR ?? join(c.STOFLOW_DATA_DIR, 'logs'),
+      EVENT_STREAMS_PER_CONSUMER: c.EVENT_STREAMS_PER_CONSUMER ?? Math.min(5, c.EVENT_STREAMS_PER_TENANT),
       PUBLIC_BASE_URL: withoutSlash(c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`),
       EBAY_API_BASE_URL: ebayApi,
       EBAY_AUTH_BASE_URL: withoutSlash(c.EBAY_AUTH_BASE_URL ?? (sandbox ? 'https://auth.sandbox.ebay.com' : 'https://auth.ebay.com')),

@@ -128,6 +128,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
       eventStore: c.eventStore,
       logger,
       maxStreamsPerTenant: c.config.EVENT_STREAMS_PER_TENANT,
+      maxStreamsPerConsumer: c.config.EVENT_STREAMS_PER_CONSUMER,
       streamBufferBytes: c.config.EVENT_STREAM_BUFFER_KB * 1024,
     }),
   ];

@@ -79,6 +79,11 @@ export interface EventFeedDeps {
   /** Open live streams per tenant in this process (default 20); more answer 429. */
   maxStreamsPerTenant?: number;
   /**
+   * Open live streams per consumer in this process (default 5, at most the tenant's); more
+   * answer 429, so one runaway consumer cannot take all of its tenant's streams.
+   */
+  maxStreamsPerConsumer?: number;
+  /**
    * Bytes a live stream may have waiting to be sent (default 1 MiB). A consumer that stops
    * reading is disconnected past it rather than buffered for without end; it resumes with
    * Last-Event-ID, losing nothing.
@@ -119,8 +124,15 @@ function resumePoint(lastEventId: string | undefined, after: string | undefined)
 export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   const maxStreams = deps.maxStreamsPerTenant ?? 20;
+  const maxPerConsumer = Math.min(deps.maxStreamsPerConsumer ?? 5, maxStreams);
   const bufferBytes = deps.streamBufferBytes ?? 1024 * 1024;
-  const live = createLiveFeed({ eventStore: deps.eventStore, format: sseMessage, maxStreamsPerTenant: maxStreams, logger: deps.logger });
+  const live = createLiveFeed({
+    eventStore: deps.eventStore,
+    format: sseMessage,
+    maxStreamsPerTenant: maxStreams,
+    maxStreamsPerConsumer: maxPerConsumer,
+    logger: deps.logger,
+  });
 
   const page = defineRoute({
     method: 'get',
@@ -171,12 +183,18 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
         schema: z.string(),
       },
       429: {
-        description: 'The account already has as many streams open as allowed (EVENT_STREAMS_PER_TENANT): close one, or retry after Retry-After seconds',
+        description:
+          'The caller (EVENT_STREAMS_PER_CONSUMER) or the account (EVENT_STREAMS_PER_TENANT) already has as many streams open as allowed: ' +
+          'close one, or retry after Retry-After seconds. `limit` names the cap reached and `allowed` its value.',
       },
     },
     async handle({ auth, query, req, res }) {
       const from = resumePoint(req.header('last-event-id'), query.after);
       const tenant = auth.tenantId;
+      // The consumer is the user the access token was issued to. The feed takes bearer tokens
+      // only, and a user's tokens, however many sessions it signs in, all carry its id, so a
+      // runaway consumer cannot dodge its cap by signing in again; a session id could.
+      const consumer = auth.userId;
       let closed = false;
       let heartbeat: NodeJS.Timeout | undefined = undefined;
       let follower: Follower | null = null;
@@ -207,18 +225,28 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
           setImmediate(measure);
         }
       };
-      follower = live.follow(tenant, {
+      const followed = live.follow(tenant, {
+        consumer,
         from,
         types: query.type,
         catchUp: (message) => send(res, message),
         live: push,
       });
-      if (!follower) {
+      if (followed === 'consumer') {
+        throw new RateLimitedError(
+          STREAMS_RETRY_AFTER_SECONDS,
+          `You already have ${maxPerConsumer} event streams open: close one, or retry later`,
+          { limit: 'EVENT_STREAMS_PER_CONSUMER', allowed: maxPerConsumer },
+        );
+      }
+      if (followed === 'tenant') {
         throw new RateLimitedError(
           STREAMS_RETRY_AFTER_SECONDS,
           `This account already has ${maxStreams} event streams open: close one, or retry later`,
+          { limit: 'EVENT_STREAMS_PER_TENANT', allowed: maxStreams },
         );
       }
+      follower = followed;
       res.status(200);
       res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -18,6 +18,8 @@ export interface LiveFeedOptions {
   format: (event: RecordedEvent) => string;
   /** Open streams per tenant; `follow` refuses more. */
   maxStreamsPerTenant: number;
+  /** Open streams per consumer within its tenant (at most `maxStreamsPerTenant`); `follow` refuses more. */
+  maxStreamsPerConsumer?: number;
   logger?: Logger;
   /** Events per read (default 500). */
   batchSize?: number;
@@ -26,6 +28,8 @@ export interface LiveFeedOptions {
 }
 
 export interface FollowOptions {
+  /** Who follows, within the tenant: its streams count against `maxStreamsPerConsumer`. */
+  consumer: string;
   /** Deliver the events after this position. */
   from: bigint;
   types?: readonly string[];
@@ -41,13 +45,21 @@ export interface Follower {
   stop(): void;
 }
 
+/** Which cap refused a stream. */
+export type StreamCap = 'consumer' | 'tenant';
+
 export interface LiveFeed {
-  /** Follows a tenant's log; null when the tenant already has `maxStreamsPerTenant` streams open. */
-  follow(tenant: TenantId, options: FollowOptions): Follower | null;
-  openStreams(tenant: TenantId): number;
+  /**
+   * Follows a tenant's log; refused with the cap reached when the tenant already has
+   * `maxStreamsPerTenant` streams open, or else the consumer `maxStreamsPerConsumer`. A full
+   * tenant is named first: no stream opens until one of its streams closes, whoever's it is.
+   */
+  follow(tenant: TenantId, options: FollowOptions): Follower | StreamCap;
+  openStreams(tenant: TenantId, consumer?: string): number;
 }
 
 interface Stream {
+  consumer: string;
   position: bigint;
   types: ReadonlySet<string> | null;
   live: boolean;
@@ -60,6 +72,8 @@ interface Reader {
   /** Everything up to here has been read and handed out; null until the head is known. */
   position: bigint | null;
   streams: Set<Stream>;
+  /** Open streams per consumer; a consumer with none has no entry. */
+  byConsumer: Map<string, number>;
   ready: Promise<void>;
   running: Promise<void> | null;
   again: boolean;
@@ -69,6 +83,7 @@ interface Reader {
 export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const { eventStore: store, format, logger } = options;
   const batchSize = options.batchSize ?? 500;
+  const maxPerConsumer = options.maxStreamsPerConsumer ?? options.maxStreamsPerTenant;
   const readers = new Map<TenantId, Reader>();
 
   /**
@@ -135,6 +150,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
       tenant,
       position: null,
       streams: new Set(),
+      byConsumer: new Map(),
       ready: Promise.resolve(),
       running: null,
       again: false,
@@ -189,8 +205,13 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   return {
     follow(tenant, followOptions) {
       const reader = readers.get(tenant) ?? startReader(tenant);
-      if (reader.streams.size >= options.maxStreamsPerTenant) return null;
+      const consumer = followOptions.consumer;
+      const theirs = reader.byConsumer.get(consumer) ?? 0;
+      // Either cap reached means the reader already has streams: none is left without one.
+      if (reader.streams.size >= options.maxStreamsPerTenant) return 'tenant';
+      if (theirs >= maxPerConsumer) return 'consumer';
       const stream: Stream = {
+        consumer,
         position: followOptions.from,
         types: followOptions.types && followOptions.types.length > 0 ? new Set(followOptions.types) : null,
         live: false,
@@ -198,16 +219,24 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
         options: followOptions,
       };
       reader.streams.add(stream);
+      reader.byConsumer.set(consumer, theirs + 1);
       return {
         done: catchUp(reader, stream),
         stop() {
           if (stream.stopped) return;
           stream.stopped = true;
           reader.streams.delete(stream);
+          const left = (reader.byConsumer.get(consumer) ?? 1) - 1;
+          if (left > 0) reader.byConsumer.set(consumer, left);
+          else reader.byConsumer.delete(consumer);
           if (reader.streams.size === 0) reader.stop();
         },
       };
     },
-    openStreams: (tenant) => readers.get(tenant)?.streams.size ?? 0,
+    openStreams: (tenant, consumer) => {
+      const reader = readers.get(tenant);
+      if (!reader) return 0;
+      return consumer === undefined ? reader.streams.size : (reader.byConsumer.get(consumer) ?? 0);
+    },
   };
 }

@@ -94,8 +94,8 @@ export class AuthError extends AppError {
 
 export class RateLimitedError extends AppError {
   readonly kind = 'rate_limited';
-  constructor(readonly retryAfterSeconds: number, message = 'Too many requests') {
-    super(message, 'rate_limited');
+  constructor(readonly retryAfterSeconds: number, message = 'Too many requests', extra: Record<string, unknown> = {}) {
+    super(message, 'rate_limited', extra);
   }
 }
 

@@ -77,6 +77,8 @@ describe('configuration', () => {
     ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }],
     ['VINTED_MAX_GAP_SECONDS', { VINTED_MIN_GAP_SECONDS: '30', VINTED_MAX_GAP_SECONDS: '10' }],
     ['VINTED_WRITES_PER_HOUR', { VINTED_WRITES_PER_HOUR: '0' }],
+    ['EVENT_STREAMS_PER_CONSUMER', { EVENT_STREAMS_PER_CONSUMER: '0' }],
+    ['EVENT_STREAMS_PER_CONSUMER', { EVENT_STREAMS_PER_TENANT: '10', EVENT_STREAMS_PER_CONSUMER: '11' }],
     ['VINTED_TASK_LEASE_SECONDS', { VINTED_TASK_LEASE_SECONDS: '0' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
@@ -89,6 +91,12 @@ describe('configuration', () => {
     const problems = (caught as ConfigError).problems.map((p) => p.variable);
     expect(problems).toContain(variable);
     expect((caught as ConfigError).message).toContain(variable);
+  });
+
+  it("When the event streams per consumer are not set, then a consumer may hold 5, or its tenant's cap when that is lower; when set, then that", () => {
+    expect(loadConfig({})).toMatchObject({ EVENT_STREAMS_PER_TENANT: 20, EVENT_STREAMS_PER_CONSUMER: 5 });
+    expect(loadConfig({ EVENT_STREAMS_PER_TENANT: '3' })).toMatchObject({ EVENT_STREAMS_PER_TENANT: 3, EVENT_STREAMS_PER_CONSUMER: 3 });
+    expect(loadConfig({ EVENT_STREAMS_PER_TENANT: '50', EVENT_STREAMS_PER_CONSUMER: '50' })).toMatchObject({ EVENT_STREAMS_PER_CONSUMER: 50 });
   });
 
   it('When production has a strong JWT key, a password pepper and a token encryption key, then the configuration is accepted', () => {

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import request from 'supertest';
 import { bearerAuthenticator } from '../../src/accounts/routes';
 import { eventFeedRoutes, type EventFeedDeps, type FeedItem } from '../../src/audit/event-feed';
 import type { EventStore } from '../../src/eventstore/types';
 import { createApp } from '../../src/http/app';
 import type { TestApp } from '../support/app';
-import { registerAccount, startAccountsApp, type Registered } from '../accounts/support';
+import { registerAccount, startAccountsApp, uniqueEmail, type Registered } from '../accounts/support';
 import { openSse, type SseConnection, type SseMessage } from './sse-client';
 
 /** The feed routes on a server of their own, with the options a test needs. */
@@ -90,6 +91,28 @@ describe('Live event streams', () => {
     await t.services.eventStore.append(who.tenantId, stream, events, 'any');
   }
 
+  /** Another user of the same tenant, signed in: a second consumer of its feed. */
+  async function colleague(of: Registered): Promise<Registered> {
+    const email = uniqueEmail('analyst');
+    const { password_hash } = (await t.services.knex('public.users').where({ id: of.userId }).first('password_hash')) as { password_hash: string };
+    const userId = randomUUID();
+    await t.services.knex('public.users').insert({ id: userId, tenant_id: of.tenantId, email, password_hash, full_name: 'Noor Haddad', role: 'admin', created_at: new Date() });
+    const res = await request(t.app).post('/api/auth/login').send({ email, password: of.password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { ...of, email, userId, accessToken: res.body.access_token, refreshToken: res.body.refresh_token };
+  }
+
+  /** Opens streams until one is 200: the server sees a close asynchronously, soon after, not at once. */
+  async function eventuallyOpens(feed: FeedServer, who: Registered): Promise<number> {
+    let status = 0;
+    for (let attempt = 0; attempt < 100 && status !== 200; attempt++) {
+      const next = await sse(feed, who, 'after=0');
+      status = next.status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    return status;
+  }
+
   beforeAll(async () => {
     t = await startAccountsApp();
   });
@@ -109,7 +132,7 @@ describe('Live event streams', () => {
 
   it("When many streams follow one tenant, then each write is read from the log once, not once per stream, and each stream gets its own types", async () => {
     const seller = await registerAccount(t.app);
-    const feed = await serve({ maxStreamsPerTenant: 50 });
+    const feed = await serve({ maxStreamsPerTenant: 50, maxStreamsPerConsumer: 50 });
     const STREAMS = 20;
     const WRITES = 5;
     const after = await head(seller);
@@ -150,7 +173,7 @@ describe('Live event streams', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await refused.json()).toMatchObject({ status: 429, code: 'rate_limited', detail: expect.stringContaining('3 event streams') });
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'rate_limited', detail: expect.stringContaining('3 event streams'), limit: 'EVENT_STREAMS_PER_TENANT', allowed: 3 });
 
     const theirs = await sse(feed, other, 'after=0');
     expect(theirs.status).toBe(200);
@@ -164,6 +187,64 @@ describe('Live event streams', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe(200);
+  });
+
+  it("When a consumer has as many streams open as it may, then one more answers 429 naming the consumer cap, while another consumer of the same tenant still gets one, and closing one frees a slot", async () => {
+    const seller = await registerAccount(t.app);
+    const analyst = await colleague(seller);
+    const feed = await serve({ maxStreamsPerTenant: 10, maxStreamsPerConsumer: 2 });
+    const held = await Promise.all([1, 2].map(() => sse(feed, seller, 'after=0')));
+    expect(held.map((c) => c.status)).toEqual([200, 200]);
+
+    const refused = await fetch(`${feed.base}/api/events/stream`, { headers: auth(seller) });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'rate_limited', detail: expect.stringContaining('2 event streams'), limit: 'EVENT_STREAMS_PER_CONSUMER', allowed: 2 });
+
+    const theirs = await sse(feed, analyst, 'after=0');
+    expect(theirs.status).toBe(200);
+    // The other consumer's stream follows the log like any other.
+    await append(seller, `feed-consumers-${randomUUID()}`, 1);
+    await theirs.waitForMessages(await head(seller));
+
+    held[0]!.close();
+    expect(await eventuallyOpens(feed, seller)).toBe(200);
+  });
+
+  it('When a consumer disconnects abruptly, then its slot is freed', async () => {
+    const seller = await registerAccount(t.app);
+    const feed = await serve({ maxStreamsPerTenant: 10, maxStreamsPerConsumer: 1 });
+    const gone = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${feed.base}/api/events/stream`, { headers: { Accept: 'text/event-stream', ...auth(seller) } }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    expect(gone.statusCode).toBe(200);
+    expect((await fetch(`${feed.base}/api/events/stream`, { headers: auth(seller) })).status).toBe(429);
+
+    // The socket torn down, with no orderly end of the request.
+    gone.socket.resetAndDestroy();
+    expect(await eventuallyOpens(feed, seller)).toBe(200);
+  });
+
+  it("When the tenant's consumers together hold as many streams as the tenant may, then one more answers 429 naming the tenant cap, though none of them is at its own", async () => {
+    const seller = await registerAccount(t.app);
+    const analysts = [await colleague(seller), await colleague(seller)];
+    const feed = await serve({ maxStreamsPerTenant: 4, maxStreamsPerConsumer: 2 });
+    const held = [await sse(feed, seller, 'after=0'), await sse(feed, analysts[0]!, 'after=0'), await sse(feed, analysts[0]!, 'after=0'), await sse(feed, analysts[1]!, 'after=0')];
+    expect(held.map((c) => c.status)).toEqual([200, 200, 200, 200]);
+
+    for (const who of [seller, analysts[1]!]) {
+      const refused = await fetch(`${feed.base}/api/events/stream`, { headers: auth(who) });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ status: 429, limit: 'EVENT_STREAMS_PER_TENANT', allowed: 4 });
+    }
+
+    // A slot freed by one consumer goes to whichever asks next.
+    held[1]!.close();
+    expect(await eventuallyOpens(feed, seller)).toBe(200);
   });
 
   /**
