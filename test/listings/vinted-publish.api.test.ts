@@ -120,7 +120,10 @@ describe('Publishing to Vinted (through the simulated extension)', () => {
     const product = await photographedProduct(seller, { condition: 'good', color: 'black', brand: 'Nike', size: 'm' });
     await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['vinted'], overrides: { vinted: { category_id: '221' } } }).expect(202);
     const waiting = await vintedListing(seller, product.id, (l) => l.status === 'publishing');
-    const { rows } = await t.services.pool.query<{ kind: string; expires_at: Date | null; created_at: Date }>(`select kind, expires_at, created_at from ${t.services.tenancy.table(seller.tenantId, 'vinted_tasks')} where listing_id = $1`, [waiting.id]);
+    // The listing says publishing a moment before its task is queued.
+    const queued = async () => (await t.services.pool.query<{ kind: string; expires_at: Date | null; created_at: Date }>(`select kind, expires_at, created_at from ${t.services.tenancy.table(seller.tenantId, 'vinted_tasks')} where listing_id = $1`, [waiting.id])).rows;
+    for (const deadline = Date.now() + 20_000; (await queued()).length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    const rows = await queued();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.expires_at!.getTime() - rows[0]!.created_at.getTime()).toBe(168 * 3600_000);
 
