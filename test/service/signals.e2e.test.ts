@@ -65,9 +65,11 @@ async function expectStopped(started: Started, dataDir: string, npmMayReraise = 
   // The server stops with the database it started, and the folder's PostgreSQL is down. When npm
   // ends by the re-raised signal it may go before the script's last steps: the service still
   // finishes its own stop, so the database is given a bounded moment to be gone.
-  const deadline = Date.now() + (npmMayReraise ? 30_000 : 0);
+  const deadline = Date.now() + (npmMayReraise ? 60_000 : 0);
   const down = () => !existsSync(join(dataDir, 'postgres', 'postmaster.pid')) && !isAlive(started.postgresPid);
   while (!down() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // A failure says how far the service got in its stop.
+  if (!down()) console.log(`still up after the stop; the service's last lines:\n${started.output.slice(-15).join('\n')}`);
   expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   expect(isAlive(started.postgresPid)).toBe(false);
 }
