@@ -22,7 +22,13 @@
  * When Redis is not answering (the circuit of src/infra/redis.ts is open) the same algorithm runs
  * in process memory: each process keeps its own pace, which is what one process had anyway.
  */
+import { createHash } from 'node:crypto';
 import type { RedisCircuit } from './redis';
+
+/** A pacer key for whom an access token acts: a digest, never the token itself. */
+export function tokenKey(accessToken: string): string {
+  return `token-${createHash('sha256').update(accessToken).digest('hex').slice(0, 24)}`;
+}
 
 /** `urgent`: a call that keeps an item from selling twice; `normal`: everything else. */
 export type CallPriority = 'urgent' | 'normal';

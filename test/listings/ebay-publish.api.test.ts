@@ -268,24 +268,24 @@ describe('Publishing to eBay (against the eBay double)', () => {
     expect(user.inventory.get(product.sku)).toMatchObject({ availability: { shipToLocationAvailability: { quantity: 2 } }, product: { title: 'Levi’s 501 W32 L34 selvedge' } });
   });
 
-  it('When eBay answers the bulk update 200 with an error for the offer, then the update is recorded as failed with eBay’s error id, not as done', async () => {
+  /** A product of two units live on eBay. */
+  async function liveWithTwoUnits() {
     const seller = await connectedSeller();
     const product = await photographedProduct(seller, { stock_quantity: 2 });
     await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }).expect(202);
     const active = await listingOf(seller, product.id, (l) => l.status === 'active');
-    const offerId = active.external.offer_id!;
-    ebay.faults.next({
-      method: 'POST',
-      path: '/sell/inventory/v1/bulk_update_price_quantity',
-      kind: 'status',
-      status: 200,
-      body: {
-        responses: [
-          { sku: product.sku, statusCode: 200 },
-          { offerId, sku: product.sku, statusCode: 400, errors: [{ errorId: 25003, domain: 'API_INVENTORY', category: 'REQUEST', message: 'The eBay listing associated with the inventory item, or the unpublished offer has an invalid price.' }] },
-        ],
-      },
-    });
+    return { seller, product, active, offerId: active.external.offer_id! };
+  }
+
+  /** eBay's next bulkUpdatePriceQuantity answers 200 with these entries. */
+  const bulkAnswers = (responses: unknown[]) => ebay.faults.next({ method: 'POST', path: '/sell/inventory/v1/bulk_update_price_quantity', kind: 'status', status: 200, body: { responses } });
+
+  it('When eBay answers the bulk update 200 with an error for the offer, then the update is recorded as failed with eBay’s error id, not as done', async () => {
+    const { seller, product, active, offerId } = await liveWithTwoUnits();
+    bulkAnswers([
+      { sku: product.sku, statusCode: 200 },
+      { offerId, sku: product.sku, statusCode: 400, errors: [{ errorId: 25003, domain: 'API_INVENTORY', category: 'REQUEST', message: 'The eBay listing associated with the inventory item, or the unpublished offer has an invalid price.' }] },
+    ]);
     const from = ebay.requests.length;
     await edit(seller, product.id, { price: 45 });
     const failed = await listingOf(seller, product.id, (l) => l.last_error !== null);
@@ -302,18 +302,8 @@ describe('Publishing to eBay (against the eBay double)', () => {
   });
 
   it('When eBay answers the bulk update 200 with a system error (25001, 500) for the offer, then the update is tried again and lands', async () => {
-    const seller = await connectedSeller();
-    const product = await photographedProduct(seller, { stock_quantity: 2 });
-    await request(t.app).post(`/api/products/${product.id}/publish`).set(seller.auth).send({ marketplaces: ['ebay'], overrides: { ebay: { category_id: '11450' } } }).expect(202);
-    const active = await listingOf(seller, product.id, (l) => l.status === 'active');
-    const offerId = active.external.offer_id!;
-    ebay.faults.next({
-      method: 'POST',
-      path: '/sell/inventory/v1/bulk_update_price_quantity',
-      kind: 'status',
-      status: 200,
-      body: { responses: [{ offerId, sku: product.sku, statusCode: 500, errors: [{ errorId: 25001, domain: 'API_INVENTORY', category: 'APPLICATION', message: 'A system error has occurred.' }] }] },
-    });
+    const { seller, product, active, offerId } = await liveWithTwoUnits();
+    bulkAnswers([{ offerId, sku: product.sku, statusCode: 500, errors: [{ errorId: 25001, domain: 'API_INVENTORY', category: 'APPLICATION', message: 'A system error has occurred.' }] }]);
     const from = ebay.requests.length;
     await edit(seller, product.id, { price: 45 });
     await eventually('the new price on eBay', () => (ebay.state.offers.get(offerId)!.details as { pricingSummary: { price: { value: string } } }).pricingSummary.price.value === '45.00');

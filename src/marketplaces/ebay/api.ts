@@ -17,8 +17,7 @@
  * calls for that account back until its Retry-After has passed; the call fails, retryable, and
  * the engine's next attempt waits as long.
  */
-import { createHash } from 'node:crypto';
-import { createCallPacer, type CallPacer, type CallPriority } from '../../infra/call-pacer';
+import { createCallPacer, tokenKey, type CallPacer, type CallPriority } from '../../infra/call-pacer';
 import { callMarketplace, MarketplaceCallError, type CallOptions, type CallResult } from '../http';
 
 export interface EbayApiOptions {
@@ -29,15 +28,12 @@ export interface EbayApiOptions {
 /** `urgent`: a call that keeps an item from selling twice (a withdraw, an order read): it never waits for the account's pace. */
 export type EbayApi = (accessToken: string, options: Omit<CallOptions, 'marketplace'>, priority?: CallPriority) => Promise<CallResult>;
 
-/** The pacer's key for the account a user token acts for. */
-export function ebayAccountKey(accessToken: string): string {
-  return `token-${createHash('sha256').update(accessToken).digest('hex').slice(0, 24)}`;
-}
 
 export function ebayApi(options: EbayApiOptions = {}): EbayApi {
   const pacer = options.pacer ?? createCallPacer({ perSecond: 5, prefix: 'pace:ebay' });
   return async (accessToken, call, priority = 'normal') => {
-    const key = ebayAccountKey(accessToken);
+    // The account the user token acts for.
+    const key = tokenKey(accessToken);
     await pacer.acquire(key, priority);
     try {
       return await callMarketplace({ ...call, marketplace: 'ebay' });

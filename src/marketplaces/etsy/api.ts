@@ -21,7 +21,6 @@
  * 500 covers a day of order polls every 5 minutes (288) and the delists of some hundred sales,
  * and on a small limit 5 % still leaves the bulk to publishing.
  */
-import { createHash } from 'node:crypto';
 import { createCallPacer, type CallPacer, type CallPriority } from '../../infra/call-pacer';
 import { callMarketplace, MarketplaceCallError, type CallResult } from '../http';
 import { etsyProblems } from './errors';
@@ -50,10 +49,8 @@ export interface EtsyApi {
   call(accessToken: string, shop: string, method: EtsyMethod, path: string, body?: EtsyBody, query?: Record<string, string>, priority?: CallPriority): Promise<CallResult>;
 }
 
-/** A pacer key for a token whose shop is not known yet: a digest, never the token itself. */
-export function tokenKey(accessToken: string): string {
-  return `token-${createHash('sha256').update(accessToken).digest('hex').slice(0, 24)}`;
-}
+/** The pacer key for a token whose shop is not known yet. */
+export { tokenKey } from '../../infra/call-pacer';
 
 export function etsyApi(options: EtsyApiOptions): EtsyApi {
   const application = `${options.apiBaseUrl}/v3/application`;
