@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { markProcessStopping } from './engine/leases';
+import { watchParent } from './infra/parent-watch';
 import { buildApp } from './app/app';
 import { buildContainer } from './app/container';
 import { serviceLinks } from './http/app';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   // and forwarded by npm), and a second signal without a listener would kill it half-stopped.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // npm gone without passing a signal on: stop as for SIGTERM rather than live on as an orphan.
+  watchParent(() => void stop('parent exited'));
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { markProcessStopping } from './engine/leases';
+import { watchParent } from './infra/parent-watch';
 import { buildContainer } from './app/container';
 
 /**
@@ -32,6 +33,8 @@ async function worker(): Promise<void> {
   // and forwarded by npm), and a second signal without a listener would kill it half-stopped.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // npm gone without passing a signal on: stop as for SIGTERM rather than live on as an orphan.
+  watchParent(() => void stop('parent exited'));
 }
 
 worker().catch((err: unknown) => {

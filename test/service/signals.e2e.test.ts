@@ -143,4 +143,24 @@ describe('Stopping the run commands', () => {
     const log = readFileSync(join(dataDir, 'logs', 'worker', 'current.log'), 'utf8').trim().split('\n');
     expect(JSON.parse(log[log.length - 1]!)).toMatchObject({ msg: 'worker stopped' });
   }, 120_000);
+
+  it('When npm run worker is killed with SIGKILL (no signal passed on), then the worker stops itself and the PostgreSQL it started', async () => {
+    const started = await npmRun(['run', 'worker'], dataDir, /"msg":"worker started"/);
+    running = started.npm;
+
+    process.kill(started.npm.pid!, 'SIGKILL'); // npm only: the worker is left without its parent
+    expect(await started.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // npm is gone, so the worker's own log file says how it ended.
+    const logFile = join(dataDir, 'logs', 'worker', 'current.log');
+    const lastLine = () => {
+      const lines = readFileSync(logFile, 'utf8').trim().split('\n');
+      return JSON.parse(lines[lines.length - 1]!) as { msg: string };
+    };
+    const deadline = Date.now() + 30_000;
+    const down = () => !existsSync(join(dataDir, 'postgres', 'postmaster.pid')) && !isAlive(started.postgresPid);
+    while (!(down() && lastLine().msg === 'worker stopped') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(logFile, 'utf8')).toContain('"signal":"parent exited"');
+    expect(lastLine()).toMatchObject({ msg: 'worker stopped' });
+    expect(isAlive(started.postgresPid)).toBe(false);
+  }, 120_000);
 });
