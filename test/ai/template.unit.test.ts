@@ -1,6 +1,7 @@
 import { templateListing, templateLanguage } from '../../src/domain/ai/template';
 import type { ListingOptions } from '../../src/domain/ai/listing';
-import { facts } from './facts';
+import { categoryNoun } from '../../src/domain/ai/french';
+import { facts, LEAF_CATEGORIES } from './facts';
 
 const options = (o: Partial<ListingOptions> = {}): ListingOptions => ({ language: 'fr', tone: 'neutral', length: 'standard', marketplace: null, ...o });
 
@@ -13,7 +14,13 @@ describe('The template generator', () => {
       ['white heels (a masculine plural)', facts({ category: 'women-heels', color: 'white', condition: 'like_new' }), 'Escarpins blancs', "Escarpins blancs. Comme neufs : portés une ou deux fois, sans trace d'usure visible."],
       ['an invariable colour', facts({ category: 'women-coats', color: 'brown', condition: 'new_without_tags' }), 'Manteau marron – neuf', 'Manteau marron. Neuf sans étiquette, jamais porté.'],
       ['a compound colour', facts({ category: 'women-tank-tops', color: 'navy', condition: 'fair' }), 'Débardeur bleu marine', "Débardeur bleu marine. En état correct, avec des signes d'usure marqués."],
-      ['a feminine thing sold for parts', facts({ category: 'women-handbags', color: 'blue', condition: 'for_parts' }), 'Sac à main bleu', 'Sac à main bleu. Vendu pour pièces ou à réparer.'],
+      ['a masculine thing sold for parts', facts({ category: 'women-handbags', color: 'blue', condition: 'for_parts' }), 'Sac à main bleu', 'Sac à main bleu. Vendu pour pièces ou à réparer.'],
+      ['a feminine thing sold for parts', facts({ category: 'home-towels', color: 'white', condition: 'for_parts' }), 'Serviette de bain blanche', 'Serviette de bain blanche. Vendue pour pièces ou à réparer.'],
+      ['a feminine singular worn', facts({ category: 'women-lingerie', color: 'black', condition: 'new_with_tags' }), 'Lingerie noire – neuve avec étiquette', 'Lingerie noire. Neuve avec étiquette, jamais portée.'],
+      ['a feminine plural worn', facts({ category: 'women-mules', color: 'black', condition: 'like_new' }), 'Mules noires', "Mules noires. Comme neuves : portées une ou deux fois, sans trace d'usure visible."],
+      ['a feminine plural jewel', facts({ category: 'women-earrings', color: 'gold', condition: 'very_good' }), "Boucles d'oreilles dorées", "Boucles d'oreilles dorées. En très bon état : de légers signes d'usure, aucun défaut notable."],
+      ['a masculine plural used', facts({ category: 'home-glassware', color: 'transparent', condition: 'fair' }), 'Verres transparents', "Verres transparents. En état correct, avec des signes d'usure marqués."],
+      ['a feminine thing used, new', facts({ category: 'comics', color: 'multicolour', condition: 'new_without_tags' }), 'Bande dessinée multicolore – neuve', 'Bande dessinée multicolore. Neuve sans étiquette, jamais utilisée.'],
     ])('%s', (_label, f, title, firstParagraph) => {
       const listing = templateListing(f, options());
       expect(listing.title).toBe(title);
@@ -26,12 +33,18 @@ describe('The template generator', () => {
       ['a black dress', facts({ category: 'women-dresses', brand: 'Zara', size: ['m', 'M', 'letter'], color: 'black', gender: 'women', condition: 'very_good' }), "Zara women's black dress – size M", "Black Zara dress (women's), size M. In very good condition: light signs of wear and no notable flaws."],
       ['jeans (a plural noun)', facts({ category: 'jeans', brand: "Levi's", size: ['w32', 'W32', 'waist'], color: 'black', condition: 'good' }), "Levi's black jeans – size W32", "Black Levi's jeans, size W32. In good condition, with visible signs of wear."],
       ['new sneakers', facts({ category: 'sneakers', brand: 'Nike', size: ['eu-shoe-42', 'EU 42', 'eu_shoe'], color: 'white', condition: 'new_with_tags' }), 'Nike white sneakers – size EU 42 – new with tags', 'White Nike sneakers, size EU 42. New with tags, never worn.'],
-      ['something not worn, for parts', facts({ category: 'home-lighting', condition: 'for_parts' }), 'Lighting', 'Lighting. Sold for parts or repair.'],
+      ['something not worn, for parts', facts({ category: 'home-lighting', condition: 'for_parts' }), 'Lamp', 'Lamp. Sold for parts or repair.'],
+      ['a plural noun of the home', facts({ category: 'home-curtains', color: 'white', condition: 'good' }), 'White curtains', 'White curtains. In good condition, with visible signs of wear.'],
     ])('%s', (_label, f, title, firstParagraph) => {
       const listing = templateListing(f, options({ language: 'en' }));
       expect(listing.title).toBe(title);
       expect(listing.description.split('\n\n')[0]).toBe(firstParagraph);
     });
+  });
+
+  it('Every leaf category of the shared tree has its French noun and gender, so none falls back to a label of unknown agreement', () => {
+    const missing = Object.keys(LEAF_CATEGORIES).filter((slug) => categoryNoun(slug) === null);
+    expect(missing).toEqual([]);
   });
 
   it('When facts are missing, then no empty placeholder is left in the text', () => {
