@@ -1,8 +1,8 @@
 /*
  * Writes the listings of a bulk AI description job: each product not finished yet goes through
  * the same handler as POST /api/products/{id}/ai-description, at most AI_JOB_CONCURRENCY at a
- * time, and its outcome (the generation, or the error) is recorded on the job. A generation's id
- * and its credit charge derive from the job and the product, so a redelivered job neither writes
+ * time in the process across all jobs, and its outcome (the generation, or the error) is
+ * recorded on the job. A generation's id and its credit charge derive from the job and the product, so a redelivered job neither writes
  * twice nor charges twice. A product that fails is an outcome, not a failed reaction.
  */
 import { aiJobDecider, aiJobStream, type AiDescriptionJobRequested, type AiJobEvent } from '../domain/ai/generation';
@@ -14,6 +14,10 @@ import { generateAiDescription } from '../commands/ai/generate-description';
 import { completeAiDescriptionJob, finishAiDescriptionItem } from '../commands/ai/request-descriptions';
 
 export function aiDescriptionsReactor(deps: AiDescriptionDeps & { concurrency: number }): Reactor {
+  // One gate for the process, shared by every job of every tenant: AI_JOB_CONCURRENCY is what the
+  // provider sees from this process, however many jobs run side by side. Turns go first come,
+  // first served, so a big job does not shut a later small one out for long; none is refused.
+  const gate = boundedConcurrency({ concurrency: deps.concurrency, queue: Number.MAX_SAFE_INTEGER, refuse: () => new UnavailableError('AI job queue full') });
   return {
     name: 'ai_descriptions',
     handles: ['AiDescriptionJobRequested'],
@@ -23,7 +27,6 @@ export function aiDescriptionsReactor(deps: AiDescriptionDeps & { concurrency: n
       const history = await deps.store.readStream(tenant, aiJobStream(job.job_id));
       const state = history.reduce((s, e) => aiJobDecider.evolve(s, e as unknown as AiJobEvent), aiJobDecider.initialState);
       const pending = job.product_ids.filter((id) => !state?.finished.has(id));
-      const gate = boundedConcurrency({ concurrency: deps.concurrency, queue: job.product_ids.length, refuse: () => new UnavailableError('AI job queue full') });
       const { apply, ...options } = job.options;
       await Promise.all(
         pending.map((productId) =>

@@ -47,6 +47,31 @@ describe('Bulk AI descriptions (a job written by the reactor)', () => {
     expect(log.items.filter((g: { job_id: string }) => g.job_id === res.body.job_id)).toHaveLength(4);
   });
 
+  it('When two sellers run jobs at once, then the provider never has more than AI_JOB_CONCURRENCY of them in flight, and a job shows its products pending until written', async () => {
+    double.answerDelayMs = 150;
+    double.peakInFlight = 0;
+    try {
+      const sellers = [await registerSeller(t.app), await registerSeller(t.app)];
+      const jobs: { seller: Seller; id: string }[] = [];
+      for (const seller of sellers) {
+        const ids = [];
+        for (let i = 0; i < 4; i++) ids.push((await createProduct(t.app, seller, { brand: 'Zara' })).id);
+        const res = await request(t.app).post('/api/ai/descriptions').set(seller.auth).send({ product_ids: ids });
+        expect(res.status).toBe(202);
+        jobs.push({ seller, id: res.body.job_id });
+      }
+      // Eight answers of 150 ms two at a time take 600 ms or more: the first seller's job is still
+      // being written when it is read here.
+      const early = (await request(t.app).get(`/api/ai/jobs/${jobs[0]!.id}`).set(jobs[0]!.seller.auth)).body;
+      expect(early.pending).toBeGreaterThan(0);
+      expect(early.items.filter((i: { status: string }) => i.status === 'pending').length).toBe(early.pending);
+      for (const job of jobs) expect(await settled(job.seller, job.id)).toMatchObject({ succeeded: 4, failed: 0, pending: 0 });
+      expect(double.peakInFlight).toBe(2);
+    } finally {
+      double.answerDelayMs = 0;
+    }
+  });
+
   it('When the credits run out during a job, then the rest fail with the credits problem and nothing more is charged', async () => {
     const seller = await registerSeller(t.app);
     await t.services.aiCredits.consume(seller.tenantId, 'test:most', 9);

@@ -49,6 +49,11 @@ export interface OpenAiDouble {
   script(...replies: ScriptedReply[]): void;
   /** The listing answered when nothing is scripted. */
   defaultListing: ListingReply;
+  /** How long every answer takes (0 by default), as a real model's latency. */
+  answerDelayMs: number;
+  /** Completions being answered right now, and the most there ever were at once. */
+  inFlight: number;
+  peakInFlight: number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -80,7 +85,7 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
   const queue: ScriptedReply[] = [];
   const requests: ReceivedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const double: Partial<OpenAiDouble> = { defaultListing: { ...DEFAULT_LISTING } };
+  const double: Partial<OpenAiDouble> = { defaultListing: { ...DEFAULT_LISTING }, answerDelayMs: 0, inFlight: 0, peakInFlight: 0 };
   const delay = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(() => {
@@ -116,6 +121,10 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
       if (body.response_format?.type !== 'json_schema' || !body.response_format.json_schema?.schema) {
         return json(res, 400, { error: { message: "response_format must be of type 'json_schema'", type: 'invalid_request_error' } });
       }
+      double.inFlight! += 1;
+      double.peakInFlight = Math.max(double.peakInFlight!, double.inFlight!);
+      res.once('close', () => (double.inFlight! -= 1));
+      if (double.answerDelayMs) await delay(double.answerDelayMs);
       const next = queue.shift();
       if (next?.kind === 'status') {
         return json(res, next.status, next.body ?? { error: { message: `Scripted ${next.status}`, type: next.status === 429 ? 'rate_limit_exceeded' : 'server_error' } }, next.retryAfter ? { 'retry-after': next.retryAfter } : {});
@@ -139,6 +148,8 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
       queue.length = 0;
       requests.length = 0;
       double.defaultListing = { ...DEFAULT_LISTING };
+      double.answerDelayMs = 0;
+      double.peakInFlight = double.inFlight!;
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);
