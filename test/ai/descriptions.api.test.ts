@@ -186,6 +186,41 @@ describe('AI descriptions with a provider (the OpenAI-compatible double)', () =>
     const res = await generate(seller, p.id);
     expect(res.status).toBe(502);
     expect(res.body.detail).toMatch(/names a brand the product is not \(adidas\)/);
+    expect(await creditsUsed(seller)).toBe(0);
+  });
+
+  it('When the seller gives materials, measurements and defects, then the model gets them with the product’s own facts, and nothing more', async () => {
+    const seller = await registerSeller(t.app);
+    const p = await createProduct(t.app, seller, { brand: 'Zara', category: 'women-dresses', color: 'black' });
+    const res = await generate(seller, p.id, { language: 'en', materials: ['cotton'], measurements: ['length 90 cm'], defects: ['a small mark on the back'] });
+    expect(res.status).toBe(200);
+    const user = double.requests[0]!.body.messages.find((m) => m.role === 'user')!;
+    const text = typeof user.content === 'string' ? user.content : (user.content as { type: string; text?: string }[]).find((c) => c.type === 'text')!.text!;
+    expect(JSON.parse(text)).toMatchObject({
+      brand: 'Zara',
+      category: { en: 'Dresses', fr: 'Robes' },
+      colour: { en: 'Black', fr: 'Noir' },
+      size: 'M',
+      materials: ['cotton'],
+      measurements: ['length 90 cm'],
+      defects: ['a small mark on the back'],
+    });
+  });
+
+  it('When the product changes while the model writes, then applying is 412, the product keeps the seller’s edit and the credit is given back', async () => {
+    const seller = await registerSeller(t.app);
+    const p = await createProduct(t.app, seller, { brand: 'Zara' });
+    double.script({ kind: 'listing', listing: {}, delayMs: 400 });
+    const pending = generate(seller, p.id, { apply: true }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 150));
+    const edit = await request(t.app).patch(`/api/products/${p.id}`).set(seller.auth).set('If-Match', `"${p.version}"`).send({ title: 'Titre du vendeur' });
+    expect(edit.status).toBe(200);
+    const res = await pending;
+    expect(res.status).toBe(412);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(await product(seller, p.id)).toMatchObject({ title: 'Titre du vendeur', version: p.version + 1 });
+    expect(await creditsUsed(seller)).toBe(0);
+    expect((await log(seller)).items[0]).toMatchObject({ status: 'failed', credits_charged: 0 });
   });
 
   it('When the model’s title is too long for the marketplace, then it is cut to its limit', async () => {
