@@ -111,4 +111,60 @@ describe('The service with EVENTSTORE_CONNECTION_STRING set (KurrentDB double)',
     expect(clean.code).toBe(0);
     expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ price: 55 });
   });
+
+  describe('while the processor is not running', () => {
+    let stalled: TestApp;
+    beforeAll(async () => {
+      // The same log and database, with no projector running for the tenant it registers.
+      stalled = await startProductsApp({ ...env(), READ_YOUR_WRITES_TIMEOUT_MS: '300' });
+    });
+    afterAll(() => stalled.close());
+
+    /** The products projection's lag on /health, polled until `settled` (the report is cached for 2 s). */
+    const lagOf = async (tenant: number, settled: (events: number) => boolean) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const health = await request(stalled.app).get('/health');
+        const products = health.body.checks?.projections?.lag?.products as { events: number; tenant: number | null } | undefined;
+        const events = products && (products.tenant === tenant || products.events === 0) ? products.events : -1;
+        if (settled(events) || Date.now() > deadline) return { health, events };
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+
+    it('When a product is created, then the command answers projection_lag within its bound with the event appended, /health shows the lag, and it reads 0 once the processor caught up', async () => {
+      // Arrange
+      const owner = await registerSeller(stalled.app);
+      const schema = testTenancy.schema(owner.tenantId);
+      const sku = uniqueSku();
+      // Act
+      const started = Date.now();
+      const created = await request(stalled.app).post('/api/products').set(owner.auth).send(productBody({ sku, title: 'Pull marin' }));
+      const took = Date.now() - started;
+      const behind = await lagOf(owner.tenantId, (events) => events > 0);
+      // Assert: refused to wait past READ_YOUR_WRITES_TIMEOUT_MS, yet the write is in the log.
+      expect(created.status).toBe(503);
+      expect(created.body).toMatchObject({ code: 'projection_lag' });
+      expect(took).toBeLessThan(5_000);
+      const appended = double.log.all.filter((e) => e.stream.startsWith(`${schema}.product-`));
+      expect(appended.map((e) => e.type)).toEqual(['ProductCreated']);
+      expect(behind.events).toBeGreaterThan(0);
+      expect(behind.health.body.checks.projections.lag.products).toEqual({ events: 1, tenant: owner.tenantId });
+
+      // Act: the processor starts and catches up.
+      await stalled.services.startProcessing();
+      const deadline = Date.now() + 20_000;
+      let listed = await request(stalled.app).get('/api/products?limit=100').set(owner.auth);
+      const items = () => (listed.body.items ?? listed.body.data ?? listed.body) as { sku: string; title: string }[];
+      while (!items().some((p) => p.sku === sku) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        listed = await request(stalled.app).get('/api/products?limit=100').set(owner.auth);
+      }
+      const caughtUp = await lagOf(owner.tenantId, (events) => events === 0);
+      // Assert
+      expect(items()).toEqual([expect.objectContaining({ sku, title: 'Pull marin' })]);
+      expect(caughtUp.events).toBe(0);
+      expect(caughtUp.health.body.checks.projections.lag.products.events).toBe(0);
+    });
+  });
 });
