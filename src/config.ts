@@ -60,7 +60,7 @@ export const configSchema = z
     DATABASE_QUERY_TIMEOUT_MS: int(6000, 0, 3_600_000),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(15_000, 0, 3_600_000),
     REDIS_URL: url(['redis', 'rediss']),
-    EVENTSTORE_CONNECTION_STRING: url(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent']),
+    EVENTSTORE_CONNECTION_STRING: url(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent', 'kurrent+discover', 'kdb', 'kdb+discover']),
     JWT_SECRET_KEY: z.string().optional().transform((v) => (v === '' ? undefined : v)),
     JWT_ALGORITHM: z.literal('HS256').default('HS256'),
     JWT_EXPIRE_MINUTES: int(1440, 1, 60 * 24 * 30),

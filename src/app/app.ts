@@ -20,7 +20,7 @@ export function buildApp(c: Container): Express {
     health: healthCheck({
       pool: c.pool,
       redis: c.redis,
-      extra: { projections: projectionLag({ pool: c.pool, tenancy: c.tenancy, consumers: [...c.projections, ...c.reactors] }) },
+      extra: { projections: projectionLag({ pool: c.pool, tenancy: c.tenancy, store: c.eventStore, consumers: [...c.projections, ...c.reactors] }) },
     }),
     apiLimiter: c.limiter({ name: 'api', windowMs: 60_000, limit: config.RATE_LIMIT_GLOBAL_PER_MINUTE }),
   });

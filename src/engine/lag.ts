@@ -1,3 +1,4 @@
+import type { EventStore } from '../eventstore/types';
 import type { Connections } from '../infra/db/postgres';
 import type { Tenancy } from '../infra/db/tenancy';
 import { perTenant, type TenantPools } from '../infra/db/tenant-pools';
@@ -18,10 +19,20 @@ const CAP = 10_000;
 
 /**
  * How far each projection and reactor is behind the log, per tenant, as events of the types it
- * handles past its checkpoint (counted up to 10,000). Cached briefly: /health must stay cheap.
+ * handles past its checkpoint (counted up to 10,000). The checkpoints are read from PostgreSQL,
+ * the events counted in the store that holds the log (`store.backlog`: PostgreSQL's `events`
+ * table or KurrentDB's `$all`). Cached briefly: /health must stay cheap.
  */
-export function projectionLag(options: { pool: Connections | TenantPools; tenancy: Tenancy; consumers: readonly Consumer[]; degradedAt?: number; maxTenants?: number; cacheMs?: number }) {
-  const spec = JSON.stringify(options.consumers.map((c) => ({ name: c.name, types: c.handles })));
+export function projectionLag(options: {
+  pool: Connections | TenantPools;
+  tenancy: Tenancy;
+  store: Pick<EventStore, 'backlog'>;
+  consumers: readonly Consumer[];
+  degradedAt?: number;
+  maxTenants?: number;
+  cacheMs?: number;
+}) {
+  const names = options.consumers.map((c) => c.name);
   let cached: { at: number; report: LagReport } | undefined;
   const pools = perTenant(options.pool);
 
@@ -29,19 +40,20 @@ export function projectionLag(options: { pool: Connections | TenantPools; tenanc
     const tenants = await options.pool.query<{ id: number }>('select id from public.tenants order by id desc limit $1', [options.maxTenants ?? 200]);
     const lag: LagReport['lag'] = Object.fromEntries(options.consumers.map((c) => [c.name, { events: 0, tenant: null }]));
     for (const { id } of tenants.rows) {
-      const schema = options.tenancy.schema(id);
-      const { rows } = await pools.of(id).query<{ name: string; behind: number }>(
-        `select n.name, (select count(*)::int from (
-                  select 1 from "${schema}".events e
-                   where e.position > coalesce(c.position, 0) and e.type = any(n.types) limit ${CAP}) x) as behind
-           from jsonb_to_recordset($1::jsonb) as n(name text, types text[])
-           left join "${schema}".checkpoints c on c.name = n.name`,
-        [spec],
+      const { rows } = await pools.of(id).query<{ name: string; position: string | number | null }>(
+        `select name, position from "${options.tenancy.schema(id)}".checkpoints where name = any($1::text[])`,
+        [names],
       );
-      for (const row of rows) {
-        const entry = lag[row.name]!;
-        if (row.behind > entry.events) lag[row.name] = { events: row.behind, tenant: id };
-      }
+      const at = new Map(rows.map((r) => [r.name, BigInt(r.position ?? 0)]));
+      const behind = await options.store.backlog(
+        id,
+        options.consumers.map((c) => ({ after: at.get(c.name) ?? 0n, types: c.handles })),
+        CAP,
+      );
+      options.consumers.forEach((c, i) => {
+        const events = behind[i] ?? 0;
+        if (events > lag[c.name]!.events) lag[c.name] = { events, tenant: id };
+      });
     }
     const worst = Math.max(0, ...Object.values(lag).map((l) => l.events));
     return { status: worst >= (options.degradedAt ?? 1000) ? 'degraded' : 'ok', lag, tenants_checked: tenants.rows.length };

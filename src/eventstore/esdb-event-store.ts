@@ -198,6 +198,22 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
 
     head: (tenant: TenantId) => tenantHead(client, naming, tenant),
 
+    async backlog(tenant, cursors, cap) {
+      const counts = cursors.map(() => 0);
+      if (cap <= 0 || cursors.length === 0) return counts;
+      // Consumers at the tenant's head are behind by nothing: most are, and the head is cheap.
+      const head = await tenantHead(client, naming, tenant);
+      const behind = cursors.map((c, i) => ({ ...c, i })).filter((c) => c.after < head && c.types.length > 0);
+      if (behind.length === 0) return counts;
+      // One read of the log from the earliest of them, of the types any of them handles.
+      const from = behind.reduce((min, c) => (c.after < min ? c.after : min), behind[0]!.after);
+      const types = [...new Set(behind.flatMap((c) => c.types))];
+      for (const event of await readTenantLog(client, naming, recorded, tenant, from, cap, types)) {
+        for (const c of behind) if (event.position > c.after && c.types.includes(event.type)) counts[c.i] = Math.min(cap, (counts[c.i] ?? 0) + 1);
+      }
+      return counts;
+    },
+
     async watch(onWake) {
       const stop = watchTenants(client, naming, onWake, options.pollIntervalMs ?? 1000);
       watchers.add(stop);

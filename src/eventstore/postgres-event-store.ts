@@ -298,6 +298,21 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       return BigInt(rows.rows[0]?.head ?? 0);
     },
 
+    async backlog(tenant, cursors, cap) {
+      if (cursors.length === 0) return [];
+      const spec = JSON.stringify(cursors.map((c, i) => ({ i, after: c.after.toString(), types: c.types })));
+      const limit = Math.max(0, Math.floor(cap));
+      const { rows } = await pools.of(tenant).query<{ behind: number }>(
+        `select (select count(*)::int from (
+                  select 1 from ${tenancy.table(tenant, 'events')} e
+                   where e.position > n.after::bigint and e.type = any(n.types) limit ${limit}) x) as behind
+           from jsonb_to_recordset($1::jsonb) as n(i int, after text, types text[])
+          order by n.i`,
+        [spec],
+      );
+      return rows.map((r) => r.behind);
+    },
+
     watch: (onWake) => watcher.watch(onWake),
 
     async close() {

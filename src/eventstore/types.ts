@@ -71,6 +71,13 @@ export interface ReadStreamOptions {
   limit?: number;
 }
 
+export interface BacklogCursor {
+  /** The consumer's checkpoint: events at or before it are done. */
+  after: bigint;
+  /** The types the consumer handles (none: nothing to count). */
+  types: readonly string[];
+}
+
 export interface EventStore {
   readonly backend: 'postgres' | 'eventstoredb';
   /**
@@ -93,6 +100,11 @@ export interface EventStore {
   readLog(tenant: TenantId, after: bigint, limit: number, types?: readonly string[]): Promise<RecordedEvent[]>;
   /** Current head of the tenant's log (0n when empty). */
   head(tenant: TenantId): Promise<bigint>;
+  /**
+   * For each cursor, how many events of its types the tenant's log holds past its position,
+   * counted up to `cap`: how far a consumer is behind (/health).
+   */
+  backlog(tenant: TenantId, cursors: readonly BacklogCursor[], cap: number): Promise<number[]>;
   /**
    * Calls `onWake` whenever events may have been appended for a tenant (`null` when unsure which),
    * with the types appended when the store knows them (absent: any type may have been).

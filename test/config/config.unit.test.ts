@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { clientConnectionString } from '../../src/eventstore/esdb-event-store';
 
 describe('configuration', () => {
   it('When nothing is set, then the documented defaults apply', () => {
@@ -80,6 +81,8 @@ describe('configuration', () => {
     ['EVENT_STREAMS_PER_CONSUMER', { EVENT_STREAMS_PER_CONSUMER: '0' }],
     ['EVENT_STREAMS_PER_CONSUMER', { EVENT_STREAMS_PER_TENANT: '10', EVENT_STREAMS_PER_CONSUMER: '11' }],
     ['VINTED_TASK_LEASE_SECONDS', { VINTED_TASK_LEASE_SECONDS: '0' }],
+    ['EVENTSTORE_CONNECTION_STRING', { EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' }],
+    ['EVENTSTORE_CONNECTION_STRING', { EVENTSTORE_CONNECTION_STRING: 'kdbx://localhost:2113' }],
   ])('When %s is invalid, then loading fails naming that variable', (variable, env) => {
     let caught: unknown;
     try {
@@ -115,4 +118,14 @@ describe('configuration', () => {
     expect(loadConfig({ ETSY_API_BASE_URL: 'http://127.0.0.1:9999/', ETSY_AUTH_BASE_URL: 'http://127.0.0.1:9999/' })).toMatchObject({ ETSY_API_BASE_URL: 'http://127.0.0.1:9999', ETSY_AUTH_BASE_URL: 'http://127.0.0.1:9999' });
     expect(loadConfig({}).ETSY_API_KEY).toBeUndefined();
   });
+
+  it.each(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent', 'kurrent+discover', 'kdb', 'kdb+discover'])(
+    'When EVENTSTORE_CONNECTION_STRING uses the %s:// scheme, then it is accepted and the client is given the esdb:// form of it',
+    (scheme) => {
+      const connection = `${scheme}://node1:2113,node2:2113?tls=false`;
+      const config = loadConfig({ EVENTSTORE_CONNECTION_STRING: connection });
+      expect(config.EVENTSTORE_CONNECTION_STRING).toBe(connection);
+      expect(clientConnectionString(connection)).toBe(`${scheme.endsWith('+discover') ? 'esdb+discover' : 'esdb'}://node1:2113,node2:2113?tls=false`);
+    },
+  );
 });

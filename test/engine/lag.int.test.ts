@@ -41,12 +41,12 @@ describe('Projection lag for /health', () => {
       store.append(tenant, `lag-${randomUUID()}`, Array.from({ length: n }, () => ({ id: randomUUID(), type, data: {} })), 'any');
     try {
       await append(3);
-      const lag = projectionLag({ pool: counted, tenancy: testTenancy, consumers: [{ name: `lag-${type}`, handles: [type] }], cacheMs: 100, maxTenants: 100_000 });
+      const lag = projectionLag({ pool: counted, tenancy: testTenancy, store, consumers: [{ name: `lag-${type}`, handles: [type] }], cacheMs: 100, maxTenants: 100_000 });
 
       queries = 0;
       const first = await lag();
       const perMeasurement = queries;
-      expect(perMeasurement).toBeGreaterThan(1); // the tenant list, then one query per tenant
+      expect(perMeasurement).toBeGreaterThan(1); // the tenant list, then the checkpoints of each tenant
       expect(first.lag[`lag-${type}`]).toEqual({ events: 3, tenant });
 
       await append(2);
@@ -70,8 +70,9 @@ describe('Projection lag for /health', () => {
   });
 
   it('When nothing was measured yet, then the first caller waits for the measurement', async () => {
-    const lag = projectionLag({ pool, tenancy: testTenancy, consumers: [{ name: 'lag-nothing', handles: ['LagNeverAppended'] }], maxTenants: 5 });
-    const report = await lag();
+    const store = createPostgresEventStore({ tenancy: testTenancy, pool });
+    const lag = projectionLag({ pool, tenancy: testTenancy, store, consumers: [{ name: 'lag-nothing', handles: ['LagNeverAppended'] }], maxTenants: 5 });
+    const report = await lag().finally(() => store.close());
     expect(report.status).toBe('ok');
     expect(report.lag['lag-nothing']).toEqual({ events: 0, tenant: null });
     expect(report.tenants_checked).toBeGreaterThan(0);

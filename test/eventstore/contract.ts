@@ -114,6 +114,32 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect((await store.readLog(other, 0n, 10)).map((e) => e.type)).toEqual(['Theirs', 'Theirs']);
       });
 
+      it('When consumers are behind, then backlog counts the events of their types past each position, up to the cap', async () => {
+        const a = streamId();
+        await store.append(tenant, a, [ev('A1'), ev('B1'), ev('A2')], 'no_stream');
+        await store.append(tenant, streamId(), [ev('A3')], 'no_stream');
+        const log = await store.readLog(tenant, 0n, 100);
+        const head = await store.head(tenant);
+
+        const counts = await store.backlog(
+          tenant,
+          [
+            { after: 0n, types: ['A1', 'A2', 'A3'] },
+            { after: log[1]!.position, types: ['A1', 'A2', 'A3'] },
+            { after: 0n, types: ['B1'] },
+            { after: head, types: ['A1', 'A2', 'A3', 'B1'] },
+            { after: 0n, types: [] },
+            { after: 0n, types: ['Other'] },
+          ],
+          100,
+        );
+        const capped = await store.backlog(tenant, [{ after: 0n, types: ['A1', 'A2', 'A3'] }], 2);
+
+        expect(counts).toEqual([3, 2, 1, 0, 0, 0]);
+        expect(capped).toEqual([2]);
+        expect(await store.backlog(tenant, [], 100)).toEqual([]);
+      });
+
       it('When the log is empty, then head is 0', async () => {
         expect(await store.head(tenant)).toBe(0n);
         expect(await store.readLog(tenant, 0n, 10)).toEqual([]);

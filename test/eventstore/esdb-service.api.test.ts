@@ -1,4 +1,8 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import type { FeedItem } from '../../src/audit/event-feed';
+import { openSse } from '../feed/sse-client';
 import type { TestApp } from '../support/app';
 import { testTenancy } from '../support/db';
 import { startKurrentDbDouble, type KurrentDbDouble } from '../doubles/kurrentdb/server';
@@ -110,5 +114,135 @@ describe('The service with EVENTSTORE_CONNECTION_STRING set (KurrentDB double)',
     expect(replay.code).toBe(0);
     expect(clean.code).toBe(0);
     expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ price: 55 });
+  });
+
+  it('When an offline sale is recorded, then the analytics projection applies it from the KurrentDB log and the summary counts it', async () => {
+    // Arrange
+    const owner = await registerSeller(t.app);
+    const product = await createProduct(t.app, owner, { price: 30, cost_price: 12, stock_quantity: 2 });
+    // Act
+    const sale = await request(t.app).post(`/api/products/${product.id}/sales`).set(owner.auth).send({ quantity: 1, unit_price: 28.5 });
+    const deadline = Date.now() + 20_000;
+    let summary = await request(t.app).get('/api/analytics/summary').set(owner.auth);
+    while (summary.body?.sales?.sales !== 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      summary = await request(t.app).get('/api/analytics/summary').set(owner.auth);
+    }
+    // Assert
+    expect(sale.status).toBe(201);
+    expect(summary.status).toBe(200);
+    expect(summary.body.sales).toMatchObject({ sales: 1, units: 1, revenue: 28.5, cost_of_goods: 12, net_profit: 16.5 });
+    expect(double.log.all.filter((e) => e.stream === `${testTenancy.schema(owner.tenantId)}.product-${product.id}`).length).toBeGreaterThan(1);
+  });
+
+  it("When the event feed is paged, then it returns the tenant's KurrentDB events once each, in log order, and a caught-up page is empty", async () => {
+    // Arrange
+    const owner = await registerSeller(t.app);
+    const products = [await createProduct(t.app, owner), await createProduct(t.app, owner), await createProduct(t.app, owner)];
+    // Act
+    const seen: FeedItem[] = [];
+    let after = 0;
+    for (let pages = 0; pages < 50; pages++) {
+      const page = await request(t.app).get(`/api/events?after=${after}&limit=2`).set(owner.auth);
+      expect(page.status).toBe(200);
+      const { items, next_after } = page.body as { items: FeedItem[]; next_after: number };
+      if (items.length === 0) {
+        expect(next_after).toBe(after);
+        break;
+      }
+      expect(items.length).toBeLessThanOrEqual(2);
+      seen.push(...items);
+      after = next_after;
+    }
+    // Assert
+    const schema = testTenancy.schema(owner.tenantId);
+    const logged = double.log.all.filter((e) => e.stream.startsWith(`${schema}.`));
+    expect(seen.map((i) => [i.stream, i.type, i.version])).toEqual(logged.map((e) => [e.stream.slice(schema.length + 1), e.type, Number(e.revision) + 1]));
+    expect(seen.map((i) => i.position)).toEqual(logged.map((e) => Number(e.position)));
+    expect(seen.filter((i) => i.type === 'ProductCreated').map((i) => i.stream)).toEqual(products.map((p) => `product-${p.id}`));
+    expect(after).toBe(Number(await t.services.eventStore.head(owner.tenantId)));
+  });
+
+  it('When a client follows GET /api/events/stream, then a product created meanwhile arrives live from the KurrentDB log', async () => {
+    // Arrange
+    const owner = await registerSeller(t.app);
+    const server = await new Promise<Server>((resolve) => {
+      const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const head = Number(await t.services.eventStore.head(owner.tenantId));
+    const stream = await openSse(`${base}/api/events/stream?after=${head}&type=ProductCreated`, owner.auth);
+    try {
+      // Act
+      const product = await createProduct(t.app, owner, { title: 'Trench beige' });
+      const [message] = await stream.waitForMessages(1, 15_000);
+      // Assert
+      expect(stream.status).toBe(200);
+      const item = JSON.parse(message!.data) as FeedItem;
+      expect(item).toMatchObject({ stream: `product-${product.id}`, type: 'ProductCreated', version: 1 });
+      expect(message!.event).toBe('ProductCreated');
+      expect(message!.id).toBe(String(item.position));
+      expect((item.data as { title?: string }).title).toBe('Trench beige');
+    } finally {
+      stream.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  describe('while the processor is not running', () => {
+    let stalled: TestApp;
+    beforeAll(async () => {
+      // The same log and database, with no projector running for the tenant it registers.
+      stalled = await startProductsApp({ ...env(), READ_YOUR_WRITES_TIMEOUT_MS: '300' });
+    });
+    afterAll(() => stalled.close());
+
+    /** The products projection's lag on /health, polled until `settled` (the report is cached for 2 s). */
+    const lagOf = async (tenant: number, settled: (events: number) => boolean) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const health = await request(stalled.app).get('/health');
+        const products = health.body.checks?.projections?.lag?.products as { events: number; tenant: number | null } | undefined;
+        const events = products && (products.tenant === tenant || products.events === 0) ? products.events : -1;
+        if (settled(events) || Date.now() > deadline) return { health, events };
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+
+    it('When a product is created, then the command answers projection_lag within its bound with the event appended, /health shows the lag, and it reads 0 once the processor caught up', async () => {
+      // Arrange
+      const owner = await registerSeller(stalled.app);
+      const schema = testTenancy.schema(owner.tenantId);
+      const sku = uniqueSku();
+      // Act
+      const started = Date.now();
+      const created = await request(stalled.app).post('/api/products').set(owner.auth).send(productBody({ sku, title: 'Pull marin' }));
+      const took = Date.now() - started;
+      const behind = await lagOf(owner.tenantId, (events) => events > 0);
+      // Assert: refused to wait past READ_YOUR_WRITES_TIMEOUT_MS, yet the write is in the log.
+      expect(created.status).toBe(503);
+      expect(created.body).toMatchObject({ code: 'projection_lag' });
+      expect(took).toBeLessThan(5_000);
+      const appended = double.log.all.filter((e) => e.stream.startsWith(`${schema}.product-`));
+      expect(appended.map((e) => e.type)).toEqual(['ProductCreated']);
+      expect(behind.events).toBeGreaterThan(0);
+      expect(behind.health.body.checks.projections.lag.products).toEqual({ events: 1, tenant: owner.tenantId });
+
+      // Act: the processor starts and catches up.
+      await stalled.services.startProcessing();
+      const deadline = Date.now() + 20_000;
+      let listed = await request(stalled.app).get('/api/products?limit=100').set(owner.auth);
+      const items = () => (listed.body.items ?? listed.body.data ?? listed.body) as { sku: string; title: string }[];
+      while (!items().some((p) => p.sku === sku) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        listed = await request(stalled.app).get('/api/products?limit=100').set(owner.auth);
+      }
+      const caughtUp = await lagOf(owner.tenantId, (events) => events === 0);
+      // Assert
+      expect(items()).toEqual([expect.objectContaining({ sku, title: 'Pull marin' })]);
+      expect(caughtUp.events).toBe(0);
+      expect(caughtUp.health.body.checks.projections.lag.products.events).toBe(0);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ANY,
   BACKWARDS,
   END,
   EventStoreDBClient,
@@ -74,6 +75,56 @@ describe.each([true, false])('KurrentDB double (batch append advertised: %s)', (
 
     expect(retry).toMatchObject({ success: true, nextExpectedRevision: 1n, position: undefined });
     expect(await collect(client.readStream(stream))).toHaveLength(2);
+  });
+
+  it('When the same event ids are appended again at the exact revision they were written at, then it succeeds without a position, even after the stream moved on, and nothing is duplicated', async () => {
+    const stream = `s-${randomUUID()}`;
+    await client.appendToStream(stream, events('E0'), { expectedRevision: NO_STREAM });
+    const batch = events('One', 'Two');
+    const first = await client.appendToStream(stream, batch, { expectedRevision: 0n });
+
+    const retry = await client.appendToStream(stream, batch, { expectedRevision: 0n });
+    await client.appendToStream(stream, events('Three'), { expectedRevision: 2n });
+    const late = await client.appendToStream(stream, batch, { expectedRevision: 0n });
+
+    expect(first).toMatchObject({ success: true, nextExpectedRevision: 2n });
+    expect(first.position).toBeDefined();
+    expect(retry).toMatchObject({ success: true, nextExpectedRevision: 2n, position: undefined });
+    // The revision of the last of them, not the stream's: the retry lands where it first did.
+    expect(late).toMatchObject({ success: true, nextExpectedRevision: 2n, position: undefined });
+    expect((await collect(client.readStream(stream))).map((e) => e.event?.type)).toEqual(['E0', 'One', 'Two', 'Three']);
+  });
+
+  it('When only some of the ids match what follows the exact revision, then it is a wrong expected version and nothing is written', async () => {
+    const stream = `s-${randomUUID()}`;
+    const [one, two] = events('One', 'Two');
+    await client.appendToStream(stream, [one!, two!], { expectedRevision: NO_STREAM });
+
+    const mixed = await client.appendToStream(stream, [one!, ...events('Other')], { expectedRevision: NO_STREAM }).catch((err: unknown) => err);
+    const shifted = await client.appendToStream(stream, [two!], { expectedRevision: NO_STREAM }).catch((err: unknown) => err);
+
+    expect(mixed).toBeInstanceOf(WrongExpectedVersionError);
+    expect(mixed).toMatchObject({ actualVersion: 1n });
+    expect(shifted).toBeInstanceOf(WrongExpectedVersionError);
+    expect(await collect(client.readStream(stream))).toHaveLength(2);
+  });
+
+  it('When the same event ids are appended again with any, then it succeeds without a position, even after the stream moved on, and nothing is duplicated', async () => {
+    const stream = `s-${randomUUID()}`;
+    await client.appendToStream(stream, events('E0'), { expectedRevision: ANY });
+    const batch = events('One', 'Two');
+    await client.appendToStream(stream, batch, { expectedRevision: ANY });
+
+    const retry = await client.appendToStream(stream, batch, { expectedRevision: ANY });
+    await client.appendToStream(stream, events('Three'), { expectedRevision: ANY });
+    const late = await client.appendToStream(stream, batch, { expectedRevision: ANY });
+    const fresh = await client.appendToStream(stream, events('Four'), { expectedRevision: ANY });
+
+    expect(retry).toMatchObject({ success: true, nextExpectedRevision: 2n, position: undefined });
+    expect(late).toMatchObject({ success: true, nextExpectedRevision: 2n, position: undefined });
+    expect(fresh).toMatchObject({ success: true, nextExpectedRevision: 4n });
+    expect(fresh.position).toBeDefined();
+    expect((await collect(client.readStream(stream))).map((e) => e.event?.type)).toEqual(['E0', 'One', 'Two', 'Three', 'Four']);
   });
 
   it('When a stream is read, then from, direction and count hold, and an absent stream is StreamNotFoundError', async () => {
