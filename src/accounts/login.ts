@@ -46,7 +46,7 @@ export async function logIn(services: AccountDeps, input: LoginInput): Promise<T
     [input.email],
   );
   const user = rows[0];
-  const matches = await services.passwordHashing.verify(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  const matches = await services.passwordHashing.verify(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH, input.email.toLowerCase());
   if (!user || !matches) {
     await sleep(randomInt(100, 301));
     throw invalidCredentials();

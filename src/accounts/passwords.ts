@@ -59,7 +59,11 @@ export function verifyPassword(password: string, hash: string, pepper: string): 
 /** Hashing and checking passwords through one bounded gate per API process (see below). */
 export interface PasswordHashing {
   hash(password: string): Promise<string>;
-  verify(password: string, hash: string): Promise<boolean>;
+  /**
+   * `caller` (the account signing in) lets one refused for a busy server keep its turn: coming
+   * back once its Retry-After has passed, it waits ahead of first attempts.
+   */
+  verify(password: string, hash: string, caller?: string): Promise<boolean>;
   stats(): GateStats;
 }
 
@@ -72,6 +76,11 @@ export interface PasswordHashingLimits {
 
 /** How long a refused caller is told to wait: the queue drains in about a second. */
 export const HASHING_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/** How long after its Retry-After a refused caller keeps its turn. */
+const TURN_KEPT_MS = 30_000;
+/** Callers owed a turn, at most (the oldest go first): a flood of addresses cannot grow it. */
+const TURNS_KEPT = 10_000;
 
 /**
  * Every bcrypt compare (login, including the dummy compare of an unknown email) and every bcrypt
@@ -93,9 +102,31 @@ export function boundedPasswordHashing(pepper: string, limits: PasswordHashingLi
     ...limits,
     refuse: () => new UnavailableError('Too many sign-ins are being checked right now: retry in a second', 'server_busy', HASHING_BUSY_RETRY_AFTER_SECONDS),
   });
+  // Refused callers and when they may come back. A first come, first served gate alone lets a
+  // flood keep every place: the client that waits out Retry-After finds it full again. A caller
+  // that comes back once the wait has passed, and not before, waits ahead of first attempts; one
+  // that hammers (back before its Retry-After) loses its turn, so a flood that never pauses gains
+  // nothing from it.
+  const owed = new Map<string, number>();
+  const owe = (caller: string, now: number) => {
+    owed.delete(caller);
+    owed.set(caller, now + HASHING_BUSY_RETRY_AFTER_SECONDS * 1000);
+    if (owed.size > TURNS_KEPT) owed.delete(owed.keys().next().value!);
+  };
   return {
     hash: (password) => gate.run(() => hashPassword(password, pepper)),
-    verify: (password, hash) => gate.run(() => verifyPassword(password, hash, pepper)),
+    async verify(password, hash, caller) {
+      const now = Date.now();
+      const due = caller === undefined ? undefined : owed.get(caller);
+      if (due !== undefined) owed.delete(caller!);
+      const priority = due !== undefined && now >= due && now - due <= TURN_KEPT_MS;
+      try {
+        return await gate.run(() => verifyPassword(password, hash, pepper), { priority });
+      } catch (err) {
+        if (caller !== undefined && err instanceof UnavailableError) owe(caller, now);
+        throw err;
+      }
+    },
     stats: () => gate.stats(),
   };
 }

@@ -8,8 +8,11 @@ export interface GateStats {
 }
 
 export interface Gate {
-  /** Runs `task` now, or after the tasks ahead of it; throws `refuse()` at once when the queue is full. */
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` now, or after the tasks ahead of it; throws `refuse()` at once when the queue is
+   * full. A `priority` task waits ahead of the others, in a line of its own as long as the queue.
+   */
+  run<T>(task: () => Promise<T>, options?: { priority?: boolean }): Promise<T>;
   stats(): GateStats;
 }
 
@@ -22,24 +25,26 @@ export function boundedConcurrency(options: { concurrency: number; queue: number
   const { concurrency, queue: queueLimit, refuse } = options;
   let running = 0;
   const waiting: (() => void)[] = [];
+  const first: (() => void)[] = [];
   const stats = { peakRunning: 0, peakWaiting: 0, refused: 0 };
 
   const release = () => {
-    const next = waiting.shift();
+    const next = first.shift() ?? waiting.shift();
     // The slot passes straight to the next task in line: `running` does not change.
     if (next) next();
     else running--;
   };
 
   return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
+    async run<T>(task: () => Promise<T>, runOptions: { priority?: boolean } = {}): Promise<T> {
+      const line = runOptions.priority ? first : waiting;
       if (running < concurrency) {
         running++;
         stats.peakRunning = Math.max(stats.peakRunning, running);
-      } else if (waiting.length < queueLimit) {
+      } else if (line.length < queueLimit) {
         await new Promise<void>((resolve) => {
-          waiting.push(resolve);
-          stats.peakWaiting = Math.max(stats.peakWaiting, waiting.length);
+          line.push(resolve);
+          stats.peakWaiting = Math.max(stats.peakWaiting, waiting.length + first.length);
         });
       } else {
         stats.refused++;
@@ -51,6 +56,6 @@ export function boundedConcurrency(options: { concurrency: number; queue: number
         release();
       }
     },
-    stats: () => ({ running, waiting: waiting.length, ...stats }),
+    stats: () => ({ running, waiting: waiting.length + first.length, ...stats }),
   };
 }
