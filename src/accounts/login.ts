@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
+import { clientAddress } from '../http/rate-limit';
 import { inTransaction } from '../infra/db/postgres';
 import type { AccountDeps } from './deps';
 import { AuthError } from '../shared/errors';
@@ -38,7 +39,7 @@ interface UserRow {
  * (through the same bounded gate, so "busy" does not tell either), and every failure then waits a
  * random 100–300 ms, which drowns what is left of the difference.
  */
-export async function logIn(services: AccountDeps, input: LoginInput): Promise<TokenPair> {
+export async function logIn(services: AccountDeps, input: LoginInput, address?: string): Promise<TokenPair> {
   const { rows } = await services.pool.query<UserRow>(
     `select u.id, u.tenant_id, u.role, u.password_hash, t.status as tenant_status
        from public.users u join public.tenants t on t.id = u.tenant_id
@@ -46,7 +47,13 @@ export async function logIn(services: AccountDeps, input: LoginInput): Promise<T
     [input.email],
   );
   const user = rows[0];
-  const matches = await services.passwordHashing.verify(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH, input.email.toLowerCase());
+  const matches = await services.passwordHashing.verify(
+    input.password,
+    user?.password_hash ?? DUMMY_PASSWORD_HASH,
+    // A turn kept after "busy" belongs to this account from this address: a flood from ever new
+    // addresses never comes back as the same caller, even when it aims at the same account.
+    address === undefined ? undefined : `${input.email.toLowerCase()} ${address}`,
+  );
   if (!user || !matches) {
     await sleep(randomInt(100, 301));
     throw invalidCredentials();
@@ -77,6 +84,6 @@ export function loginRoute(services: AccountDeps) {
       429: { description: 'Too many sign-ins from this address, or too many failed ones for this address or this account: retry after `Retry-After` seconds' },
       503: { description: 'The server is momentarily busy checking passwords: retry after `Retry-After` seconds' },
     },
-    handle: async ({ body }) => ({ status: 200, body: await logIn(services, body), headers: TOKEN_RESPONSE_HEADERS }),
+    handle: async ({ body, req }) => ({ status: 200, body: await logIn(services, body, clientAddress(req)), headers: TOKEN_RESPONSE_HEADERS }),
   });
 }
