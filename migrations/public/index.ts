@@ -11,6 +11,7 @@ import * as m0009 from './0009_append_events_without_path_switch';
 import * as m0010 from './0010_plans';
 import * as m0011 from './0011_notify_event_types';
 import * as m0012 from './0012_oauth_state_site';
+import * as m0013 from './0013_consumer_keys';
 
 /** Public-schema migrations in the order they apply. `npm run migrate:make -- public NAME` appends here. */
 export const publicMigrations: Migration[] = [
@@ -26,4 +27,5 @@ export const publicMigrations: Migration[] = [
   { name: '0010_plans', ...m0010 },
   { name: '0011_notify_event_types', ...m0011 },
   { name: '0012_oauth_state_site', ...m0012 },
+  { name: '0013_consumer_keys', ...m0013 },
 ];

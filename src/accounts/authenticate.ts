@@ -39,6 +39,8 @@ export function bearerAuthenticator(services: AccountDeps): Authenticate {
   return async (req): Promise<AuthContext> => {
     const match = BEARER.exec(req.headers.authorization ?? '');
     if (!match?.[1]) throw new AuthError('Send an access token as `Authorization: Bearer <token>`', false, 'missing_token');
+    // A consumer key (sfk_…) reads the event feed only, whose routes take it before this runs.
+    if (match[1].startsWith('sfk_')) throw new AuthError('A consumer key reads the event feed only (GET /api/events, /api/events/stream): send a user access token here', false, 'consumer_key_not_accepted');
     const claims = verifyAccessToken(settings, match[1], services.clock.now());
     const { rows } = await services.pool.query<SessionRow>(
       `select u.role, t.status as tenant_status, s.revoked_at

@@ -3,6 +3,8 @@
  * given only the dependencies it declares.
  */
 import { accountRoutes } from '../accounts/routes';
+import { bearerAuthenticator } from '../accounts/authenticate';
+import { consumerKeyRoutes, feedAuthenticator } from '../accounts/consumer-keys';
 import { deviceAuthenticator } from '../accounts/device-auth';
 import { deviceRoutes } from '../accounts/devices';
 import { eventFeedRoutes } from '../audit/event-feed';
@@ -56,6 +58,8 @@ export function apiRoutes(c: Container): AnyRoute[] {
   const { pool, storage, logger } = c;
   const reads = { db: pool, tenancy: c.tenancy };
   const device = deviceAuthenticator(c);
+  // The event feed takes a user's access token or a consumer key; every other route the token only.
+  const feed = feedAuthenticator({ pool, clock: c.clock, bearer: bearerAuthenticator(c), onUsedError: (err) => logger.warn({ err }, 'consumer key: last_used_at not written') });
   return [
     ...accountRoutes(c),
     createProductRoute({ ...products, idempotency: c.idempotency }),
@@ -124,8 +128,10 @@ export function apiRoutes(c: Container): AnyRoute[] {
     }),
     ...billingWebhookRoutes({ subscription: c.subscriptionDeps, provider: c.billingProvider, records: c.billingRecords, logger }),
     ...analyticsRoutes({ ...reads, now: () => c.clock.now(), logger }),
+    ...consumerKeyRoutes({ pool, clock: c.clock, ids: c.ids }),
     ...eventFeedRoutes({
       eventStore: c.eventStore,
+      authenticator: feed,
       logger,
       maxStreamsPerTenant: c.config.EVENT_STREAMS_PER_TENANT,
       maxStreamsPerConsumer: c.config.EVENT_STREAMS_PER_CONSUMER,

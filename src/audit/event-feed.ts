@@ -10,21 +10,13 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { EventStore, RecordedEvent } from '../eventstore/types';
-import { defineRoute, type AnyRoute } from '../http/route';
+import { defineRoute, type AnyRoute, type AuthContext, type RouteAuthenticator } from '../http/route';
 import type { Logger } from '../infra/logger';
 import { RateLimitedError, ValidationError } from '../shared/errors';
 import { createLiveFeed, type Follower } from './live-feed';
+import { eventsJsonSchema, PUBLIC_EVENTS, type FeedItem, type PublicEvents } from './public-events';
 
-export const feedItemSchema = z.object({
-  position: z.number().int().describe('Position in the tenant log: strictly increasing, the cursor to resume from'),
-  stream: z.string().describe('Stream the event belongs to, e.g. product-<uuid>'),
-  version: z.number().int().describe('Version of the stream after this event (1 for its first)'),
-  type: z.string().describe('Event type, e.g. ProductPriceChanged'),
-  data: z.unknown().describe('The event data, in the current shape of its type (older versions are upcast)'),
-  recorded_at: z.string().describe('When the event was appended (ISO 8601)'),
-});
-
-export type FeedItem = z.infer<typeof feedItemSchema>;
+export type { FeedItem } from './public-events';
 
 const MAX_POSITION = 9223372036854775807n;
 
@@ -55,25 +47,18 @@ const streamQuery = z
   })
   .strict();
 
-export function feedItem(event: RecordedEvent): FeedItem {
-  return {
-    position: Number(event.position),
-    stream: event.streamId,
-    version: event.streamVersion,
-    type: event.type,
-    data: event.data,
-    recorded_at: event.recordedAt.toISOString(),
-  };
-}
-
-/** One SSE message: `id` (the position, echoed back as Last-Event-ID on reconnect), `event`, `data`. */
-export function sseMessage(event: RecordedEvent): string {
-  return `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(feedItem(event))}\n\n`;
+/** One SSE message: `id` (the position, echoed back as Last-Event-ID on reconnect), `event`, `data` (the feed item). */
+export function sseMessage(item: FeedItem): string {
+  return `id: ${item.position}\nevent: ${item.type}\ndata: ${JSON.stringify(item)}\n\n`;
 }
 
 export interface EventFeedDeps {
   eventStore: EventStore;
+  /** The routes' credential (a user token or a consumer key); the app's bearer token when absent. */
+  authenticator?: RouteAuthenticator;
   logger?: Logger;
+  /** The event types the feed exposes and the public shape of each (default: PUBLIC_EVENTS). */
+  events?: PublicEvents;
   /** Comment lines that keep proxies and clients from closing an idle stream (default 15 s). */
   heartbeatMs?: number;
   /** Open live streams per tenant in this process (default 20); more answer 429. */
@@ -114,6 +99,16 @@ function send(res: Response, chunk: string): Promise<void> {
   });
 }
 
+/**
+ * Who the live-stream cap counts against: a consumer key is a consumer of its own, whoever
+ * created it; otherwise the user the access token was issued to. A user's tokens, however many
+ * sessions it signs in, all carry its id, so a runaway consumer cannot dodge its cap by signing
+ * in again; a session id could.
+ */
+export function consumerOf(auth: AuthContext): string {
+  return auth.consumerKeyId !== undefined ? `key:${auth.consumerKeyId}` : auth.userId;
+}
+
 function resumePoint(lastEventId: string | undefined, after: string | undefined): bigint {
   if (lastEventId === undefined) return after === undefined ? 0n : BigInt(after);
   const parsed = position.safeParse(lastEventId.trim());
@@ -126,9 +121,23 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
   const maxStreams = deps.maxStreamsPerTenant ?? 20;
   const maxPerConsumer = Math.min(deps.maxStreamsPerConsumer ?? 5, maxStreams);
   const bufferBytes = deps.streamBufferBytes ?? 1024 * 1024;
+  const events = deps.events ?? PUBLIC_EVENTS;
+  // Only public types are ever read: the item of each one is its public shape.
+  const present = (event: RecordedEvent): FeedItem => events.item(event) ?? refuse(event);
+  const refuse = (event: RecordedEvent): never => {
+    throw new Error(`event feed: ${event.type} is not a public event type`);
+  };
+  /** The types asked for, every one of them public; all public types when none is named. */
+  const typesOf = (asked: string[]): readonly string[] => {
+    const unknown = asked.filter((t) => !events.has(t));
+    if (unknown.length > 0) {
+      throw new ValidationError([{ field: 'type', message: `${unknown.join(', ')}: not an event type of the feed (GET /api/events/schema lists them)` }]);
+    }
+    return asked.length > 0 ? asked : events.types;
+  };
   const live = createLiveFeed({
     eventStore: deps.eventStore,
-    format: sseMessage,
+    format: (event) => sseMessage(present(event)),
     maxStreamsPerTenant: maxStreams,
     maxStreamsPerConsumer: maxPerConsumer,
     logger: deps.logger,
@@ -139,6 +148,7 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
     path: '/api/events',
     summary: "Page through the account's event log in order (catch-up)",
     tags: ['Event feed'],
+    authenticator: deps.authenticator,
     query: pageQuery,
     responses: {
       200: {
@@ -146,16 +156,17 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
           'Events with a position greater than `after`, in log order, at most `limit`. Pass `next_after` as the next `after`; ' +
           'an empty page means the consumer is caught up (poll again later, or switch to /api/events/stream). Pages never skip an event.',
         schema: z.object({
-          items: z.array(feedItemSchema),
+          items: z.array(events.itemSchema),
           next_after: z.number().int().describe('The position to ask after next: the last item’s, or `after` when the page is empty'),
         }),
       },
     },
     async handle({ auth, query }) {
       const after = query.after === undefined ? 0n : BigInt(query.after);
-      const events = await deps.eventStore.readLog(auth.tenantId, after, query.limit, query.type.length > 0 ? query.type : undefined);
-      const last = events[events.length - 1];
-      return { status: 200, body: { items: events.map(feedItem), next_after: Number(last ? last.position : after) } };
+      const types = typesOf(query.type);
+      const read = await deps.eventStore.readLog(auth.tenantId, after, query.limit, types);
+      const last = read[read.length - 1];
+      return { status: 200, body: { items: read.map(present), next_after: Number(last ? last.position : after) } };
     },
   });
 
@@ -164,6 +175,7 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
     path: '/api/events/stream',
     summary: "Follow the account's event log live (Server-Sent Events)",
     tags: ['Event feed'],
+    authenticator: deps.authenticator,
     query: streamQuery,
     headers: [
       {
@@ -190,11 +202,9 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
     },
     async handle({ auth, query, req, res }) {
       const from = resumePoint(req.header('last-event-id'), query.after);
+      const types = typesOf(query.type);
       const tenant = auth.tenantId;
-      // The consumer is the user the access token was issued to. The feed takes bearer tokens
-      // only, and a user's tokens, however many sessions it signs in, all carry its id, so a
-      // runaway consumer cannot dodge its cap by signing in again; a session id could.
-      const consumer = auth.userId;
+      const consumer = consumerOf(auth);
       let closed = false;
       let heartbeat: NodeJS.Timeout | undefined = undefined;
       let follower: Follower | null = null;
@@ -228,7 +238,7 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
       const followed = live.follow(tenant, {
         consumer,
         from,
-        types: query.type,
+        types,
         catchUp: (message) => send(res, message),
         live: push,
       });
@@ -268,5 +278,20 @@ export function eventFeedRoutes(deps: EventFeedDeps): AnyRoute[] {
     },
   });
 
-  return [page, stream];
+  const schema = defineRoute({
+    method: 'get',
+    path: '/api/events/schema',
+    summary: 'The JSON Schema of the feed items: every public event type and the shape of its data',
+    tags: ['Event feed'],
+    auth: false,
+    responses: {
+      200: {
+        description: 'A JSON Schema (draft 2020-12) document, also in the repository as docs/events.schema.json',
+      },
+    },
+    handle: async () => ({ status: 200, body: schemaDocument, headers: { 'Cache-Control': 'public, max-age=300' } }),
+  });
+  const schemaDocument = eventsJsonSchema(events);
+
+  return [page, stream, schema];
 }

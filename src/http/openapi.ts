@@ -70,7 +70,11 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: parameters(route),
       responses,
-      ...(route.authenticator ? { security: [{ [route.authenticator.scheme]: [] }] } : route.auth === false ? { security: [] } : {}),
+      ...(route.authenticator
+        ? { security: [route.authenticator.scheme, ...(route.authenticator.alternatives ?? [])].map((scheme) => ({ [scheme]: [] })) }
+        : route.auth === false
+          ? { security: [] }
+          : {}),
     };
     if (route.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };

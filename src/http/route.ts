@@ -12,6 +12,8 @@ export interface AuthContext {
   tokenId: string;
   /** Set when the caller is a paired browser extension (`Authorization: Device …`): the device's id. */
   deviceId?: string;
+  /** Set when the caller is a consumer key (`Authorization: Bearer sfk_…`, the event feed only): the key's id. */
+  consumerKeyId?: string;
 }
 
 export interface RouteContext<B, Q, P> {
@@ -84,6 +86,8 @@ export interface RouteAuthenticator {
   scheme: string;
   /** The OpenAPI security scheme object. */
   securityScheme: Record<string, unknown>;
+  /** Schemes declared elsewhere (`bearerAuth`) that the route accepts as well: OpenAPI lists each as an alternative. */
+  alternatives?: string[];
   authenticate: Authenticate;
 }
 

@@ -9,6 +9,7 @@ import { createApp } from '../../src/http/app';
 import type { TestApp } from '../support/app';
 import { registerAccount, startAccountsApp, type Registered } from '../accounts/support';
 import { openSse, type SseConnection } from './sse-client';
+import { testFeedEvents } from './test-events';
 
 interface Page {
   items: FeedItem[];
@@ -33,7 +34,7 @@ describe('Event feed API', () => {
   }
 
   async function page(who: Registered, query: string): Promise<Page> {
-    const res = await request(t.app).get(`/api/events?${query}`).set(auth(who));
+    const res = await request(base).get(`/api/events?${query}`).set(auth(who));
     expect(res.status).toBe(200);
     return res.body as Page;
   }
@@ -69,7 +70,7 @@ describe('Event feed API', () => {
       logger: t.services.logger,
       corsOrigins: [],
       trustProxyHops: 0,
-      routes: eventFeedRoutes({ eventStore: countingWatchers(t.services.eventStore), heartbeatMs: 50 }),
+      routes: eventFeedRoutes({ eventStore: countingWatchers(t.services.eventStore), heartbeatMs: 50, events: testFeedEvents }),
       authenticate: bearerAuthenticator(t.services),
       health: async () => ({ status: 'ok', checks: {} }),
     });
@@ -121,7 +122,7 @@ describe('Event feed API', () => {
         const count = Array.from({ length: 15 }, (_, i) => 1 + ((i + s) % 3)).reduce((a, b) => a + b, 0);
         expect(seen.filter((i) => i.stream === stream).map((i) => i.version)).toEqual(Array.from({ length: count }, (_, v) => v + 1));
       });
-      expect(seen[0]).toEqual({ position: expect.any(Number), stream: expect.any(String), version: 1, type: 'FeedTested', data: expect.any(Object), recorded_at: expect.any(String) });
+      expect(seen[0]).toEqual({ id: expect.any(String), position: expect.any(Number), stream: expect.any(String), version: 1, type: 'FeedTested', schema_version: 1, data: expect.any(Object), recorded_at: expect.any(String) });
     });
 
     it('When the consumer is caught up, then the page is empty and next_after stays where it was', async () => {
@@ -152,7 +153,7 @@ describe('Event feed API', () => {
         ['type=no%20spaces', 'type.0'],
         ['cursor=3', 'cursor'],
       ]) {
-        const res = await request(t.app).get(`/api/events?${query}`).set(auth(seller));
+        const res = await request(base).get(`/api/events?${query}`).set(auth(seller));
         expect(res.status).toBe(400);
         expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       }

@@ -10,6 +10,7 @@ import { createApp } from '../../src/http/app';
 import type { TestApp } from '../support/app';
 import { registerAccount, startAccountsApp, uniqueEmail, type Registered } from '../accounts/support';
 import { openSse, type SseConnection, type SseMessage } from './sse-client';
+import { testFeedEvents } from './test-events';
 
 /** The feed routes on a server of their own, with the options a test needs. */
 interface FeedServer {
@@ -68,7 +69,7 @@ describe('Live event streams', () => {
       logger: t.services.logger,
       corsOrigins: [],
       trustProxyHops: 0,
-      routes: eventFeedRoutes({ eventStore: countingReads(t.services.eventStore), heartbeatMs: 60_000, ...options }),
+      routes: eventFeedRoutes({ eventStore: countingReads(t.services.eventStore), heartbeatMs: 60_000, events: testFeedEvents, ...options }),
       authenticate: bearerAuthenticator(t.services),
       health: async () => ({ status: 'ok', checks: {} }),
     });

@@ -211,9 +211,10 @@ describe('Documentation and health on the real service', () => {
     // The category tree and the marketplace mappings are shared reference data, readable before
     // signing in; a marketplace's consent callback is authenticated by its single-use state, and
     // eBay's, Etsy's and the billing provider's notifications by their signatures (the GET is
-    // eBay's endpoint challenge).
+    // eBay's endpoint challenge). The event feed's JSON Schema is a public contract.
     expect(open).toEqual([
       'get /api/categories',
+      'get /api/events/schema',
       'get /api/integrations/{marketplace}/callback',
       'get /api/mappings',
       'get /api/webhooks/ebay',
@@ -227,8 +228,11 @@ describe('Documentation and health on the real service', () => {
     // The browser extension's routes take its device token instead of a bearer token.
     const byDevice = operations.filter((o) => JSON.stringify(o.security) === JSON.stringify([{ deviceAuth: [] }])).map((o) => `${o.method} ${o.path}`).sort();
     expect(byDevice).toEqual(['get /api/plugin/tasks', 'post /api/plugin/observations', 'post /api/plugin/session', 'post /api/plugin/tasks/{id}/result']);
+    // The event feed takes a consumer key or a user's access token.
+    const byKey = operations.filter((o) => JSON.stringify(o.security) === JSON.stringify([{ consumerKeyAuth: [] }, { bearerAuth: [] }])).map((o) => `${o.method} ${o.path}`).sort();
+    expect(byKey).toEqual(['get /api/events', 'get /api/events/stream']);
     const others = operations.filter((o) => o.security !== undefined).length;
-    expect(others).toBe(open.length + byDevice.length);
+    expect(others).toBe(open.length + byDevice.length + byKey.length);
   });
 
   it('When /docs and /redoc are opened, then the pages and their scripts come from this server', async () => {
