@@ -11,7 +11,7 @@
  * and skipped. Nothing is counted twice, nothing is missed.
  *
  * Only Node's fetch and `pg`. Configuration from the environment:
- *   STOFLOW_URL            the service, e.g. http://localhost:3000
+ *   STOFLOW_URL            the service (default http://localhost:8000)
  *   STOFLOW_CONSUMER_KEY   a consumer key (POST /api/consumer-keys), sfk_…
  *   DATABASE_URL           the consumer's own PostgreSQL
  *   CONSUMER_SCHEMA        its schema there (default analytics_consumer), created if missing
@@ -22,7 +22,7 @@ import pg from 'pg';
 const SALE_SCHEMA_VERSION = 1; // the version of ProductSold this consumer understands
 
 const config = {
-  url: (process.env.STOFLOW_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+  url: (process.env.STOFLOW_URL ?? 'http://localhost:8000').replace(/\/+$/, ''),
   key: process.env.STOFLOW_CONSUMER_KEY ?? '',
   databaseUrl: process.env.DATABASE_URL ?? '',
   schema: process.env.CONSUMER_SCHEMA ?? 'analytics_consumer',
