@@ -2,9 +2,12 @@
  * `npm run bench`: the API benchmark (bench/api.ts: reads, writes and the rest against
  * `GET /health` in the same run), then publishing 1,000 products to the three marketplace doubles
  * (bench/publish.ts: listings/s and publish → `active` p50/p99, against product creations in the
- * same run). Each runs in a process of its own, printing its table as it goes; the last line is
- * one JSON object holding both: the API's figures as they are, publishing's under `publish_`.
- * `npm run bench:api` and `npm run bench:publish` run one alone.
+ * same run), then analytics of a tenant with 100,000 sales (bench/analytics.ts: the summary and
+ * a 12-month daily time series against `GET /health`, the CSV export's rows/s and memory against
+ * a plain SELECT of the same rows). Each runs in a process of its own, printing its table as it
+ * goes; the last line is one JSON object holding them all: the API's figures as they are,
+ * publishing's under `publish_`, analytics' under `analytics_`. `npm run bench:api`,
+ * `npm run bench:publish` and `npm run bench:analytics` run one alone.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -38,7 +41,9 @@ function run(script: string): Promise<Record<string, unknown>> {
 async function main(): Promise<void> {
   const api = await run('api.js');
   const publish = await run('publish.js');
-  console.log(JSON.stringify({ ...api, ...Object.fromEntries(Object.entries(publish).map(([k, v]) => [`publish_${k}`, v])) }));
+  const analytics = await run('analytics.js');
+  const under = (prefix: string, figures: Record<string, unknown>) => Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${prefix}_${k}`, v]));
+  console.log(JSON.stringify({ ...api, ...under('publish', publish), ...under('analytics', analytics) }));
 }
 
 main().catch((err: unknown) => {

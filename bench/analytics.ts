@@ -3,7 +3,7 @@
  * months, on the embedded database, with the API in a child process.
  *
  * Seeding: the tenant's log is written straight in SQL (each sold product created, listed on a
- * marketplace for 70 % of them, sold, its listing ended; plus 5,000 products in stock, listed),
+ * marketplace for 70 % of them, sold with fees and shipping, its listing ended; plus 5,000 products in stock, listed),
  * as the events the commands append, then the analytics read models are built from it by the
  * projection itself (a rebuild), so the read side is exactly what the live projection would hold.
  *
@@ -30,6 +30,8 @@ const IN_STOCK = 5_000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const YEAR = { from: '2025-05-01', to: '2026-04-30' };
+/** The summary and a 12-month daily series answer within this at the 99th percentile, one client at a time. */
+const P99_TARGET_MS = 50;
 const tenancy = createTenancy();
 
 interface AutocannonResult {
@@ -81,14 +83,16 @@ export async function seedLog(db: { query(sql: string, values?: unknown[]): Prom
      insert into ${events} (stream_id, stream_version, event_id, type, schema_version, data)
      select case when step in (1, 5) then 'product-' || id else 'listing-' || listing end,
             case step when 1 then 1 when 5 then 2 else step - 1 end,
-            gen_random_uuid(), case when step = 6 and channel = 'offline' then 'ListingDelisted' else type end, case when step = 1 then 2 else 1 end,
+            gen_random_uuid(), case when step = 6 and channel = 'offline' then 'ListingDelisted' else type end, case when step in (1, 5) then 2 else 1 end,
             case step
               when 1 then jsonb_build_object('product_id', id, 'sku', 'S-' || n, 'title', 'Vintage item ' || n, 'description', '', 'category', category, 'brand', brand,
                             'size', 'm', 'color', 'blue', 'gender', 'men', 'condition', 'very_good', 'price_cents', price, 'cost_price_cents', cost, 'stock_quantity', 1, 'created_at', created_at)
               when 2 then jsonb_build_object('listing_id', listing, 'product_id', id, 'marketplace', marketplace, 'overrides', '{}'::jsonb, 'queued_at', created_at + interval '1 day')
               when 3 then jsonb_build_object('attempt', 1, 'started_at', created_at + interval '1 day')
               when 4 then jsonb_build_object('external', '{}'::jsonb, 'url', null, 'published_at', created_at + interval '1 day', 'product_version', 1)
-              when 5 then jsonb_build_object('sale_id', gen_random_uuid(), 'quantity', 1, 'unit_price_cents', price - n % 300, 'channel', channel, 'remaining_stock', 0, 'sold_at', sold_at)
+              when 5 then jsonb_build_object('sale_id', gen_random_uuid(), 'quantity', 1, 'unit_price_cents', price - n % 300, 'channel', channel, 'remaining_stock', 0, 'sold_at', sold_at,
+                            'fees_cents', case when channel = 'offline' then 0 else (price - n % 300) * 12 / 100 end,
+                            'shipping_charged_cents', case when channel = 'ebay' then 490 else 0 end, 'shipping_paid_cents', case when channel = 'offline' then 0 else 390 end)
               else case when channel = 'offline' then jsonb_build_object('delisted_at', sold_at) else jsonb_build_object('sale_id', null, 'sold_at', sold_at) end
             end
        from e order by n, step`,
@@ -188,6 +192,8 @@ async function run(): Promise<Record<string, number>> {
       const ceiling = name.endsWith('_c1') ? f.health_c1!.rps : f.health!.rps;
       console.log(`${name.padEnd(17)}  ${String(x.rps).padStart(7)}  ${String(x.p50_ms).padStart(6)}  ${String(x.p99_ms).padStart(6)}  ${String(x.non_2xx).padStart(7)}  ${(x.rps / (ceiling || 1)).toFixed(2).padStart(8)}`);
     }
+    const worst = Math.max(f.summary_c1!.p99_ms, f.summary_brand_c1!.p99_ms, f.timeseries_c1!.p99_ms);
+    console.log(`\ntarget p99 ≤ ${P99_TARGET_MS} ms at 1 connection: summary ${f.summary_c1!.p99_ms} ms, filtered ${f.summary_brand_c1!.p99_ms} ms, 12-month daily series ${f.timeseries_c1!.p99_ms} ms: ${worst <= P99_TARGET_MS ? 'met' : 'NOT met'} (GET /health p99 ${f.health_c1!.p99_ms} ms)`);
     console.log(`\nCSV export (API process memory before: ${whole.rss_before_mb} MB)`);
     console.log(`  a month:  ${month.rows} rows, ${month.rows_per_s} rows/s, ${month.mb} MB, resident memory +${month.rss_growth_mb} MB`);
     console.log(`  the year: ${whole.rows} rows, ${whole.rows_per_s} rows/s, ${whole.mb} MB, resident memory +${whole.rss_growth_mb} MB`);
@@ -208,6 +214,8 @@ async function run(): Promise<Record<string, number>> {
       export_rss_growth_mb: whole.rss_growth_mb,
       export_month_rows: month.rows,
       export_month_rss_growth_mb: month.rss_growth_mb,
+      p99_target_ms: P99_TARGET_MS,
+      p99_target_met: worst <= P99_TARGET_MS ? 1 : 0,
     });
     return summary;
   } finally {

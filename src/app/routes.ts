@@ -34,6 +34,7 @@ import { listingRoutes } from '../queries/listings/list-listings';
 import { syncRoutes } from '../queries/sync/order-lines';
 import { oversellRoutes } from '../queries/sync/oversells';
 import { syncActivityRoutes } from '../queries/sync/activity';
+import { recordSaleCostsRoute } from '../commands/products/record-sale-costs';
 import { resolveOversellRoute } from '../commands/products/resolve-oversell';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
@@ -93,6 +94,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     ...oversellRoutes(reads),
     ...syncActivityRoutes(reads),
     resolveOversellRoute(c.commandDeps),
+    recordSaleCostsRoute(c.commandDeps),
     ...manageListingRoutes(c.commandDeps),
     ...deviceRoutes({
       pool,

@@ -24,8 +24,9 @@
  *
  * A change to a type's public data that could break a consumer (a field removed, renamed or
  * retyped) bumps its `schema_version`, and stored events keep coming out in the current shape
- * through the store's upcasters (ProductCreated v1 stored euros; v2 integer cents). Adding an
- * optional field does not.
+ * through the store's upcasters (ProductCreated v1 stored euros; v2 integer cents). Adding a
+ * field does not: ProductSold and OversoldDetected gained their fees and shipping in their public
+ * v1, and the sales stored before them come out with 0 (the store's upcasters fill them in).
  */
 import { z } from 'zod';
 import type { RecordedEvent } from '../eventstore/types';
@@ -35,6 +36,12 @@ const marketplace = z.enum(['ebay', 'etsy', 'vinted']);
 const channel = z.enum(['offline', 'ebay', 'etsy', 'vinted']).describe('Where it sold: offline (recorded by the seller) or a marketplace');
 const time = z.string().describe('ISO 8601');
 const cents = z.number().int().describe('Integer cents (EUR)');
+
+const saleMoney = {
+  fees_cents: cents.describe("Integer cents (EUR): what the marketplace or payment provider kept"),
+  shipping_charged_cents: cents.describe('Integer cents (EUR): shipping the buyer paid the seller'),
+  shipping_paid_cents: cents.describe('Integer cents (EUR): postage the seller paid'),
+};
 
 const details = {
   title: z.string(),
@@ -99,7 +106,8 @@ export const PUBLIC_EVENT_DEFINITIONS: readonly PublicEventDefinition[] = [
   {
     type: 'ProductSold',
     schemaVersion: 1,
-    description: 'Units of a product sold, offline or on a marketplace. Revenue is quantity × unit_price_cents.',
+    description:
+      'Units of a product sold, offline or on a marketplace. Revenue is quantity × unit_price_cents; net of cost of goods, profit adds shipping_charged_cents and takes off fees_cents and shipping_paid_cents (fields added without a version change: sales recorded before them come out with 0).',
     data: z.object({
       sale_id: z.string(),
       quantity: z.number().int(),
@@ -107,6 +115,7 @@ export const PUBLIC_EVENT_DEFINITIONS: readonly PublicEventDefinition[] = [
       channel,
       remaining_stock: z.number().int(),
       sold_at: time,
+      ...saleMoney,
       ...orderRef,
     }),
   },
@@ -122,8 +131,15 @@ export const PUBLIC_EVENT_DEFINITIONS: readonly PublicEventDefinition[] = [
       stock_before: z.number().int(),
       competing_sales: z.array(z.object({ sale_id: z.string(), channel, quantity: z.number().int(), sold_at: time, ...orderRef })),
       detected_at: time,
+      ...saleMoney,
       ...orderRef,
     }),
+  },
+  {
+    type: 'SaleCostsRecorded',
+    schemaVersion: 1,
+    description: "A recorded sale's (or oversell's) fees and shipping were set: the new values, whole, replacing the sale's.",
+    data: z.object({ sale_id: z.string(), ...saleMoney, recorded_at: time }),
   },
   {
     type: 'OversellResolved',

@@ -4,8 +4,10 @@
  * skipped), so offering a batch again yields no new sale and no new daily count.
  *
  * Sales take the product as it is at the moment of the sale: its cost price (cost of goods), its
- * category and brand, and when it was first listed. The events record no marketplace fee, no
- * shipping and no return or cancellation: fees and shipping are 0 and every sale stands.
+ * category and brand, and when it was first listed; and the sale's own fees and shipping. Net
+ * profit is gross + shipping charged − shipping paid − fees − cost of goods. Fees and shipping set
+ * later (SaleCostsRecorded) replace the sale's: on a sale of the same batch in place, on one
+ * stored before as an adjustment the write applies to the sale's row and its day.
  *
  * An oversell (a marketplace sold what the stock could not cover) is no sale until the seller
  * settles it: found another unit (`item_found`), it counts as sold when the buyer paid, at the
@@ -34,12 +36,25 @@ export interface AnalyticsProduct {
   version: number;
 }
 
-export interface PendingOversell {
+/** A sale's fees and shipping, cents. */
+export interface SaleMoneyCents {
+  fees_cents: number;
+  shipping_charged_cents: number;
+  shipping_paid_cents: number;
+}
+
+export interface PendingOversell extends SaleMoneyCents {
   sale_id: string;
   marketplace: string;
   quantity: number;
   unit_price_cents: number;
   sold_at: string;
+}
+
+/** New fees and shipping of a sale stored before this batch. */
+export interface SaleAdjustment extends SaleMoneyCents {
+  product_id: string;
+  sale_id: string;
 }
 
 export interface AnalyticsListing {
@@ -63,7 +78,8 @@ export interface AnalyticsSale {
   unit_price_cents: number;
   gross_cents: number;
   fees_cents: number;
-  shipping_cents: number;
+  shipping_charged_cents: number;
+  shipping_paid_cents: number;
   cost_cents: number;
   cost_known: boolean;
   profit_cents: number;
@@ -85,6 +101,7 @@ export interface FoldResult {
   products: AnalyticsProduct[];
   listings: AnalyticsListing[];
   sales: AnalyticsSale[];
+  adjustments: SaleAdjustment[];
   counts: DailyCount[];
 }
 
@@ -146,10 +163,21 @@ export function batchKeys(events: readonly RecordedEvent[]): { productIds: Set<s
   return { productIds, listingIds };
 }
 
+/** gross + shipping charged − shipping paid − fees − cost of goods. */
+export function netProfit(gross: number, cost: number, m: SaleMoneyCents): number {
+  return gross + m.shipping_charged_cents - m.shipping_paid_cents - m.fees_cents - cost;
+}
+
+/** A sale's money as its event says it (v1 events come out with zeros; absent counts as 0). */
+function moneyOf(d: Partial<SaleMoneyCents>): SaleMoneyCents {
+  return { fees_cents: d.fees_cents ?? 0, shipping_charged_cents: d.shipping_charged_cents ?? 0, shipping_paid_cents: d.shipping_paid_cents ?? 0 };
+}
+
 /** A sale of the product as it stands at the moment of the sale. */
 function saleOf(productId: string, row: AnalyticsProduct, sale: PendingOversell): AnalyticsSale {
   const gross = sale.quantity * sale.unit_price_cents;
   const cost = (row.cost_price_cents ?? 0) * sale.quantity;
+  const money = moneyOf(sale);
   const listedAt = row.first_listed_at !== null && row.first_listed_at <= sale.sold_at ? row.first_listed_at : null;
   return {
     product_id: productId,
@@ -162,11 +190,10 @@ function saleOf(productId: string, row: AnalyticsProduct, sale: PendingOversell)
     quantity: sale.quantity,
     unit_price_cents: sale.unit_price_cents,
     gross_cents: gross,
-    fees_cents: 0,
-    shipping_cents: 0,
+    ...money,
     cost_cents: cost,
     cost_known: row.cost_price_cents !== null,
-    profit_cents: gross - cost,
+    profit_cents: netProfit(gross, cost, money),
     sold_at: sale.sold_at,
     created_at: row.created_at,
     listed_at: listedAt,
@@ -182,6 +209,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
   const changedProducts = new Set<string>();
   const changedListings = new Set<string>();
   const sales: AnalyticsSale[] = [];
+  const adjustments = new Map<string, SaleAdjustment>();
   const counts: DailyCount[] = [];
 
   const relist = (productId: string) => {
@@ -244,14 +272,26 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
           break;
         case 'ProductSold': {
           const d = event.data;
-          sales.push(saleOf(productId, row, { sale_id: d.sale_id, marketplace: d.channel, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.sold_at).toISOString() }));
+          sales.push(saleOf(productId, row, { sale_id: d.sale_id, marketplace: d.channel, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.sold_at).toISOString(), ...moneyOf(d) }));
           row.stock_quantity = d.remaining_stock;
           if (d.remaining_stock === 0) row.status = 'sold';
           break;
         }
         case 'OversoldDetected': {
           const d = event.data;
-          row.pending_oversells = [...row.pending_oversells, { sale_id: d.sale_id, marketplace: d.marketplace, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.detected_at).toISOString() }];
+          row.pending_oversells = [
+            ...row.pending_oversells,
+            { sale_id: d.sale_id, marketplace: d.marketplace, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.detected_at).toISOString(), ...moneyOf(d) },
+          ];
+          break;
+        }
+        case 'SaleCostsRecorded': {
+          const money = moneyOf(event.data);
+          const saleId = event.data.sale_id;
+          const inBatch = sales.find((s) => s.product_id === productId && s.sale_id === saleId);
+          if (inBatch) Object.assign(inBatch, money, { profit_cents: netProfit(inBatch.gross_cents, inBatch.cost_cents, money) });
+          else if (row.pending_oversells.some((o) => o.sale_id === saleId)) row.pending_oversells = row.pending_oversells.map((o) => (o.sale_id === saleId ? { ...o, ...money } : o));
+          else adjustments.set(`${productId}/${saleId}`, { product_id: productId, sale_id: saleId, ...money });
           break;
         }
         case 'OversellResolved': {
@@ -299,6 +339,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
     products: [...changedProducts].flatMap((id) => products.get(id) ?? []),
     listings: [...changedListings].map((id) => listings.get(id)!),
     sales,
+    adjustments: [...adjustments.values()],
     counts,
   };
 }

@@ -180,6 +180,7 @@ export function applyEvent(row: ProductRow | null, event: RecordedEvent): Produc
       break;
     case 'OversoldDetected':
     case 'OversellResolved':
+    case 'SaleCostsRecorded':
       break; // the sync read models show them; the product's version moves all the same (its ETag)
     case 'ProductArchived':
       next.status = 'archived';

@@ -1,6 +1,7 @@
 /*
  * The port through which sync reads an order a marketplace reported: its lines, each with the
- * seller's SKU (how Stoflow finds the product), the quantity and the price paid. Built by the
+ * seller's SKU (how Stoflow finds the product), the quantity and the price paid, and the fees and
+ * shipping where the marketplace's order carries them. Built by the
  * composition root per marketplace; what comes back was checked at the edge, since a
  * marketplace's answer is input like any other.
  */
@@ -16,6 +17,10 @@ export interface MarketplaceOrderLine {
   /** What one unit sold for, in cents of `currency`. */
   unit_price_cents: number;
   currency: string;
+  /** The marketplace's fees on the line, in cents of `currency`, when its order says them (eBay). */
+  fees_cents?: number;
+  /** Shipping the buyer paid for the line, in cents of `currency`, when the order says it. */
+  shipping_charged_cents?: number;
 }
 
 export interface MarketplaceOrder {

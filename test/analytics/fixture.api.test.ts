@@ -2,7 +2,8 @@
  * A small shop whose every figure was worked out by hand: twelve products, twelve sales in the
  * period (March–April 2026) on the four channels, one sale before it, listings on three
  * marketplaces, a cost price changed between two sales, a product without cost, an archived
- * one, and two sales whose UTC date is not their Paris date. Each figure is read through the API.
+ * one, two sales whose UTC date is not their Paris date, marketplace fees and shipping on both
+ * sides, two of them recorded after their sale. Each figure is read through the API.
  */
 import request from 'supertest';
 import { registerSeller, type Seller } from '../products/support';
@@ -46,26 +47,28 @@ describe('Analytics of a hand-computed shop', () => {
     const p4ebay = await h.publish('2026-03-02T10:00:00Z', ids.P4, 'ebay');
     await h.publish('2026-03-03T10:00:00Z', ids.P9, 'vinted');
     await h.publish('2026-03-04T10:00:00Z', ids.P9, 'etsy');
-    await h.sell('2026-03-05T12:00:00Z', ids.P1, 'ebay', 1, 20);
+    await h.sell('2026-03-05T12:00:00Z', ids.P1, 'ebay', 1, 20, { fees: 2.95, shipping_charged: 4.5 });
     await h.soldHere('2026-03-05T12:00:00Z', p1ebay);
     await h.sell('2026-03-06T10:00:00Z', ids.P9, 'vinted', 1, 35);
     await h.sell('2026-03-06T20:00:00Z', ids.P9, 'vinted', 1, 33);
     await h.sell('2026-03-10T08:00:00Z', ids.P2, 'vinted', 1, 40);
     ids.P12 = await h.create('2026-03-15T10:00:00Z', product({ sku: 'P12', category: 'women-jeans', brand: 'Zara', price: 22, cost_price: null, stock_quantity: 3 }));
-    await h.sell('2026-03-15T09:00:00Z', ids.P7, 'ebay', 1, 30);
+    await h.sell('2026-03-15T09:00:00Z', ids.P7, 'ebay', 1, 30, { fees: 4.28 });
     await h.edit('2026-03-16T09:00:00Z', ids.P7, { cost_price: 12, price: 25 });
-    await h.sell('2026-03-20T15:00:00Z', ids.P2, 'offline', 1, 45);
-    await h.sell('2026-03-28T23:30:00Z', ids.P9, 'etsy', 2, 34); // 29 March in Paris
-    await h.sell('2026-03-31T22:30:00Z', ids.P3, 'offline', 1, 55); // 1 April in Paris
-    await h.sell('2026-04-02T10:00:00Z', ids.P4, 'etsy', 2, 12);
+    await h.sell('2026-03-20T15:00:00Z', ids.P2, 'offline', 1, 45, { shipping_paid: 4.9 });
+    const p9etsy = await h.sell('2026-03-28T23:30:00Z', ids.P9, 'etsy', 2, 34, { shipping_charged: 5 }); // 29 March in Paris
+    const p3 = await h.sell('2026-03-31T22:30:00Z', ids.P3, 'offline', 1, 55); // 1 April in Paris
+    await h.sell('2026-04-02T10:00:00Z', ids.P4, 'etsy', 2, 12, { fees: 2.1 });
+    await h.costs('2026-04-05T10:00:00Z', ids.P3, p3, { shipping_paid: 6.4 }); // the label bought after the sale
     await h.soldHere('2026-04-02T10:00:00Z', p4etsy);
     await h.delist('2026-04-02T10:05:00Z', p4ebay);
     await h.sell('2026-04-10T09:00:00Z', ids.P7, 'offline', 1, 25);
     await h.delist('2026-04-10T09:05:00Z', p7ebay);
     await h.publish('2026-04-20T10:00:00Z', ids.P6, 'vinted');
-    await h.sell('2026-04-25T10:00:00Z', ids.P10, 'ebay', 1, 85);
+    await h.sell('2026-04-25T10:00:00Z', ids.P10, 'ebay', 1, 85, { fees: 11.56, shipping_charged: 6 });
     await h.soldHere('2026-04-25T10:00:00Z', p10ebay);
-    await h.sell('2026-04-30T08:00:00Z', ids.P11, 'offline', 1, 50);
+    await h.sell('2026-04-30T08:00:00Z', ids.P11, 'offline', 1, 50, { fees: 1.75 }); // a card reader's fee
+    await h.costs('2026-04-30T09:00:00Z', ids.P9, p9etsy, { fees: 6.12 }); // Etsy's fees, from the shop's statement
     expect(p5ebay).toBeDefined();
     t.clock.set(NOW);
     await project(t, seller.tenantId, 7);
@@ -80,24 +83,24 @@ describe('Analytics of a hand-computed shop', () => {
     expect(res.body.currency).toBe('EUR');
     expect(res.body.inventory).toEqual({ count: 5, units: 7, value_at_cost: 59, value_at_price: 241, listed: 4, listed_units: 4, without_cost: 1 });
     expect(res.body.sales).toEqual({
-      sales: 12, units: 14, revenue: 510, fees: 0, shipping: 0, cost_of_goods: 163, net_profit: 347, margin_pct: 68, average_sale_price: 36.43,
+      sales: 12, units: 14, revenue: 510, fees: 28.76, shipping_charged: 15.5, shipping_paid: 11.3, cost_of_goods: 163, net_profit: 322.44, margin_pct: 63.2, average_sale_price: 36.43,
       median_days_to_sell: 31, p90_days_to_sell: 67.9, sales_without_cost: 1, listed: 4, listed_units: 4, sell_through_pct: 77.8,
     });
     expect(res.body.marketplaces).toEqual([
-      { marketplace: 'offline', sales: 4, units: 4, revenue: 175, fees: 0, shipping: 0, cost_of_goods: 47, net_profit: 128, margin_pct: 73.1, average_sale_price: 43.75, median_days_to_sell: 49, p90_days_to_sell: 78.3, sales_without_cost: 1, listed: 0, listed_units: 0, sell_through_pct: null },
-      { marketplace: 'ebay', sales: 3, units: 3, revenue: 135, fees: 0, shipping: 0, cost_of_goods: 55, net_profit: 80, margin_pct: 59.3, average_sale_price: 45, median_days_to_sell: 30, p90_days_to_sell: 61.2, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 75 },
-      { marketplace: 'etsy', sales: 2, units: 4, revenue: 92, fees: 0, shipping: 0, cost_of_goods: 26, net_profit: 66, margin_pct: 71.7, average_sale_price: 23, median_days_to_sell: 28.5, p90_days_to_sell: 31.3, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 80 },
-      { marketplace: 'vinted', sales: 3, units: 3, revenue: 108, fees: 0, shipping: 0, cost_of_goods: 35, net_profit: 73, margin_pct: 67.6, average_sale_price: 36, median_days_to_sell: 3, p90_days_to_sell: 23, sales_without_cost: 0, listed: 3, listed_units: 3, sell_through_pct: 50 },
+      { marketplace: 'offline', sales: 4, units: 4, revenue: 175, fees: 1.75, shipping_charged: 0, shipping_paid: 11.3, cost_of_goods: 47, net_profit: 114.95, margin_pct: 65.7, average_sale_price: 43.75, median_days_to_sell: 49, p90_days_to_sell: 78.3, sales_without_cost: 1, listed: 0, listed_units: 0, sell_through_pct: null },
+      { marketplace: 'ebay', sales: 3, units: 3, revenue: 135, fees: 18.79, shipping_charged: 10.5, shipping_paid: 0, cost_of_goods: 55, net_profit: 71.71, margin_pct: 53.1, average_sale_price: 45, median_days_to_sell: 30, p90_days_to_sell: 61.2, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 75 },
+      { marketplace: 'etsy', sales: 2, units: 4, revenue: 92, fees: 8.22, shipping_charged: 5, shipping_paid: 0, cost_of_goods: 26, net_profit: 62.78, margin_pct: 68.2, average_sale_price: 23, median_days_to_sell: 28.5, p90_days_to_sell: 31.3, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 80 },
+      { marketplace: 'vinted', sales: 3, units: 3, revenue: 108, fees: 0, shipping_charged: 0, shipping_paid: 0, cost_of_goods: 35, net_profit: 73, margin_pct: 67.6, average_sale_price: 36, median_days_to_sell: 3, p90_days_to_sell: 23, sales_without_cost: 0, listed: 3, listed_units: 3, sell_through_pct: 50 },
     ]);
   });
 
   it('When the summary is filtered by brand, category or marketplace, then only those sales and that stock count', async () => {
     const nike = (await get('/api/analytics/summary', { ...PERIOD, brand: 'NIKE' }).expect(200)).body;
-    expect(nike.sales).toMatchObject({ sales: 4, units: 4, revenue: 160, cost_of_goods: 67, net_profit: 93 });
+    expect(nike.sales).toMatchObject({ sales: 4, units: 4, revenue: 160, fees: 18.79, shipping_charged: 10.5, cost_of_goods: 67, net_profit: 84.71 });
     expect(nike.inventory).toMatchObject({ count: 1, units: 1, value_at_price: 80, value_at_cost: 30 });
     // "women" is a root: women-t-shirts and women-jeans are under it.
     const women = (await get('/api/analytics/summary', { ...PERIOD, category: 'women' }).expect(200)).body;
-    expect(women.sales).toMatchObject({ sales: 1, units: 2, revenue: 24, net_profit: 18 });
+    expect(women.sales).toMatchObject({ sales: 1, units: 2, revenue: 24, fees: 2.1, net_profit: 15.9 });
     expect(women.inventory).toMatchObject({ count: 2, units: 4, value_at_price: 81, value_at_cost: 4, without_cost: 1 });
     const vinted = (await get('/api/analytics/summary', { ...PERIOD, marketplace: 'vinted' }).expect(200)).body;
     expect(vinted.inventory).toEqual({ count: 3, units: 3, value_at_cost: 29, value_at_price: 95, listed: 3, listed_units: 3, without_cost: 0 });
@@ -108,7 +111,7 @@ describe('Analytics of a hand-computed shop', () => {
   it('When a period holds no sale, then every figure is zero, not an error', async () => {
     const res = await get('/api/analytics/summary', { from: '2025-01-01', to: '2025-01-31' }).expect(200);
     expect(res.body.sales).toEqual({
-      sales: 0, units: 0, revenue: 0, fees: 0, shipping: 0, cost_of_goods: 0, net_profit: 0, margin_pct: 0, average_sale_price: 0,
+      sales: 0, units: 0, revenue: 0, fees: 0, shipping_charged: 0, shipping_paid: 0, cost_of_goods: 0, net_profit: 0, margin_pct: 0, average_sale_price: 0,
       median_days_to_sell: 0, p90_days_to_sell: 0, sales_without_cost: 0, listed: 4, listed_units: 4, sell_through_pct: 0,
     });
     const series = await get('/api/analytics/timeseries', { metric: 'revenue', interval: 'week', from: '2025-01-01', to: '2025-01-31' }).expect(200);
@@ -137,16 +140,16 @@ describe('Analytics of a hand-computed shop', () => {
     const created = (await get('/api/analytics/timeseries', { metric: 'new_products', interval: 'month', from: '2026-01-01', to: '2026-04-30' }).expect(200)).body;
     expect(created.points.map((p: { value: number }) => p.value)).toEqual([1, 10, 1, 0]);
     const etsyProfit = (await get('/api/analytics/timeseries', { metric: 'profit', interval: 'day', marketplace: 'etsy', from: '2026-03-29', to: '2026-03-29' }).expect(200)).body;
-    expect(etsyProfit.points).toEqual([{ date: '2026-03-29', value: 48 }]);
+    expect(etsyProfit.points).toEqual([{ date: '2026-03-29', value: 46.88 }]);
   });
 
   it('When the top brands, categories and marketplaces are asked, then they come best first', async () => {
     const brands = (await get('/api/analytics/top', { by: 'profit', dimension: 'brand', ...PERIOD }).expect(200)).body;
     expect(brands.items).toEqual([
-      { key: "Levi's", sales: 4, units: 5, revenue: 191, net_profit: 151 },
-      { key: 'Nike', sales: 4, units: 4, revenue: 160, net_profit: 93 },
-      { key: 'adidas', sales: 3, units: 3, revenue: 135, net_profit: 85 },
-      { key: 'Zara', sales: 1, units: 2, revenue: 24, net_profit: 18 },
+      { key: "Levi's", sales: 4, units: 5, revenue: 191, net_profit: 143.48 },
+      { key: 'Nike', sales: 4, units: 4, revenue: 160, net_profit: 84.71 },
+      { key: 'adidas', sales: 3, units: 3, revenue: 135, net_profit: 78.35 },
+      { key: 'Zara', sales: 1, units: 2, revenue: 24, net_profit: 15.9 },
     ]);
     const categories = (await get('/api/analytics/top', { by: 'revenue', dimension: 'category', ...PERIOD }).expect(200)).body;
     expect(categories.items.map((i: { key: string; revenue: number }) => [i.key, i.revenue])).toEqual([['jeans', 276], ['sneakers', 135], ['t-shirts', 75], ['women-t-shirts', 24]]);
@@ -174,6 +177,20 @@ describe('Analytics of a hand-computed shop', () => {
       { key: null, count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
       { key: 'etsy', count: 1, units: 1, value_at_cost: 10, value_at_price: 35, without_cost: 0 },
     ]);
+    const byBrand = (await get('/api/analytics/inventory', { by: 'brand' }).expect(200)).body;
+    expect(byBrand.groups).toEqual([
+      { key: 'Nike', count: 1, units: 1, value_at_cost: 30, value_at_price: 80, without_cost: 0 },
+      { key: 'Zara', count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
+      { key: 'adidas', count: 2, units: 2, value_at_cost: 19, value_at_price: 60, without_cost: 0 },
+      { key: "Levi's", count: 1, units: 1, value_at_cost: 10, value_at_price: 35, without_cost: 0 },
+    ]);
+    const byCategory = (await get('/api/analytics/inventory', { by: 'category' }).expect(200)).body;
+    expect(byCategory.groups).toEqual([
+      { key: 'jeans', count: 2, units: 2, value_at_cost: 25, value_at_price: 80, without_cost: 0 },
+      { key: 'sneakers', count: 1, units: 1, value_at_cost: 30, value_at_price: 80, without_cost: 0 },
+      { key: 'women-jeans', count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
+      { key: 'women-t-shirts', count: 1, units: 1, value_at_cost: 4, value_at_price: 15, without_cost: 0 },
+    ]);
     const byStatus = (await get('/api/analytics/inventory', { by: 'status' }).expect(200)).body;
     expect(byStatus.groups).toEqual([
       { key: 'published', count: 4, units: 4, value_at_cost: 59, value_at_price: 175, without_cost: 0 },
@@ -194,15 +211,15 @@ describe('Analytics of a hand-computed shop', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
     expect(lines.pop()).toBe('');
-    expect(lines[0]).toBe('sale_id,sold_at,date,product_id,sku,title,category,brand,marketplace,quantity,unit_price,gross,fees,shipping,cost_of_goods,cost_known,net_profit,currency,created_at,first_listed_at,days_to_sell');
+    expect(lines[0]).toBe('sale_id,sold_at,date,product_id,sku,title,category,brand,marketplace,quantity,unit_price,gross,fees,shipping_charged,shipping_paid,cost_of_goods,cost_known,net_profit,currency,created_at,first_listed_at,days_to_sell');
     expect(lines).toHaveLength(13);
     const p3 = lines.find((l) => l.includes(ids.P3!))!;
     expect(p3.replace(/^[^,]+,/, '')).toBe(
-      `2026-03-31T22:30:00.000Z,2026-04-01,${ids.P3},P3,"Jean Levi's 501, ""vintage"" — délavé",jeans,Levi's,offline,1,55.00,55.00,0.00,0.00,0.00,false,55.00,EUR,2026-02-01T09:00:00.000Z,,58`,
+      `2026-03-31T22:30:00.000Z,2026-04-01,${ids.P3},P3,"Jean Levi's 501, ""vintage"" — délavé",jeans,Levi's,offline,1,55.00,55.00,0.00,0.00,6.40,0.00,false,48.60,EUR,2026-02-01T09:00:00.000Z,,58`,
     );
     const etsy = lines.find((l) => l.includes(',P9,') && l.includes(',etsy,'))!;
     expect(etsy.split(',').slice(1, 3)).toEqual(['2026-03-28T23:30:00.000Z', '2026-03-29']);
-    expect(etsy.split(',').slice(9)).toEqual(['2', '34.00', '68.00', '0.00', '0.00', '20.00', 'true', '48.00', 'EUR', '2026-02-01T09:00:00.000Z', '2026-03-03T10:00:00.000Z', '25']);
+    expect(etsy.split(',').slice(9)).toEqual(['2', '34.00', '68.00', '6.12', '5.00', '0.00', '20.00', 'true', '46.88', 'EUR', '2026-02-01T09:00:00.000Z', '2026-03-03T10:00:00.000Z', '25']);
     // In time order.
     expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(lines.slice(1).map((l) => l.split(',')[1]).sort());
   });

@@ -52,7 +52,9 @@ describe('oversells in analytics', () => {
   it('an open oversell is no sale and is kept on the product', () => {
     const { result, products } = fold([created, sold, oversold]);
     expect(result.sales.map((s) => s.sale_id)).toEqual(['ebay:o1:l1']);
-    expect(products.get(PRODUCT)!.pending_oversells).toEqual([{ sale_id: 'etsy:r9:t9', marketplace: 'etsy', quantity: 1, unit_price_cents: 4800, sold_at: '2026-11-03T08:00:05.000Z' }]);
+    expect(products.get(PRODUCT)!.pending_oversells).toEqual([
+      { sale_id: 'etsy:r9:t9', marketplace: 'etsy', quantity: 1, unit_price_cents: 4800, sold_at: '2026-11-03T08:00:05.000Z', fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0 },
+    ]);
   });
 
   it('settled with the item found, it is a sale at the price and time the buyer paid, in a later batch too', () => {
@@ -67,6 +69,19 @@ describe('oversells in analytics', () => {
     const { result, products } = fold([created, sold, oversold, resolved(resolution)]);
     expect(result.sales.map((s) => s.sale_id)).toEqual(['ebay:o1:l1']);
     expect(products.get(PRODUCT)!.pending_oversells).toEqual([]);
+  });
+
+  it("fees and shipping set on an open oversell go with it into the sale; set on a stored sale, they are an adjustment; in the batch, the sale's own", () => {
+    const costs = (v: number, sale: string, fees: number) => at(v, 'SaleCostsRecorded', { sale_id: sale, fees_cents: fees, shipping_charged_cents: 300, shipping_paid_cents: 450, recorded_at: '2026-11-04T09:00:00Z' });
+    const { products } = fold([created, sold, oversold, costs(4, 'etsy:r9:t9', 620)]);
+    const found = { ...resolved('item_found'), streamVersion: 5 };
+    const later = fold([found, costs(6, 'ebay:o1:l1', 590)], products);
+    // 4800 + 300 − 450 − 620 − 1200
+    expect(later.result.sales).toEqual([expect.objectContaining({ sale_id: 'etsy:r9:t9', fees_cents: 620, shipping_charged_cents: 300, shipping_paid_cents: 450, profit_cents: 2830 })]);
+    expect(later.result.adjustments).toEqual([{ product_id: PRODUCT, sale_id: 'ebay:o1:l1', fees_cents: 590, shipping_charged_cents: 300, shipping_paid_cents: 450 }]);
+    const same = fold([created, sold, costs(3, 'ebay:o1:l1', 100), costs(4, 'ebay:o1:l1', 200)]);
+    expect(same.result.sales).toEqual([expect.objectContaining({ sale_id: 'ebay:o1:l1', fees_cents: 200, profit_cents: 4500 + 300 - 450 - 200 - 1200 })]);
+    expect(same.result.adjustments).toEqual([]);
   });
 
   it('a batch offered again adds no sale', () => {

@@ -34,6 +34,8 @@ async function randomHistory(t: AnalyticsApp, tenant: number, r: Random, onHalfw
   const tick = () => new Date((clock += r.int(1, 6 * 60) * 60_000 * r.int(1, 24))).toISOString();
   const products: string[] = [];
   const listings: { id: string; product: string }[] = [];
+  const sold: { id: string; product: string }[] = [];
+  const amount = (max: number) => (r.chance(0.5) ? cents(r, 0, max) : undefined);
   const steps = r.int(15, 45);
   for (let step = 0; step < steps; step++) {
     if (step === Math.floor(steps / 2)) await onHalfway();
@@ -53,8 +55,15 @@ async function randomHistory(t: AnalyticsApp, tenant: number, r: Random, onHalfw
       } else if (roll < 40) {
         const id = pick(r, products);
         listings.push({ id: await h.publish(tick(), id, pick(r, MARKETPLACES)), product: id });
-      } else if (roll < 75) {
-        await h.sell(tick(), pick(r, products), pick(r, CHANNELS), r.int(1, 2), cents(r, 3, 130));
+      } else if (roll < 70) {
+        const id = pick(r, products);
+        const channel = pick(r, CHANNELS);
+        const amounts = { fees: amount(15), shipping_charged: amount(8), ...(channel === 'offline' ? { shipping_paid: amount(9) } : {}) };
+        sold.push({ id: await h.sell(tick(), id, channel, r.int(1, 2), cents(r, 3, 130), amounts), product: id });
+      } else if (roll < 75 && sold.length > 0) {
+        // Fees and postage known later, on a sale of any age (an oversell's too): sometimes the same again.
+        const sale = pick(r, sold);
+        await h.costs(tick(), sale.product, sale.id, { fees: amount(15), shipping_charged: amount(8), shipping_paid: amount(9) ?? cents(r, 0, 9) });
       } else if (roll < 82 && listings.length > 0) {
         await h.delist(tick(), pick(r, listings).id);
       } else if (roll < 86 && listings.length > 0) {
@@ -77,7 +86,8 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
   const events = await t.services.eventStore.readLog(tenant, 0n, 1_000_000);
   const products = new Map<string, { cost: number | null; price: number; category: string; brand: string | null; stock: number; status: string; created: string; firstListed: string | null }>();
   const listings = new Map<string, { product: string; marketplace: string; live: boolean }>();
-  const sales: { marketplace: string; quantity: number; gross: number; cost: number; known: boolean; day: string; days: number; category: string; brand: string | null }[] = [];
+  type Money = { fees: number; charged: number; paid: number };
+  const sales: ({ id: string; marketplace: string; quantity: number; gross: number; cost: number; known: boolean; day: string; days: number; category: string; brand: string | null } & Money)[] = [];
   for (const e of events) {
     const d = e.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const p = e.streamId.startsWith('product-') ? products.get(e.streamId.slice(8)) : undefined;
@@ -105,6 +115,10 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
       case 'ProductSold': {
         const since = p!.firstListed ?? p!.created;
         sales.push({
+          id: `${e.streamId}/${d.sale_id}`,
+          fees: d.fees_cents ?? 0,
+          charged: d.shipping_charged_cents ?? 0,
+          paid: d.shipping_paid_cents ?? 0,
           marketplace: d.channel,
           quantity: d.quantity,
           gross: d.quantity * d.unit_price_cents,
@@ -117,6 +131,11 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
         });
         p!.stock = d.remaining_stock;
         if (d.remaining_stock === 0) p!.status = 'sold';
+        break;
+      }
+      case 'SaleCostsRecorded': {
+        const sale = sales.find((x) => x.id === `${e.streamId}/${d.sale_id}`);
+        if (sale) Object.assign(sale, { fees: d.fees_cents, charged: d.shipping_charged_cents, paid: d.shipping_paid_cents });
         break;
       }
       case 'ListingQueued':
@@ -160,10 +179,14 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
     const units = sum(list, (s) => s.quantity);
     const revenue = sum(list, (s) => s.gross);
     const cost = sum(list, (s) => s.cost);
+    const fees = sum(list, (s) => s.fees);
+    const charged = sum(list, (s) => s.charged);
+    const paid = sum(list, (s) => s.paid);
+    const profit = revenue + charged - paid - fees - cost;
     const listedUnits = sum(listed, ([, p]) => p.stock);
     return {
-      sales: list.length, units, revenue: revenue / 100, fees: 0, shipping: 0, cost_of_goods: cost / 100, net_profit: (revenue - cost) / 100,
-      margin_pct: pct(revenue - cost, revenue), average_sale_price: units === 0 ? 0 : Math.round(revenue / units) / 100,
+      sales: list.length, units, revenue: revenue / 100, fees: fees / 100, shipping_charged: charged / 100, shipping_paid: paid / 100, cost_of_goods: cost / 100,
+      net_profit: profit / 100, margin_pct: pct(profit, revenue), average_sale_price: units === 0 ? 0 : Math.round(revenue / units) / 100,
       median_days_to_sell: percentile(list.map((s) => s.days), 0.5), p90_days_to_sell: percentile(list.map((s) => s.days), 0.9),
       sales_without_cost: list.filter((s) => !s.known).length, listed: listed.length, listed_units: listedUnits,
       sell_through_pct: sellsThrough ? pct(units, units + listedUnits) : null,

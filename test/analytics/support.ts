@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { runCommand, type CommandMetadata } from '../../src/commands/command';
 import { recordMarketplaceSale } from '../../src/commands/products/record-sale';
+import { recordSaleCosts } from '../../src/commands/products/record-sale-costs';
+import type { SaleAmounts } from '../../src/domain/product/commands';
 import { listingDecider, listingStream, type ListingCommand } from '../../src/domain/listing/listing';
 import { createTenantRunner } from '../../src/engine/tenant-runner';
 import type { Clock } from '../../src/infra/clock';
@@ -79,10 +81,18 @@ export function history(t: AnalyticsApp, tenant: number) {
       at(moment);
       await listing(listingId, { type: 'MarkSoldHere', now: new Date(moment) });
     },
-    async sell(moment: string, productId: string, channel: 'offline' | 'ebay' | 'etsy' | 'vinted', quantity: number, unitPrice: number): Promise<void> {
+    /** Answers the sale's id. A marketplace reports fees and the shipping its buyer paid, never the seller's postage. */
+    async sell(moment: string, productId: string, channel: 'offline' | 'ebay' | 'etsy' | 'vinted', quantity: number, unitPrice: number, amounts: SaleAmounts = {}): Promise<string> {
       at(moment);
-      if (channel === 'offline') await t.services.commands.recordSale(tenant, { product_id: productId, quantity, unit_price: unitPrice, channel }, who(tenant));
-      else await recordMarketplaceSale(t.services.productCommandDeps, tenant, { product_id: productId, sale_id: randomUUID(), marketplace: channel, quantity, unit_price: unitPrice }, who(tenant));
+      if (channel === 'offline') return (await t.services.commands.recordSale(tenant, { product_id: productId, quantity, unit_price: unitPrice, channel, ...amounts }, who(tenant))).sale.id;
+      const saleId = randomUUID();
+      await recordMarketplaceSale(t.services.productCommandDeps, tenant, { product_id: productId, sale_id: saleId, marketplace: channel, quantity, unit_price: unitPrice, fees: amounts.fees, shipping_charged: amounts.shipping_charged }, who(tenant));
+      return saleId;
+    },
+    /** The seller sets a sale's fees and shipping afterwards. */
+    async costs(moment: string, productId: string, saleId: string, amounts: SaleAmounts): Promise<void> {
+      at(moment);
+      await recordSaleCosts(t.services.commandDeps, tenant, { product_id: productId, sale_id: saleId, ...amounts }, who(tenant));
     },
   };
 }

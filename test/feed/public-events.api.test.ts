@@ -71,6 +71,19 @@ describe('The public event schema of the feed', () => {
     expect(validate(item) ? [] : validate.errors).toEqual([]);
   });
 
+  it('When a ProductSold was stored before sales had fees and shipping, then the feed gives it with zeros, in the same public v1, valid against the schema', async () => {
+    const stream = `product-${randomUUID()}`;
+    const id = randomUUID();
+    const before = await t.services.eventStore.head(seller.tenantId);
+    const old = { sale_id: randomUUID(), quantity: 1, unit_price_cents: 2500, channel: 'offline', remaining_stock: 0, sold_at: '2025-06-01T10:00:00.000Z' };
+    await t.services.eventStore.append(seller.tenantId, stream, [{ id, type: 'ProductSold', data: old, schemaVersion: 1 }], 'any');
+    const [item] = (await feed(`after=${before}`)).filter((i) => i.id === id);
+    expect(item).toMatchObject({ type: 'ProductSold', schema_version: 1 });
+    expect(item!.data).toEqual({ ...old, fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0 });
+    const validate = eventsSchemaValidator();
+    expect(validate(item) ? [] : validate.errors).toEqual([]);
+  });
+
   it('When a stored event carries fields its public schema does not name, then the feed leaves them out', async () => {
     const stream = `product-${randomUUID()}`;
     const before = await t.services.eventStore.head(seller.tenantId);

@@ -52,7 +52,7 @@ export function created(overrides: Record<string, unknown> = {}): ProductEvent {
 }
 
 export function sold(quantity: number, remaining: number, saleId = 'sale-1'): ProductEvent {
-  return { type: 'ProductSold', data: { sale_id: saleId, quantity, unit_price_cents: 3990, channel: 'offline', remaining_stock: remaining, sold_at: NOW.toISOString() } };
+  return { type: 'ProductSold', data: { sale_id: saleId, quantity, unit_price_cents: 3990, channel: 'offline', fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0, remaining_stock: remaining, sold_at: NOW.toISOString() } };
 }
 
 export const archived: ProductEvent = { type: 'ProductArchived', data: { archived_at: NOW.toISOString() } };

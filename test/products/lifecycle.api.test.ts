@@ -100,6 +100,56 @@ describe('Product lifecycle: sales, archive, history', () => {
     });
   });
 
+  describe('PATCH /api/products/{id}/sales/{sale_id}', () => {
+    const patch = (id: string, saleId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      request(t.app).patch(`/api/products/${id}/sales/${saleId}`).set(seller.auth).set(headers).send(body);
+
+    it('When a sale is recorded with fees and shipping, then the sale answers them; set later, the ones not sent stay', async () => {
+      const product = await createProduct(t.app, seller, { stock_quantity: 2 });
+      const sold = await sell(product.id, { unit_price: 30, fees: 1.2, shipping_charged: 4.5 }).expect(201);
+      expect(sold.body.sale).toMatchObject({ unit_price: 30, fees: 1.2, shipping_charged: 4.5, shipping_paid: 0 });
+      const res = await patch(product.id, sold.body.sale.id, { shipping_paid: 3.99 }, { 'If-Match': sold.headers.etag! });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ sale_id: sold.body.sale.id, fees: 1.2, shipping_charged: 4.5, shipping_paid: 3.99 });
+      expect(res.headers.etag).toBe(etag(3));
+      // The same again records nothing.
+      const again = await patch(product.id, sold.body.sale.id, { shipping_paid: 3.99 }).expect(200);
+      expect(again.headers.etag).toBe(etag(3));
+    });
+
+    it.each([
+      [{}, 400, 'fees'],
+      [{ fees: -1 }, 422, 'fees'],
+      [{ shipping_paid: 0.001 }, 422, 'shipping_paid'],
+      [{ shipping_charged: '4' }, 400, 'shipping_charged'],
+      [{ tip: 2 }, 400, 'tip'],
+    ])('When %j is sent, then it answers %i naming %s, and nothing is recorded', async (body, status, field) => {
+      const product = await createProduct(t.app, seller);
+      const sold = await sell(product.id, { unit_price: 30 }).expect(201);
+      const before = await logHead(t, seller);
+      const res = await patch(product.id, sold.body.sale.id, body);
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(fieldsOf(res.body)).toContain(field);
+      expect(await logHead(t, seller)).toBe(before);
+    });
+
+    it('When the sale is not one of the product, or the If-Match is stale, then it answers 404 or 412', async () => {
+      const product = await createProduct(t.app, seller, { stock_quantity: 2 });
+      const sold = await sell(product.id, { unit_price: 30 }).expect(201);
+      expect((await patch(product.id, randomUUID(), { fees: 1 })).status).toBe(404);
+      expect((await patch(product.id, sold.body.sale.id, { fees: 1 }, { 'If-Match': etag(1) })).status).toBe(412);
+    });
+
+    it("When another seller names this seller's sale, then it is not found for them", async () => {
+      const product = await createProduct(t.app, seller);
+      const sold = await sell(product.id, { unit_price: 30 }).expect(201);
+      const other = await registerSeller(t.app);
+      const res = await request(t.app).patch(`/api/products/${product.id}/sales/${sold.body.sale.id}`).set(other.auth).send({ fees: 1 });
+      expect(res.status).toBe(404);
+    });
+  });
+
   describe('DELETE /api/products/{id}', () => {
     it('When a product is deleted, then it answers 204, stays readable as archived, and leaves the default list', async () => {
       const product = await createProduct(t.app, seller);

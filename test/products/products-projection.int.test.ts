@@ -55,7 +55,7 @@ function lifeOf(id: string, sku: string): ProductEvent[] {
     image(c, 2, 4),
     { type: 'ProductImagesReordered', data: { image_ids: [c, a, b], reordered_at: at(5) } },
     { type: 'ProductImageRemoved', data: { image_id: a, removed_at: at(6) } },
-    { type: 'ProductSold', data: { sale_id: randomUUID(), quantity: 1, unit_price_cents: 7500, channel: 'offline', remaining_stock: 3, sold_at: at(7) } },
+    { type: 'ProductSold', data: { sale_id: randomUUID(), quantity: 1, unit_price_cents: 7500, channel: 'offline', fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0, remaining_stock: 3, sold_at: at(7) } },
   ];
 }
 
@@ -119,7 +119,7 @@ describe('products projection', () => {
     const tenant = await createTestTenant(knex);
     const id = randomUUID();
     await append(tenant, id, [createdEvent(id, 'S-1', { stock_quantity: 1 })]);
-    await append(tenant, id, [{ type: 'ProductSold', data: { sale_id: randomUUID(), quantity: 1, unit_price_cents: 8000, channel: 'offline', remaining_stock: 0, sold_at: at(9) } }]);
+    await append(tenant, id, [{ type: 'ProductSold', data: { sale_id: randomUUID(), quantity: 1, unit_price_cents: 8000, channel: 'offline', fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0, remaining_stock: 0, sold_at: at(9) } }]);
     expect(await rows(tenant)).toMatchObject([{ status: 'sold', stock_quantity: 0, sold_at: new Date(at(9)) }]);
     expect(await counts(tenant)).toEqual({ sold: 1 });
     await append(tenant, id, [{ type: 'ProductArchived', data: { archived_at: at(10) } }]);

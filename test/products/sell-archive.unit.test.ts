@@ -9,7 +9,7 @@ describe('RecordProductSale', () => {
     it('When one is sold, then ProductSold records it with the stock left', () => {
       given(created())
         .when(sale(1))
-        .then([{ type: 'ProductSold', data: { sale_id: 'sale-9', quantity: 1, unit_price_cents: 3500, channel: 'offline', remaining_stock: 1, sold_at: at } }]);
+        .then([{ type: 'ProductSold', data: { sale_id: 'sale-9', quantity: 1, unit_price_cents: 3500, channel: 'offline', fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0, remaining_stock: 1, sold_at: at } }]);
     });
 
     it('When one is sold, then the product is still for sale', () => {
@@ -87,5 +87,52 @@ describe('ArchiveProduct', () => {
 
   it('When a product is archived, then its state says so and keeps its details', () => {
     expect(given(created(), archived).state).toMatchObject({ status: 'archived', sku: 'JEAN-501-W32', price_cents: 3990 });
+  });
+});
+
+describe("A sale's fees and shipping", () => {
+  const costs = (amounts: Record<string, unknown>, saleId = 'sale-1') => ({ type: 'RecordSaleCosts', sale_id: saleId, now: LATER, ...amounts }) as const;
+
+  it('When a sale is recorded with fees and shipping, then ProductSold carries them in cents', () => {
+    given(created())
+      .when(sale(1, { fees: 1.75, shipping_charged: 4.5, shipping_paid: 3.99 }))
+      .then([{ type: 'ProductSold', data: { sale_id: 'sale-9', quantity: 1, unit_price_cents: 3500, channel: 'offline', fees_cents: 175, shipping_charged_cents: 450, shipping_paid_cents: 399, remaining_stock: 1, sold_at: at } }]);
+  });
+
+  it.each([
+    ['fees', -1],
+    ['shipping_charged', 1.005],
+    ['shipping_paid', 100_000],
+  ])('When %s is %p, then the sale is refused naming it, and nothing is recorded', (field, value) => {
+    given(created()).when(sale(1, { [field]: value })).thenRefused('unprocessable', [field]);
+  });
+
+  it('When fees are set on a recorded sale, then SaleCostsRecorded holds the new fees and the shipping as it was', () => {
+    const withShipping = { ...sold(1, 1), data: { ...(sold(1, 1).data as object), shipping_charged_cents: 450 } } as ReturnType<typeof sold>;
+    given(created(), withShipping)
+      .when(costs({ fees: 2.1 }))
+      .then([{ type: 'SaleCostsRecorded', data: { sale_id: 'sale-1', fees_cents: 210, shipping_charged_cents: 450, shipping_paid_cents: 0, recorded_at: at } }]);
+  });
+
+  it('When the same values are set again, then nothing new is decided', () => {
+    const set = given(created(), sold(1, 1)).when(costs({ fees: 2.1, shipping_paid: 0 })).events();
+    given(created(), sold(1, 1), ...set).when(costs({ fees: 2.1 })).then([]);
+  });
+
+  it('When the sale is not one of the product, then it is refused as not found', () => {
+    given(created(), sold(1, 1)).when(costs({ fees: 1 }, 'sale-7')).thenRefused('sale_not_found');
+  });
+
+  it('When an amount is negative, then it is refused naming it', () => {
+    given(created(), sold(1, 1)).when(costs({ shipping_paid: -0.5 })).thenRefused('unprocessable', ['shipping_paid']);
+  });
+
+  it('When costs are set on an open oversell, then they are recorded for it (it may still become a sale)', () => {
+    const oversold = {
+      type: 'OversoldDetected',
+      data: { sale_id: 'sale-o', marketplace: 'etsy', quantity: 1, unit_price_cents: 4000, stock_before: 0, competing_sales: [], detected_at: at, fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0 },
+    } as unknown as ReturnType<typeof sold>;
+    const [event] = given(created(), sold(2, 0), oversold).when(costs({ fees: 3 }, 'sale-o')).events();
+    expect(event).toMatchObject({ type: 'SaleCostsRecorded', data: { sale_id: 'sale-o', fees_cents: 300 } });
   });
 });

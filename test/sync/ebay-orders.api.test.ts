@@ -91,12 +91,12 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     expect(result).toMatchObject({ ok: true, status: 200 });
   });
 
-  it('When an item sells on eBay and eBay notifies twice, then one sale is recorded on the product, channel ebay, at eBay’s price, and the Vinted listing is deleted', async () => {
+  it('When an item sells on eBay and eBay notifies twice, then one sale is recorded on the product, channel ebay, at eBay’s price with its fees and shipping, and the Vinted listing is deleted', async () => {
     const { seller, product, extension } = await sellerWithLiveProduct({ vinted: true });
     await extension.run({ until: (e) => e.succeeded('publish').length === 1 });
     await eventually('Vinted live', async () => (await listing(seller, product.id, 'vinted'))?.status === 'active');
 
-    const order = ebay.sell({ sku: product.sku, price: 37.5 }) as unknown as { orderId: string; lineItems: { lineItemId: string }[] };
+    const order = ebay.sell({ sku: product.sku, price: 37.5, shipping: 4.9 }) as unknown as { orderId: string; lineItems: { lineItemId: string }[] };
     const deliveries = await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId), { duplicate: true });
     expect(deliveries.map((d) => d.status)).toEqual([204, 204]);
     // Acknowledged only once appended: the order's stream has the line, once.
@@ -108,7 +108,8 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     const history = await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`);
     const sales = history.filter((e) => e.type === 'ProductSold');
     expect(sales).toHaveLength(1);
-    expect(sales[0]!.data).toMatchObject({ channel: 'ebay', quantity: 1, unit_price_cents: 3750, remaining_stock: 0 });
+    // eBay's fees on the order (totalMarketplaceFee: 13.25 % of 42.40 + 0.30 = 5.92) and the buyer's shipping; the seller's postage is not eBay's to say.
+    expect(sales[0]!.data).toMatchObject({ channel: 'ebay', quantity: 1, unit_price_cents: 3750, remaining_stock: 0, fees_cents: 592, shipping_charged_cents: 490, shipping_paid_cents: 0 });
     const now = await request(t.app).get(`/api/products/${product.id}`).set(seller.auth);
     expect(now.body).toMatchObject({ status: 'sold', stock_quantity: 0 });
 

@@ -66,9 +66,9 @@ describe('Etsy sales come in as signed webhooks and become sales', () => {
     return { seller, product, shopId: 43000001 + i, listingId };
   }
 
-  it('When an item sells on Etsy and Etsy delivers order.paid twice, then one sale is recorded at Etsy’s price, channel etsy, and the listing is sold there', async () => {
+  it('When an item sells on Etsy and Etsy delivers order.paid twice, then one sale is recorded at Etsy’s price with the buyer’s shipping, channel etsy, and the listing is sold there', async () => {
     const { seller, product, shopId, listingId } = await sellerWithLiveListing();
-    const receipt = etsy.sell({ listing_id: listingId }) as { receipt_id: number };
+    const receipt = etsy.sell({ listing_id: listingId, shipping_cost: 4.9 }) as { receipt_id: number };
     const deliveries = await etsy.deliverWebhook(webhook(), etsy.orderPaidEvent(receipt.receipt_id), { secret: SECRET, duplicate: true });
     expect(deliveries.map((d) => d.status)).toEqual([204, 204]);
     const stream = `order-etsy-${shopId}-${receipt.receipt_id}`;
@@ -77,7 +77,8 @@ describe('Etsy sales come in as signed webhooks and become sales', () => {
     expect(log.filter((e) => e.type === 'MarketplaceOrderReported')).toHaveLength(1);
     expect(log[0]!.data).toMatchObject({ marketplace: 'etsy', via: 'webhook', lines: [{ quantity: 1, unit_price_cents: 3990, currency: 'EUR' }] });
     const sold = (await t.services.eventStore.readStream(seller.tenantId, `product-${product.id}`)).filter((e) => e.type === 'ProductSold');
-    expect(sold.map((e) => e.data)).toEqual([expect.objectContaining({ channel: 'etsy', unit_price_cents: 3990, remaining_stock: 0 })]);
+    // The receipt says the buyer's shipping, not Etsy's fees (the seller records those).
+    expect(sold.map((e) => e.data)).toEqual([expect.objectContaining({ channel: 'etsy', unit_price_cents: 3990, remaining_stock: 0, shipping_charged_cents: 490, fees_cents: 0 })]);
     const listing = ((await request(t.app).get(`/api/products/${product.id}/listings`).set(seller.auth)).body.items as { status: string }[])[0];
     expect(listing?.status).toBe('sold_here');
   });

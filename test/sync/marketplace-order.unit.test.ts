@@ -82,7 +82,7 @@ describe('A marketplace sale on the product', () => {
   const product = fold(productDecider, [created({ stock_quantity: 2 })]);
   it('Given stock, when a marketplace sale is recorded, then the product is sold on that channel; the same sale id again adds nothing', () => {
     const events = productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-1', marketplace: 'ebay', quantity: 1, unit_price: 37.5, now: NOW }, product);
-    expect(events).toEqual([{ type: 'ProductSold', data: { sale_id: 's-1', quantity: 1, unit_price_cents: 3750, channel: 'ebay', remaining_stock: 1, sold_at: NOW.toISOString() } }]);
+    expect(events).toEqual([{ type: 'ProductSold', data: { sale_id: 's-1', quantity: 1, unit_price_cents: 3750, channel: 'ebay', remaining_stock: 1, sold_at: NOW.toISOString(), fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0 } }]);
     const after = fold(productDecider, [created({ stock_quantity: 2 }), ...events]);
     expect(productDecider.decide({ type: 'RecordMarketplaceSale', sale_id: 's-1', marketplace: 'ebay', quantity: 1, unit_price: 37.5, now: NOW }, after)).toEqual([]);
   });
@@ -104,6 +104,9 @@ describe('A marketplace sale on the product', () => {
           stock_before: 1,
           competing_sales: [{ sale_id: 's-1', channel: 'ebay', quantity: 1, order_id: 'O-1', line_id: 'L-1', sold_at: NOW.toISOString() }],
           detected_at: NOW.toISOString(),
+          fees_cents: 0,
+          shipping_charged_cents: 0,
+          shipping_paid_cents: 0,
         },
       },
     ]);

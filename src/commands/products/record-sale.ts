@@ -13,11 +13,19 @@ import type { IdempotencyKeys } from '../idempotency';
 import { productAfter, productIdOf, type ProductCommandDeps } from './deps';
 import { productIdParams } from './params';
 
+/** A sale's fees and shipping as the seller types them (also PATCH …/sales/{sale_id}). */
+export const saleAmountFields = {
+  fees: z.number().optional().describe('Euros: what the marketplace or payment provider kept (default 0)'),
+  shipping_charged: z.number().optional().describe('Euros: shipping the buyer paid the seller (default 0)'),
+  shipping_paid: z.number().optional().describe('Euros: postage the seller paid (default 0)'),
+};
+
 export const recordSaleBody = z
   .object({
     quantity: z.number().default(1).describe('Whole number, 1 or more, at most the stock (default 1)'),
     unit_price: z.number().describe('Euros per unit'),
     channel: z.string().default('offline').describe('Where it sold: offline (marketplaces record their own sales)'),
+    ...saleAmountFields,
   })
   .strict();
 
@@ -30,6 +38,9 @@ export const saleSchema = z.object({
   channel: z.string(),
   remaining_stock: z.number().int(),
   sold_at: z.string().nullable(),
+  fees: z.number().describe('Euros'),
+  shipping_charged: z.number().describe('Euros'),
+  shipping_paid: z.number().describe('Euros'),
 });
 
 export type Sale = z.infer<typeof saleSchema>;
@@ -40,18 +51,24 @@ export type RecordSaleDeps = Pick<ProductCommandDeps, 'store' | 'clock' | 'ids' 
 export async function recordSale(deps: RecordSaleDeps, tenant: number, input: RecordSaleInput, metadata: CommandMetadata): Promise<{ product: ProductDto; sale: Sale }> {
   const id = productIdOf(input.product_id);
   const saleId = input.sale_id ?? (metadata.idSeed === undefined ? deps.ids.uuid() : deterministicUuid(`${tenant}:sale:${metadata.idSeed}`, 0));
-  const { quantity, unit_price, channel } = input;
+  const { quantity, unit_price, channel, fees, shipping_charged, shipping_paid } = input;
   const outcome = await runCommand(
     deps,
     tenant,
-    { stream: productStream(id), decider: productDecider, command: { type: 'RecordProductSale', sale_id: saleId, quantity, unit_price, channel, now: deps.clock.now() } },
+    {
+      stream: productStream(id),
+      decider: productDecider,
+      command: { type: 'RecordProductSale', sale_id: saleId, quantity, unit_price, channel, fees, shipping_charged, shipping_paid, now: deps.clock.now() },
+    },
     metadata,
   );
   const sold = outcome.events.find((e): e is ProductSold => e.type === 'ProductSold');
+  const money = outcome.state?.sale_money[saleId];
   const sale = sold
     ? { id: sold.data.sale_id, quantity: sold.data.quantity, unit_price: sold.data.unit_price_cents / 100, channel: sold.data.channel, remaining_stock: sold.data.remaining_stock, sold_at: sold.data.sold_at }
     : { id: saleId, quantity, unit_price, channel, remaining_stock: outcome.state?.stock_quantity ?? 0, sold_at: null };
-  return { product: await productAfter(deps.represent, tenant, outcome), sale };
+  const amounts = { fees: (money?.fees_cents ?? 0) / 100, shipping_charged: (money?.shipping_charged_cents ?? 0) / 100, shipping_paid: (money?.shipping_paid_cents ?? 0) / 100 };
+  return { product: await productAfter(deps.represent, tenant, outcome), sale: { ...sale, ...amounts } };
 }
 
 /** POST /api/products/{id}/sales */
@@ -86,6 +103,9 @@ export interface MarketplaceSaleInput {
   marketplace: 'ebay' | 'etsy' | 'vinted';
   quantity: number;
   unit_price: number;
+  /** Euros, as the marketplace reported them (absent: not reported, 0). */
+  fees?: number;
+  shipping_charged?: number;
   /** The marketplace's order and line, kept with the sale (and with an oversell). */
   order_id?: string;
   line_id?: string;
@@ -113,6 +133,8 @@ export async function recordMarketplaceSale(
         marketplace: input.marketplace,
         quantity: input.quantity,
         unit_price: input.unit_price,
+        fees: input.fees,
+        shipping_charged: input.shipping_charged,
         order_id: input.order_id,
         line_id: input.line_id,
         now: deps.clock.now(),

@@ -12,6 +12,7 @@
 import type { Marketplace } from '../../domain/connection/connection';
 import { marketplaceOrderDecider, orderStream, type MarketplaceOrderCommand, type ReportPath, type ReportedLine } from '../../domain/reconciliation/marketplace-order';
 import { skuStream } from '../../domain/product/decider';
+import { MAX_AMOUNT_CENTS } from '../../domain/product/money';
 import { DomainRuleError } from '../../shared/errors';
 import type { MarketplaceOrderLine } from '../../shared/marketplace-orders';
 import { deterministicUuid, runCommand, type CommandDeps, type CommandMetadata } from '../command';
@@ -61,6 +62,11 @@ export function saleIdOfLine(tenant: number, marketplace: Marketplace, lineId: s
   return deterministicUuid(`${tenant}:${marketplace}-line:${lineId}`, 0);
 }
 
+/** A fee or shipping amount a marketplace reported, in euros; one no sale could have (over 99,999.99) is not taken. */
+function reportedAmount(cents: number | undefined): number | undefined {
+  return cents === undefined || !Number.isInteger(cents) || cents < 0 || cents > MAX_AMOUNT_CENTS ? undefined : cents / 100;
+}
+
 type Outcome = Extract<MarketplaceOrderCommand, { type: 'RecordLineOutcome' }>['outcome'];
 
 /** What one line becomes: a sale recorded on its product, or why not. */
@@ -94,7 +100,17 @@ async function applyLine(
     const sale = await recordMarketplaceSale(
       deps,
       tenant,
-      { product_id: productId, sale_id: saleId, marketplace, quantity: line.quantity, unit_price: line.unit_price_cents / 100, order_id: orderId, line_id: line.line_id },
+      {
+        product_id: productId,
+        sale_id: saleId,
+        marketplace,
+        quantity: line.quantity,
+        unit_price: line.unit_price_cents / 100,
+        fees: reportedAmount(line.fees_cents),
+        shipping_charged: reportedAmount(line.shipping_charged_cents),
+        order_id: orderId,
+        line_id: line.line_id,
+      },
       metadata,
     );
     if (sale.oversold) return { productId, outcome: { applied: false, reason: 'oversold', detail: `sold on ${marketplace} after the stock was gone: an oversell for the seller to settle (GET /api/sync/oversells)` } };

@@ -27,6 +27,13 @@ export type ProductInput = CreateProductInput;
 /** The fields ProductDetailsUpdated carries, as typed. */
 export type DetailChanges = Omit<ProductChanges, 'price' | 'stock_quantity'>;
 
+/** A sale's fees and shipping, in euros as typed (or as a marketplace reported them); absent: 0, or unchanged. */
+export interface SaleAmounts {
+  fees?: number;
+  shipping_charged?: number;
+  shipping_paid?: number;
+}
+
 export interface NewImage {
   image_id: string;
   file: string;
@@ -40,9 +47,11 @@ export type ProductCommand =
   | { type: 'AddProductImages'; images: NewImage[]; now: Date }
   | { type: 'RemoveProductImage'; image_id: string; now: Date }
   | { type: 'ReorderProductImages'; image_ids: string[]; now: Date }
-  | { type: 'RecordProductSale'; sale_id: string; quantity: number; unit_price: number; channel: string; now: Date }
+  | ({ type: 'RecordProductSale'; sale_id: string; quantity: number; unit_price: number; channel: string; now: Date } & SaleAmounts)
   /** A sale a marketplace reported (an order line): its channel is the marketplace, its id follows from the line. */
-  | { type: 'RecordMarketplaceSale'; sale_id: string; marketplace: 'ebay' | 'etsy' | 'vinted'; quantity: number; unit_price: number; order_id?: string; line_id?: string; now: Date }
+  | ({ type: 'RecordMarketplaceSale'; sale_id: string; marketplace: 'ebay' | 'etsy' | 'vinted'; quantity: number; unit_price: number; order_id?: string; line_id?: string; now: Date } & SaleAmounts)
+  /** The seller sets a recorded sale's fees and shipping (known later: a postage label, a monthly statement); what is not given stays. */
+  | ({ type: 'RecordSaleCosts'; sale_id: string; now: Date } & SaleAmounts)
   /** The seller settled an oversell. */
   | { type: 'ResolveOversell'; sale_id: string; resolution: string; note?: string | null; now: Date }
   | { type: 'ArchiveProduct'; now: Date };

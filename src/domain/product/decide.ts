@@ -1,8 +1,9 @@
 import { ConflictError, DomainRuleError, NotFoundError, ValidationError, type FieldProblem } from '../../shared/errors';
-import type { DetailChanges, ProductChanges, ProductCommand } from './commands';
-import { DETAIL_FIELDS, OVERSELL_RESOLUTIONS, type CompetingSale, type OrderRef, type OversellResolution, type ProductDetails, type ProductEvent } from './events';
+import type { DetailChanges, ProductChanges, ProductCommand, SaleAmounts } from './commands';
+import { DETAIL_FIELDS, NO_SALE_MONEY, OVERSELL_RESOLUTIONS, type CompetingSale, type OrderRef, type OversellResolution, type ProductDetails, type ProductEvent, type SaleMoney } from './events';
 import {
   MAX_IMAGES,
+  checkAmount,
   checkChannel,
   checkDetailChanges,
   checkImages,
@@ -27,6 +28,18 @@ function competingSales(product: Product, units: number): CompetingSale[] {
     covered += product.sales[i]!.quantity;
   }
   return taken;
+}
+
+/** A sale's fees and shipping as typed, over `base` (what is not given stays as it is). */
+function saleMoneyOf(amounts: SaleAmounts, base: SaleMoney): { value: SaleMoney; problems: FieldProblem[] } {
+  const field = (name: keyof SaleAmounts, current: number) => (amounts[name] === undefined ? { value: current, problems: [] } : checkAmount(amounts[name], name));
+  const fees = field('fees', base.fees_cents);
+  const charged = field('shipping_charged', base.shipping_charged_cents);
+  const paid = field('shipping_paid', base.shipping_paid_cents);
+  return {
+    value: { fees_cents: fees.value, shipping_charged_cents: charged.value, shipping_paid_cents: paid.value },
+    problems: [...fees.problems, ...charged.problems, ...paid.problems],
+  };
 }
 
 function refuseInvalid(problems: FieldProblem[]): void {
@@ -127,7 +140,8 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
       const unitPrice = checkPrice(command.unit_price, 'unit_price');
       // The seller records offline sales; a marketplace's come from sync, under its own name.
       const channel = command.type === 'RecordProductSale' ? checkChannel(command.channel) : { value: command.marketplace, problems: [] };
-      refuseInvalid([...checkQuantity(command.quantity), ...unitPrice.problems, ...channel.problems]);
+      const money = saleMoneyOf(command, NO_SALE_MONEY);
+      refuseInvalid([...checkQuantity(command.quantity), ...unitPrice.problems, ...channel.problems, ...money.problems]);
       if (product.status === 'archived') throw new DomainRuleError('An archived product cannot be sold', 'product_archived');
       const short = product.status === 'sold' || command.quantity > product.stock_quantity;
       const order = command.type === 'RecordMarketplaceSale' ? orderRefOf(command) : {};
@@ -145,6 +159,7 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
               stock_before: stockBefore,
               competing_sales: competingSales(product, command.quantity - stockBefore),
               detected_at: at,
+              ...money.value,
               ...order,
             },
           },
@@ -156,9 +171,19 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
       return [
         {
           type: 'ProductSold',
-          data: { sale_id: command.sale_id, quantity: command.quantity, unit_price_cents: unitPrice.value, channel: channel.value, remaining_stock: remaining, sold_at: at, ...order },
+          data: { sale_id: command.sale_id, quantity: command.quantity, unit_price_cents: unitPrice.value, channel: channel.value, remaining_stock: remaining, sold_at: at, ...money.value, ...order },
         },
       ];
+    }
+    case 'RecordSaleCosts': {
+      const product = existing(state);
+      const current = product.sale_money[command.sale_id];
+      if (!current) throw new NotFoundError('No sale of this product has that sale id', 'sale_not_found');
+      const money = saleMoneyOf(command, current);
+      refuseInvalid(money.problems);
+      const v = money.value;
+      if (v.fees_cents === current.fees_cents && v.shipping_charged_cents === current.shipping_charged_cents && v.shipping_paid_cents === current.shipping_paid_cents) return [];
+      return [{ type: 'SaleCostsRecorded', data: { sale_id: command.sale_id, ...v, recorded_at: at } }];
     }
     case 'ResolveOversell': {
       const product = existing(state);

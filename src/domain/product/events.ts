@@ -49,10 +49,26 @@ export interface OrderRef {
   line_id?: string;
 }
 
+/**
+ * What a sale cost and brought besides its price, in cents: the marketplace's fees, the shipping
+ * the buyer paid the seller, and the postage the seller paid. 0 when nobody said (schema v1 events
+ * come out with zeros).
+ */
+export interface SaleMoney {
+  fees_cents: number;
+  shipping_charged_cents: number;
+  shipping_paid_cents: number;
+}
+
+export const NO_SALE_MONEY: SaleMoney = { fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0 };
+
 export type ProductSold = DomainEvent<
   'ProductSold',
-  { sale_id: string; quantity: number; unit_price_cents: number; channel: SaleChannel; remaining_stock: number; sold_at: string } & OrderRef
+  { sale_id: string; quantity: number; unit_price_cents: number; channel: SaleChannel; remaining_stock: number; sold_at: string } & SaleMoney & OrderRef
 >;
+
+/** The seller (or a marketplace's later statement) set a sale's fees and shipping: the new values, whole. */
+export type SaleCostsRecorded = DomainEvent<'SaleCostsRecorded', { sale_id: string; recorded_at: string } & SaleMoney>;
 
 /** A sale that took units an earlier one took: `competing_sales` are the sales that took them. */
 export interface CompetingSale extends OrderRef {
@@ -78,7 +94,8 @@ export type OversoldDetected = DomainEvent<
     stock_before: number;
     competing_sales: CompetingSale[];
     detected_at: string;
-  } & OrderRef
+  } & SaleMoney &
+    OrderRef
 >;
 
 export const OVERSELL_RESOLUTIONS = ['buyer_refunded', 'item_found', 'other'] as const;
@@ -100,6 +117,7 @@ export type ProductEvent =
   | ProductSold
   | OversoldDetected
   | OversellResolved
+  | SaleCostsRecorded
   | ProductArchived;
 
 export type ProductEventType = ProductEvent['type'];
@@ -115,6 +133,7 @@ export const PRODUCT_EVENT_TYPES: readonly ProductEventType[] = [
   'ProductSold',
   'OversoldDetected',
   'OversellResolved',
+  'SaleCostsRecorded',
   'ProductArchived',
 ];
 

@@ -44,6 +44,15 @@ export function checkPrice(price: number, field = 'price'): Checked<number> {
   return ok(cents);
 }
 
+/** An amount that may be nothing (fees, shipping): 0 to 99,999.99 with at most two decimals. */
+export function checkAmount(amount: number, field: string): Checked<number> {
+  const cents = toCents(amount);
+  if (cents === null) return bad(0, field, 'must have at most two decimals');
+  if (cents < 0) return bad(0, field, 'must not be negative');
+  if (cents > MAX_AMOUNT_CENTS) return bad(0, field, 'must be at most 99999.99');
+  return ok(cents);
+}
+
 /** What the seller paid: absent, or 0 to 99,999.99 with at most two decimals. */
 export function checkCostPrice(cost: number | null | undefined): Checked<number | null> {
   if (cost === null || cost === undefined) return ok(null);

@@ -1,4 +1,4 @@
-import type { CompetingSale, ProductDetails, ProductEvent, ProductStatus } from './events';
+import type { CompetingSale, ProductDetails, ProductEvent, ProductStatus, SaleMoney } from './events';
 
 export interface ProductImage {
   image_id: string;
@@ -23,12 +23,16 @@ export interface Product {
   sales: readonly CompetingSale[];
   /** Oversells the seller has not settled yet, by sale id. */
   open_oversells: readonly string[];
+  /** Each recorded sale's (and oversell's) fees and shipping, by sale id. */
+  sale_money: Readonly<Record<string, SaleMoney>>;
 }
 
 /** null until ProductCreated. */
 export type ProductState = Product | null;
 
 export const initialState: ProductState = null;
+
+const moneyOf = (d: SaleMoney): SaleMoney => ({ fees_cents: d.fees_cents ?? 0, shipping_charged_cents: d.shipping_charged_cents ?? 0, shipping_paid_cents: d.shipping_paid_cents ?? 0 });
 
 function saleOf(d: Extract<ProductEvent, { type: 'ProductSold' }>['data']): CompetingSale {
   return { sale_id: d.sale_id, channel: d.channel, quantity: d.quantity, sold_at: d.sold_at, ...(d.order_id ? { order_id: d.order_id } : {}), ...(d.line_id ? { line_id: d.line_id } : {}) };
@@ -37,7 +41,7 @@ function saleOf(d: Extract<ProductEvent, { type: 'ProductSold' }>['data']): Comp
 export function evolve(state: ProductState, event: ProductEvent): ProductState {
   if (event.type === 'ProductCreated') {
     const { product_id, sku, price_cents, stock_quantity, created_at: _at, ...details } = event.data;
-    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [] };
+    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [], sale_money: {} };
   }
   if (state === null) return state; // nothing but a creation starts a product
   switch (event.type) {
@@ -67,9 +71,17 @@ export function evolve(state: ProductState, event: ProductEvent): ProductState {
         status: event.data.remaining_stock === 0 ? 'sold' : state.status,
         sale_ids: [...state.sale_ids, event.data.sale_id],
         sales: [...state.sales, saleOf(event.data)],
+        sale_money: { ...state.sale_money, [event.data.sale_id]: moneyOf(event.data) },
       };
     case 'OversoldDetected':
-      return { ...state, sale_ids: [...state.sale_ids, event.data.sale_id], open_oversells: [...state.open_oversells, event.data.sale_id] };
+      return {
+        ...state,
+        sale_ids: [...state.sale_ids, event.data.sale_id],
+        open_oversells: [...state.open_oversells, event.data.sale_id],
+        sale_money: { ...state.sale_money, [event.data.sale_id]: moneyOf(event.data) },
+      };
+    case 'SaleCostsRecorded':
+      return { ...state, sale_money: { ...state.sale_money, [event.data.sale_id]: moneyOf(event.data) } };
     case 'OversellResolved':
       return { ...state, open_oversells: state.open_oversells.filter((id) => id !== event.data.sale_id) };
     case 'ProductArchived':

@@ -2,6 +2,9 @@
  * ProductCreated v1 stored `price` and `cost_price` as decimal euros (19.9); v2 stores integer
  * cents (`price_cents`, `cost_price_cents`) so no arithmetic on money ever meets a float again.
  * Everything else in the event is unchanged.
+ *
+ * ProductSold and OversoldDetected v1 recorded no fees and no shipping; v2 always carries them
+ * (`fees_cents`, `shipping_charged_cents`, `shipping_paid_cents`), and a v1 sale had none: 0.
  */
 import type { Upcaster } from '../../eventstore/types';
 
@@ -26,4 +29,12 @@ const productCreatedV1ToV2: Upcaster = {
   },
 };
 
-export const productUpcasters: Upcaster[] = [productCreatedV1ToV2];
+function withSaleMoney(type: string): Upcaster {
+  return {
+    type,
+    fromVersion: 1,
+    upcast: (data) => ({ fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0, ...(data as Record<string, unknown>) }),
+  };
+}
+
+export const productUpcasters: Upcaster[] = [productCreatedV1ToV2, withSaleMoney('ProductSold'), withSaleMoney('OversoldDetected')];

@@ -2,12 +2,13 @@
  * Reading an eBay order (Fulfillment API v1.20.4, getOrder: GET /sell/fulfillment/v1/order/{orderId},
  * scope sell.fulfillment or sell.fulfillment.readonly). Only what sync needs is taken from the
  * answer, and checked: every line's id, listing id, quantity and cost; the SKU when the listing
- * has one. An answer without them is eBay's mistake or not eBay's, and fails the read (retried,
+ * has one; the order's fees (totalMarketplaceFee) and each line's shipping (deliveryCost) when
+ * present. An answer without them is eBay's mistake or not eBay's, and fails the read (retried,
  * then shown to the seller), never a guess.
  */
 import { z } from 'zod';
 import { decimalCents } from '../../domain/product/money';
-import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
+import type { MarketplaceOrderLine, MarketplaceOrderReader } from '../../shared/marketplace-orders';
 import { MarketplaceCallError } from '../http';
 import { ebayApi, type EbayApi } from './api';
 import { ebayProblems } from './errors';
@@ -25,10 +26,13 @@ const orderSchema = z.object({
         sku: z.string().max(50).optional(),
         quantity: z.number().int().min(1).max(1_000_000),
         lineItemCost: amount,
+        // Fees and shipping inform the figures; one of a shape eBay does not document is left out, the sale kept.
+        deliveryCost: z.object({ shippingCost: amount.optional() }).optional().catch(undefined),
       }),
     )
     .min(1)
     .max(1000),
+  totalMarketplaceFee: amount.optional().catch(undefined),
 });
 
 const pageSchema = z.object({ total: z.number().int().min(0), orders: z.array(z.unknown()).max(200) });
@@ -36,9 +40,28 @@ const pageSchema = z.object({ total: z.number().int().min(0), orders: z.array(z.
 /** At most this many pages of 200 per poll: a backlog beyond it is read by the next polls. */
 const MAX_PAGES = 25;
 
-function linesOf(order: z.infer<typeof orderSchema>) {
-  return order.lineItems.map((l) => {
+/**
+ * eBay states its fees for the whole order (totalMarketplaceFee): each line takes its share in
+ * proportion to its cost, in whole cents, the last line what is left, so the lines add up to it.
+ */
+function feeShares(order: z.infer<typeof orderSchema>): number[] | null {
+  if (!order.totalMarketplaceFee) return null;
+  const fee = decimalCents(order.totalMarketplaceFee.value);
+  const costs = order.lineItems.map((l) => decimalCents(l.lineItemCost.value));
+  const whole = costs.reduce((a, b) => a + b, 0);
+  let left = fee;
+  return costs.map((cost, i) => {
+    const share = i === costs.length - 1 ? left : whole === 0 ? 0 : Math.min(left, Math.round((fee * cost) / whole));
+    left -= share;
+    return share;
+  });
+}
+
+function linesOf(order: z.infer<typeof orderSchema>): MarketplaceOrderLine[] {
+  const fees = feeShares(order);
+  return order.lineItems.map((l, i) => {
     const total = decimalCents(l.lineItemCost.value);
+    const shipping = l.deliveryCost?.shippingCost;
     return {
       line_id: l.lineItemId,
       listing_id: l.legacyItemId,
@@ -47,8 +70,16 @@ function linesOf(order: z.infer<typeof orderSchema>) {
       // lineItemCost is the line's total before shipping and tax: what one unit sold for, rounded.
       unit_price_cents: Math.round(total / l.quantity),
       currency: l.lineItemCost.currency,
+      ...(fees ? { fees_cents: fees[i]! } : {}),
+      ...(shipping ? { shipping_charged_cents: decimalCents(shipping.value) } : {}),
     };
   });
+}
+
+/** The lines of an order as getOrder answers it; null when the answer is not of that shape. */
+export function ebayOrderLines(body: unknown): MarketplaceOrderLine[] | null {
+  const parsed = orderSchema.safeParse(body);
+  return parsed.success ? linesOf(parsed.data) : null;
 }
 
 export function isEbayOrderId(id: string): boolean {

@@ -2,7 +2,7 @@
  * Reading an Etsy order: a shop receipt (getShopReceipt, GET /v3/application/shops/{shop_id}/receipts/{receipt_id},
  * scope transactions_r). Stoflow names it `<shop id>-<receipt id>`, so one id says where to read
  * it. Each transaction is a line: its id, the listing, the SKU, the quantity and the price
- * (`{amount, divisor, currency_code}`), each checked.
+ * (`{amount, divisor, currency_code}`), each checked, and the shipping the buyer paid for it.
  */
 import { z } from 'zod';
 import type { MarketplaceOrderReader } from '../../shared/marketplace-orders';
@@ -10,6 +10,10 @@ import { MarketplaceCallError } from '../http';
 import type { EtsyApi } from './api';
 
 const ORDER_ID = /^(\d{1,20})-(\d{1,20})$/;
+
+const money = z.object({ amount: z.number().int().min(0), divisor: z.number().int().positive(), currency_code: z.string().regex(/^[A-Z]{3}$/) });
+/** amount ÷ divisor is in the shop's currency; cents of it. */
+const centsOf = (m: z.infer<typeof money>) => Math.round((m.amount * 100) / m.divisor);
 
 const receiptSchema = z.object({
   receipt_id: z.number().int().positive(),
@@ -20,7 +24,9 @@ const receiptSchema = z.object({
         listing_id: z.number().int().positive(),
         sku: z.string().max(50).nullable().optional(),
         quantity: z.number().int().min(1).max(1_000_000),
-        price: z.object({ amount: z.number().int().min(0), divisor: z.number().int().positive(), currency_code: z.string().regex(/^[A-Z]{3}$/) }),
+        price: money,
+        // Shipping informs the figures: one of a shape Etsy does not document is left out, the sale kept.
+        shipping_cost: money.optional().catch(undefined),
       }),
     )
     .min(1)
@@ -37,9 +43,10 @@ function linesOf(receipt: z.infer<typeof receiptSchema>) {
     listing_id: String(t.listing_id),
     sku: t.sku && t.sku.trim() !== '' ? t.sku : null,
     quantity: t.quantity,
-    // amount ÷ divisor is the unit price in the shop's currency; cents of it.
-    unit_price_cents: Math.round((t.price.amount * 100) / t.price.divisor),
+    unit_price_cents: centsOf(t.price),
     currency: t.price.currency_code,
+    // The receipt says no fees (Etsy bills them in the shop's payment account): the seller records them.
+    ...(t.shipping_cost ? { shipping_charged_cents: centsOf(t.shipping_cost) } : {}),
   }));
 }
 

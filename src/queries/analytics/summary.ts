@@ -17,11 +17,12 @@ const money = z.number().describe('Euros');
 const salesFigures = {
   sales: z.number().int().describe('Sales recorded in the period (a sale may be of several units)'),
   units: z.number().int(),
-  revenue: money.describe('Euros: what buyers paid (quantity × unit price)'),
-  fees: money.describe('Euros: marketplace fees. The events record none yet: always 0'),
-  shipping: money.describe('Euros: shipping paid by the seller. The events record none yet: always 0'),
+  revenue: money.describe('Euros: what buyers paid for the items (quantity × unit price), shipping aside'),
+  fees: money.describe('Euros: what the marketplaces and payment providers kept (eBay reports its own; Etsy’s and offline ones as the seller records them)'),
+  shipping_charged: money.describe('Euros: shipping the buyers paid the seller'),
+  shipping_paid: money.describe('Euros: postage the seller paid'),
   cost_of_goods: money.describe('Euros: cost price at the time of each sale × quantity (unknown cost counts 0)'),
-  net_profit: money.describe('Euros: revenue − fees − shipping − cost of goods'),
+  net_profit: money.describe('Euros: revenue + shipping charged − shipping paid − fees − cost of goods'),
   margin_pct: z.number().describe('Net profit ÷ revenue, in %, one decimal'),
   average_sale_price: money.describe('Euros: revenue ÷ units, to the cent'),
   median_days_to_sell: z.number().describe('Whole days from first listing (or from creation, if never listed before) to the sale; median over the sales, one decimal'),
@@ -55,7 +56,8 @@ interface SalesRow {
   units: number;
   revenue: number;
   fees: number;
-  shipping: number;
+  shipping_charged: number;
+  shipping_paid: number;
   cost: number;
   profit: number;
   without_cost: number;
@@ -67,7 +69,7 @@ interface DaysRow {
   n: number;
 }
 
-const NO_SALES: Omit<SalesRow, 'marketplace'> = { sales: 0, units: 0, revenue: 0, fees: 0, shipping: 0, cost: 0, profit: 0, without_cost: 0 };
+const NO_SALES: Omit<SalesRow, 'marketplace'> = { sales: 0, units: 0, revenue: 0, fees: 0, shipping_charged: 0, shipping_paid: 0, cost: 0, profit: 0, without_cost: 0 };
 
 /** percentile_cont over counted values (linear interpolation between the two nearest), one decimal; 0 without values. */
 export function percentileOf(counts: readonly { days_to_sell: number; n: number }[], p: number): number {
@@ -94,7 +96,8 @@ function figures(s: Omit<SalesRow, 'marketplace'>, days: readonly DaysRow[], lis
     units: s.units,
     revenue: euros(s.revenue),
     fees: euros(s.fees),
-    shipping: euros(s.shipping),
+    shipping_charged: euros(s.shipping_charged),
+    shipping_paid: euros(s.shipping_paid),
     cost_of_goods: euros(s.cost),
     net_profit: euros(s.profit),
     margin_pct: percent(s.profit, s.revenue),
@@ -127,9 +130,11 @@ function histogramRanges(from: string, to: string, add: (v: unknown) => string):
 }
 
 const SUMS = `count(*)::int as sales, sum(quantity)::bigint as units, sum(gross_cents)::bigint as revenue, sum(fees_cents)::bigint as fees,
-  sum(shipping_cents)::bigint as shipping, sum(cost_cents)::bigint as cost, sum(profit_cents)::bigint as profit, (count(*) filter (where not cost_known))::int as without_cost`;
+  sum(shipping_charged_cents)::bigint as shipping_charged, sum(shipping_paid_cents)::bigint as shipping_paid, sum(cost_cents)::bigint as cost,
+  sum(profit_cents)::bigint as profit, (count(*) filter (where not cost_known))::int as without_cost`;
 const DAILY_SUMS = `sum(sales)::int as sales, sum(units)::bigint as units, sum(revenue_cents)::bigint as revenue, sum(fees_cents)::bigint as fees,
-  sum(shipping_cents)::bigint as shipping, sum(cost_cents)::bigint as cost, sum(profit_cents)::bigint as profit, sum(without_cost)::int as without_cost`;
+  sum(shipping_charged_cents)::bigint as shipping_charged, sum(shipping_paid_cents)::bigint as shipping_paid, sum(cost_cents)::bigint as cost,
+  sum(profit_cents)::bigint as profit, sum(without_cost)::int as without_cost`;
 
 /**
  * The sales of the period per marketplace, and how many took each number of days. Without a

@@ -155,6 +155,8 @@ export interface SaleInput {
   buyer?: { username?: string; fullName?: string; email?: string; address?: Json };
   /** The unit price; by default the offer's price. */
   price?: number;
+  /** What the buyer paid for shipping (the line's deliveryCost.shippingCost); 0 by default. */
+  shipping?: number;
   /** When the sale happens; by default the double's clock. */
   at?: Date;
 }
@@ -186,7 +188,9 @@ export function sell(state: EbayState, input: SaleInput): OrderRecord['order'] {
   const currency = (offer.details.pricingSummary as { price?: { currency: string } } | undefined)?.price?.currency ?? currencyOf(offer.marketplaceId);
   const unit = input.price ?? Number((offer.details.pricingSummary as { price?: { value: string } } | undefined)?.price?.value ?? 0);
   const subtotal = unit * quantity;
-  const fee = Math.round((subtotal * 0.1325 + 0.3) * 100) / 100;
+  const shipping = input.shipping ?? 0;
+  // eBay's final value fee is a share of the total the buyer paid, shipping included, plus a fixed part per order.
+  const fee = Math.round(((subtotal + shipping) * 0.1325 + 0.3) * 100) / 100;
   const buyer = input.buyer ?? {};
   const address = buyer.address ?? { addressLine1: '1 Test Street', city: 'Paris', postalCode: '75001', countryCode: 'FR' };
   const contact = { fullName: buyer.fullName ?? 'Test Buyer', contactAddress: address, primaryPhone: { phoneNumber: '0100000000' }, email: buyer.email ?? 'buyer0000@members.ebay.com' };
@@ -199,9 +203,9 @@ export function sell(state: EbayState, input: SaleInput): OrderRecord['order'] {
     orderPaymentStatus: 'PAID',
     sellerId: user.username,
     buyer: { username: buyer.username ?? `buyer_${n}`, taxAddress: { city: address.city, postalCode: address.postalCode, countryCode: address.countryCode }, buyerRegistrationAddress: contact },
-    pricingSummary: { priceSubtotal: money(subtotal, currency), deliveryCost: money(0, currency), total: money(subtotal, currency) },
+    pricingSummary: { priceSubtotal: money(subtotal, currency), deliveryCost: money(shipping, currency), total: money(subtotal + shipping, currency) },
     cancelStatus: { cancelState: 'NONE_REQUESTED', cancelRequests: [] },
-    paymentSummary: { totalDueSeller: money(subtotal - fee, currency), refunds: [], payments: [{ paymentMethod: 'EBAY', paymentReferenceId: `${n}_S`, paymentDate: at, amount: money(subtotal - fee, currency), paymentStatus: 'PAID' }] },
+    paymentSummary: { totalDueSeller: money(subtotal + shipping - fee, currency), refunds: [], payments: [{ paymentMethod: 'EBAY', paymentReferenceId: `${n}_S`, paymentDate: at, amount: money(subtotal + shipping - fee, currency), paymentStatus: 'PAID' }] },
     fulfillmentStartInstructions: [{ fulfillmentInstructionsType: 'SHIP_TO', ebaySupportedFulfillment: false, shippingStep: { shipTo: contact, shippingCarrierCode: 'Other', shippingServiceCode: 'Other' } }],
     fulfillmentHrefs: [],
     lineItems: [{
@@ -215,8 +219,8 @@ export function sell(state: EbayState, input: SaleInput): OrderRecord['order'] {
       listingMarketplaceId: offer.marketplaceId,
       purchaseMarketplaceId: offer.marketplaceId,
       lineItemFulfillmentStatus: 'NOT_STARTED',
-      total: money(subtotal, currency),
-      deliveryCost: { shippingCost: money(0, currency) },
+      total: money(subtotal + shipping, currency),
+      deliveryCost: { shippingCost: money(shipping, currency) },
       appliedPromotions: [],
       taxes: [],
       refunds: [],
