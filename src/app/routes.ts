@@ -36,6 +36,7 @@ import { oversellRoutes } from '../queries/sync/oversells';
 import { syncActivityRoutes } from '../queries/sync/activity';
 import { recordSaleCostsRoute } from '../commands/products/record-sale-costs';
 import { resolveOversellRoute } from '../commands/products/resolve-oversell';
+import { returnSaleRoute } from '../commands/products/return-sale';
 import { listIntegrationsRoute } from '../queries/connections/list-integrations';
 import { listAttributesRoute } from '../queries/catalogue/attributes';
 import { listCategoriesRoute } from '../queries/catalogue/categories';
@@ -95,6 +96,7 @@ export function apiRoutes(c: Container): AnyRoute[] {
     ...syncActivityRoutes(reads),
     resolveOversellRoute(c.commandDeps),
     recordSaleCostsRoute(c.commandDeps),
+    returnSaleRoute(c.commandDeps),
     ...manageListingRoutes(c.commandDeps),
     ...deviceRoutes({
       pool,

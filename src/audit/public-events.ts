@@ -142,6 +142,21 @@ export const PUBLIC_EVENT_DEFINITIONS: readonly PublicEventDefinition[] = [
     data: z.object({ sale_id: z.string(), ...saleMoney, recorded_at: time }),
   },
   {
+    type: 'SaleReturned',
+    schemaVersion: 1,
+    description:
+      'A sale came back (returned, or cancelled after the sale): refund_cents is what the buyer got back; restocked, its units are for sale again (stock_quantity after) and its cost of goods is stock again. The sale stays a sale of its day.',
+    data: z.object({
+      sale_id: z.string(),
+      quantity: z.number().int(),
+      refund_cents: cents,
+      restocked: z.boolean(),
+      stock_quantity: z.number().int(),
+      reason: z.string().nullable(),
+      returned_at: time,
+    }),
+  },
+  {
     type: 'OversellResolved',
     schemaVersion: 1,
     description: 'The seller settled an oversell.',

@@ -6,8 +6,10 @@
  * Sales take the product as it is at the moment of the sale: its cost price (cost of goods), its
  * category and brand, and when it was first listed; and the sale's own fees and shipping. Net
  * profit is gross + shipping charged − shipping paid − fees − cost of goods. Fees and shipping set
- * later (SaleCostsRecorded) replace the sale's: on a sale of the same batch in place, on one
- * stored before as an adjustment the write applies to the sale's row and its day.
+ * later (SaleCostsRecorded) replace the sale's, and a return (SaleReturned) takes its refund off
+ * the profit and, when the units went back to stock, its cost of goods too (they are stock
+ * again): on a sale of the same batch in place, on one stored before as an adjustment the write
+ * applies to the sale's row and its day. A returned sale stays a sale of its day.
  *
  * An oversell (a marketplace sold what the stock could not cover) is no sale until the seller
  * settles it: found another unit (`item_found`), it counts as sold when the buyer paid, at the
@@ -51,10 +53,26 @@ export interface PendingOversell extends SaleMoneyCents {
   sold_at: string;
 }
 
-/** New fees and shipping of a sale stored before this batch. */
-export interface SaleAdjustment extends SaleMoneyCents {
+/** A sale's return: the refund, and whether its units went back to stock. */
+export interface SaleReturn {
+  refund_cents: number;
+  restocked: boolean;
+  returned_at: string;
+}
+
+/**
+ * What changed of a sale stored before this batch: new fees and shipping, a return, or both
+ * (null: unchanged).
+ */
+export interface SaleAdjustment {
   product_id: string;
   sale_id: string;
+  fees_cents: number | null;
+  shipping_charged_cents: number | null;
+  shipping_paid_cents: number | null;
+  refund_cents: number | null;
+  restocked: boolean | null;
+  returned_at: string | null;
 }
 
 export interface AnalyticsListing {
@@ -82,6 +100,9 @@ export interface AnalyticsSale {
   shipping_paid_cents: number;
   cost_cents: number;
   cost_known: boolean;
+  refund_cents: number;
+  restocked: boolean;
+  returned_at: string | null;
   profit_cents: number;
   sold_at: string;
   created_at: string;
@@ -163,9 +184,9 @@ export function batchKeys(events: readonly RecordedEvent[]): { productIds: Set<s
   return { productIds, listingIds };
 }
 
-/** gross + shipping charged − shipping paid − fees − cost of goods. */
-export function netProfit(gross: number, cost: number, m: SaleMoneyCents): number {
-  return gross + m.shipping_charged_cents - m.shipping_paid_cents - m.fees_cents - cost;
+/** gross + shipping charged − shipping paid − fees − cost of goods − refund. */
+export function netProfit(gross: number, cost: number, m: SaleMoneyCents, refund = 0): number {
+  return gross + m.shipping_charged_cents - m.shipping_paid_cents - m.fees_cents - cost - refund;
 }
 
 /** A sale's money as its event says it (v1 events come out with zeros; absent counts as 0). */
@@ -193,6 +214,9 @@ function saleOf(productId: string, row: AnalyticsProduct, sale: PendingOversell)
     ...money,
     cost_cents: cost,
     cost_known: row.cost_price_cents !== null,
+    refund_cents: 0,
+    restocked: false,
+    returned_at: null,
     profit_cents: netProfit(gross, cost, money),
     sold_at: sale.sold_at,
     created_at: row.created_at,
@@ -210,6 +234,11 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
   const changedListings = new Set<string>();
   const sales: AnalyticsSale[] = [];
   const adjustments = new Map<string, SaleAdjustment>();
+  const adjust = (productId: string, saleId: string, change: Partial<SaleMoneyCents & SaleReturn>) => {
+    const key = `${productId}/${saleId}`;
+    const none = { fees_cents: null, shipping_charged_cents: null, shipping_paid_cents: null, refund_cents: null, restocked: null, returned_at: null };
+    adjustments.set(key, { ...none, ...adjustments.get(key), ...change, product_id: productId, sale_id: saleId });
+  };
   const counts: DailyCount[] = [];
 
   const relist = (productId: string) => {
@@ -289,9 +318,22 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
           const money = moneyOf(event.data);
           const saleId = event.data.sale_id;
           const inBatch = sales.find((s) => s.product_id === productId && s.sale_id === saleId);
-          if (inBatch) Object.assign(inBatch, money, { profit_cents: netProfit(inBatch.gross_cents, inBatch.cost_cents, money) });
+          if (inBatch) Object.assign(inBatch, money, { profit_cents: netProfit(inBatch.gross_cents, inBatch.cost_cents, money, inBatch.refund_cents) });
           else if (row.pending_oversells.some((o) => o.sale_id === saleId)) row.pending_oversells = row.pending_oversells.map((o) => (o.sale_id === saleId ? { ...o, ...money } : o));
-          else adjustments.set(`${productId}/${saleId}`, { product_id: productId, sale_id: saleId, ...money });
+          else adjust(productId, saleId, money);
+          break;
+        }
+        case 'SaleReturned': {
+          const d = event.data;
+          row.stock_quantity = d.stock_quantity;
+          if (d.restocked && row.status === 'sold') row.status = 'draft';
+          const back: SaleReturn = { refund_cents: d.refund_cents, restocked: d.restocked, returned_at: new Date(d.returned_at).toISOString() };
+          const inBatch = sales.find((s) => s.product_id === productId && s.sale_id === d.sale_id);
+          if (inBatch) {
+            // Units back in stock are stock again: their cost is no cost of this sale.
+            if (d.restocked) inBatch.cost_cents = 0;
+            Object.assign(inBatch, back, { profit_cents: netProfit(inBatch.gross_cents, inBatch.cost_cents, inBatch, d.refund_cents) });
+          } else adjust(productId, d.sale_id, back);
           break;
         }
         case 'OversellResolved': {

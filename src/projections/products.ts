@@ -178,6 +178,16 @@ export function applyEvent(row: ProductRow | null, event: RecordedEvent): Produc
         next.sold_at = e.data.sold_at;
       }
       break;
+    case 'SaleReturned':
+      // Units back in stock are for sale again; a sale refunded without them still happened.
+      next.stock_quantity = e.data.stock_quantity;
+      if (e.data.restocked) next.sold_quantity = Math.max(0, row.sold_quantity - e.data.quantity);
+      next.updated_at = e.data.returned_at;
+      if (e.data.restocked && row.status === 'sold') {
+        next.status = 'draft';
+        next.sold_at = null;
+      }
+      break;
     case 'OversoldDetected':
     case 'OversellResolved':
     case 'SaleCostsRecorded':

@@ -15,7 +15,7 @@ import { productIdOfStream } from '../domain/product/stream';
 import type { Reactor } from '../engine/reactor';
 import type { RecordedEvent } from '../eventstore/types';
 
-export const PRODUCT_CHANGES = ['ProductDetailsUpdated', 'ProductPriceChanged', 'ProductStockAdjusted', 'ProductImageAdded', 'ProductImageRemoved', 'ProductImagesReordered', 'ProductSold', 'ProductArchived'] as const;
+export const PRODUCT_CHANGES = ['ProductDetailsUpdated', 'ProductPriceChanged', 'ProductStockAdjusted', 'ProductImageAdded', 'ProductImageRemoved', 'ProductImagesReordered', 'ProductSold', 'SaleReturned', 'ProductArchived'] as const;
 
 /** The listings an event may bring up to date: the one just published, or each of the product's. */
 function listingsOf(event: RecordedEvent, tenant: number): string[] {

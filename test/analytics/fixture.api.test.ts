@@ -3,7 +3,7 @@
  * period (March–April 2026) on the four channels, one sale before it, listings on three
  * marketplaces, a cost price changed between two sales, a product without cost, an archived
  * one, two sales whose UTC date is not their Paris date, marketplace fees and shipping on both
- * sides, two of them recorded after their sale. Each figure is read through the API.
+ * sides, two of them recorded after their sale, and a sale brought back and restocked. Each figure is read through the API.
  */
 import request from 'supertest';
 import { registerSeller, type Seller } from '../products/support';
@@ -67,7 +67,8 @@ describe('Analytics of a hand-computed shop', () => {
     await h.publish('2026-04-20T10:00:00Z', ids.P6, 'vinted');
     await h.sell('2026-04-25T10:00:00Z', ids.P10, 'ebay', 1, 85, { fees: 11.56, shipping_charged: 6 });
     await h.soldHere('2026-04-25T10:00:00Z', p10ebay);
-    await h.sell('2026-04-30T08:00:00Z', ids.P11, 'offline', 1, 50, { fees: 1.75 }); // a card reader's fee
+    const p11 = await h.sell('2026-04-30T08:00:00Z', ids.P11, 'offline', 1, 50, { fees: 1.75 }); // a card reader's fee
+    await h.returnSale('2026-04-30T10:00:00Z', ids.P11, p11); // brought back the same day: refunded in full, back in stock
     await h.costs('2026-04-30T09:00:00Z', ids.P9, p9etsy, { fees: 6.12 }); // Etsy's fees, from the shop's statement
     expect(p5ebay).toBeDefined();
     t.clock.set(NOW);
@@ -81,16 +82,16 @@ describe('Analytics of a hand-computed shop', () => {
     const res = await get('/api/analytics/summary', PERIOD).expect(200);
     expect(res.body.period).toEqual({ ...PERIOD, time_zone: 'Europe/Paris' });
     expect(res.body.currency).toBe('EUR');
-    expect(res.body.inventory).toEqual({ count: 5, units: 7, value_at_cost: 59, value_at_price: 241, listed: 4, listed_units: 4, without_cost: 1 });
+    expect(res.body.inventory).toEqual({ count: 6, units: 8, value_at_cost: 79, value_at_price: 291, listed: 4, listed_units: 4, without_cost: 1 });
     expect(res.body.sales).toEqual({
-      sales: 12, units: 14, revenue: 510, fees: 28.76, shipping_charged: 15.5, shipping_paid: 11.3, cost_of_goods: 163, net_profit: 322.44, margin_pct: 63.2, average_sale_price: 36.43,
+      sales: 12, units: 14, revenue: 510, fees: 28.76, shipping_charged: 15.5, shipping_paid: 11.3, cost_of_goods: 143, returns: 1, refunds: 50, net_profit: 292.44, margin_pct: 57.3, average_sale_price: 36.43,
       median_days_to_sell: 31, p90_days_to_sell: 67.9, sales_without_cost: 1, listed: 4, listed_units: 4, sell_through_pct: 77.8,
     });
     expect(res.body.marketplaces).toEqual([
-      { marketplace: 'offline', sales: 4, units: 4, revenue: 175, fees: 1.75, shipping_charged: 0, shipping_paid: 11.3, cost_of_goods: 47, net_profit: 114.95, margin_pct: 65.7, average_sale_price: 43.75, median_days_to_sell: 49, p90_days_to_sell: 78.3, sales_without_cost: 1, listed: 0, listed_units: 0, sell_through_pct: null },
-      { marketplace: 'ebay', sales: 3, units: 3, revenue: 135, fees: 18.79, shipping_charged: 10.5, shipping_paid: 0, cost_of_goods: 55, net_profit: 71.71, margin_pct: 53.1, average_sale_price: 45, median_days_to_sell: 30, p90_days_to_sell: 61.2, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 75 },
-      { marketplace: 'etsy', sales: 2, units: 4, revenue: 92, fees: 8.22, shipping_charged: 5, shipping_paid: 0, cost_of_goods: 26, net_profit: 62.78, margin_pct: 68.2, average_sale_price: 23, median_days_to_sell: 28.5, p90_days_to_sell: 31.3, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 80 },
-      { marketplace: 'vinted', sales: 3, units: 3, revenue: 108, fees: 0, shipping_charged: 0, shipping_paid: 0, cost_of_goods: 35, net_profit: 73, margin_pct: 67.6, average_sale_price: 36, median_days_to_sell: 3, p90_days_to_sell: 23, sales_without_cost: 0, listed: 3, listed_units: 3, sell_through_pct: 50 },
+      { marketplace: 'offline', sales: 4, units: 4, revenue: 175, fees: 1.75, shipping_charged: 0, shipping_paid: 11.3, cost_of_goods: 27, returns: 1, refunds: 50, net_profit: 84.95, margin_pct: 48.5, average_sale_price: 43.75, median_days_to_sell: 49, p90_days_to_sell: 78.3, sales_without_cost: 1, listed: 0, listed_units: 0, sell_through_pct: null },
+      { marketplace: 'ebay', sales: 3, units: 3, revenue: 135, fees: 18.79, shipping_charged: 10.5, shipping_paid: 0, cost_of_goods: 55, returns: 0, refunds: 0, net_profit: 71.71, margin_pct: 53.1, average_sale_price: 45, median_days_to_sell: 30, p90_days_to_sell: 61.2, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 75 },
+      { marketplace: 'etsy', sales: 2, units: 4, revenue: 92, fees: 8.22, shipping_charged: 5, shipping_paid: 0, cost_of_goods: 26, returns: 0, refunds: 0, net_profit: 62.78, margin_pct: 68.2, average_sale_price: 23, median_days_to_sell: 28.5, p90_days_to_sell: 31.3, sales_without_cost: 0, listed: 1, listed_units: 1, sell_through_pct: 80 },
+      { marketplace: 'vinted', sales: 3, units: 3, revenue: 108, fees: 0, shipping_charged: 0, shipping_paid: 0, cost_of_goods: 35, returns: 0, refunds: 0, net_profit: 73, margin_pct: 67.6, average_sale_price: 36, median_days_to_sell: 3, p90_days_to_sell: 23, sales_without_cost: 0, listed: 3, listed_units: 3, sell_through_pct: 50 },
     ]);
   });
 
@@ -111,7 +112,7 @@ describe('Analytics of a hand-computed shop', () => {
   it('When a period holds no sale, then every figure is zero, not an error', async () => {
     const res = await get('/api/analytics/summary', { from: '2025-01-01', to: '2025-01-31' }).expect(200);
     expect(res.body.sales).toEqual({
-      sales: 0, units: 0, revenue: 0, fees: 0, shipping_charged: 0, shipping_paid: 0, cost_of_goods: 0, net_profit: 0, margin_pct: 0, average_sale_price: 0,
+      sales: 0, units: 0, revenue: 0, fees: 0, shipping_charged: 0, shipping_paid: 0, cost_of_goods: 0, returns: 0, refunds: 0, net_profit: 0, margin_pct: 0, average_sale_price: 0,
       median_days_to_sell: 0, p90_days_to_sell: 0, sales_without_cost: 0, listed: 4, listed_units: 4, sell_through_pct: 0,
     });
     const series = await get('/api/analytics/timeseries', { metric: 'revenue', interval: 'week', from: '2025-01-01', to: '2025-01-31' }).expect(200);
@@ -148,7 +149,7 @@ describe('Analytics of a hand-computed shop', () => {
     expect(brands.items).toEqual([
       { key: "Levi's", sales: 4, units: 5, revenue: 191, net_profit: 143.48 },
       { key: 'Nike', sales: 4, units: 4, revenue: 160, net_profit: 84.71 },
-      { key: 'adidas', sales: 3, units: 3, revenue: 135, net_profit: 78.35 },
+      { key: 'adidas', sales: 3, units: 3, revenue: 135, net_profit: 48.35 },
       { key: 'Zara', sales: 1, units: 2, revenue: 24, net_profit: 15.9 },
     ]);
     const categories = (await get('/api/analytics/top', { by: 'revenue', dimension: 'category', ...PERIOD }).expect(200)).body;
@@ -172,29 +173,29 @@ describe('Analytics of a hand-computed shop', () => {
   it('When the inventory is grouped, then each group has its count and its values at cost and at price', async () => {
     const byMarketplace = (await get('/api/analytics/inventory', { by: 'marketplace' }).expect(200)).body;
     expect(byMarketplace.groups).toEqual([
+      { key: null, count: 2, units: 4, value_at_cost: 20, value_at_price: 116, without_cost: 1 },
       { key: 'vinted', count: 3, units: 3, value_at_cost: 29, value_at_price: 95, without_cost: 0 },
       { key: 'ebay', count: 1, units: 1, value_at_cost: 30, value_at_price: 80, without_cost: 0 },
-      { key: null, count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
       { key: 'etsy', count: 1, units: 1, value_at_cost: 10, value_at_price: 35, without_cost: 0 },
     ]);
     const byBrand = (await get('/api/analytics/inventory', { by: 'brand' }).expect(200)).body;
     expect(byBrand.groups).toEqual([
+      { key: 'adidas', count: 3, units: 3, value_at_cost: 39, value_at_price: 110, without_cost: 0 },
       { key: 'Nike', count: 1, units: 1, value_at_cost: 30, value_at_price: 80, without_cost: 0 },
       { key: 'Zara', count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
-      { key: 'adidas', count: 2, units: 2, value_at_cost: 19, value_at_price: 60, without_cost: 0 },
       { key: "Levi's", count: 1, units: 1, value_at_cost: 10, value_at_price: 35, without_cost: 0 },
     ]);
     const byCategory = (await get('/api/analytics/inventory', { by: 'category' }).expect(200)).body;
     expect(byCategory.groups).toEqual([
+      { key: 'sneakers', count: 2, units: 2, value_at_cost: 50, value_at_price: 130, without_cost: 0 },
       { key: 'jeans', count: 2, units: 2, value_at_cost: 25, value_at_price: 80, without_cost: 0 },
-      { key: 'sneakers', count: 1, units: 1, value_at_cost: 30, value_at_price: 80, without_cost: 0 },
       { key: 'women-jeans', count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
       { key: 'women-t-shirts', count: 1, units: 1, value_at_cost: 4, value_at_price: 15, without_cost: 0 },
     ]);
     const byStatus = (await get('/api/analytics/inventory', { by: 'status' }).expect(200)).body;
     expect(byStatus.groups).toEqual([
       { key: 'published', count: 4, units: 4, value_at_cost: 59, value_at_price: 175, without_cost: 0 },
-      { key: 'draft', count: 1, units: 3, value_at_cost: 0, value_at_price: 66, without_cost: 1 },
+      { key: 'draft', count: 2, units: 4, value_at_cost: 20, value_at_price: 116, without_cost: 1 },
     ]);
   });
 
@@ -211,15 +212,18 @@ describe('Analytics of a hand-computed shop', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
     expect(lines.pop()).toBe('');
-    expect(lines[0]).toBe('sale_id,sold_at,date,product_id,sku,title,category,brand,marketplace,quantity,unit_price,gross,fees,shipping_charged,shipping_paid,cost_of_goods,cost_known,net_profit,currency,created_at,first_listed_at,days_to_sell');
+    expect(lines[0]).toBe('sale_id,sold_at,date,product_id,sku,title,category,brand,marketplace,quantity,unit_price,gross,fees,shipping_charged,shipping_paid,cost_of_goods,cost_known,refund,net_profit,currency,created_at,first_listed_at,days_to_sell,returned_at,restocked');
     expect(lines).toHaveLength(13);
     const p3 = lines.find((l) => l.includes(ids.P3!))!;
     expect(p3.replace(/^[^,]+,/, '')).toBe(
-      `2026-03-31T22:30:00.000Z,2026-04-01,${ids.P3},P3,"Jean Levi's 501, ""vintage"" — délavé",jeans,Levi's,offline,1,55.00,55.00,0.00,0.00,6.40,0.00,false,48.60,EUR,2026-02-01T09:00:00.000Z,,58`,
+      `2026-03-31T22:30:00.000Z,2026-04-01,${ids.P3},P3,"Jean Levi's 501, ""vintage"" — délavé",jeans,Levi's,offline,1,55.00,55.00,0.00,0.00,6.40,0.00,false,0.00,48.60,EUR,2026-02-01T09:00:00.000Z,,58,,`,
     );
     const etsy = lines.find((l) => l.includes(',P9,') && l.includes(',etsy,'))!;
     expect(etsy.split(',').slice(1, 3)).toEqual(['2026-03-28T23:30:00.000Z', '2026-03-29']);
-    expect(etsy.split(',').slice(9)).toEqual(['2', '34.00', '68.00', '6.12', '5.00', '0.00', '20.00', 'true', '46.88', 'EUR', '2026-02-01T09:00:00.000Z', '2026-03-03T10:00:00.000Z', '25']);
+    expect(etsy.split(',').slice(9)).toEqual(['2', '34.00', '68.00', '6.12', '5.00', '0.00', '20.00', 'true', '0.00', '46.88', 'EUR', '2026-02-01T09:00:00.000Z', '2026-03-03T10:00:00.000Z', '25', '', '']);
+    // The sale that came back: refunded, its unit back in stock and so no cost of goods.
+    const returned = lines.find((l) => l.includes(',P11,'))!;
+    expect(returned.split(',').slice(9)).toEqual(['1', '50.00', '50.00', '1.75', '0.00', '0.00', '0.00', 'true', '50.00', '-1.75', 'EUR', '2026-02-01T09:00:00.000Z', '', '87', '2026-04-30T10:00:00.000Z', 'true']);
     // In time order.
     expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(lines.slice(1).map((l) => l.split(',')[1]).sort());
   });
@@ -228,7 +232,7 @@ describe('Analytics of a hand-computed shop', () => {
     const res = await get('/api/analytics/export.csv', { kind: 'inventory' }).expect(200);
     const lines = res.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('product_id,sku,title,category,brand,status,stock_quantity,price,cost_price,value_at_price,value_at_cost,currency,created_at,first_listed_at,listed_since,marketplaces');
-    expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['P12', 'P2', 'P5', 'P6', 'P9']);
+    expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['P11', 'P12', 'P2', 'P5', 'P6', 'P9']);
     const p9 = lines.find((l) => l.includes(',P9,'))!;
     expect(p9.split(',').slice(5)).toEqual(['published', '1', '35.00', '10.00', '35.00', '10.00', 'EUR', '2026-02-01T09:00:00.000Z', '2026-03-03T10:00:00.000Z', '2026-03-03T10:00:00.000Z', 'etsy vinted']);
     const p12 = lines.find((l) => l.includes(',P12,'))!;

@@ -78,10 +78,29 @@ describe('oversells in analytics', () => {
     const later = fold([found, costs(6, 'ebay:o1:l1', 590)], products);
     // 4800 + 300 − 450 − 620 − 1200
     expect(later.result.sales).toEqual([expect.objectContaining({ sale_id: 'etsy:r9:t9', fees_cents: 620, shipping_charged_cents: 300, shipping_paid_cents: 450, profit_cents: 2830 })]);
-    expect(later.result.adjustments).toEqual([{ product_id: PRODUCT, sale_id: 'ebay:o1:l1', fees_cents: 590, shipping_charged_cents: 300, shipping_paid_cents: 450 }]);
+    expect(later.result.adjustments).toEqual([
+      { product_id: PRODUCT, sale_id: 'ebay:o1:l1', fees_cents: 590, shipping_charged_cents: 300, shipping_paid_cents: 450, refund_cents: null, restocked: null, returned_at: null },
+    ]);
     const same = fold([created, sold, costs(3, 'ebay:o1:l1', 100), costs(4, 'ebay:o1:l1', 200)]);
     expect(same.result.sales).toEqual([expect.objectContaining({ sale_id: 'ebay:o1:l1', fees_cents: 200, profit_cents: 4500 + 300 - 450 - 200 - 1200 })]);
     expect(same.result.adjustments).toEqual([]);
+  });
+
+  it('a sale that comes back in its batch takes its refund, and its cost off when restocked; a stored one is adjusted, and its product restocked', () => {
+    const back = (v: number, restocked: boolean) =>
+      at(v, 'SaleReturned', { sale_id: 'ebay:o1:l1', quantity: 1, refund_cents: 4000, restocked, stock_quantity: restocked ? 1 : 0, reason: null, returned_at: '2026-11-06T09:00:00Z' });
+    const same = fold([created, sold, back(3, true)]);
+    expect(same.result.sales).toEqual([expect.objectContaining({ sale_id: 'ebay:o1:l1', cost_cents: 0, refund_cents: 4000, restocked: true, returned_at: '2026-11-06T09:00:00.000Z', profit_cents: 500 })]);
+    expect(same.products.get(PRODUCT)).toMatchObject({ status: 'draft', stock_quantity: 1 });
+    const kept = fold([created, sold, back(3, false)]);
+    expect(kept.result.sales).toEqual([expect.objectContaining({ cost_cents: 1200, refund_cents: 4000, restocked: false, profit_cents: 4500 - 1200 - 4000 })]);
+    expect(kept.products.get(PRODUCT)).toMatchObject({ status: 'sold', stock_quantity: 0 });
+    const { products } = fold([created, sold]);
+    const later = fold([back(3, true)], products);
+    expect(later.result.sales).toEqual([]);
+    expect(later.result.adjustments).toEqual([
+      { product_id: PRODUCT, sale_id: 'ebay:o1:l1', fees_cents: null, shipping_charged_cents: null, shipping_paid_cents: null, refund_cents: 4000, restocked: true, returned_at: '2026-11-06T09:00:00.000Z' },
+    ]);
   });
 
   it('a batch offered again adds no sale', () => {

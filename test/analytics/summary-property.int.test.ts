@@ -60,6 +60,10 @@ async function randomHistory(t: AnalyticsApp, tenant: number, r: Random, onHalfw
         const channel = pick(r, CHANNELS);
         const amounts = { fees: amount(15), shipping_charged: amount(8), ...(channel === 'offline' ? { shipping_paid: amount(9) } : {}) };
         sold.push({ id: await h.sell(tick(), id, channel, r.int(1, 2), cents(r, 3, 130), amounts), product: id });
+      } else if (roll < 73 && sold.length > 0) {
+        // A sale comes back, restocked or not, refunded in part or in whole (an oversell's is refused).
+        const sale = pick(r, sold);
+        await h.returnSale(tick(), sale.product, sale.id, { restock: r.chance(0.6), ...(r.chance(0.5) ? { refund: cents(r, 0, 3) } : {}) });
       } else if (roll < 75 && sold.length > 0) {
         // Fees and postage known later, on a sale of any age (an oversell's too): sometimes the same again.
         const sale = pick(r, sold);
@@ -86,7 +90,7 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
   const events = await t.services.eventStore.readLog(tenant, 0n, 1_000_000);
   const products = new Map<string, { cost: number | null; price: number; category: string; brand: string | null; stock: number; status: string; created: string; firstListed: string | null }>();
   const listings = new Map<string, { product: string; marketplace: string; live: boolean }>();
-  type Money = { fees: number; charged: number; paid: number };
+  type Money = { fees: number; charged: number; paid: number; refund: number; returned: boolean };
   const sales: ({ id: string; marketplace: string; quantity: number; gross: number; cost: number; known: boolean; day: string; days: number; category: string; brand: string | null } & Money)[] = [];
   for (const e of events) {
     const d = e.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -119,6 +123,8 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
           fees: d.fees_cents ?? 0,
           charged: d.shipping_charged_cents ?? 0,
           paid: d.shipping_paid_cents ?? 0,
+          refund: 0,
+          returned: false,
           marketplace: d.channel,
           quantity: d.quantity,
           gross: d.quantity * d.unit_price_cents,
@@ -136,6 +142,13 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
       case 'SaleCostsRecorded': {
         const sale = sales.find((x) => x.id === `${e.streamId}/${d.sale_id}`);
         if (sale) Object.assign(sale, { fees: d.fees_cents, charged: d.shipping_charged_cents, paid: d.shipping_paid_cents });
+        break;
+      }
+      case 'SaleReturned': {
+        const sale = sales.find((x) => x.id === `${e.streamId}/${d.sale_id}`)!;
+        Object.assign(sale, { refund: d.refund_cents, returned: true, ...(d.restocked ? { cost: 0 } : {}) });
+        p!.stock = d.stock_quantity;
+        if (d.restocked && p!.status === 'sold') p!.status = 'draft';
         break;
       }
       case 'ListingQueued':
@@ -182,10 +195,12 @@ async function bruteForce(t: AnalyticsApp, tenant: number, q: SummaryQuery & { f
     const fees = sum(list, (s) => s.fees);
     const charged = sum(list, (s) => s.charged);
     const paid = sum(list, (s) => s.paid);
-    const profit = revenue + charged - paid - fees - cost;
+    const refunds = sum(list, (s) => s.refund);
+    const profit = revenue + charged - paid - fees - cost - refunds;
     const listedUnits = sum(listed, ([, p]) => p.stock);
     return {
       sales: list.length, units, revenue: revenue / 100, fees: fees / 100, shipping_charged: charged / 100, shipping_paid: paid / 100, cost_of_goods: cost / 100,
+      returns: list.filter((s) => s.returned).length, refunds: refunds / 100,
       net_profit: profit / 100, margin_pct: pct(profit, revenue), average_sale_price: units === 0 ? 0 : Math.round(revenue / units) / 100,
       median_days_to_sell: percentile(list.map((s) => s.days), 0.5), p90_days_to_sell: percentile(list.map((s) => s.days), 0.9),
       sales_without_cost: list.filter((s) => !s.known).length, listed: listed.length, listed_units: listedUnits,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { runCommand, type CommandMetadata } from '../../src/commands/command';
 import { recordMarketplaceSale } from '../../src/commands/products/record-sale';
 import { recordSaleCosts } from '../../src/commands/products/record-sale-costs';
+import { returnSale } from '../../src/commands/products/return-sale';
 import type { SaleAmounts } from '../../src/domain/product/commands';
 import { listingDecider, listingStream, type ListingCommand } from '../../src/domain/listing/listing';
 import { createTenantRunner } from '../../src/engine/tenant-runner';
@@ -88,6 +89,11 @@ export function history(t: AnalyticsApp, tenant: number) {
       const saleId = randomUUID();
       await recordMarketplaceSale(t.services.productCommandDeps, tenant, { product_id: productId, sale_id: saleId, marketplace: channel, quantity, unit_price: unitPrice, fees: amounts.fees, shipping_charged: amounts.shipping_charged }, who(tenant));
       return saleId;
+    },
+    /** A sale comes back. */
+    async returnSale(moment: string, productId: string, saleId: string, body: { refund?: number; restock?: boolean } = {}): Promise<void> {
+      at(moment);
+      await returnSale(t.services.commandDeps, tenant, { product_id: productId, sale_id: saleId, ...body }, who(tenant));
     },
     /** The seller sets a sale's fees and shipping afterwards. */
     async costs(moment: string, productId: string, saleId: string, amounts: SaleAmounts): Promise<void> {

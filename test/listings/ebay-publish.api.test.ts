@@ -277,6 +277,15 @@ describe('Publishing to eBay (against the eBay double)', () => {
     return { seller, product, active, offerId: active.external.offer_id! };
   }
 
+  it('When one of two units sells and then comes back restocked, then eBay shows one, then two again', async () => {
+    const { seller, product, offerId } = await liveWithTwoUnits();
+    const quantity = () => (ebay.state.offers.get(offerId)!.details as { availableQuantity: number }).availableQuantity;
+    const sold = await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).send({ unit_price: 39.9 }).expect(201);
+    await eventually('eBay at one unit', () => quantity() === 1);
+    await request(t.app).post(`/api/products/${product.id}/sales/${sold.body.sale.id}/return`).set(seller.auth).send({}).expect(201);
+    await eventually('eBay at two units again', () => quantity() === 2);
+  });
+
   /** eBay's next bulkUpdatePriceQuantity answers 200 with these entries. */
   const bulkAnswers = (responses: unknown[]) => ebay.faults.next({ method: 'POST', path: '/sell/inventory/v1/bulk_update_price_quantity', kind: 'status', status: 200, body: { responses } });
 

@@ -150,6 +150,49 @@ describe('Product lifecycle: sales, archive, history', () => {
     });
   });
 
+  describe('POST /api/products/{id}/sales/{sale_id}/return', () => {
+    const giveBack = (id: string, saleId: string, body: Record<string, unknown> = {}) => request(t.app).post(`/api/products/${id}/sales/${saleId}/return`).set(seller.auth).send(body);
+
+    it('When a sold-out product comes back, then it answers 201 with the refund, and the product is in stock and for sale again; asked again, 200 with the same return', async () => {
+      const product = await createProduct(t.app, seller, { stock_quantity: 1 });
+      const sold = await sell(product.id, { unit_price: 30, shipping_charged: 4 }).expect(201);
+      expect(sold.body).toMatchObject({ status: 'sold', stock_quantity: 0 });
+      const res = await giveBack(product.id, sold.body.sale.id, { reason: 'too small' });
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ sale_id: sold.body.sale.id, quantity: 1, refund: 30, restocked: true, stock_quantity: 1, returned_at: expect.any(String) });
+      expect(res.headers.etag).toBe(etag(3));
+      expect((await read(product.id)).body).toMatchObject({ status: 'draft', stock_quantity: 1, version: 3 });
+      const again = await giveBack(product.id, sold.body.sale.id, { refund: 5 });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(res.body);
+    });
+
+    it.each([
+      [{ refund: 34.01 }, 422, 'refund'],
+      [{ refund: -2 }, 422, 'refund'],
+      [{ restock: 'yes' }, 400, 'restock'],
+      [{ reason: 'x'.repeat(501) }, 400, 'reason'],
+      [{ refund_all: true }, 400, 'refund_all'],
+    ])('When %j is sent, then it answers %i naming %s, and nothing is recorded', async (body, status, field) => {
+      const product = await createProduct(t.app, seller);
+      const sold = await sell(product.id, { unit_price: 30, shipping_charged: 4 }).expect(201);
+      const before = await logHead(t, seller);
+      const res = await giveBack(product.id, sold.body.sale.id, body);
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(fieldsOf(res.body)).toContain(field);
+      expect(await logHead(t, seller)).toBe(before);
+    });
+
+    it('When the sale is unknown, then 404; for another seller, the sale is not found either', async () => {
+      const product = await createProduct(t.app, seller);
+      const sold = await sell(product.id, { unit_price: 30 }).expect(201);
+      expect((await giveBack(product.id, randomUUID())).status).toBe(404);
+      const other = await registerSeller(t.app);
+      expect((await request(t.app).post(`/api/products/${product.id}/sales/${sold.body.sale.id}/return`).set(other.auth).send({})).status).toBe(404);
+    });
+  });
+
   describe('DELETE /api/products/{id}', () => {
     it('When a product is deleted, then it answers 204, stays readable as archived, and leaves the default list', async () => {
       const product = await createProduct(t.app, seller);

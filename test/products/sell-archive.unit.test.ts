@@ -136,3 +136,41 @@ describe("A sale's fees and shipping", () => {
     expect(event).toMatchObject({ type: 'SaleCostsRecorded', data: { sale_id: 'sale-o', fees_cents: 300 } });
   });
 });
+
+describe('RecordSaleReturn', () => {
+  const back = (overrides: Record<string, unknown> = {}) => ({ type: 'RecordSaleReturn', sale_id: 'sale-1', now: LATER, ...overrides }) as const;
+  const soldWithShipping = (quantity: number, remaining: number) => ({ ...sold(quantity, remaining), data: { ...(sold(quantity, remaining).data as object), shipping_charged_cents: 490 } }) as ReturnType<typeof sold>;
+
+  it('When a sold-out product comes back, then it is refunded the price paid by default, restocked, and for sale again', () => {
+    const events = given(created(), sold(2, 0)).when(back({ reason: '  wrong size ' })).events();
+    expect(events).toEqual([{ type: 'SaleReturned', data: { sale_id: 'sale-1', quantity: 2, refund_cents: 7980, restocked: true, stock_quantity: 2, reason: 'wrong size', returned_at: at } }]);
+    expect(given(created(), sold(2, 0), ...events).state).toMatchObject({ status: 'draft', stock_quantity: 2 });
+  });
+
+  it('When it comes back without restocking, then the stock stays and the product stays sold', () => {
+    const events = given(created(), sold(2, 0)).when(back({ restock: false, refund: 10 })).events();
+    expect(events[0]).toMatchObject({ data: { refund_cents: 1000, restocked: false, stock_quantity: 0 } });
+    expect(given(created(), sold(2, 0), ...events).state).toMatchObject({ status: 'sold', stock_quantity: 0 });
+  });
+
+  it('When the refund is the price and the shipping the buyer paid, then it is taken; a cent more is refused naming refund', () => {
+    given(created(), soldWithShipping(1, 1)).when(back({ refund: 44.8 })).events();
+    given(created(), soldWithShipping(1, 1)).when(back({ refund: 44.81 })).thenRefused('unprocessable', ['refund']);
+  });
+
+  it.each([-1, 1.001])('When the refund is %p, then it is refused naming refund', (refund) => {
+    given(created(), sold(1, 1)).when(back({ refund })).thenRefused('unprocessable', ['refund']);
+  });
+
+  it('When the sale came back already, then nothing new is decided; an unknown sale is not found', () => {
+    const events = given(created(), sold(1, 1)).when(back()).events();
+    given(created(), sold(1, 1), ...events).when(back({ refund: 1 })).then([]);
+    given(created(), sold(1, 1)).when(back({ sale_id: 'sale-7' })).thenRefused('sale_not_found');
+  });
+
+  it('When the product is archived, then it comes back without restocking by default, and restocking is refused', () => {
+    const [event] = given(created(), sold(1, 1), archived).when(back()).events();
+    expect(event).toMatchObject({ data: { restocked: false, stock_quantity: 1 } });
+    given(created(), sold(1, 1), archived).when(back({ restock: true })).thenRefused('product_archived', ['restock']);
+  });
+});

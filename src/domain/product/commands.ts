@@ -52,6 +52,8 @@ export type ProductCommand =
   | ({ type: 'RecordMarketplaceSale'; sale_id: string; marketplace: 'ebay' | 'etsy' | 'vinted'; quantity: number; unit_price: number; order_id?: string; line_id?: string; now: Date } & SaleAmounts)
   /** The seller sets a recorded sale's fees and shipping (known later: a postage label, a monthly statement); what is not given stays. */
   | ({ type: 'RecordSaleCosts'; sale_id: string; now: Date } & SaleAmounts)
+  /** A sale came back (returned, or cancelled after the sale): `refund` in euros (default: the price paid), `restock` (default: unless archived). */
+  | { type: 'RecordSaleReturn'; sale_id: string; refund?: number; restock?: boolean; reason?: string | null; now: Date }
   /** The seller settled an oversell. */
   | { type: 'ResolveOversell'; sale_id: string; resolution: string; note?: string | null; now: Date }
   | { type: 'ArchiveProduct'; now: Date };

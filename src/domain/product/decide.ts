@@ -185,6 +185,37 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
       if (v.fees_cents === current.fees_cents && v.shipping_charged_cents === current.shipping_charged_cents && v.shipping_paid_cents === current.shipping_paid_cents) return [];
       return [{ type: 'SaleCostsRecorded', data: { sale_id: command.sale_id, ...v, recorded_at: at } }];
     }
+    case 'RecordSaleReturn': {
+      const product = existing(state);
+      const sale = product.sales.find((s) => s.sale_id === command.sale_id);
+      if (!sale) throw new NotFoundError('No sale of this product has that sale id', 'sale_not_found');
+      if (product.sale_returns[command.sale_id]) return []; // returned already: a retry
+      const soldFor = product.sale_money[command.sale_id];
+      const gross = sale.quantity * (soldFor?.unit_price_cents ?? 0);
+      const paid = gross + (soldFor?.shipping_charged_cents ?? 0);
+      const refund = command.refund === undefined ? { value: gross, problems: [] as FieldProblem[] } : checkAmount(command.refund, 'refund');
+      if (refund.problems.length === 0 && refund.value > paid) refund.problems.push({ field: 'refund', message: `must be at most what the buyer paid (${(paid / 100).toFixed(2)})` });
+      const reason = command.reason?.trim() ? command.reason.trim() : null;
+      const problems = [...refund.problems];
+      if (reason !== null && reason.length > 500) problems.push({ field: 'reason', message: 'must be at most 500 characters' });
+      refuseInvalid(problems);
+      const restock = command.restock ?? product.status !== 'archived';
+      if (restock && product.status === 'archived') throw new DomainRuleError('An archived product cannot be restocked', 'product_archived', 'restock');
+      return [
+        {
+          type: 'SaleReturned',
+          data: {
+            sale_id: command.sale_id,
+            quantity: sale.quantity,
+            refund_cents: refund.value,
+            restocked: restock,
+            stock_quantity: restock ? product.stock_quantity + sale.quantity : product.stock_quantity,
+            reason,
+            returned_at: at,
+          },
+        },
+      ];
+    }
     case 'ResolveOversell': {
       const product = existing(state);
       const resolution = (OVERSELL_RESOLUTIONS as readonly string[]).includes(command.resolution) ? (command.resolution as OversellResolution) : null;

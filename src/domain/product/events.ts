@@ -104,6 +104,15 @@ export type OversellResolution = (typeof OVERSELL_RESOLUTIONS)[number];
 /** The seller settled an oversell: refunded the buyer (the order cancelled there), found another unit, or otherwise. */
 export type OversellResolved = DomainEvent<'OversellResolved', { sale_id: string; resolution: OversellResolution; note: string | null; resolved_at: string }>;
 
+/**
+ * A sale came back: the buyer returned it, or the order was cancelled after the sale. `refund_cents`
+ * is what the buyer got back; restocked, the units are for sale again (`stock_quantity` after).
+ */
+export type SaleReturned = DomainEvent<
+  'SaleReturned',
+  { sale_id: string; quantity: number; refund_cents: number; restocked: boolean; stock_quantity: number; reason: string | null; returned_at: string }
+>;
+
 export type ProductArchived = DomainEvent<'ProductArchived', { archived_at: string }>;
 
 export type ProductEvent =
@@ -118,6 +127,7 @@ export type ProductEvent =
   | OversoldDetected
   | OversellResolved
   | SaleCostsRecorded
+  | SaleReturned
   | ProductArchived;
 
 export type ProductEventType = ProductEvent['type'];
@@ -134,6 +144,7 @@ export const PRODUCT_EVENT_TYPES: readonly ProductEventType[] = [
   'OversoldDetected',
   'OversellResolved',
   'SaleCostsRecorded',
+  'SaleReturned',
   'ProductArchived',
 ];
 

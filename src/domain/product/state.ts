@@ -23,8 +23,10 @@ export interface Product {
   sales: readonly CompetingSale[];
   /** Oversells the seller has not settled yet, by sale id. */
   open_oversells: readonly string[];
-  /** Each recorded sale's (and oversell's) fees and shipping, by sale id. */
-  sale_money: Readonly<Record<string, SaleMoney>>;
+  /** Each recorded sale's (and oversell's) unit price, fees and shipping, by sale id. */
+  sale_money: Readonly<Record<string, SaleMoney & { unit_price_cents: number }>>;
+  /** Sales that came back, by sale id. */
+  sale_returns: Readonly<Record<string, { quantity: number; refund_cents: number; restocked: boolean; returned_at: string }>>;
 }
 
 /** null until ProductCreated. */
@@ -41,7 +43,7 @@ function saleOf(d: Extract<ProductEvent, { type: 'ProductSold' }>['data']): Comp
 export function evolve(state: ProductState, event: ProductEvent): ProductState {
   if (event.type === 'ProductCreated') {
     const { product_id, sku, price_cents, stock_quantity, created_at: _at, ...details } = event.data;
-    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [], sale_money: {} };
+    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [], sale_money: {}, sale_returns: {} };
   }
   if (state === null) return state; // nothing but a creation starts a product
   switch (event.type) {
@@ -71,19 +73,29 @@ export function evolve(state: ProductState, event: ProductEvent): ProductState {
         status: event.data.remaining_stock === 0 ? 'sold' : state.status,
         sale_ids: [...state.sale_ids, event.data.sale_id],
         sales: [...state.sales, saleOf(event.data)],
-        sale_money: { ...state.sale_money, [event.data.sale_id]: moneyOf(event.data) },
+        sale_money: { ...state.sale_money, [event.data.sale_id]: { ...moneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
       };
     case 'OversoldDetected':
       return {
         ...state,
         sale_ids: [...state.sale_ids, event.data.sale_id],
         open_oversells: [...state.open_oversells, event.data.sale_id],
-        sale_money: { ...state.sale_money, [event.data.sale_id]: moneyOf(event.data) },
+        sale_money: { ...state.sale_money, [event.data.sale_id]: { ...moneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
       };
     case 'SaleCostsRecorded':
-      return { ...state, sale_money: { ...state.sale_money, [event.data.sale_id]: moneyOf(event.data) } };
+      return { ...state, sale_money: { ...state.sale_money, [event.data.sale_id]: { unit_price_cents: 0, ...state.sale_money[event.data.sale_id], ...moneyOf(event.data) } } };
     case 'OversellResolved':
       return { ...state, open_oversells: state.open_oversells.filter((id) => id !== event.data.sale_id) };
+    case 'SaleReturned':
+      return {
+        ...state,
+        sale_returns: {
+          ...state.sale_returns,
+          [event.data.sale_id]: { quantity: event.data.quantity, refund_cents: event.data.refund_cents, restocked: event.data.restocked, returned_at: event.data.returned_at },
+        },
+        stock_quantity: event.data.stock_quantity,
+        status: event.data.restocked && state.status === 'sold' ? 'draft' : state.status,
+      };
     case 'ProductArchived':
       return { ...state, status: 'archived' };
     default: {

@@ -30,7 +30,8 @@ export const exportQuery = z
 
 export const SALES_COLUMNS = [
   'sale_id', 'sold_at', 'date', 'product_id', 'sku', 'title', 'category', 'brand', 'marketplace', 'quantity', 'unit_price', 'gross',
-  'fees', 'shipping_charged', 'shipping_paid', 'cost_of_goods', 'cost_known', 'net_profit', 'currency', 'created_at', 'first_listed_at', 'days_to_sell',
+  'fees', 'shipping_charged', 'shipping_paid', 'cost_of_goods', 'cost_known', 'refund', 'net_profit', 'currency', 'created_at', 'first_listed_at', 'days_to_sell',
+  'returned_at', 'restocked',
 ] as const;
 
 export const INVENTORY_COLUMNS = [
@@ -52,13 +53,14 @@ function salesExport(table: string, from: string, to: string): Export {
   const p = parameters();
   return {
     sql: `select sale_id, ${utc('sold_at')} as sold_at, to_char(day, 'YYYY-MM-DD') as day, product_id, sku, title, category, brand, marketplace, quantity,
-                 unit_price_cents, gross_cents, fees_cents, shipping_charged_cents, shipping_paid_cents, cost_cents, cost_known, profit_cents, ${utc('created_at')} as created_at,
-                 ${utc('listed_at')} as listed_at, days_to_sell
+                 unit_price_cents, gross_cents, fees_cents, shipping_charged_cents, shipping_paid_cents, cost_cents, cost_known, refund_cents, profit_cents,
+                 ${utc('created_at')} as created_at, ${utc('listed_at')} as listed_at, days_to_sell, ${utc('returned_at')} as returned_at, restocked
             from ${table} where day between ${p.add(from)}::date and ${p.add(to)}::date order by sold_at, product_id, sale_id`,
     values: p.values,
     header: SALES_COLUMNS,
     line: (r) => [r.sale_id, r.sold_at, r.day, r.product_id, r.sku, r.title, r.category, r.brand, r.marketplace, r.quantity, centsText(r.unit_price_cents as number), centsText(r.gross_cents as number),
-      centsText(r.fees_cents as number), centsText(r.shipping_charged_cents as number), centsText(r.shipping_paid_cents as number), centsText(r.cost_cents as number), r.cost_known, centsText(r.profit_cents as number), ANALYTICS_CURRENCY, r.created_at, r.listed_at, r.days_to_sell] as CsvValue[],
+      centsText(r.fees_cents as number), centsText(r.shipping_charged_cents as number), centsText(r.shipping_paid_cents as number), centsText(r.cost_cents as number), r.cost_known, centsText(r.refund_cents as number), centsText(r.profit_cents as number), ANALYTICS_CURRENCY, r.created_at, r.listed_at, r.days_to_sell,
+      r.returned_at, r.returned_at === null ? null : r.restocked] as CsvValue[],
     filename: `sales-${from}-${to}.csv`,
   };
 }

@@ -22,7 +22,9 @@ const salesFigures = {
   shipping_charged: money.describe('Euros: shipping the buyers paid the seller'),
   shipping_paid: money.describe('Euros: postage the seller paid'),
   cost_of_goods: money.describe('Euros: cost price at the time of each sale × quantity (unknown cost counts 0)'),
-  net_profit: money.describe('Euros: revenue + shipping charged − shipping paid − fees − cost of goods'),
+  returns: z.number().int().describe('Sales of the period that came back (returned, or cancelled after the sale); they stay sales of their day'),
+  refunds: money.describe('Euros: what the buyers of those sales got back'),
+  net_profit: money.describe('Euros: revenue + shipping charged − shipping paid − fees − cost of goods − refunds (units restocked by a return cost nothing)'),
   margin_pct: z.number().describe('Net profit ÷ revenue, in %, one decimal'),
   average_sale_price: money.describe('Euros: revenue ÷ units, to the cent'),
   median_days_to_sell: z.number().describe('Whole days from first listing (or from creation, if never listed before) to the sale; median over the sales, one decimal'),
@@ -61,6 +63,8 @@ interface SalesRow {
   cost: number;
   profit: number;
   without_cost: number;
+  returns: number;
+  refunds: number;
 }
 
 interface DaysRow {
@@ -69,7 +73,7 @@ interface DaysRow {
   n: number;
 }
 
-const NO_SALES: Omit<SalesRow, 'marketplace'> = { sales: 0, units: 0, revenue: 0, fees: 0, shipping_charged: 0, shipping_paid: 0, cost: 0, profit: 0, without_cost: 0 };
+const NO_SALES: Omit<SalesRow, 'marketplace'> = { sales: 0, units: 0, revenue: 0, fees: 0, shipping_charged: 0, shipping_paid: 0, cost: 0, profit: 0, without_cost: 0, returns: 0, refunds: 0 };
 
 /** percentile_cont over counted values (linear interpolation between the two nearest), one decimal; 0 without values. */
 export function percentileOf(counts: readonly { days_to_sell: number; n: number }[], p: number): number {
@@ -99,6 +103,8 @@ function figures(s: Omit<SalesRow, 'marketplace'>, days: readonly DaysRow[], lis
     shipping_charged: euros(s.shipping_charged),
     shipping_paid: euros(s.shipping_paid),
     cost_of_goods: euros(s.cost),
+    returns: s.returns,
+    refunds: euros(s.refunds),
     net_profit: euros(s.profit),
     margin_pct: percent(s.profit, s.revenue),
     average_sale_price: euros(s.units === 0 ? 0 : Math.round(s.revenue / s.units)),
@@ -131,10 +137,11 @@ function histogramRanges(from: string, to: string, add: (v: unknown) => string):
 
 const SUMS = `count(*)::int as sales, sum(quantity)::bigint as units, sum(gross_cents)::bigint as revenue, sum(fees_cents)::bigint as fees,
   sum(shipping_charged_cents)::bigint as shipping_charged, sum(shipping_paid_cents)::bigint as shipping_paid, sum(cost_cents)::bigint as cost,
-  sum(profit_cents)::bigint as profit, (count(*) filter (where not cost_known))::int as without_cost`;
+  sum(profit_cents)::bigint as profit, (count(*) filter (where not cost_known))::int as without_cost,
+  (count(*) filter (where returned_at is not null))::int as returns, sum(refund_cents)::bigint as refunds`;
 const DAILY_SUMS = `sum(sales)::int as sales, sum(units)::bigint as units, sum(revenue_cents)::bigint as revenue, sum(fees_cents)::bigint as fees,
   sum(shipping_charged_cents)::bigint as shipping_charged, sum(shipping_paid_cents)::bigint as shipping_paid, sum(cost_cents)::bigint as cost,
-  sum(profit_cents)::bigint as profit, sum(without_cost)::int as without_cost`;
+  sum(profit_cents)::bigint as profit, sum(without_cost)::int as without_cost, sum(returns)::int as returns, sum(refunds_cents)::bigint as refunds`;
 
 /**
  * The sales of the period per marketplace, and how many took each number of days. Without a
