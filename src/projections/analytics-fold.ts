@@ -81,11 +81,20 @@ export interface DailyCount {
   new_products: number;
 }
 
+/** A listing going live (its ListingPublished, by the listing's stream version): `listed` is re-counted from these. */
+export interface AnalyticsPublication {
+  listing_id: string;
+  version: number;
+  marketplace: string;
+  published_at: string;
+}
+
 export interface FoldResult {
   products: AnalyticsProduct[];
   listings: AnalyticsListing[];
   sales: AnalyticsSale[];
   counts: DailyCount[];
+  publications: AnalyticsPublication[];
 }
 
 const DAY_MS = 86_400_000;
@@ -183,6 +192,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
   const changedListings = new Set<string>();
   const sales: AnalyticsSale[] = [];
   const counts: DailyCount[] = [];
+  const publications: AnalyticsPublication[] = [];
 
   const relist = (productId: string) => {
     const product = products.get(productId);
@@ -287,6 +297,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
       const at = new Date(event.data.published_at).toISOString();
       listing.live_since = at;
       counts.push({ at, marketplace: listing.marketplace, listed: 1, new_products: 0 });
+      publications.push({ listing_id: listingId, version: e.streamVersion, marketplace: listing.marketplace, published_at: at });
       const product = products.get(listing.product_id);
       if (product && product.first_listed_at === null) product.first_listed_at = at;
     } else if (!listing.live) {
@@ -300,5 +311,6 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
     listings: [...changedListings].map((id) => listings.get(id)!),
     sales,
     counts,
+    publications,
   };
 }

@@ -79,6 +79,11 @@ export function history(t: AnalyticsApp, tenant: number) {
       at(moment);
       await listing(listingId, { type: 'MarkSoldHere', now: new Date(moment) });
     },
+    /** The seller chooses the zone the shop's days are counted in. */
+    async changeZone(moment: string, timeZone: string): Promise<void> {
+      at(moment);
+      await t.services.commands.changeShopTimeZone(tenant, { time_zone: timeZone }, who(tenant));
+    },
     async sell(moment: string, productId: string, channel: 'offline' | 'ebay' | 'etsy' | 'vinted', quantity: number, unitPrice: number): Promise<void> {
       at(moment);
       if (channel === 'offline') await t.services.commands.recordSale(tenant, { product_id: productId, quantity, unit_price: unitPrice, channel }, who(tenant));
