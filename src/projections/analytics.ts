@@ -73,21 +73,26 @@ function upsert(table: string, columns: string, key: string): string {
 }
 
 /**
- * What a day of a marketplace sums from its sales, each column once: the incremental write and
- * the re-count after a time-zone change both follow this list (a new money column is one line).
+ * The money a day of a marketplace sums from its sales, once: daily column ← sale column. The
+ * incremental write and the re-count after a time-zone change both follow it (a new money
+ * column is one line here, with its columns in SALE_COLUMNS and the tables).
  */
+const MONEY: readonly (readonly [daily: string, sale: string])[] = [
+  ['revenue_cents', 'gross_cents'],
+  ['fees_cents', 'fees_cents'],
+  ['shipping_cents', 'shipping_cents'],
+  ['cost_cents', 'cost_cents'],
+  ['profit_cents', 'profit_cents'],
+];
+/** Everything a day of a marketplace sums from its sales: daily column ← aggregate over the sales. */
 const SALE_SUMS: readonly (readonly [daily: string, aggregate: string])[] = [
   ['sales', 'count(*)'],
   ['units', 'sum(quantity)'],
-  ['revenue_cents', 'sum(gross_cents)'],
-  ['fees_cents', 'sum(fees_cents)'],
-  ['shipping_cents', 'sum(shipping_cents)'],
-  ['cost_cents', 'sum(cost_cents)'],
-  ['profit_cents', 'sum(profit_cents)'],
+  ...MONEY.map(([daily, sale]) => [daily, `sum(${sale})`] as const),
   ['without_cost', 'count(*) filter (where not cost_known)'],
 ];
 /** The sale columns those sums read. */
-const SUMMED_SALE_COLUMNS = 'quantity, gross_cents, fees_cents, shipping_cents, cost_cents, cost_known, profit_cents';
+const SUMMED_SALE_COLUMNS = ['quantity', 'cost_known', ...MONEY.map(([, sale]) => sale)].join(', ');
 const PUBLICATION_COLUMNS = 'listing_id uuid, version integer, marketplace text, published_at timestamptz';
 
 const dailyColumns = SALE_SUMS.map(([c]) => c).join(', ');
