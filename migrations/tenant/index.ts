@@ -22,6 +22,7 @@ import * as m0020 from './0020_sync_activity';
 import * as m0021 from './0021_connection_notifications';
 import * as m0022 from './0022_ai_descriptions';
 import * as m0023 from './0023_sale_money';
+import * as m0024 from './0024_shop_settings';
 
 /** Tenant-schema migrations in the order they apply. `npm run migrate:make -- tenant NAME` appends here. */
 export const tenantMigrations: Migration[] = [
@@ -48,4 +49,5 @@ export const tenantMigrations: Migration[] = [
   { name: '0021_connection_notifications', ...m0021 },
   { name: '0022_ai_descriptions', ...m0022 },
   { name: '0023_sale_money', ...m0023 },
+  { name: '0024_shop_settings', ...m0024 },
 ];

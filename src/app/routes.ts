@@ -53,6 +53,8 @@ import { generateAiDescriptionRoute } from '../commands/ai/generate-description'
 import { requestAiDescriptionsRoute } from '../commands/ai/request-descriptions';
 import { aiGenerationRoutes } from '../queries/ai/generations';
 import { aiJobRoutes } from '../queries/ai/jobs';
+import { changeShopSettingsRoute } from '../commands/shop/change-time-zone';
+import { getShopSettingsRoute } from '../queries/shop/get-settings';
 import type { Container } from './container';
 
 export function apiRoutes(c: Container): AnyRoute[] {
@@ -131,6 +133,8 @@ export function apiRoutes(c: Container): AnyRoute[] {
       logger,
     }),
     ...billingWebhookRoutes({ subscription: c.subscriptionDeps, provider: c.billingProvider, records: c.billingRecords, logger }),
+    getShopSettingsRoute(reads),
+    changeShopSettingsRoute(c.commandDeps),
     ...analyticsRoutes({ ...reads, now: () => c.clock.now(), logger }),
     ...consumerKeyRoutes({ pool, clock: c.clock, ids: c.ids }),
     ...eventFeedRoutes({

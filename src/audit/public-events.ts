@@ -8,7 +8,9 @@
  * - products: created, edited, repriced, restocked, archived, and their sales and oversells;
  * - listings: queued on a marketplace, live there (with the marketplace's ids and URL), failed to
  *   publish, sold there, ended (delisted, ended by the marketplace, closed after a sale,
- *   disconnected).
+ *   disconnected);
+ * - the shop's time zone (ShopTimeZoneChanged, stream `shop`): the zone Stoflow counts the
+ *   seller's days in, so a consumer can bucket sales into the same days.
  * What is not, and why:
  * - marketplace connections (MarketplaceConnected, settings, notifications, revocations): they
  *   carry account ids, settings and options of the seller's marketplace accounts, next to the
@@ -216,12 +218,18 @@ export const PUBLIC_EVENT_DEFINITIONS: readonly PublicEventDefinition[] = [
     description: 'The marketplace was disconnected: the listing is no longer followed.',
     data: z.object({ disconnected_at: time }),
   },
+  {
+    type: 'ShopTimeZoneChanged',
+    schemaVersion: 1,
+    description: 'The seller chose the IANA time zone the shop’s days are counted in (stream shop; before the first such event, Europe/Paris).',
+    data: z.object({ time_zone: z.string(), previous_time_zone: z.string(), changed_at: time }),
+  },
 ];
 
 const envelope = {
   id: z.uuid().describe('The event id: unique, the same on every read'),
   position: z.number().int().describe('Position in the tenant log: strictly increasing, the cursor to resume from'),
-  stream: z.string().describe('Stream the event belongs to: product-<uuid>, listing-<uuid>'),
+  stream: z.string().describe('Stream the event belongs to: product-<uuid>, listing-<uuid>, shop'),
   version: z.number().int().describe('Version of the stream after this event (1 for its first)'),
   recorded_at: z.string().describe('When the event was appended (ISO 8601)'),
 };

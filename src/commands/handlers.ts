@@ -13,6 +13,7 @@ import { editProduct } from './products/edit-product';
 import { recordSale } from './products/record-sale';
 import { removeProductImage } from './products/remove-product-image';
 import { reorderProductImages } from './products/reorder-product-images';
+import { changeShopTimeZone } from './shop/change-time-zone';
 import { changePlan } from './subscription/change-plan';
 import type { SubscriptionDeps } from './subscription/deps';
 import type { Logger } from '../infra/logger';
@@ -45,6 +46,7 @@ export function commandHandlers(d: HandlerDeps) {
     reorderProductImages: bind(reorderProductImages, products),
     addCustomBrand: bind(addCustomBrand, { ...d.commandDeps, sharedBrand: d.sharedBrand }),
     changePlan: bind(changePlan, d.subscriptionDeps),
+    changeShopTimeZone: bind(changeShopTimeZone, d.commandDeps),
   };
 }
 

@@ -118,12 +118,21 @@ export interface DailyCount {
   new_products: number;
 }
 
+/** A listing going live (its ListingPublished, by the listing's stream version): `listed` is re-counted from these. */
+export interface AnalyticsPublication {
+  listing_id: string;
+  version: number;
+  marketplace: string;
+  published_at: string;
+}
+
 export interface FoldResult {
   products: AnalyticsProduct[];
   listings: AnalyticsListing[];
   sales: AnalyticsSale[];
   adjustments: SaleAdjustment[];
   counts: DailyCount[];
+  publications: AnalyticsPublication[];
 }
 
 const DAY_MS = 86_400_000;
@@ -240,6 +249,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
     adjustments.set(key, { ...none, ...adjustments.get(key), ...change, product_id: productId, sale_id: saleId });
   };
   const counts: DailyCount[] = [];
+  const publications: AnalyticsPublication[] = [];
 
   const relist = (productId: string) => {
     const product = products.get(productId);
@@ -369,6 +379,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
       const at = new Date(event.data.published_at).toISOString();
       listing.live_since = at;
       counts.push({ at, marketplace: listing.marketplace, listed: 1, new_products: 0 });
+      publications.push({ listing_id: listingId, version: e.streamVersion, marketplace: listing.marketplace, published_at: at });
       const product = products.get(listing.product_id);
       if (product && product.first_listed_at === null) product.first_listed_at = at;
     } else if (!listing.live) {
@@ -383,5 +394,6 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
     sales,
     adjustments: [...adjustments.values()],
     counts,
+    publications,
   };
 }

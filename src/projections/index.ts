@@ -8,6 +8,7 @@ import { marketplaceConnectionsProjection } from './marketplace-connections';
 import { marketplaceOrdersProjection } from './marketplace-orders';
 import { oversellsProjection } from './oversells';
 import { productsProjection } from './products';
+import { shopSettingsProjection } from './shop-settings';
 import { subscriptionProjection } from './subscription';
 import { syncActivityProjection } from './sync-activity';
 
@@ -20,6 +21,7 @@ export const allProjections: readonly Projection[] = [
   marketplaceOrdersProjection,
   oversellsProjection,
   subscriptionProjection,
+  shopSettingsProjection,
   analyticsProjection,
   syncActivityProjection,
   aiGenerationsProjection,

@@ -1,6 +1,6 @@
 /*
- * What the analytics projection and its queries agree on: where a sale can be made, the time zone
- * days are counted in, and the currency figures are shown in.
+ * What the analytics projection and its queries agree on: where a sale can be made, the default
+ * time zone days are counted in, and the currency figures are shown in.
  */
 
 /** Where a sale is made: the seller's own (offline) or a marketplace. */
@@ -11,8 +11,9 @@ export type SaleChannelName = (typeof SALE_CHANNELS)[number];
 export const LISTING_MARKETPLACES = ['ebay', 'etsy', 'vinted'] as const;
 
 /**
- * Days, weeks and months are counted in this time zone. Accounts have no time-zone setting yet:
- * every shop is counted in Paris time, and a setting would have to re-bucket the daily table.
+ * The default time zone: a shop's days, weeks and months are counted in until the seller chooses another
+ * (`PATCH /api/shop/settings`, a `ShopTimeZoneChanged` event): the analytics projection keeps the
+ * zone in force in its own table and re-buckets its daily tables when it changes.
  */
 export const ANALYTICS_TIME_ZONE = 'Europe/Paris';
 

@@ -82,6 +82,11 @@ export function history(t: AnalyticsApp, tenant: number) {
       at(moment);
       await listing(listingId, { type: 'MarkSoldHere', now: new Date(moment) });
     },
+    /** The seller chooses the zone the shop's days are counted in. */
+    async changeZone(moment: string, timeZone: string): Promise<void> {
+      at(moment);
+      await t.services.commands.changeShopTimeZone(tenant, { time_zone: timeZone }, who(tenant));
+    },
     /** Answers the sale's id. A marketplace reports fees and the shipping its buyer paid, never the seller's postage. */
     async sell(moment: string, productId: string, channel: 'offline' | 'ebay' | 'etsy' | 'vinted', quantity: number, unitPrice: number, amounts: SaleAmounts = {}): Promise<string> {
       at(moment);

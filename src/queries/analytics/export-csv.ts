@@ -16,7 +16,7 @@ import type { PoolClient } from '../../infra/db/postgres';
 import type { Logger } from '../../infra/logger';
 import { ANALYTICS_CURRENCY } from '../../shared/analytics';
 import { centsText, csvLine, UTF8_BOM, type CsvValue } from './csv';
-import { checkPeriod, parameters, periodFields, resolvePeriod, type AnalyticsDeps } from './period';
+import { checkPeriod, parameters, periodFields, resolvePeriod, analyticsTimeZone, type AnalyticsDeps } from './period';
 
 const BATCH = 2000;
 
@@ -141,7 +141,7 @@ export const exportCsvRoute = (deps: AnalyticsDeps & { logger: Logger }) =>
     },
     handle: async ({ auth, query, res, requestId }) => {
       const tenant = auth.tenantId;
-      const period = resolvePeriod(query, deps.now());
+      const period = resolvePeriod(query, deps.now(), await analyticsTimeZone(deps, tenant));
       const e =
         query.kind === 'sales' ? salesExport(deps.tenancy.table(tenant, 'analytics_sales'), period.from, period.to) : inventoryExport(deps.tenancy.table(tenant, 'analytics_products'), period.to);
       const client = await deps.db.of(tenant).connect();

@@ -1,6 +1,8 @@
 /*
  * What the analytics queries share: the period (local dates, both ends included), the filters,
- * and money in euros. Days are the account's (ANALYTICS_TIME_ZONE).
+ * and money in euros. Days are the shop's: the zone the analytics projection buckets them in
+ * (`analytics_settings`, ANALYTICS_TIME_ZONE until the seller chooses one), so "today" and the
+ * stored days always agree.
  */
 import { z } from 'zod';
 import type { Queryable } from '../../infra/db/postgres';
@@ -43,8 +45,8 @@ export interface Period {
   time_zone: string;
 }
 
-/** 2026-03-01 in Paris, whatever the server's own zone. */
-export function localDay(at: Date, timeZone = ANALYTICS_TIME_ZONE): string {
+/** 2026-03-01 in the zone (Paris by default), whatever the server's own zone. */
+export function localDay(at: Date, timeZone: string = ANALYTICS_TIME_ZONE): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
@@ -56,13 +58,19 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-/** The period asked, with the defaults filled in: `to` today, `from` 29 days before `to`. */
-export function resolvePeriod(q: { from?: string; to?: string }, now: Date): Period {
-  const to = q.to ?? localDay(now);
+/** The zone the tenant's analytics days are counted in (the projection's own, so it matches the stored days). */
+export async function analyticsTimeZone({ db, tenancy }: TenantDb, tenant: number): Promise<string> {
+  const { rows } = await db.of(tenant).query<{ time_zone: string }>(`select time_zone from ${tenancy.table(tenant, 'analytics_settings')}`);
+  return rows[0]?.time_zone ?? ANALYTICS_TIME_ZONE;
+}
+
+/** The period asked, with the defaults filled in: `to` today (in `timeZone`), `from` 29 days before `to`. */
+export function resolvePeriod(q: { from?: string; to?: string }, now: Date, timeZone: string): Period {
+  const to = q.to ?? localDay(now, timeZone);
   const from = q.from ?? addDays(to, -(DEFAULT_PERIOD_DAYS - 1));
   if (from > to) throw new ValidationError([{ field: 'from', message: 'must not be after to (today when to is not given)' }]);
   if (daysBetween(from, to) >= MAX_PERIOD_DAYS) throw new ValidationError([{ field: 'from', message: `must be less than ${MAX_PERIOD_DAYS} days before to` }]);
-  return { from, to, time_zone: ANALYTICS_TIME_ZONE };
+  return { from, to, time_zone: timeZone };
 }
 
 /** SQL parameters, numbered in the order they are added. */

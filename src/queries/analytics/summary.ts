@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import { ANALYTICS_CURRENCY, LISTING_MARKETPLACES, SALE_CHANNELS } from '../../shared/analytics';
-import { addDays, checkPeriod, euros, filterFields, parameters, percent, periodFields, productFilters, resolvePeriod, type AnalyticsDeps, type Period } from './period';
+import { addDays, checkPeriod, euros, filterFields, parameters, percent, periodFields, productFilters, resolvePeriod, analyticsTimeZone, type AnalyticsDeps, type Period } from './period';
 
 export const summaryQuery = z.object({ ...periodFields, ...filterFields }).strict().superRefine(checkPeriod);
 export type SummaryQuery = z.output<typeof summaryQuery>;
@@ -207,7 +207,7 @@ async function stockNow({ db: pools, tenancy }: AnalyticsDeps, tenant: number, q
 }
 
 export async function getSummary(deps: AnalyticsDeps, tenant: number, q: SummaryQuery): Promise<Summary> {
-  const period: Period = resolvePeriod(q, deps.now());
+  const period: Period = resolvePeriod(q, deps.now(), await analyticsTimeZone(deps, tenant));
   const [[sales, days], stock] = await Promise.all([salesOfPeriod(deps, tenant, q, period), stockNow(deps, tenant, q)]);
   const total = sales.rows.reduce((sum, r) => {
     for (const k of Object.keys(NO_SALES) as (keyof typeof NO_SALES)[]) sum[k] += r[k];

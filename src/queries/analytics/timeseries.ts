@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import { ANALYTICS_CURRENCY, SALE_CHANNELS } from '../../shared/analytics';
-import { checkPeriod, euros, parameters, periodFields, resolvePeriod, type AnalyticsDeps } from './period';
+import { checkPeriod, euros, parameters, periodFields, resolvePeriod, analyticsTimeZone, type AnalyticsDeps } from './period';
 
 /** Each metric's column, and whether it is money (cents in, euros out). */
 const METRICS = {
@@ -52,7 +52,7 @@ export const timeseriesSchema = z.object({
 });
 
 export async function getTimeseries({ db: pools, tenancy, now }: AnalyticsDeps, tenant: number, q: TimeseriesQuery) {
-  const period = resolvePeriod(q, now());
+  const period = resolvePeriod(q, now(), await analyticsTimeZone({ db: pools, tenancy }, tenant));
   const metric = METRICS[q.metric];
   const p = parameters();
   const unit = p.add(q.interval);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route';
 import { ANALYTICS_CURRENCY, SALE_CHANNELS } from '../../shared/analytics';
-import { checkPeriod, euros, parameters, periodFields, resolvePeriod, type AnalyticsDeps } from './period';
+import { checkPeriod, euros, parameters, periodFields, resolvePeriod, analyticsTimeZone, type AnalyticsDeps } from './period';
 
 const BY = { profit: 'profit', revenue: 'revenue', units: 'units' } as const;
 const DIMENSIONS = { brand: 'brand', category: 'category', marketplace: 'marketplace' } as const;
@@ -41,7 +41,7 @@ export const topSchema = z.object({
 });
 
 export async function getTop({ db: pools, tenancy, now }: AnalyticsDeps, tenant: number, q: TopQuery) {
-  const period = resolvePeriod(q, now());
+  const period = resolvePeriod(q, now(), await analyticsTimeZone({ db: pools, tenancy }, tenant));
   const p = parameters();
   const where = [`day between ${p.add(period.from)}::date and ${p.add(period.to)}::date`];
   if (q.marketplace) where.push(`marketplace = ${p.add(q.marketplace)}`);
