@@ -12,7 +12,8 @@
  *
  * BENCH_PRODUCTS, BENCH_CONNECTIONS, BENCH_SECONDS, BENCH_POOL_MAX (the API's pool, 20) and
  * BENCH_POOL_GROUPS (its groups of tenant-affine connections, one per connection) override the
- * defaults.
+ * defaults. BENCH_ONLY=login runs GET /health (the ceiling) and the login flood only;
+ * PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE and PASSWORD_HASH_NICE set the API's gate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,8 @@ const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEED_IN_FLIGHT = 32;
+/** `login`: only the /health ceiling and the login flood, skipping the other scenarios. */
+const ONLY = process.env.BENCH_ONLY;
 const LOGIN_CLIENTS = 20;
 const LOGIN_ACCOUNTS = 4;
 /** Clients reading during the login flood, per read; few, as a shop's other users would be. */
@@ -73,6 +76,10 @@ export function config(dataDir: string, databaseUrl?: string): Config {
     DATABASE_POOL_GROUPS: process.env.BENCH_POOL_GROUPS,
     JWT_SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
     PASSWORD_PEPPER: 'bench-pepper',
+    // Unset: the API's defaults; set, to compare settings of the password-hashing gate.
+    PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY,
+    PASSWORD_HASH_QUEUE: process.env.PASSWORD_HASH_QUEUE,
+    PASSWORD_HASH_NICE: process.env.PASSWORD_HASH_NICE,
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
     RUN_WORKERS: 'false',
@@ -369,22 +376,24 @@ async function run(): Promise<Record<string, number>> {
     let detail = 0;
     const figures: Record<string, Figures> = {};
     figures.health = await drive(base, { method: 'GET', path: '/health' }, 'GET /health');
-    figures.create = await drive(
-      base,
-      {
-        method: 'POST',
-        path: '/api/products',
-        headers,
-        setupRequest: (req) => ({ ...req, body: JSON.stringify(productBody(sku, `BENCH-${sku++}`)) }),
-      },
-      'POST /api/products',
-    );
-    figures.list = await drive(base, { method: 'GET', path: '/api/products?status=draft&limit=50', headers }, 'GET /api/products?status=draft&limit=50');
-    figures.detail = await drive(
-      base,
-      { method: 'GET', path: `/api/products/${ids[0]}`, headers, setupRequest: (req) => ({ ...req, path: `/api/products/${ids[detail++ % ids.length]}` }) },
-      'GET /api/products/{id}',
-    );
+    if (ONLY !== 'login') {
+      figures.create = await drive(
+        base,
+        {
+          method: 'POST',
+          path: '/api/products',
+          headers,
+          setupRequest: (req) => ({ ...req, body: JSON.stringify(productBody(sku, `BENCH-${sku++}`)) }),
+        },
+        'POST /api/products',
+      );
+      figures.list = await drive(base, { method: 'GET', path: '/api/products?status=draft&limit=50', headers }, 'GET /api/products?status=draft&limit=50');
+      figures.detail = await drive(
+        base,
+        { method: 'GET', path: `/api/products/${ids[0]}`, headers, setupRequest: (req) => ({ ...req, path: `/api/products/${ids[detail++ % ids.length]}` }) },
+        'GET /api/products/{id}',
+      );
+    }
 
     const flood = await loginFlood(base, '/api/products?status=draft&limit=50', authorization);
 
