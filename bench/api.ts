@@ -13,7 +13,7 @@
  * BENCH_PRODUCTS, BENCH_CONNECTIONS, BENCH_SECONDS, BENCH_POOL_MAX (the API's pool, 20) and
  * BENCH_POOL_GROUPS (its groups of tenant-affine connections, one per connection) override the
  * defaults. BENCH_ONLY=login runs GET /health (the ceiling) and the login flood only;
- * PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE and PASSWORD_HASH_NICE set the API's gate.
+ * PASSWORD_HASH_CONCURRENCY and PASSWORD_HASH_QUEUE set the API's gate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -79,7 +79,6 @@ export function config(dataDir: string, databaseUrl?: string): Config {
     // Unset: the API's defaults; set, to compare settings of the password-hashing gate.
     PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY,
     PASSWORD_HASH_QUEUE: process.env.PASSWORD_HASH_QUEUE,
-    PASSWORD_HASH_NICE: process.env.PASSWORD_HASH_NICE,
     RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     RATE_LIMIT_REGISTER_PER_IP_HOUR: '10000',
     RUN_WORKERS: 'false',
