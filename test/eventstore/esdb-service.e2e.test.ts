@@ -115,7 +115,8 @@ describe('The service and its worker with EVENTSTORE_CONNECTION_STRING set (Kurr
 
   it('When a seller registers and creates a product, then it reads back at once, its event is on the feed and in KurrentDB, /health is ok, and SIGTERM stops the service with 0', async () => {
     // Arrange
-    const api = await serve({ EVENTSTORE_CONNECTION_STRING: double.connectionString }, dataDir);
+    // Generous waits: the suite runs this beside heavy ones, and a first write of a new tenant warms everything.
+    const api = await serve({ EVENTSTORE_CONNECTION_STRING: double.connectionString, READ_YOUR_WRITES_TIMEOUT_MS: '20000', DATABASE_STATEMENT_TIMEOUT_MS: '20000', DATABASE_QUERY_TIMEOUT_MS: '25000' }, dataDir);
     started.push(api);
     const seller = await register(api.base);
     // Act
@@ -123,8 +124,8 @@ describe('The service and its worker with EVENTSTORE_CONNECTION_STRING set (Kurr
     const read = await call(api.base, `/api/products/${created.body?.id as string}`, { token: seller.token });
     const feed = await call(api.base, '/api/events?after=0&limit=100', { token: seller.token });
     const health = await call(api.base, '/health');
-    // Assert
-    expect(created.status).toBe(201);
+    // Assert (a refusal shows its problem and the service's last lines)
+    expect({ status: created.status, body: created.status === 201 ? undefined : created.body, log: created.status === 201 ? undefined : api.output.slice(-15) }).toMatchObject({ status: 201 });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: created.body.id, title: 'Chemise oxford', price: 24, version: 1 });
     const items = feed.body.items as { stream: string; type: string; version: number; position: number }[];
@@ -140,7 +141,7 @@ describe('The service and its worker with EVENTSTORE_CONNECTION_STRING set (Kurr
 
   it('When the API runs with RUN_WORKERS=false, then a worker process projects its commands and both stop with 0 on SIGTERM', async () => {
     // Arrange
-    const env = { EVENTSTORE_CONNECTION_STRING: double.connectionString, READ_YOUR_WRITES_TIMEOUT_MS: '20000' };
+    const env = { EVENTSTORE_CONNECTION_STRING: double.connectionString, READ_YOUR_WRITES_TIMEOUT_MS: '20000', DATABASE_STATEMENT_TIMEOUT_MS: '20000', DATABASE_QUERY_TIMEOUT_MS: '25000' };
     const api = await serve({ ...env, RUN_WORKERS: 'false' }, dataDir);
     started.push(api);
     const worker = launch(WORKER, env, dataDir);
@@ -156,6 +157,7 @@ describe('The service and its worker with EVENTSTORE_CONNECTION_STRING set (Kurr
     expect(api.output.some((l) => l.includes('RUN_WORKERS=false'))).toBe(true);
 
     expect(await stop(api)).toBe(0);
-    expect(await stop(worker)).toBe(0);
+    const code = await stop(worker);
+    expect({ code, log: code === 0 ? undefined : worker.output.slice(-15) }).toEqual({ code: 0, log: undefined });
   }, 90_000);
 });
