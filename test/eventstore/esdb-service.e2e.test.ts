@@ -123,7 +123,12 @@ describe('The service and its worker with EVENTSTORE_CONNECTION_STRING set (Kurr
     const created = await call(api.base, '/api/products', { method: 'POST', token: seller.token, body: productBody({ title: 'Chemise oxford', price: 24 }) });
     const read = await call(api.base, `/api/products/${created.body?.id as string}`, { token: seller.token });
     const feed = await call(api.base, '/api/events?after=0&limit=100', { token: seller.token });
-    const health = await call(api.base, '/health');
+    // The projections catch up a moment after the write (a loaded machine may take a few seconds).
+    let health = await call(api.base, '/health');
+    for (const deadline = Date.now() + 30_000; health.body?.checks?.projections?.status !== 'ok' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      health = await call(api.base, '/health');
+    }
     // Assert (a refusal shows its problem and the service's last lines)
     expect({ status: created.status, body: created.status === 201 ? undefined : created.body, log: created.status === 201 ? undefined : api.output.slice(-15) }).toMatchObject({ status: 201 });
     expect(read.status).toBe(200);
