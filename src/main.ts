@@ -48,9 +48,11 @@ async function main(): Promise<void> {
     stopping = true;
     markProcessStopping();
     logger.info({ signal }, 'stopping');
+    // A stop that hangs still takes the embedded PostgreSQL down with it (bounded), never leaving it orphaned.
     const deadline = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s: exiting');
-      process.exit(1);
+      logger.error('shutdown took longer than 10 s: stopping the database and exiting');
+      setTimeout(() => process.exit(1), 5_000).unref();
+      void database.stop().finally(() => process.exit(1));
     }, 10_000);
     deadline.unref();
     // Long-polls of the Vinted extension answer now rather than hold the server open.

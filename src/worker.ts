@@ -22,7 +22,12 @@ async function worker(): Promise<void> {
     stopping = true;
     markProcessStopping();
     logger.info({ signal }, 'worker stopping');
-    setTimeout(() => process.exit(1), 10_000).unref();
+    // A stop that hangs still takes the embedded PostgreSQL down with it (bounded), never leaving it orphaned.
+    setTimeout(() => {
+      logger.error('worker shutdown took longer than 10 s: stopping the database and exiting');
+      setTimeout(() => process.exit(1), 5_000).unref();
+      void database.stop().finally(() => process.exit(1));
+    }, 10_000).unref();
     await services.close();
     await database.stop();
     logger.info('worker stopped');

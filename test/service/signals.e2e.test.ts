@@ -69,7 +69,11 @@ async function expectStopped(started: Started, dataDir: string, npmMayReraise = 
   const down = () => !existsSync(join(dataDir, 'postgres', 'postmaster.pid')) && !isAlive(started.postgresPid);
   while (!down() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   // A failure says how far the service got in its stop.
-  if (!down()) console.log(`still up after the stop; the service's last lines:\n${started.output.slice(-15).join('\n')}`);
+  if (!down()) {
+    // npm's pipe may close before the service's last lines: its own log files keep them.
+    const logged = ['api', 'worker'].map((name) => join(dataDir, 'logs', name, 'current.log')).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8').trim().split('\n').slice(-10).join('\n'));
+    console.log(`still up after the stop; the service's last lines:\n${started.output.slice(-15).join('\n')}\nits log files' last lines:\n${logged.join('\n')}`);
+  }
   expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   expect(isAlive(started.postgresPid)).toBe(false);
 }
