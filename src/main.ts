@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { markProcessStopping } from './engine/leases';
 import { watchParent } from './infra/parent-watch';
+import { stopDeadline } from './infra/stop-deadline';
 import { buildApp } from './app/app';
 import { buildContainer } from './app/container';
 import { serviceLinks } from './http/app';
@@ -48,13 +49,7 @@ async function main(): Promise<void> {
     stopping = true;
     markProcessStopping();
     logger.info({ signal }, 'stopping');
-    // A stop that hangs still takes the embedded PostgreSQL down with it (bounded), never leaving it orphaned.
-    const deadline = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s: stopping the database and exiting');
-      setTimeout(() => process.exit(1), 5_000).unref();
-      void database.stop().finally(() => process.exit(1));
-    }, 10_000);
-    deadline.unref();
+    stopDeadline(logger, database, 'shutdown');
     // Long-polls of the Vinted extension answer now rather than hold the server open.
     await services.vintedWakeups.close();
     await new Promise<void>((resolve) => {

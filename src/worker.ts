@@ -1,6 +1,7 @@
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { markProcessStopping } from './engine/leases';
 import { watchParent } from './infra/parent-watch';
+import { stopDeadline } from './infra/stop-deadline';
 import { buildContainer } from './app/container';
 
 /**
@@ -22,12 +23,7 @@ async function worker(): Promise<void> {
     stopping = true;
     markProcessStopping();
     logger.info({ signal }, 'worker stopping');
-    // A stop that hangs still takes the embedded PostgreSQL down with it (bounded), never leaving it orphaned.
-    setTimeout(() => {
-      logger.error('worker shutdown took longer than 10 s: stopping the database and exiting');
-      setTimeout(() => process.exit(1), 5_000).unref();
-      void database.stop().finally(() => process.exit(1));
-    }, 10_000).unref();
+    stopDeadline(logger, database, 'worker shutdown');
     await services.close();
     await database.stop();
     logger.info('worker stopped');

@@ -16,6 +16,7 @@
  * price paid; refunded, it never counts.
  */
 import { productIdOfStream, type ProductEvent } from '../domain/product/decider';
+import { saleMoneyOf } from '../domain/product/events';
 import { LISTING_STREAM_PREFIX, type ListingEvent } from '../domain/listing/listing';
 import type { RecordedEvent } from '../eventstore/types';
 
@@ -198,16 +199,11 @@ export function netProfit(gross: number, cost: number, m: SaleMoneyCents, refund
   return gross + m.shipping_charged_cents - m.shipping_paid_cents - m.fees_cents - cost - refund;
 }
 
-/** A sale's money as its event says it (v1 events come out with zeros; absent counts as 0). */
-function moneyOf(d: Partial<SaleMoneyCents>): SaleMoneyCents {
-  return { fees_cents: d.fees_cents ?? 0, shipping_charged_cents: d.shipping_charged_cents ?? 0, shipping_paid_cents: d.shipping_paid_cents ?? 0 };
-}
-
 /** A sale of the product as it stands at the moment of the sale. */
 function saleOf(productId: string, row: AnalyticsProduct, sale: PendingOversell): AnalyticsSale {
   const gross = sale.quantity * sale.unit_price_cents;
   const cost = (row.cost_price_cents ?? 0) * sale.quantity;
-  const money = moneyOf(sale);
+  const money = saleMoneyOf(sale);
   const listedAt = row.first_listed_at !== null && row.first_listed_at <= sale.sold_at ? row.first_listed_at : null;
   return {
     product_id: productId,
@@ -311,7 +307,7 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
           break;
         case 'ProductSold': {
           const d = event.data;
-          sales.push(saleOf(productId, row, { sale_id: d.sale_id, marketplace: d.channel, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.sold_at).toISOString(), ...moneyOf(d) }));
+          sales.push(saleOf(productId, row, { sale_id: d.sale_id, marketplace: d.channel, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.sold_at).toISOString(), ...saleMoneyOf(d) }));
           row.stock_quantity = d.remaining_stock;
           if (d.remaining_stock === 0) row.status = 'sold';
           break;
@@ -320,12 +316,12 @@ export function foldAnalytics(events: readonly RecordedEvent[], products: Map<st
           const d = event.data;
           row.pending_oversells = [
             ...row.pending_oversells,
-            { sale_id: d.sale_id, marketplace: d.marketplace, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.detected_at).toISOString(), ...moneyOf(d) },
+            { sale_id: d.sale_id, marketplace: d.marketplace, quantity: d.quantity, unit_price_cents: d.unit_price_cents, sold_at: new Date(d.detected_at).toISOString(), ...saleMoneyOf(d) },
           ];
           break;
         }
         case 'SaleCostsRecorded': {
-          const money = moneyOf(event.data);
+          const money = saleMoneyOf(event.data);
           const saleId = event.data.sale_id;
           const inBatch = sales.find((s) => s.product_id === productId && s.sale_id === saleId);
           if (inBatch) Object.assign(inBatch, money, { profit_cents: netProfit(inBatch.gross_cents, inBatch.cost_cents, money, inBatch.refund_cents) });

@@ -13,6 +13,7 @@
  * every day is re-bucketed from the sales, the products' creations and the publications
  * (`analytics_publications`, one row per ListingPublished) in the new one.
  */
+import { PRODUCT_EVENT_TYPES } from '../domain/product/events';
 import type { ShopTimeZoneChanged } from '../domain/shop/shop';
 import type { Projection, Tables } from '../engine/projection';
 import type { RecordedEvent } from '../eventstore/types';
@@ -21,18 +22,8 @@ import { ANALYTICS_TIME_ZONE } from '../shared/analytics';
 import { batchKeys, foldAnalytics, type AnalyticsListing, type AnalyticsProduct, type FoldResult } from './analytics-fold';
 
 /** Image events change no figure: they are not read. */
-const PRODUCT_EVENTS = [
-  'ProductCreated',
-  'ProductDetailsUpdated',
-  'ProductPriceChanged',
-  'ProductStockAdjusted',
-  'ProductSold',
-  'OversoldDetected',
-  'OversellResolved',
-  'SaleCostsRecorded',
-  'SaleReturned',
-  'ProductArchived',
-];
+const IMAGE_EVENTS: readonly string[] = ['ProductImageAdded', 'ProductImageRemoved', 'ProductImagesReordered'];
+const PRODUCT_EVENTS = PRODUCT_EVENT_TYPES.filter((type) => !IMAGE_EVENTS.includes(type));
 
 const LISTING_EVENTS = [
   'ListingQueued',

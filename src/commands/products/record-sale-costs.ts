@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { productDecider, productStream } from '../../domain/product/decider';
+import { saleMoneyInEuros } from '../../domain/product/events';
 import { etagOf } from '../../shared/product-fields';
 import { runCommand, type CommandDeps, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
@@ -44,11 +45,7 @@ export async function recordSaleCosts(
     },
     metadata,
   );
-  const money = outcome.state!.sale_money[input.sale_id]!;
-  return {
-    version: outcome.version,
-    costs: { sale_id: input.sale_id, fees: money.fees_cents / 100, shipping_charged: money.shipping_charged_cents / 100, shipping_paid: money.shipping_paid_cents / 100 },
-  };
+  return { version: outcome.version, costs: { sale_id: input.sale_id, ...saleMoneyInEuros(outcome.state!.sale_money[input.sale_id]) } };
 }
 
 /** PATCH /api/products/{id}/sales/{sale_id} */

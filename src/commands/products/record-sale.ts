@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { productDecider, productStream, type ProductSold } from '../../domain/product/decider';
+import { saleMoneyInEuros } from '../../domain/product/events';
 import { etagOf, productSchema, type ProductDto } from '../../shared/product-fields';
 import { deterministicUuid, runCommand, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
@@ -67,8 +68,7 @@ export async function recordSale(deps: RecordSaleDeps, tenant: number, input: Re
   const sale = sold
     ? { id: sold.data.sale_id, quantity: sold.data.quantity, unit_price: sold.data.unit_price_cents / 100, channel: sold.data.channel, remaining_stock: sold.data.remaining_stock, sold_at: sold.data.sold_at }
     : { id: saleId, quantity, unit_price, channel, remaining_stock: outcome.state?.stock_quantity ?? 0, sold_at: null };
-  const amounts = { fees: (money?.fees_cents ?? 0) / 100, shipping_charged: (money?.shipping_charged_cents ?? 0) / 100, shipping_paid: (money?.shipping_paid_cents ?? 0) / 100 };
-  return { product: await productAfter(deps.represent, tenant, outcome), sale: { ...sale, ...amounts } };
+  return { product: await productAfter(deps.represent, tenant, outcome), sale: { ...sale, ...saleMoneyInEuros(money) } };
 }
 
 /** POST /api/products/{id}/sales */

@@ -62,6 +62,16 @@ export interface SaleMoney {
 
 export const NO_SALE_MONEY: SaleMoney = { fees_cents: 0, shipping_charged_cents: 0, shipping_paid_cents: 0 };
 
+/** A sale's fees and shipping as its event (or a stored copy of it) says them; a field absent is 0. */
+export function saleMoneyOf(d: Partial<SaleMoney>): SaleMoney {
+  return { fees_cents: d.fees_cents ?? 0, shipping_charged_cents: d.shipping_charged_cents ?? 0, shipping_paid_cents: d.shipping_paid_cents ?? 0 };
+}
+
+/** The same in euros, as the API shows them. */
+export function saleMoneyInEuros(m: SaleMoney | undefined): { fees: number; shipping_charged: number; shipping_paid: number } {
+  return { fees: (m?.fees_cents ?? 0) / 100, shipping_charged: (m?.shipping_charged_cents ?? 0) / 100, shipping_paid: (m?.shipping_paid_cents ?? 0) / 100 };
+}
+
 export type ProductSold = DomainEvent<
   'ProductSold',
   { sale_id: string; quantity: number; unit_price_cents: number; channel: SaleChannel; remaining_stock: number; sold_at: string } & SaleMoney & OrderRef

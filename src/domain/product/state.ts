@@ -1,4 +1,4 @@
-import type { CompetingSale, ProductDetails, ProductEvent, ProductStatus, SaleMoney } from './events';
+import { saleMoneyOf, type CompetingSale, type ProductDetails, type ProductEvent, type ProductStatus, type SaleMoney } from './events';
 
 export interface ProductImage {
   image_id: string;
@@ -33,8 +33,6 @@ export interface Product {
 export type ProductState = Product | null;
 
 export const initialState: ProductState = null;
-
-const moneyOf = (d: SaleMoney): SaleMoney => ({ fees_cents: d.fees_cents ?? 0, shipping_charged_cents: d.shipping_charged_cents ?? 0, shipping_paid_cents: d.shipping_paid_cents ?? 0 });
 
 function saleOf(d: Extract<ProductEvent, { type: 'ProductSold' }>['data']): CompetingSale {
   return { sale_id: d.sale_id, channel: d.channel, quantity: d.quantity, sold_at: d.sold_at, ...(d.order_id ? { order_id: d.order_id } : {}), ...(d.line_id ? { line_id: d.line_id } : {}) };
@@ -73,17 +71,17 @@ export function evolve(state: ProductState, event: ProductEvent): ProductState {
         status: event.data.remaining_stock === 0 ? 'sold' : state.status,
         sale_ids: [...state.sale_ids, event.data.sale_id],
         sales: [...state.sales, saleOf(event.data)],
-        sale_money: { ...state.sale_money, [event.data.sale_id]: { ...moneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
+        sale_money: { ...state.sale_money, [event.data.sale_id]: { ...saleMoneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
       };
     case 'OversoldDetected':
       return {
         ...state,
         sale_ids: [...state.sale_ids, event.data.sale_id],
         open_oversells: [...state.open_oversells, event.data.sale_id],
-        sale_money: { ...state.sale_money, [event.data.sale_id]: { ...moneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
+        sale_money: { ...state.sale_money, [event.data.sale_id]: { ...saleMoneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
       };
     case 'SaleCostsRecorded':
-      return { ...state, sale_money: { ...state.sale_money, [event.data.sale_id]: { unit_price_cents: 0, ...state.sale_money[event.data.sale_id], ...moneyOf(event.data) } } };
+      return { ...state, sale_money: { ...state.sale_money, [event.data.sale_id]: { unit_price_cents: 0, ...state.sale_money[event.data.sale_id], ...saleMoneyOf(event.data) } } };
     case 'OversellResolved':
       return { ...state, open_oversells: state.open_oversells.filter((id) => id !== event.data.sale_id) };
     case 'SaleReturned':
