@@ -2,6 +2,7 @@ import {
   ANY,
   BACKWARDS,
   END,
+  ErrorType,
   EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
@@ -9,6 +10,7 @@ import {
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  isCommandError,
   jsonEvent,
   type AppendExpectedRevision,
   type CurrentRevision,
@@ -16,10 +18,10 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import type { Tenancy } from '../infra/db/tenancy';
-import { ConcurrencyError } from '../shared/errors';
+import { ConcurrencyError, UnavailableError } from '../shared/errors';
 import { readTenantLog, tenantHead, watchTenants } from './esdb-log';
 import { esdbNaming, type EsdbNaming } from './esdb-naming';
-import type { AppendResult, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent, TenantId, Upcaster } from './types';
+import type { AppendResult, BacklogCursor, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent, TenantId, Upcaster } from './types';
 import { createUpcasterRegistry } from './upcasters';
 
 export interface EsdbEventStoreOptions {
@@ -90,6 +92,31 @@ export function clientConnectionString(connectionString: string): string {
   return connectionString.replace(/^(kurrentdb|kurrent|kdb)(\+discover)?:\/\//i, (_match, _scheme, discover: string | undefined) => `esdb${discover ?? ''}://`);
 }
 
+/** Seconds a client is told to wait when the server did not answer in time. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+const TRANSPORT_FAILURES = new Set<string>([ErrorType.TIMEOUT, ErrorType.DEADLINE_EXCEEDED, ErrorType.UNAVAILABLE, ErrorType.NOT_LEADER]);
+
+/**
+ * A server out of reach, too slow for the client's deadline, or no longer leader is nothing a
+ * request could fix: it becomes `UnavailableError` (503, Retry-After), as a PostgreSQL outage
+ * does. A write that timed out may still have committed, which the message says.
+ */
+function unavailableOnTransport(err: unknown, writing: boolean): unknown {
+  if (!(err instanceof Error) || !isCommandError(err) || !TRANSPORT_FAILURES.has(err.type)) return err;
+  const detail = writing
+    ? 'The event store did not confirm the write in time: it may or may not have been saved; retry with the same Idempotency-Key'
+    : 'The event store did not answer in time; retry shortly';
+  return new UnavailableError(detail, 'event_store_unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
+}
+
+async function guarded<T>(writing: boolean, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw unavailableOnTransport(err, writing);
+  }
+}
+
 export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore {
   const client = EventStoreDBClient.connectionString(clientConnectionString(options.connectionString));
   const registry = createUpcasterRegistry(options.upcasters ?? []);
@@ -106,7 +133,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
         if (resolved.event) found.push(recorded(resolved.event));
       }
     } catch (err) {
-      if (!(err instanceof StreamNotFoundError)) throw err;
+      if (!(err instanceof StreamNotFoundError)) throw unavailableOnTransport(err, false);
     }
     return found;
   }
@@ -129,6 +156,22 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     };
   }
 
+  async function backlog(tenant: TenantId, cursors: readonly BacklogCursor[], cap: number): Promise<number[]> {
+    const counts = cursors.map(() => 0);
+    if (cap <= 0 || cursors.length === 0) return counts;
+    // Consumers at the tenant's head are behind by nothing: most are, and the head is cheap.
+    const head = await tenantHead(client, naming, tenant);
+    const behind = cursors.map((c, i) => ({ ...c, i })).filter((c) => c.after < head && c.types.length > 0);
+    if (behind.length === 0) return counts;
+    // One read of the log from the earliest of them, of the types any of them handles.
+    const from = behind.reduce((min, c) => (c.after < min ? c.after : min), behind[0]!.after);
+    const types = [...new Set(behind.flatMap((c) => c.types))];
+    for (const event of await readTenantLog(client, naming, recorded, tenant, from, cap, types)) {
+      for (const c of behind) if (event.position > c.after && c.types.includes(event.type)) counts[c.i] = Math.min(cap, (counts[c.i] ?? 0) + 1);
+    }
+    return counts;
+  }
+
   const store: EventStore = {
     backend: 'eventstoredb',
     projectsInline: false,
@@ -144,7 +187,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
         written = await client.appendToStream(name, proposed, { expectedRevision: toRevision(expected) });
       } catch (err) {
         if (err instanceof WrongExpectedVersionError) throw new ConcurrencyError(stream, expected, versionOf(err.actualVersion));
-        throw err;
+        throw unavailableOnTransport(err, true);
       }
       const next = versionOf(written.nextExpectedRevision < 0n ? NO_STREAM : written.nextExpectedRevision);
       if (events.length === 0) return { nextExpectedVersion: next, firstPosition: 0n, lastPosition: 0n, duplicate: false };
@@ -186,33 +229,19 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
         });
         for await (const resolved of reading) if (resolved.event) found.push(read(resolved.event));
       } catch (err) {
-        if (!(err instanceof StreamNotFoundError)) throw err;
+        if (!(err instanceof StreamNotFoundError)) throw unavailableOnTransport(err, false);
       }
       return found;
     },
 
     async readLog(tenant, after, limit, types) {
-      const events = await readTenantLog(client, naming, recorded, tenant, after, limit, types);
+      const events = await guarded(false, () => readTenantLog(client, naming, recorded, tenant, after, limit, types));
       return events.map((e) => registry.upcast(e));
     },
 
-    head: (tenant: TenantId) => tenantHead(client, naming, tenant),
+    head: (tenant: TenantId) => guarded(false, () => tenantHead(client, naming, tenant)),
 
-    async backlog(tenant, cursors, cap) {
-      const counts = cursors.map(() => 0);
-      if (cap <= 0 || cursors.length === 0) return counts;
-      // Consumers at the tenant's head are behind by nothing: most are, and the head is cheap.
-      const head = await tenantHead(client, naming, tenant);
-      const behind = cursors.map((c, i) => ({ ...c, i })).filter((c) => c.after < head && c.types.length > 0);
-      if (behind.length === 0) return counts;
-      // One read of the log from the earliest of them, of the types any of them handles.
-      const from = behind.reduce((min, c) => (c.after < min ? c.after : min), behind[0]!.after);
-      const types = [...new Set(behind.flatMap((c) => c.types))];
-      for (const event of await readTenantLog(client, naming, recorded, tenant, from, cap, types)) {
-        for (const c of behind) if (event.position > c.after && c.types.includes(event.type)) counts[c.i] = Math.min(cap, (counts[c.i] ?? 0) + 1);
-      }
-      return counts;
-    },
+    backlog: (tenant, cursors, cap) => guarded(false, () => backlog(tenant, cursors, cap)),
 
     async watch(onWake) {
       const stop = watchTenants(client, naming, onWake, options.pollIntervalMs ?? 1000);

@@ -85,6 +85,23 @@ describe('The service with EVENTSTORE_CONNECTION_STRING set (KurrentDB double)',
     expect(double.log.stream(reservation)?.map((e) => e.type)).toEqual(['SkuReserved', 'SkuReleased', 'SkuReserved']);
   });
 
+  it('When KurrentDB does not confirm the write in time, then the create answers 503 with Retry-After, the SKU is given back, and the same request then succeeds', async () => {
+    // Arrange: the server times out the product's write (the reservation, taken first, holds).
+    const sku = uniqueSku();
+    const reservation = `${testTenancy.schema(seller.tenantId)}.sku-${sku.toLowerCase()}`;
+    double.faults.failNext(/\.product-/, 1, 'timeout');
+    // Act
+    const refused = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku }));
+    const again = await request(t.app).post('/api/products').set(seller.auth).send(productBody({ sku }));
+    // Assert
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBe('2');
+    expect(refused.body).toMatchObject({ status: 503, code: 'event_store_unavailable', detail: expect.stringContaining('may or may not have been saved') });
+    expect(again.status).toBe(201);
+    expect(double.log.stream(reservation)?.map((e) => e.type)).toEqual(['SkuReserved', 'SkuReleased', 'SkuReserved']);
+  });
+
   it('When a product is edited with If-Match, then the edit reads back at once and a stale If-Match answers 412', async () => {
     const product = await createProduct(t.app, seller, { price: 20 });
 

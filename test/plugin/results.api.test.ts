@@ -93,7 +93,7 @@ describe('The Vinted task queue: results, retries and expiry', () => {
 
   it('When a task is past its expiry, then it is never handed out: it expires, and the hook hears it', async () => {
     const { who, extensions: [ext] } = await t.seller();
-    const stale = await t.enqueue(who.tenantId, { kind: 'update', payload: { vinted_item_id: '1' }, expiresAt: new Date(t.clock.now().getTime() + 5000) });
+    const stale = await t.enqueue(who.tenantId, { kind: 'update', payload: { vinted_item_id: '1' }, ttlMs: 5000 });
     const fresh = await t.enqueue(who.tenantId, { kind: 'sync_wardrobe' });
     t.clock.advance(6000);
     expect((await ext!.poll(0))?.id).toBe(fresh.id);

@@ -8,7 +8,7 @@
  */
 import { productDecider, productStream, releaseSku, reserveSku, skuIsFree, skuStream } from '../../domain/product/decider';
 import type { ProductCreated } from '../../domain/product/decider';
-import { AppError, ConcurrencyError, ConflictError } from '../../shared/errors';
+import { AppError, ConcurrencyError, ConflictError, UnavailableError } from '../../shared/errors';
 import { createProductBody, etagOf, productSchema, type CreateProductInput, type ProductDto } from '../../shared/product-fields';
 import { deterministicUuid, runCommand, type CommandMetadata } from '../command';
 import { commandRoute } from '../command-route';
@@ -35,9 +35,9 @@ function isDuplicateSkuIndex(err: unknown): boolean {
 
 /**
  * Where appends to several streams are not one transaction (EventStoreDB), the reservation is
- * written before the product: when the product's append then fails, the SKU is given back —
- * unless the product was written after all. Best effort: the original failure is what the
- * caller hears either way.
+ * written before the product: when the product's append then fails (or the server did not answer
+ * in time), the SKU is given back — unless the product was written after all. Best effort: the
+ * original failure is what the caller hears either way.
  */
 async function releaseOrphanedReservation(deps: CreateProductDeps, tenant: number, sku: string, productId: string, metadata: CommandMetadata): Promise<void> {
   try {
@@ -94,7 +94,7 @@ export async function createProduct(deps: CreateProductDeps, tenant: number, inp
         const product = await deps.represent(tenant, await deps.store.readStream(tenant, productStream(productId)));
         if (product) return { product, created: false };
       }
-      if (!(err instanceof AppError)) await releaseOrphanedReservation(deps, tenant, input.sku, productId, metadata);
+      if (!(err instanceof AppError) || err instanceof UnavailableError) await releaseOrphanedReservation(deps, tenant, input.sku, productId, metadata);
       throw err;
     }
   }

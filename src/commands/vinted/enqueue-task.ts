@@ -15,8 +15,8 @@ export interface EnqueueVintedTask {
   payload: Record<string, unknown>;
   /** Derived from what caused the task (the triggering event's id): the same key never queues twice. */
   idempotencyKey: string;
-  /** Not handed out after this (a price change superseded by a newer one, a stale sync). */
-  expiresAt?: Date | null;
+  /** Not handed out once this long has passed since it was queued (none: it waits for ever). */
+  ttlMs?: number | null;
   /** Not handed out before this. */
   notBefore?: Date;
 }
@@ -24,13 +24,14 @@ export interface EnqueueVintedTask {
 export async function enqueueVintedTask(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' | 'clock' | 'ids'>, tenant: number, input: EnqueueVintedTask): Promise<{ task: VintedTask; created: boolean }> {
   if (input.idempotencyKey.length === 0 || input.idempotencyKey.length > 200) throw new ValidationError([{ field: 'idempotencyKey', message: 'must be 1 to 200 characters' }]);
   const now = deps.clock.now();
+  const expiresAt = input.ttlMs ? new Date(now.getTime() + input.ttlMs) : null;
   return withTenant(deps.pool, deps.tenancy, tenant, async (tx) => {
     const inserted = await tx.query<TaskRow>(
       `insert into vinted_tasks (id, kind, listing_id, payload, idempotency_key, state, not_before, expires_at, created_at, updated_at)
        values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $8)
        on conflict (idempotency_key) do nothing
        returning *`,
-      [deps.ids.uuid(), input.kind, input.listingId ?? null, JSON.stringify(input.payload), input.idempotencyKey, input.notBefore ?? now, input.expiresAt ?? null, now],
+      [deps.ids.uuid(), input.kind, input.listingId ?? null, JSON.stringify(input.payload), input.idempotencyKey, input.notBefore ?? now, expiresAt, now],
     );
     if (inserted.rows[0]) {
       await notifyQueueMoved(tx, deps.tenancy, tenant);

@@ -78,8 +78,7 @@ export function vintedPublisher(deps: Pick<VintedQueueDeps, 'pool' | 'tenancy' |
       // rest. Not itself: a reaction delivered again would otherwise cancel the task it queued the
       // first time, and queue nothing (the key is taken), leaving the listing updating for ever.
       if (work.kind === 'update') await cancelVintedTasks(deps, tenant, work.listingId, { kinds: ['update'], exceptKey: work.key });
-      const expiresAt = work.kind !== 'delete' && ttlMs > 0 ? new Date(deps.clock.now().getTime() + ttlMs) : null;
-      await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: { ...vintedPayloadOf(work), ...(work.correlationId ? { correlation_id: work.correlationId } : {}) }, idempotencyKey: work.key, expiresAt });
+      await enqueueVintedTask(deps, tenant, { kind: work.kind, listingId: work.listingId, payload: { ...vintedPayloadOf(work), ...(work.correlationId ? { correlation_id: work.correlationId } : {}) }, idempotencyKey: work.key, ttlMs: work.kind === 'delete' ? null : ttlMs });
     },
     cancelWaiting: (tenant, listingId) => cancelVintedTasks(deps, tenant, listingId, { kinds: ['publish', 'update'] }),
   };

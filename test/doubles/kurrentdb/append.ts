@@ -14,7 +14,7 @@
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { status, type sendUnaryData, type ServerDuplexStream, type ServerReadableStream } from '@grpc/grpc-js';
-import { AllStreamPosition, Empty, Unknown, UUID, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
+import { AllStreamPosition, Empty, Timeout, Unknown, UUID, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
@@ -53,7 +53,9 @@ export function appendHandler(log: KurrentLog, faults: AppendFaults) {
       if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'Append without options' });
       const expected = expectedOfAppend(options);
       const stream = streamNameOf(options.getStreamIdentifier());
-      if (faults.take(stream)) return callback({ code: status.INTERNAL, details: `Append to ${stream} failed (injected)` });
+      const fault = faults.take(stream);
+      if (fault === 'error') return callback({ code: status.INTERNAL, details: `Append to ${stream} failed (injected)` });
+      if (fault === 'timeout') return callback({ code: status.DEADLINE_EXCEEDED, details: `Append to ${stream} timed out (injected)` });
       callback(null, appendResponse(log.append(stream, expected, proposed), expected));
     });
   };
@@ -93,6 +95,12 @@ function unknownStatus(stream: string): Status {
   return new Status().setCode(Code.UNKNOWN).setMessage(`Append to ${stream} failed (injected)`).setDetails(packed);
 }
 
+function timeoutStatus(stream: string): Status {
+  const packed = new Any();
+  packed.pack(new Timeout().serializeBinary(), 'event_store.client.Timeout');
+  return new Status().setCode(Code.DEADLINE_EXCEEDED).setMessage(`Append to ${stream} timed out (injected)`).setDetails(packed);
+}
+
 export function batchAppendHandler(log: KurrentLog, faults: AppendFaults) {
   return (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void => {
     const pending = new Map<string, { options: BatchAppendReq.Options; proposed: ProposedEvent[] }>();
@@ -105,9 +113,10 @@ export function batchAppendHandler(log: KurrentLog, faults: AppendFaults) {
       pending.delete(correlation);
       const stream = streamNameOf(entry.options.getStreamIdentifier());
       const expected = expectedOfBatch(entry.options);
-      if (faults.take(stream)) {
+      const fault = faults.take(stream);
+      if (fault) {
         const failed = new BatchAppendResp().setCorrelationId(new UUID().setString(correlation)).setStreamIdentifier(streamIdentifier(stream));
-        call.write(failed.setError(unknownStatus(stream)));
+        call.write(failed.setError(fault === 'timeout' ? timeoutStatus(stream) : unknownStatus(stream)));
         return;
       }
       call.write(batchResponse(correlation, stream, expected, log.append(stream, expected, entry.proposed)));

@@ -1,20 +1,25 @@
 /**
- * Failures a test can ask of the double: the next appends to streams matching a pattern fail
- * with a server error (INTERNAL on Append; an `event_store.client.Unknown` status on BatchAppend),
- * writing nothing, as a write lost to a crashing node would look to the client.
+ * Failures a test can ask of the double: the next appends to streams matching a pattern fail,
+ * writing nothing.
+ * - `error`: a server error (INTERNAL on Append; an `event_store.client.Unknown` status on
+ *   BatchAppend), as a write lost to a crashing node would look to the client.
+ * - `timeout`: the server gave up before the write committed (DEADLINE_EXCEEDED on Append; an
+ *   `event_store.client.Timeout` status on BatchAppend), as a node too busy to answer in time.
  */
-export class AppendFaults {
-  private readonly pending: { pattern: RegExp; left: number }[] = [];
+export type AppendFaultKind = 'error' | 'timeout';
 
-  failNext(pattern: RegExp, times = 1): void {
-    this.pending.push({ pattern, left: times });
+export class AppendFaults {
+  private readonly pending: { pattern: RegExp; left: number; kind: AppendFaultKind }[] = [];
+
+  failNext(pattern: RegExp, times = 1, kind: AppendFaultKind = 'error'): void {
+    this.pending.push({ pattern, left: times, kind });
   }
 
-  /** Whether this append to `stream` must fail (and counts it). */
-  take(stream: string): boolean {
+  /** How this append to `stream` must fail, if it must (and counts it). */
+  take(stream: string): AppendFaultKind | null {
     const fault = this.pending.find((f) => f.left > 0 && f.pattern.test(stream));
-    if (!fault) return false;
+    if (!fault) return null;
     fault.left -= 1;
-    return true;
+    return fault.kind;
   }
 }
