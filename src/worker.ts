@@ -1,6 +1,7 @@
 import { configFromEnvironment, openDatabase, openLogs, prepareSchema } from './bootstrap';
 import { markProcessStopping } from './engine/leases';
 import { watchParent } from './infra/parent-watch';
+import { catchStopSignals } from './infra/stop-signals';
 import { stopDeadline } from './infra/stop-deadline';
 import { buildContainer } from './app/container';
 
@@ -9,6 +10,8 @@ import { buildContainer } from './app/container';
  * with RUN_WORKERS=true) share the tenants through advisory-lock leases.
  */
 async function worker(): Promise<void> {
+  // Before anything starts: a signal during start-up stops the process once it is up.
+  const signals = catchStopSignals();
   const config = configFromEnvironment();
   const logs = await openLogs(config, 'worker');
   const logger = logs.logger;
@@ -30,10 +33,7 @@ async function worker(): Promise<void> {
     await logs.end();
     process.exit(0);
   };
-  // Kept for the whole shutdown, not once: Ctrl-C reaches this process twice (from the terminal
-  // and forwarded by npm), and a second signal without a listener would kill it half-stopped.
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  signals.handleWith((signal) => void stop(signal));
   // npm gone without passing a signal on: stop as for SIGTERM rather than live on as an orphan.
   watchParent(() => void stop('parent exited'));
 }

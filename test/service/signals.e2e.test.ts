@@ -148,6 +148,21 @@ describe('Stopping the run commands', () => {
     expect(JSON.parse(log[log.length - 1]!)).toMatchObject({ msg: 'worker stopped' });
   }, 120_000);
 
+  it.each([
+    ['npm start', ['start'], 'api', 'stopping', 'stopped'],
+    ['npm run worker', ['run', 'worker'], 'worker', 'worker stopping', 'worker stopped'],
+  ])('When %s gets SIGTERM while it is still starting (its PostgreSQL just up), then it finishes starting, stops, and stops that PostgreSQL', async (_name, args, folder, stopping, stopped) => {
+    // The moment the embedded database is up, before the migrations: the service is not ready to stop yet.
+    const started = await npmRun(args, dataDir, /"msg":"embedded PostgreSQL started"/);
+    running = started.npm;
+
+    process.kill(started.npm.pid!, 'SIGTERM');
+    await expectStopped(started, dataDir, true);
+    const log = readFileSync(join(dataDir, 'logs', folder, 'current.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; signal?: string });
+    expect(log.find((l) => l.msg === stopping)).toMatchObject({ signal: 'SIGTERM' });
+    expect(log[log.length - 1]).toMatchObject({ msg: stopped });
+  }, 120_000);
+
   it('When npm run worker is killed with SIGKILL (no signal passed on), then the worker stops itself and the PostgreSQL it started', async () => {
     const started = await npmRun(['run', 'worker'], dataDir, /"msg":"worker started"/);
     running = started.npm;
