@@ -1,7 +1,8 @@
 /*
  * The limits on POST /api/auth/login (OWASP Authentication and Credential Stuffing Prevention
  * cheat sheets). They run in this order, before any bcrypt work, and each answers 429 with
- * `Retry-After` (problem details):
+ * `Retry-After` (problem details). Before them, a full password gate answers 503 (login.ts):
+ * an attempt refused for that is not counted here, since no password was checked.
  *
  * An address is the client's (after TRUST_PROXY_HOPS), or for IPv6 its /56 network.
  *

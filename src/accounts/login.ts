@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { clientAddress } from '../http/rate-limit';
@@ -34,6 +35,29 @@ interface UserRow {
   tenant_status: string;
 }
 
+/** Who keeps a turn after "busy": this account from this address (see passwords.ts). */
+function hashingCaller(email: string, address: string | undefined): string | undefined {
+  return address === undefined ? undefined : `${email.trim().toLowerCase()} ${address}`;
+}
+
+/**
+ * With the password gate full, an attempt is refused (503, Retry-After) before anything else is
+ * done for it: no rate-limit counter, no lookup of the account. A flood of sign-ins is then
+ * answered at the cost of parsing its body, and the other endpoints keep their time. An attempt
+ * that gets through is counted by the limits as before, so no password is checked uncounted.
+ */
+function refuseWhileHashingIsFull(services: AccountDeps): RequestHandler {
+  return (req, _res, next) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email;
+    try {
+      services.passwordHashing.refuseIfFull(typeof email === 'string' ? hashingCaller(email, clientAddress(req)) : undefined);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
 /**
  * Both failures cost the same: an unknown email is compared against a dummy hash of the same cost
  * (through the same bounded gate, so "busy" does not tell either), and every failure then waits a
@@ -52,7 +76,7 @@ export async function logIn(services: AccountDeps, input: LoginInput, address?: 
     user?.password_hash ?? DUMMY_PASSWORD_HASH,
     // A turn kept after "busy" belongs to this account from this address: a flood from ever new
     // addresses never comes back as the same caller, even when it aims at the same account.
-    address === undefined ? undefined : `${input.email.toLowerCase()} ${address}`,
+    hashingCaller(input.email, address),
   );
   if (!user || !matches) {
     await sleep(randomInt(100, 301));
@@ -74,8 +98,9 @@ export function loginRoute(services: AccountDeps) {
     tags: ['Accounts'],
     auth: false,
     body: loginBody,
-    // Per address (every attempt, and failures), per account and address, per account: login-limits.ts.
-    before: loginLimits(services),
+    // A full password gate first; then per address (every attempt, and failures), per account
+    // and address, per account: login-limits.ts.
+    before: [refuseWhileHashingIsFull(services), ...loginLimits(services)],
     responses: {
       200: { description: 'Signed in', schema: tokenPairSchema },
       400: { description: 'A field is missing or not allowed' },

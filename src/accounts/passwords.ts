@@ -64,6 +64,12 @@ export interface PasswordHashing {
    * back once its Retry-After has passed, it waits ahead of first attempts.
    */
   verify(password: string, hash: string, caller?: string): Promise<boolean>;
+  /**
+   * Throws the "busy" refusal `verify` would throw for this caller now, keeping its turn the same
+   * way; otherwise nothing. Asked first, it refuses a flood before any other work is done for it
+   * (rate-limit counters, the account's lookup): a refusal then costs next to nothing.
+   */
+  refuseIfFull(caller?: string): void;
   stats(): GateStats;
 }
 
@@ -113,17 +119,29 @@ export function boundedPasswordHashing(pepper: string, limits: PasswordHashingLi
     owed.set(caller, now + HASHING_BUSY_RETRY_AFTER_SECONDS * 1000);
     if (owed.size > TURNS_KEPT) owed.delete(owed.keys().next().value!);
   };
+  const hasTurn = (due: number | undefined, now: number) => due !== undefined && now >= due && now - due <= TURN_KEPT_MS;
   return {
     hash: (password) => gate.run(() => hashPassword(password, pepper)),
     async verify(password, hash, caller) {
       const now = Date.now();
       const due = caller === undefined ? undefined : owed.get(caller);
       if (due !== undefined) owed.delete(caller!);
-      const priority = due !== undefined && now >= due && now - due <= TURN_KEPT_MS;
+      const priority = hasTurn(due, now);
       try {
         return await gate.run(() => verifyPassword(password, hash, pepper), { priority });
       } catch (err) {
         if (caller !== undefined && err instanceof UnavailableError) owe(caller, now);
+        throw err;
+      }
+    },
+    refuseIfFull(caller) {
+      const now = Date.now();
+      const priority = hasTurn(caller === undefined ? undefined : owed.get(caller), now);
+      try {
+        gate.refuseIfFull({ priority });
+      } catch (err) {
+        // As verify would: one back before its Retry-After starts its wait again.
+        if (caller !== undefined) owe(caller, now);
         throw err;
       }
     },

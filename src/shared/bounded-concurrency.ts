@@ -13,6 +13,8 @@ export interface Gate {
    * full. A `priority` task waits ahead of the others, in a line of its own as long as the queue.
    */
   run<T>(task: () => Promise<T>, options?: { priority?: boolean }): Promise<T>;
+  /** Throws (and counts) the refusal `run` would throw for such a task now; otherwise nothing is taken. */
+  refuseIfFull(options?: { priority?: boolean }): void;
   stats(): GateStats;
 }
 
@@ -55,6 +57,11 @@ export function boundedConcurrency(options: { concurrency: number; queue: number
       } finally {
         release();
       }
+    },
+    refuseIfFull(runOptions = {}) {
+      if (running < concurrency || (runOptions.priority ? first : waiting).length < queueLimit) return;
+      stats.refused++;
+      throw refuse();
     },
     stats: () => ({ running, waiting: waiting.length + first.length, ...stats }),
   };

@@ -63,6 +63,20 @@ describe('The bounded gate', () => {
     expect(await Promise.all([running, first, queued])).toEqual(['a', 'c', 'b']);
     expect(order).toEqual(['running', 'first', 'queued']);
   });
+
+  it('When asked whether it would refuse, then it says so by throwing (counted) only when that line is full, and takes no place', async () => {
+    const gate = boundedConcurrency({ concurrency: 1, queue: 1, refuse: busy });
+    gate.refuseIfFull();
+    const task = deferred();
+    const running = gate.run(() => task.promise);
+    gate.refuseIfFull(); // one place left in the line
+    const queued = gate.run(() => Promise.resolve('queued'));
+    expect(() => gate.refuseIfFull()).toThrow('busy');
+    gate.refuseIfFull({ priority: true }); // the priority line is still empty
+    expect(gate.stats()).toMatchObject({ running: 1, waiting: 1, refused: 1 });
+    task.resolve('done');
+    expect(await Promise.all([running, queued])).toEqual(['done', 'queued']);
+  });
 });
 
 describe('The password gate keeps the turn of a sign-in refused because the server was busy', () => {
@@ -95,6 +109,23 @@ describe('The password gate keeps the turn of a sign-in refused because the serv
     expect(await patient).toBe(true);
     await Promise.all(flood);
     expect(done).toEqual(['flood 1', 'patient', 'flood 2']);
+  });
+
+  it('When asked first whether it would refuse, then it answers as verify would, takes nothing, and keeps the turn the same way', async () => {
+    let now = 3_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const hashing = boundedPasswordHashing(PEPPER, { concurrency: 1, queue: 1 });
+    expect(() => hashing.refuseIfFull('early@example.com')).not.toThrow(); // free: nothing taken
+    expect(hashing.stats()).toMatchObject({ running: 0, waiting: 0, refused: 0 });
+    const flood = [hashing.verify('secret', hash), hashing.verify('secret', hash)]; // full
+    expect(() => hashing.refuseIfFull('patient@example.com')).toThrow(expect.objectContaining({ code: 'server_busy', retryAfterSeconds: 1 }));
+    expect(() => hashing.refuseIfFull()).toThrow(expect.objectContaining({ code: 'server_busy' }));
+    expect(hashing.stats()).toMatchObject({ running: 1, waiting: 1, refused: 2 });
+    now += 1_200; // back after its Retry-After: its turn, kept by the early refusal, lets it wait ahead
+    expect(() => hashing.refuseIfFull('patient@example.com')).not.toThrow();
+    expect(() => hashing.refuseIfFull('newcomer@example.com')).toThrow(expect.objectContaining({ code: 'server_busy' }));
+    expect(await hashing.verify('secret', hash, 'patient@example.com')).toBe(true);
+    await Promise.all(flood);
   });
 
   it('When a turn is kept too long (over 30 s past its Retry-After), then it is lost', async () => {

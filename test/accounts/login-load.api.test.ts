@@ -89,6 +89,23 @@ describe('Logins under load', () => {
     expect(gate()).toMatchObject({ running: 0, waiting: 0 });
   });
 
+  it('When the password gate is full, then an attempt is refused with 503 before the limits: it counts against none of the limits of its address', async () => {
+    // Arrange: one login computing, two waiting (the gate is full)
+    const logins = Promise.all(Array.from({ length: 3 }, () => login(uniqueIp(), uniqueEmail('full'))));
+    await until(() => gate().running === 1 && gate().waiting === 2, 'one login computing, two waiting');
+    const ip = uniqueIp();
+    // Act: more attempts from one address than its per-minute limit (3), all while the gate is full
+    const refused = await Promise.all(Array.from({ length: 6 }, () => login(ip, seller.email, PASSWORD)));
+    // Assert
+    expect(refused.map((r) => [r.status, r.body.code])).toEqual(Array.from({ length: 6 }, () => [503, 'server_busy']));
+    expect((await logins).map((r) => r.status)).toEqual([401, 401, 401]);
+    // None of the six was counted: the address still has its three sign-ins this minute.
+    const after = [];
+    for (let i = 0; i < 3; i++) after.push((await login(ip, seller.email, PASSWORD)).status);
+    expect(after).toEqual([200, 200, 200]);
+    expect((await login(ip, seller.email, PASSWORD)).status).toBe(429);
+  });
+
   it('When bcrypt is saturated by logins, then a registration is refused with 503 and Retry-After too, and goes through once it is not', async () => {
     const logins = Promise.all(Array.from({ length: 3 }, () => login(uniqueIp(), uniqueEmail('queue'))));
     await until(() => gate().running === 1 && gate().waiting === 2, 'one login computing, two waiting');
