@@ -40,21 +40,39 @@ function hashingCaller(email: string, address: string | undefined): string | und
   return address === undefined ? undefined : `${email.trim().toLowerCase()} ${address}`;
 }
 
+/** Refusals held for their pause at once, at most: beyond, they are answered at once. */
+const PAUSED_REFUSALS_MAX = 1000;
+
 /**
  * With the password gate full, an attempt is refused (503, Retry-After) before anything else is
- * done for it: no rate-limit counter, no lookup of the account. A flood of sign-ins is then
- * answered at the cost of parsing its body, and the other endpoints keep their time. An attempt
- * that gets through is counted by the limits as before, so no password is checked uncounted.
+ * done for it: no rate-limit counter, no lookup of the account. An attempt that gets through is
+ * counted by the limits as before, so no password is checked uncounted.
+ *
+ * The refusal is answered after a pause (PASSWORD_BUSY_PAUSE_MS, 500 ms). Credential-stuffing
+ * tools run a fixed number of connections, each sending its next attempt as soon as the last is
+ * answered: answered at once, such a flood comes back hundreds of times a second, and answering it
+ * is what takes the other endpoints' time. Paused, each of its connections costs two answers a
+ * second. A client that honours Retry-After loses nothing. At most PAUSED_REFUSALS_MAX refusals
+ * are held at a time (a timer each, nothing read or written), so a flood of connections cannot
+ * pile them up.
  */
 function refuseWhileHashingIsFull(services: AccountDeps): RequestHandler {
+  const pauseMs = services.config.PASSWORD_BUSY_PAUSE_MS;
+  let held = 0;
   return (req, _res, next) => {
     const email = (req.body as { email?: unknown } | undefined)?.email;
     try {
       services.passwordHashing.refuseIfFull(typeof email === 'string' ? hashingCaller(email, clientAddress(req)) : undefined);
-      next();
     } catch (err) {
-      next(err);
+      if (pauseMs === 0 || held >= PAUSED_REFUSALS_MAX) return next(err);
+      held++;
+      setTimeout(() => {
+        held--;
+        next(err);
+      }, pauseMs).unref();
+      return;
     }
+    next();
   };
 }
 

@@ -15,7 +15,8 @@ describe('Logins under load', () => {
   let seller: Registered;
   let other: Registered;
   beforeAll(async () => {
-    t = await startAccountsApp({ TRUST_PROXY_HOPS: '1', RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: '3', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2' });
+    // Refusals answered at once here; the pause before them has its own tests below.
+    t = await startAccountsApp({ TRUST_PROXY_HOPS: '1', RATE_LIMIT_LOGIN_ATTEMPTS_PER_IP_MINUTE: '3', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2', PASSWORD_BUSY_PAUSE_MS: '0' });
     await redisReady(t.services.redis);
     seller = await registerAccount(t.app, { email: uniqueEmail('Load.Seller') });
     other = await registerAccount(t.app, { email: uniqueEmail('Load.Other') });
@@ -119,5 +120,63 @@ describe('Logins under load', () => {
 
     const registered = await request(t.app).post('/api/auth/register').set('X-Forwarded-For', ip).send(body);
     expect(registered.status).toBe(201);
+  });
+});
+
+describe('Sign-ins refused while the password gate is full, answered after a pause', () => {
+  const PAUSE_MS = 400;
+  let t: TestApp;
+  let seller: Registered;
+  beforeAll(async () => {
+    t = await startAccountsApp({ TRUST_PROXY_HOPS: '1', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '0', PASSWORD_BUSY_PAUSE_MS: String(PAUSE_MS) });
+    await redisReady(t.services.redis);
+    seller = await registerAccount(t.app, { email: uniqueEmail('Pause.Seller') });
+  });
+  afterAll(async () => t.close());
+
+  it('When a flood meets a full gate, then each refusal comes after the pause, so a client that resends at once sends a few a second; the other endpoints answer meanwhile, and the patient one gets in', async () => {
+    // Arrange: one login computing, none may wait
+    const computing = request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: uniqueEmail('slot'), password: 'Wrong-password-1' });
+    const started = Date.now();
+    void computing.then(() => undefined);
+    for (const deadline = Date.now() + 10_000; t.services.passwordHashing.stats().running === 0 && Date.now() < deadline; ) await sleep(2);
+    // Act: a closed-loop client (next attempt as soon as answered) for 1.2 s, and a read meanwhile
+    let sent = 0;
+    const statuses = new Set<number>();
+    const flood = (async () => {
+      while (Date.now() - started < 1200) {
+        const res = await request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: uniqueEmail('flood'), password: 'Wrong-password-1' });
+        sent++;
+        statuses.add(res.status);
+        if (res.status === 503) {
+          expect(res.headers['retry-after']).toBe('1');
+          expect(res.body.code).toBe('server_busy');
+        }
+      }
+    })();
+    const health = await request(t.app).get('/health');
+    await flood;
+    await computing;
+    // Assert: answered at once, the loop would have sent hundreds; paused, a handful
+    expect(health.status).toBe(200);
+    expect(statuses.has(503)).toBe(true);
+    expect(sent).toBeLessThanOrEqual(Math.ceil(1200 / PAUSE_MS) + 2);
+    const patient = await request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: seller.email, password: PASSWORD });
+    expect(patient.status).toBe(200);
+  });
+
+  it('When a refusal is paused, then it takes at least the pause, and one let in meanwhile is not held', async () => {
+    const computing = request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: uniqueEmail('slot2'), password: 'Wrong-password-1' });
+    void computing.then(() => undefined);
+    for (const deadline = Date.now() + 10_000; t.services.passwordHashing.stats().running === 0 && Date.now() < deadline; ) await sleep(2);
+    const before = performance.now();
+    const refused = await request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: uniqueEmail('paused'), password: 'Wrong-password-1' });
+    const took = performance.now() - before;
+    await computing;
+    expect(refused.status).toBe(503);
+    expect(took).toBeGreaterThanOrEqual(PAUSE_MS - 5);
+    // Free again: a sign-in goes straight to its check.
+    const signedIn = await request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: seller.email, password: PASSWORD });
+    expect(signedIn.status).toBe(200);
   });
 });
