@@ -165,7 +165,7 @@ describe('Sign-ins refused while the password gate is full, answered after a pau
     expect(patient.status).toBe(200);
   });
 
-  it('When a refusal is paused, then it takes at least the pause, and one let in meanwhile is not held', async () => {
+  it('When a refusal is paused, then it takes at least the pause, and a sign-in that finds the gate free is not held', async () => {
     const computing = request(t.app).post('/api/auth/login').set('X-Forwarded-For', uniqueIp()).send({ email: uniqueEmail('slot2'), password: 'Wrong-password-1' });
     void computing.then(() => undefined);
     for (const deadline = Date.now() + 10_000; t.services.passwordHashing.stats().running === 0 && Date.now() < deadline; ) await sleep(2);
