@@ -36,9 +36,9 @@ export function eventTime(event: RecordedEvent): Date {
 /** The product as flat fields: details alongside price and stock, images as their ids in order. */
 export function productFields(product: Product | null): Record<string, unknown> {
   if (!product) return {};
-  const { id, sku, status, details, price_cents, stock_quantity, images, sale_ids: _ids, sales, open_oversells, ...rest } = product;
+  const { id, sku, status, details, price_cents, stock_quantity, images, sale_ids: _ids, sales, open_oversells, oversold: _oversold, found_sales, ...rest } = product;
   const ordered = Object.fromEntries(DETAIL_FIELDS.map((field) => [field, details[field]]));
-  return { id, sku, status, ...ordered, ...details, price_cents, stock_quantity, images: images.map((i) => i.image_id), sales: sales.length, open_oversells: open_oversells.length, ...rest };
+  return { id, sku, status, ...ordered, ...details, price_cents, stock_quantity, images: images.map((i) => i.image_id), sales: sales.length + found_sales.length, open_oversells: open_oversells.length, ...rest };
 }
 
 function diff(before: Record<string, unknown>, after: Record<string, unknown>, created: boolean): FieldChange[] {

@@ -103,6 +103,18 @@ describe('oversells in analytics', () => {
     ]);
   });
 
+  it('settled with the item found and then returned, it is a returned sale: in the same batch its row says so, in a later one an adjustment does', () => {
+    const returned = (v: number) => at(v, 'SaleReturned', { sale_id: 'etsy:r9:t9', quantity: 1, refund_cents: 4800, restocked: true, stock_quantity: 1, reason: null, returned_at: '2026-11-07T09:00:00Z' });
+    const same = fold([created, sold, oversold, resolved('item_found'), returned(5)]);
+    expect(same.result.sales).toEqual([
+      expect.objectContaining({ sale_id: 'ebay:o1:l1', refund_cents: 0 }),
+      expect.objectContaining({ sale_id: 'etsy:r9:t9', gross_cents: 4800, cost_cents: 0, refund_cents: 4800, restocked: true, profit_cents: 0 }),
+    ]);
+    const { products } = fold([created, sold, oversold, resolved('item_found')]);
+    const later = fold([returned(5)], products);
+    expect(later.result.adjustments).toEqual([expect.objectContaining({ sale_id: 'etsy:r9:t9', refund_cents: 4800, restocked: true })]);
+  });
+
   it('a batch offered again adds no sale', () => {
     const { products } = fold([created, sold, oversold, resolved('item_found')]);
     const { result } = fold([created, sold, oversold, resolved('item_found')], products);

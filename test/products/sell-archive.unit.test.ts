@@ -1,3 +1,4 @@
+import type { ProductEvent } from '../../src/domain/product/decider';
 import { LATER, archived, created, given, sold } from './given';
 
 const at = LATER.toISOString();
@@ -166,6 +167,41 @@ describe('RecordSaleReturn', () => {
     const events = given(created(), sold(1, 1)).when(back()).events();
     given(created(), sold(1, 1), ...events).when(back({ refund: 1 })).then([]);
     given(created(), sold(1, 1)).when(back({ sale_id: 'sale-7' })).thenRefused('sale_not_found');
+  });
+
+  describe('an oversell', () => {
+    const oversold = {
+      type: 'OversoldDetected',
+      data: {
+        sale_id: 'over-1',
+        marketplace: 'etsy',
+        order_id: 'R-7',
+        line_id: 'T-7',
+        quantity: 1,
+        unit_price_cents: 3500,
+        stock_before: 0,
+        competing_sales: [{ sale_id: 'sale-1', channel: 'offline', quantity: 1, sold_at: at }],
+        detected_at: at,
+        fees_cents: 0,
+        shipping_charged_cents: 300,
+        shipping_paid_cents: 0,
+      },
+    } as ProductEvent;
+    const settled = (resolution: 'item_found' | 'buyer_refunded'): ProductEvent => ({ type: 'OversellResolved', data: { sale_id: 'over-1', resolution, note: null, resolved_at: at } });
+
+    it('When an oversell the seller settled by finding another unit comes back, then it is a return like any sale: its price refunded by default, restocked', () => {
+      const history = [created({ stock_quantity: 1 }), sold(1, 0), oversold, settled('item_found')];
+      const events = given(...history).when(back({ sale_id: 'over-1' })).events();
+      expect(events).toEqual([{ type: 'SaleReturned', data: { sale_id: 'over-1', quantity: 1, refund_cents: 3500, restocked: true, stock_quantity: 1, reason: null, returned_at: at } }]);
+      // At most the price and the shipping the buyer paid; and only once.
+      given(...history).when(back({ sale_id: 'over-1', refund: 38.01 })).thenRefused('unprocessable', ['refund']);
+      given(...history, ...events).when(back({ sale_id: 'over-1' })).then([]);
+    });
+
+    it('When an oversell is still open, or was settled by refunding the buyer, then it is no sale to bring back', () => {
+      given(created({ stock_quantity: 1 }), sold(1, 0), oversold).when(back({ sale_id: 'over-1' })).thenRefused('sale_not_found');
+      given(created({ stock_quantity: 1 }), sold(1, 0), oversold, settled('buyer_refunded')).when(back({ sale_id: 'over-1' })).thenRefused('sale_not_found');
+    });
   });
 
   it('When the product is archived, then it comes back without restocking by default, and restocking is refused', () => {

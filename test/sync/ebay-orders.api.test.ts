@@ -217,6 +217,27 @@ describe('eBay sales come in as signed notifications and become sales', () => {
     expect(history.map((e) => e.type).slice(-2)).toEqual(['OversoldDetected', 'OversellResolved']);
   });
 
+  it('When the seller settles an eBay oversell by finding another unit, then it is a sale after all, and the buyer can return it like any sale', async () => {
+    const { seller, product } = await sellerWithLiveProduct({ stock: 1 });
+    await request(t.app).post(`/api/products/${product.id}/sales`).set(seller.auth).send({ quantity: 1, unit_price: 39.9 }).expect(201);
+    const order = ebay.sell({ sku: product.sku, quantity: 1 }) as unknown as { orderId: string };
+    await ebay.deliverNotification(webhook(), 'ORDER_CONFIRMATION', ebay.orderConfirmationData(order.orderId));
+    await eventually('the line decided', async () => (await orderLog(seller, order.orderId)).some((e) => e.type === 'OrderLineRefused'));
+    const oversell = (await request(t.app).get('/api/sync/oversells').set(seller.auth).expect(200)).body.items[0];
+    const returnPath = `/api/products/${product.id}/sales/${oversell.sale_id as string}/return`;
+    // Open, it is no sale yet.
+    expect((await request(t.app).post(returnPath).set(seller.auth).send({})).status).toBe(404);
+
+    await request(t.app).post(`/api/products/${product.id}/oversells/${oversell.sale_id as string}/resolve`).set(seller.auth).send({ resolution: 'item_found' }).expect(204);
+    const returned = await request(t.app).post(returnPath).set(seller.auth).send({ reason: 'arrived damaged' });
+    expect(returned.status).toBe(201);
+    expect(returned.body).toMatchObject({ sale_id: oversell.sale_id, quantity: 1, restocked: true });
+    expect((await request(t.app).get(`/api/products/${product.id}`).set(seller.auth)).body).toMatchObject({ stock_quantity: 1 });
+    // Asked again, the same return as recorded.
+    const again = await request(t.app).post(returnPath).set(seller.auth).send({ reason: 'arrived damaged' });
+    expect([again.status, again.body.sale_id]).toEqual([200, oversell.sale_id]);
+  });
+
   it('When eBay deletes the seller’s account, then the eBay connection ends (tokens destroyed) and later orders of that account reach nobody', async () => {
     const { seller, username } = await sellerWithLiveProduct();
     const [deleted] = await ebay.deliverNotification(webhook(), 'MARKETPLACE_ACCOUNT_DELETION', ebay.accountDeletionData(username));

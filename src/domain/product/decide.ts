@@ -187,7 +187,8 @@ export function decide(command: ProductCommand, state: ProductState): ProductEve
     }
     case 'RecordSaleReturn': {
       const product = existing(state);
-      const sale = product.sales.find((s) => s.sale_id === command.sale_id);
+      // A sale, or an oversell settled by finding another unit (one refunded never was a sale).
+      const sale = product.sales.find((s) => s.sale_id === command.sale_id) ?? product.found_sales.find((s) => s.sale_id === command.sale_id);
       if (!sale) throw new NotFoundError('No sale of this product has that sale id', 'sale_not_found');
       if (product.sale_returns[command.sale_id]) return []; // returned already: a retry
       const soldFor = product.sale_money[command.sale_id];

@@ -23,6 +23,10 @@ export interface Product {
   sales: readonly CompetingSale[];
   /** Oversells the seller has not settled yet, by sale id. */
   open_oversells: readonly string[];
+  /** Every oversell detected, as the sale it would be, by sale id. */
+  oversold: Readonly<Record<string, CompetingSale>>;
+  /** Oversells the seller settled by finding another unit: sales after all, which can come back. */
+  found_sales: readonly CompetingSale[];
   /** Each recorded sale's (and oversell's) unit price, fees and shipping, by sale id. */
   sale_money: Readonly<Record<string, SaleMoney & { unit_price_cents: number }>>;
   /** Sales that came back, by sale id. */
@@ -38,10 +42,14 @@ function saleOf(d: Extract<ProductEvent, { type: 'ProductSold' }>['data']): Comp
   return { sale_id: d.sale_id, channel: d.channel, quantity: d.quantity, sold_at: d.sold_at, ...(d.order_id ? { order_id: d.order_id } : {}), ...(d.line_id ? { line_id: d.line_id } : {}) };
 }
 
+function oversoldSaleOf(d: Extract<ProductEvent, { type: 'OversoldDetected' }>['data']): CompetingSale {
+  return { sale_id: d.sale_id, channel: d.marketplace, quantity: d.quantity, sold_at: d.detected_at, ...(d.order_id ? { order_id: d.order_id } : {}), ...(d.line_id ? { line_id: d.line_id } : {}) };
+}
+
 export function evolve(state: ProductState, event: ProductEvent): ProductState {
   if (event.type === 'ProductCreated') {
     const { product_id, sku, price_cents, stock_quantity, created_at: _at, ...details } = event.data;
-    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [], sale_money: {}, sale_returns: {} };
+    return { id: product_id, sku, status: 'draft', details, price_cents, stock_quantity, images: [], sale_ids: [], sales: [], open_oversells: [], oversold: {}, found_sales: [], sale_money: {}, sale_returns: {} };
   }
   if (state === null) return state; // nothing but a creation starts a product
   switch (event.type) {
@@ -78,12 +86,19 @@ export function evolve(state: ProductState, event: ProductEvent): ProductState {
         ...state,
         sale_ids: [...state.sale_ids, event.data.sale_id],
         open_oversells: [...state.open_oversells, event.data.sale_id],
+        oversold: { ...state.oversold, [event.data.sale_id]: oversoldSaleOf(event.data) },
         sale_money: { ...state.sale_money, [event.data.sale_id]: { ...saleMoneyOf(event.data), unit_price_cents: event.data.unit_price_cents } },
       };
     case 'SaleCostsRecorded':
       return { ...state, sale_money: { ...state.sale_money, [event.data.sale_id]: { unit_price_cents: 0, ...state.sale_money[event.data.sale_id], ...saleMoneyOf(event.data) } } };
-    case 'OversellResolved':
-      return { ...state, open_oversells: state.open_oversells.filter((id) => id !== event.data.sale_id) };
+    case 'OversellResolved': {
+      const found = event.data.resolution === 'item_found' ? state.oversold[event.data.sale_id] : undefined;
+      return {
+        ...state,
+        open_oversells: state.open_oversells.filter((id) => id !== event.data.sale_id),
+        ...(found ? { found_sales: [...state.found_sales, found] } : {}),
+      };
+    }
     case 'SaleReturned':
       return {
         ...state,
