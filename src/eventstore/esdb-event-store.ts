@@ -109,11 +109,12 @@ function unavailableOnTransport(err: unknown, writing: boolean): unknown {
   return new UnavailableError(detail, 'event_store_unavailable', UNAVAILABLE_RETRY_AFTER_SECONDS);
 }
 
-async function guarded<T>(writing: boolean, work: () => Promise<T>): Promise<T> {
+/** A read whose transport failures answer 503 (see above). */
+async function guarded<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return await work();
+    return await read();
   } catch (err) {
-    throw unavailableOnTransport(err, writing);
+    throw unavailableOnTransport(err, false);
   }
 }
 
@@ -235,13 +236,13 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     },
 
     async readLog(tenant, after, limit, types) {
-      const events = await guarded(false, () => readTenantLog(client, naming, recorded, tenant, after, limit, types));
+      const events = await guarded(() => readTenantLog(client, naming, recorded, tenant, after, limit, types));
       return events.map((e) => registry.upcast(e));
     },
 
-    head: (tenant: TenantId) => guarded(false, () => tenantHead(client, naming, tenant)),
+    head: (tenant: TenantId) => guarded(() => tenantHead(client, naming, tenant)),
 
-    backlog: (tenant, cursors, cap) => guarded(false, () => backlog(tenant, cursors, cap)),
+    backlog: (tenant, cursors, cap) => guarded(() => backlog(tenant, cursors, cap)),
 
     async watch(onWake) {
       const stop = watchTenants(client, naming, onWake, options.pollIntervalMs ?? 1000);
